@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// One set of compiler settings for every target: Swift 6 language mode, warnings as errors.
+let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-warnings-as-errors"])
+]
+
+let package = Package(
+    name: "listwash",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "listwash", targets: ["listwash"]),
+        .library(name: "ListWash", targets: ["ListWash"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The SQLite C API (libsqlite3), fenced into its own module.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        // SHA-256 from OpenSSL's libcrypto (EVP interface), fenced the same way.
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "ListWash",
+            dependencies: [
+                "CSQLite", "CLibCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "listwash",
+            dependencies: [
+                "ListWash",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ListWashTests",
+            dependencies: ["ListWash"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "listwashCLITests",
+            dependencies: ["listwash"],
+            resources: [.copy("Snapshots")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,23 @@
+/// What happened to a message sent to an address.
+public enum EventType: String, Sendable, CaseIterable, Codable {
+    /// The message was refused or returned (permanently or temporarily).
+    case bounce
+    /// The receiving server accepted the message.
+    case delivered
+    /// The recipient reported the message as spam (feedback loop, ARF).
+    case complaint
+    /// The recipient asked to stop receiving mail.
+    case unsubscribe
+}
+
+/// How a bounce bears on the address, decided by the classifier from the bounce reason.
+public enum BounceKind: String, Sendable, CaseIterable, Codable {
+    /// The address is bad: suppress at once.
+    case hard
+    /// The address may accept mail later: counts towards escalation.
+    case soft
+    /// Our side's problem (reputation, authentication, rate limits, content): never counts.
+    case sender
+    /// Not evidence about the address at all (greylisting and the like).
+    case ignore
+}
