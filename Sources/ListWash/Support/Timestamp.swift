@@ -1,0 +1,151 @@
+/// Timestamps as Unix seconds (UTC), parsed from the forms bounce sources use and printed as
+/// ISO 8601 `YYYY-MM-DDTHH:MM:SSZ`.
+public enum Timestamp {
+    /// Parses ISO 8601 / RFC 3339 (`2024-06-01T10:00:05Z`, `…+02:00`, `….123Z`, a space instead
+    /// of `T`, `+0200`), or Unix seconds (`1717236005`, `1717236005.12`, fraction dropped).
+    /// A date and time without a zone is read as UTC only when `assumeUTC` is set.
+    /// Returns nil when the text is none of these.
+    public static func parse(_ text: String, assumeUTC: Bool = false) -> Int64? {
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { bytes.removeLast() }
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        if start > 0 { bytes.removeFirst(start) }
+        return bytes.withUnsafeBufferPointer { parse(bytes: $0, assumeUTC: assumeUTC) }
+    }
+
+    /// Byte-level form of ``parse(_:assumeUTC:)``; `bytes` must already be trimmed.
+    public static func parse(bytes b: UnsafeBufferPointer<UInt8>, assumeUTC: Bool = false) -> Int64? {
+        let n = b.count
+        guard n > 0 else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            guard i < n else { return nil }
+            let c = b[i]
+            return c >= 0x30 && c <= 0x39 ? Int(c - 0x30) : nil
+        }
+        @inline(__always) func number(_ i: Int, _ len: Int) -> Int? {
+            var v = 0
+            for k in 0..<len {
+                guard let d = digit(i + k) else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        // Unix seconds: all digits, optionally a fraction.
+        if n <= 4 || b[4] != UInt8(ascii: "-") {
+            var i = 0
+            var v: Int64 = 0
+            var negative = false
+            if b[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+            let digitsStart = i
+            while i < n, let d = digit(i) {
+                v = v &* 10 &+ Int64(d)
+                i += 1
+                if i - digitsStart > 12 { return nil }
+            }
+            guard i > digitsStart else { return nil }
+            if i < n {
+                guard b[i] == UInt8(ascii: ".") else { return nil }
+                i += 1
+                while i < n, digit(i) != nil { i += 1 }
+                guard i == n else { return nil }
+            }
+            return negative ? -v : v
+        }
+        guard let year = number(0, 4), b[4] == UInt8(ascii: "-"), let month = number(5, 2),
+              n > 7, b[7] == UInt8(ascii: "-"), let day = number(8, 2) else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
+        var i = 10
+        var hour = 0, minute = 0, second = 0
+        var hasTime = false
+        if i < n, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == 0x20 {
+            guard let h = number(i + 1, 2), i + 3 < n, b[i + 3] == UInt8(ascii: ":"), let m = number(i + 4, 2) else { return nil }
+            hour = h; minute = m
+            i += 6
+            if i < n, b[i] == UInt8(ascii: ":") {
+                guard let s = number(i + 1, 2) else { return nil }
+                second = s
+                i += 3
+            }
+            if i < n, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
+                i += 1
+                let fracStart = i
+                while i < n, digit(i) != nil { i += 1 }
+                guard i > fracStart else { return nil }
+            }
+            guard hour <= 23, minute <= 59, second <= 60 else { return nil }
+            hasTime = true
+        }
+        var offset = 0
+        if i < n, b[i] == 0x20 { i += 1 }
+        if i == n {
+            // A date alone is midnight UTC; a date and time without a zone needs assumeUTC.
+            guard !hasTime || assumeUTC else { return nil }
+        } else if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+            i += 1
+        } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
+            guard let oh = number(i + 1, 2) else { return nil }
+            var om = 0
+            if i + 3 < n, b[i + 3] == UInt8(ascii: ":") {
+                guard let m = number(i + 4, 2) else { return nil }
+                om = m; i += 6
+            } else if let m = number(i + 3, 2) {
+                om = m; i += 5
+            } else {
+                i += 3
+            }
+            guard oh <= 23, om <= 59 else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+        } else if n - i == 3, b[i] == UInt8(ascii: "U"), b[i + 1] == UInt8(ascii: "T"), b[i + 2] == UInt8(ascii: "C") {
+            i += 3
+        } else {
+            return nil
+        }
+        guard i == n else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offset)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`.
+    public static func format(_ seconds: Int64) -> String {
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let rest = Int(seconds - Int64(days) * 86_400)
+        let (y, m, d) = civilFromDays(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var year = String(y)
+        while year.count < 4 { year = "0" + year }
+        return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
