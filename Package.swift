@@ -49,7 +49,6 @@ let package = Package(
         .testTarget(
             name: "listwashCLITests",
             dependencies: ["listwash"],
-            resources: [.copy("Snapshots")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -5,6 +5,7 @@ public struct BounceReason: RawRepresentable, Hashable, Sendable, Codable, Compa
     public init(rawValue: String) { self.rawValue = rawValue }
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     public static let undefined = BounceReason(rawValue: "undefined")
+    public static let mailboxfull = BounceReason(rawValue: "mailboxfull")
 }
 
 /// The classifier's answer for one SMTP reply.

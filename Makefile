@@ -1,0 +1,41 @@
+# listwash — the two set-up commands are `make run` and `make test`.
+SWIFT ?= swift
+SHARED ?= ../shared
+AS_OF ?= 2026-11-01T00:00:00Z
+BIN = .build/debug/listwash
+
+.PHONY: all build release run test deps conformance lint clean-out
+
+all: build
+
+# The system libraries listwash links (SQLite, libcrypto, libxml2); installed when missing and root.
+deps:
+	@missing=""; for p in libsqlite3-dev libssl-dev libxml2-dev; do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "missing system packages:$$missing (apt-get install them)"; exit 1; fi; fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Clean Samples/ against the embedded SQLite history in ./out (exit 65 = the sample's
+# deliberately malformed rows were rejected, which is expected here).
+run: build
+	@mkdir -p out
+	@$(BIN) ingest --history out/history.sqlite Samples/events.csv Samples/events.jsonl --policy Samples/policy.json; \
+	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 65 ] || exit $$rc
+	@echo
+	@$(BIN) clean --history out/history.sqlite --list Samples/subscribers.csv --out out --as-of $(AS_OF) --policy Samples/policy.json; \
+	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 65 ] || exit $$rc
+	@echo; echo "outputs in ./out:"; ls out
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean-out:
+	rm -rf out

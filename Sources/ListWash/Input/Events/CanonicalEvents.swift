@@ -1,0 +1,171 @@
+import Foundation
+
+/// listwash's own event formats: CSV with the header
+/// `email,timestamp,event,smtp_code,enhanced_code,diagnostic` (columns found by name, `event`
+/// optional and `bounce` by default), and JSON Lines objects with the same keys.
+public enum CanonicalEvents {
+    /// Header names accepted for each field, lower-cased.
+    static let addressNames = ["email", "e-mail", "email address", "emailaddress", "email_address", "recipient", "address", "rcpt"]
+    static let timestampNames = ["timestamp", "time", "date", "event_time", "ts"]
+    static let typeNames = ["event", "event_type", "type"]
+    static let replyNames = ["smtp_code", "reply_code", "code"]
+    static let statusNames = ["enhanced_code", "status", "dsn"]
+    static let diagnosticNames = ["diagnostic", "diagnostic_code", "reason", "message"]
+
+    /// Reads canonical event CSV from `source`, calling `emit` for each event and `reject`
+    /// for each row that cannot be read.
+    public static func readCSV(source: ByteSource, file: String, emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws {
+        let reader = CSVReader(source: source)
+        var columns: (address: Int, timestamp: Int, type: Int?, reply: Int?, status: Int?, diagnostic: Int?)?
+        var fieldCount = 0
+        try reader.forEachRecord { record in
+            if record.isBlank { return }
+            guard let c = columns else {
+                let names = (0..<record.fieldCount).map { record.string($0).trimmingCharacters(in: .whitespaces).lowercased() }
+                func find(_ candidates: [String]) -> Int? {
+                    for candidate in candidates { if let i = names.firstIndex(of: candidate) { return i } }
+                    return nil
+                }
+                guard let address = find(addressNames) else { throw InputError.noAddressColumn(path: file, headers: names) }
+                guard let timestamp = find(timestampNames) else { throw InputError.unknownColumn(path: file, name: "timestamp") }
+                columns = (address, timestamp, find(typeNames), find(replyNames), find(statusNames), find(diagnosticNames))
+                fieldCount = record.fieldCount
+                return
+            }
+            func rejectRecord(_ reason: String) throws {
+                try reject(Rejection(file: file, line: record.line, reason: reason, raw: record.text))
+            }
+            if let error = record.error { return try rejectRecord(error.message) }
+            guard record.fieldCount == fieldCount else {
+                return try rejectRecord(CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message)
+            }
+            let fields = Fields(
+                address: record.string(c.address), timestamp: record.string(c.timestamp),
+                type: c.type.map { record.string($0) }, reply: c.reply.map { record.string($0) },
+                status: c.status.map { record.string($0) }, diagnostic: c.diagnostic.map { record.string($0) } ?? "")
+            switch fields.event(source: EventSource(file: file, line: record.line)) {
+            case .success(let event): try emit(event)
+            case .failure(let problem): try rejectRecord(problem.reason)
+            }
+        }
+        if columns == nil { throw InputError.emptyFile(path: file) }
+    }
+
+    /// Reads canonical JSON Lines: one object per line, blank lines skipped.
+    public static func readJSONLines(source: ByteSource, file: String, emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws {
+        try LineReader(source: source).forEachLine { line, number in
+            let text = line.trimmingBlanks()
+            if text.isEmpty { return }
+            let raw = String(decoding: text, as: UTF8.self)
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(text))) as? [String: Any] else {
+                return try reject(Rejection(file: file, line: number, reason: "not a JSON object", raw: raw))
+            }
+            func value(_ names: [String]) -> String? {
+                for name in names {
+                    switch object[name] {
+                    case let s as String: return s
+                    case let n as NSNumber: return n.stringValue
+                    default: continue
+                    }
+                }
+                return nil
+            }
+            guard let address = value(addressNames) else {
+                return try reject(Rejection(file: file, line: number, reason: "no email", raw: raw))
+            }
+            let fields = Fields(
+                address: address, timestamp: value(timestampNames) ?? "", type: value(typeNames),
+                reply: value(replyNames), status: value(statusNames), diagnostic: value(diagnosticNames) ?? "")
+            switch fields.event(source: EventSource(file: file, line: number)) {
+            case .success(let event): try emit(event)
+            case .failure(let problem): try reject(Rejection(file: file, line: number, reason: problem.reason, raw: raw))
+            }
+        }
+    }
+
+    struct Problem: Error { var reason: String }
+
+    /// The text fields of one canonical event, checked and converted.
+    struct Fields {
+        var address: String
+        var timestamp: String
+        var type: String?
+        var reply: String?
+        var status: String?
+        var diagnostic: String
+
+        func event(source: EventSource) -> Result<RawEvent, Problem> {
+            let trimmedAddress = address.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmedAddress.isEmpty else { return .failure(Problem(reason: "empty email")) }
+            guard let ts = Timestamp.parse(timestamp, assumeUTC: true) else {
+                return .failure(Problem(reason: "timestamp is not ISO 8601 or Unix seconds"))
+            }
+            var eventType = EventType.bounce
+            if let type {
+                let name = type.trimmingCharacters(in: .whitespaces).lowercased()
+                if !name.isEmpty {
+                    guard let parsed = EventType(rawValue: name) else {
+                        return .failure(Problem(reason: "unknown event type (expected bounce, delivered, complaint or unsubscribe)"))
+                    }
+                    eventType = parsed
+                }
+            }
+            // A reply code that is not an integer is kept in the diagnostic only, never guessed.
+            let replyCode = reply.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let enhanced = status.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            return .success(RawEvent(address: trimmedAddress, timestamp: ts, type: eventType, replyCode: replyCode,
+                                     enhancedCode: enhanced, diagnostic: diagnostic, source: source))
+        }
+    }
+}
+
+/// Splits a byte stream into lines (LF, CRLF or CR), with 1-based line numbers.
+public final class LineReader {
+    private let source: ByteSource
+    private let chunkSize: Int
+
+    public init(source: ByteSource, chunkSize: Int = 1 << 20) {
+        self.source = source
+        self.chunkSize = chunkSize
+    }
+
+    /// Calls `body` with each line's bytes (without its terminator) and its number.
+    public func forEachLine(_ body: ([UInt8], Int) throws -> Void) throws {
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var number = 1
+        var afterCR = false
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { break }
+            for i in 0..<n {
+                let c = chunk[i]
+                if c == 0x0A {
+                    if afterCR { afterCR = false; continue }
+                    try body(pending, number)
+                    number += 1
+                    pending.removeAll(keepingCapacity: true)
+                } else if c == 0x0D {
+                    try body(pending, number)
+                    number += 1
+                    pending.removeAll(keepingCapacity: true)
+                    afterCR = true
+                } else {
+                    afterCR = false
+                    pending.append(c)
+                }
+            }
+        }
+        if !pending.isEmpty { try body(pending, number) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The bytes without leading and trailing spaces, tabs, CR and LF.
+    func trimmingBlanks() -> [UInt8] {
+        var lo = startIndex, hi = endIndex
+        while lo < hi, AddressRules.isBlank(self[lo]) { lo += 1 }
+        while hi > lo, AddressRules.isBlank(self[hi - 1]) { hi -= 1 }
+        return Array(self[lo..<hi])
+    }
+}

@@ -1,0 +1,340 @@
+import Foundation
+import Logging
+
+/// What `clean` needs to run.
+public struct CleanRequest: Sendable {
+    public var listPath: String
+    public var outputDirectory: String
+    public var historyPath: String
+    /// Unix seconds; events after it are ignored.
+    public var asOf: Int64
+    public var policy: Policy
+    /// Forces the list's delimiter; nil sniffs it.
+    public var delimiter: UInt8?
+    /// Names the address column; nil finds it by the names real exports use.
+    public var emailColumn: String?
+
+    public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
+                delimiter: UInt8? = nil, emailColumn: String? = nil) {
+        self.listPath = listPath
+        self.outputDirectory = outputDirectory
+        self.historyPath = historyPath
+        self.asOf = asOf
+        self.policy = policy
+        self.delimiter = delimiter
+        self.emailColumn = emailColumn
+    }
+}
+
+/// The counts of one `clean` run.
+public struct CleanSummary: Sendable, Equatable {
+    public var rowsRead = 0
+    public var kept = 0
+    public var duplicates = 0
+    public var rejected = 0
+    public var blankLines = 0
+    public var suppressed: [SuppressionRule: Int] = [:]
+    public var historyEvents = 0
+    public var historyAddressesSuppressed = 0
+    public var bytesRead = 0
+    public var delimiter = ""
+    public var emailColumn = ""
+
+    public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
+}
+
+/// Progress of a long run, reported to the caller (the CLI draws it when stderr is a terminal).
+public struct Progress: Sendable {
+    public var rows: Int
+    public var bytes: Int
+}
+
+/// Streams a subscriber list, joins it with the history as of a time, applies the policy and
+/// writes `cleaned.csv`, `suppressed.csv`, `audit.jsonl`, `rejects.csv` and `manifest.json`.
+public struct CleanJob {
+    public let request: CleanRequest
+    public var logger: Logger
+    public var progress: ((Progress) -> Void)?
+    /// Called for every rejected row, after it is written to `rejects.csv`.
+    public var onReject: ((Rejection) -> Void)?
+
+    public init(request: CleanRequest, logger: Logger, progress: ((Progress) -> Void)? = nil) {
+        self.request = request
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// The header names that mean "the address", lower-cased, in order of preference
+    /// (Mailchimp, HubSpot, Klaviyo, Brevo, Salesforce and generic exports).
+    public static let addressColumnNames = [
+        "email", "email address", "e-mail", "e-mail address", "emailaddress", "email_address", "mail",
+        "email_addr", "subscriber email", "contact email", "primary email", "recipient", "address",
+    ]
+
+    /// Finds the address column among header names (already unquoted).
+    public static func addressColumn(in headers: [String], named: String?) -> Int? {
+        let normalized = headers.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        if let named {
+            return normalized.firstIndex(of: named.trimmingCharacters(in: .whitespaces).lowercased())
+        }
+        for name in addressColumnNames {
+            if let i = normalized.firstIndex(of: name) { return i }
+        }
+        let containing = normalized.indices.filter { normalized[$0].contains("email") || normalized[$0].contains("e-mail") }
+        return containing.count == 1 ? containing[0] : nil
+    }
+
+    /// Runs the job. Outputs appear in the directory only if the whole run succeeds.
+    public func run() throws -> CleanSummary {
+        let policy = request.policy
+        let rules = policy.addressRules
+        let engine = PolicyEngine(policy: policy)
+        let history = try HistoryStore(path: request.historyPath, create: false)
+
+        // 1. The history's verdicts, as of the run's time: one compact entry per suppressed address.
+        var verdicts: [Fingerprint: Decision] = [:]
+        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events in
+            if var decision = engine.decide(events, asOf: request.asOf) {
+                decision.evidence = []
+                verdicts[Fingerprint(key)] = decision
+            }
+        }
+        var summary = CleanSummary()
+        summary.historyEvents = scan.events
+        summary.historyAddressesSuppressed = verdicts.count
+        logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
+
+        // 2. Stream the list.
+        let out = try OutputDirectory(path: request.outputDirectory)
+        let cleaned = try out.create("cleaned.csv")
+        let suppressed = try out.create("suppressed.csv")
+        let audit = try out.create("audit.jsonl")
+        let rejects = try out.create("rejects.csv")
+        try suppressed.write(CSVText.line(["email", "rule", "reason", "kind", "events", "first_seen", "last_seen"]))
+        try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
+
+        let source = try FileByteSource(path: request.listPath, hashing: true)
+        let reader = CSVReader(source: source, dialect: request.delimiter.map { CSVDialect(delimiter: $0) })
+        var headerFields = 0
+        var addressColumn = -1
+        var seen: [Fingerprint: Int32] = [:]
+        let file = request.listPath
+        var lastProgress = 0
+
+        func reject(_ line: Int, _ reason: String, _ raw: String) throws {
+            summary.rejected += 1
+            try rejects.write(CSVText.line([file, String(line), reason, raw]))
+            rejects.countRow()
+            onReject?(Rejection(file: file, line: line, reason: reason, raw: raw))
+        }
+
+        try reader.forEachRecord { record in
+            if record.isBlank {
+                summary.blankLines += 1
+                return
+            }
+            if addressColumn < 0 {
+                if let error = record.error {
+                    throw CleanError.badHeader(path: file, reason: error.message)
+                }
+                let headers = (0..<record.fieldCount).map { record.string($0) }
+                guard let column = CleanJob.addressColumn(in: headers, named: request.emailColumn) else {
+                    if let named = request.emailColumn { throw InputError.unknownColumn(path: file, name: named) }
+                    throw InputError.noAddressColumn(path: file, headers: headers)
+                }
+                addressColumn = column
+                headerFields = record.fieldCount
+                summary.emailColumn = headers[column]
+                summary.delimiter = reader.dialect?.delimiterName ?? ","
+                if reader.hadByteOrderMark { try cleaned.write([0xEF, 0xBB, 0xBF]) }
+                try cleaned.write(record.raw)
+                return
+            }
+            summary.rowsRead += 1
+            if let p = progress, summary.rowsRead - lastProgress >= 65_536 {
+                lastProgress = summary.rowsRead
+                p(Progress(rows: summary.rowsRead, bytes: source.bytesRead))
+            }
+            if let error = record.error {
+                return try reject(record.line, error.message, record.text)
+            }
+            guard record.fieldCount == headerFields else {
+                return try reject(record.line, CSVRecordError.fieldCount(expected: headerFields, found: record.fieldCount).message, record.text)
+            }
+            let key = record.field(addressColumn).withUnsafeBytes { rules.key($0) }
+            let fingerprint = Fingerprint(key)
+            if let first = seen[fingerprint] {
+                summary.duplicates += 1
+                var json = JSONWriter()
+                json.beginObject()
+                json.int("line", record.line)
+                json.string("address", String(decoding: key, as: UTF8.self))
+                json.string("action", "drop_duplicate")
+                json.int("duplicate_of_line", first)
+                json.endObject()
+                try audit.write(json.bytes + [0x0A])
+                audit.countRow()
+                return
+            }
+            seen[fingerprint] = Int32(truncatingIfNeeded: record.line)
+            let decision: Decision?
+            if !rules.isValid(key) {
+                decision = .invalid
+            } else {
+                decision = verdicts[fingerprint]
+            }
+            guard let decision else {
+                summary.kept += 1
+                try cleaned.write(record.raw)
+                cleaned.countRow()
+                return
+            }
+            summary.suppressed[decision.rule, default: 0] += 1
+            let email = String(decoding: key, as: UTF8.self)
+            let events = decision.rule == .invalidAddress ? [] : try evidence(key: key, history: history, engine: engine)
+            try suppressed.write(CSVText.line([
+                email, decision.rule.rawValue, decision.reason, decision.kind, String(events.count),
+                decision.firstSeen.map(Timestamp.format) ?? "", decision.lastSeen.map(Timestamp.format) ?? "",
+            ]))
+            suppressed.countRow()
+            try audit.write(auditRecord(line: record.line, key: key, decision: decision, evidence: events) + [0x0A])
+            audit.countRow()
+        }
+        if addressColumn < 0 { throw InputError.emptyFile(path: file) }
+        summary.bytesRead = source.bytesRead
+        progress?(Progress(rows: summary.rowsRead, bytes: source.bytesRead))
+
+        // 3. The manifest, last, with every output's hash.
+        for output in [cleaned, suppressed, audit, rejects] { try output.close() }
+        let manifest = try out.create("manifest.json")
+        try manifest.write(manifestJSON(summary: summary, listDigest: source.hasher?.finalize() ?? [], historyDigest: scan.digest,
+                                        outputs: [cleaned, suppressed, audit, rejects]))
+        try out.commit()
+        return summary
+    }
+
+    /// The deciding rule's events for one address, re-derived from the history (only for removed rows).
+    private func evidence(key: [UInt8], history: HistoryStore, engine: PolicyEngine) throws -> [HistoryStore.StoredEvent] {
+        let events = try history.events(forKey: key, asOf: request.asOf, caseSensitive: request.policy.address.localPartCaseSensitive)
+        guard let decision = engine.decide(events.map(\.policyEvent), asOf: request.asOf) else { return [] }
+        return decision.evidence.map { events[$0] }
+    }
+
+    private func auditRecord(line: Int, key: [UInt8], decision: Decision, evidence: [HistoryStore.StoredEvent]) -> [UInt8] {
+        let policy = request.policy
+        var json = JSONWriter()
+        json.beginObject()
+        json.int("line", line)
+        json.string("address", String(decoding: key, as: UTF8.self))
+        json.string("action", "suppress")
+        json.string("rule", decision.rule.rawValue)
+        json.string("reason", decision.reason)
+        json.string("kind", decision.kind)
+        json.string("as_of", Timestamp.format(request.asOf))
+        json.beginObject("policy")
+        switch decision.rule {
+        case .invalidAddress:
+            json.string("address.syntax", policy.address.syntax.rawValue)
+        case .hardBounce:
+            json.bool("hard_bounce.suppress", policy.hardBounce.suppress)
+            json.bool("hard_bounce.delivery_clears", policy.hardBounce.deliveryClears)
+        case .complaint:
+            json.bool("complaint_suppresses", policy.complaintSuppresses)
+        case .unsubscribe:
+            json.bool("unsubscribe_suppresses", policy.unsubscribeSuppresses)
+        case .mailboxFull:
+            json.int("mailbox_full.threshold", policy.mailboxFull.threshold)
+            json.int("stale_after_days", policy.staleAfterDays)
+        case .softBounceEscalation:
+            json.int("soft_bounce.threshold", policy.softBounce.threshold)
+            json.number("soft_bounce.min_span_hours", policy.softBounce.minSpanHours)
+            json.bool("mailbox_full.counts_as_soft", policy.mailboxFull.countsAsSoft)
+            json.int("stale_after_days", policy.staleAfterDays)
+        }
+        json.endObject()
+        json.beginArray("evidence")
+        for e in evidence {
+            json.beginObject()
+            json.string("id", e.id.hexString)
+            json.string("timestamp", Timestamp.format(e.timestamp))
+            json.string("type", e.type.rawValue)
+            json.int("reply_code", e.replyCode)
+            json.string("enhanced_code", e.enhancedCode)
+            json.string("diagnostic", e.diagnostic)
+            json.string("reason", e.reason)
+            json.string("kind", e.kind?.rawValue)
+            json.string("classifier_rule", e.rule)
+            json.string("provider_verdict", e.providerVerdict)
+            json.string("source", e.source)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    private func manifestJSON(summary: CleanSummary, listDigest: [UInt8], historyDigest: [UInt8], outputs: [OutputFile]) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("tool", "listwash")
+        json.string("version", ListWashVersion.current)
+        json.string("as_of", Timestamp.format(request.asOf))
+        json.beginObject("inputs")
+        json.beginObject("list")
+        json.string("path", request.listPath)
+        json.string("sha256", listDigest.hexString)
+        json.int("bytes", summary.bytesRead)
+        json.int("rows", summary.rowsRead)
+        json.string("delimiter", summary.delimiter)
+        json.string("email_column", summary.emailColumn)
+        json.endObject()
+        json.beginObject("history")
+        json.string("path", request.historyPath)
+        json.int("events_as_of", summary.historyEvents)
+        json.string("event_ids_sha256", historyDigest.hexString)
+        json.endObject()
+        json.endObject()
+        json.beginArray("outputs")
+        for output in outputs {
+            json.beginObject()
+            json.string("file", output.name)
+            json.string("sha256", output.digest.hexString)
+            json.int("bytes", output.bytesWritten)
+            json.int("rows", output.rows)
+            json.endObject()
+        }
+        json.endArray()
+        json.beginObject("counts")
+        json.int("rows_read", summary.rowsRead)
+        json.int("kept", summary.kept)
+        json.int("duplicates", summary.duplicates)
+        json.int("rejected", summary.rejected)
+        json.int("blank_lines", summary.blankLines)
+        json.beginObject("suppressed")
+        for rule in SuppressionRule.allCases { json.int(rule.rawValue, summary.suppressed[rule] ?? 0) }
+        json.endObject()
+        json.endObject()
+        json.endObject()
+        // The effective policy, exactly as `listwash policy` prints it.
+        var bytes = json.bytes
+        bytes.removeLast()
+        bytes += Array(",\"policy\":".utf8) + Array(request.policy.json(pretty: false)) + [UInt8(ascii: "}"), 0x0A]
+        return bytes
+    }
+}
+
+/// Errors of the clean job that are about the list's shape.
+public enum CleanError: Error, Equatable, Sendable, CustomStringConvertible {
+    case badHeader(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badHeader(let path, let reason): return "\(path):1: cannot read the header: \(reason)"
+        }
+    }
+}
+
+/// The version written into manifests and printed by `--version`.
+public enum ListWashVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+
+/// The event formats `ingest` reads.
+public enum IngestFormat: String, Sendable, CaseIterable {
+    /// Canonical event CSV (`email,timestamp,event,smtp_code,enhanced_code,diagnostic`).
+    case csv
+    /// Canonical event JSON Lines (the same keys).
+    case jsonl
+
+    /// Guesses the format of a file from its name and first bytes.
+    public static func detect(path: String, prefix: [UInt8]) -> IngestFormat? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
+        let body = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(prefix.dropFirst(3)) : prefix
+        guard let first = body.first(where: { !AddressRules.isBlank($0) }) else { return nil }
+        if first == UInt8(ascii: "{") { return .jsonl }
+        let text = String(decoding: body.prefix(200), as: UTF8.self).lowercased()
+        if text.contains("email"), text.contains("timestamp") { return .csv }
+        return nil
+    }
+}
+
+/// The counts of ingesting one file.
+public struct IngestFileSummary: Sendable, Equatable {
+    public var file: String
+    public var format: String
+    public var read = 0
+    public var new = 0
+    public var duplicate = 0
+    public var rejected = 0
+}
+
+/// Reads event files, classifies every event and adds the new ones to the history, in
+/// batches of one transaction each. Ingesting the same events again adds nothing.
+public struct IngestJob {
+    public var historyPath: String
+    public var policy: Policy
+    public var format: IngestFormat?
+    public var logger: Logger
+    /// Called for every rejected record (file, line, reason, raw text).
+    public var onReject: ((Rejection) throws -> Void)?
+    public var batchSize = 10_000
+
+    public init(historyPath: String, policy: Policy, format: IngestFormat? = nil, logger: Logger, onReject: ((Rejection) throws -> Void)? = nil) {
+        self.historyPath = historyPath
+        self.policy = policy
+        self.format = format
+        self.logger = logger
+        self.onReject = onReject
+    }
+
+    /// Ingests the files in order; stops at the first file that cannot be read at all.
+    public func run(files: [String]) throws -> [IngestFileSummary] {
+        let classifier = try Classifier(extraRules: policy.rules)
+        let history = try HistoryStore(path: historyPath, create: true)
+        var results: [IngestFileSummary] = []
+        for file in files {
+            results.append(try ingest(file: file, history: history, classifier: classifier))
+        }
+        return results
+    }
+
+    private func ingest(file: String, history: HistoryStore, classifier: Classifier) throws -> IngestFileSummary {
+        let chosen: IngestFormat
+        if let format {
+            chosen = format
+        } else {
+            let sniff = try FileByteSource(path: file)
+            var prefix = [UInt8](repeating: 0, count: 4096)
+            let n = try prefix.withUnsafeMutableBytes { try sniff.read(into: $0) }
+            guard let detected = IngestFormat.detect(path: file, prefix: Array(prefix.prefix(n))) else {
+                throw InputError.unknownFormat(path: file)
+            }
+            chosen = detected
+        }
+        var summary = IngestFileSummary(file: file, format: chosen.rawValue)
+        var batch: [EventRecord] = []
+        batch.reserveCapacity(batchSize)
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let (new, duplicate) = try history.insert(batch)
+            summary.new += new
+            summary.duplicate += duplicate
+            batch.removeAll(keepingCapacity: true)
+        }
+        let emit: (RawEvent) throws -> Void = { raw in
+            summary.read += 1
+            guard let record = EventRecord(raw, classifier: classifier) else {
+                summary.rejected += 1
+                try onReject?(Rejection(file: file, line: raw.source.line ?? 0, reason: "empty email", raw: ""))
+                return
+            }
+            batch.append(record)
+            if batch.count >= batchSize { try flush() }
+        }
+        let reject: (Rejection) throws -> Void = { rejection in
+            summary.rejected += 1
+            logger.warning("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
+            try onReject?(rejection)
+        }
+        let source = try FileByteSource(path: file)
+        switch chosen {
+        case .csv: try CanonicalEvents.readCSV(source: source, file: file, emit: emit, reject: reject)
+        case .jsonl: try CanonicalEvents.readJSONLines(source: source, file: file, emit: emit, reject: reject)
+        }
+        try flush()
+        logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
+        return summary
+    }
+}

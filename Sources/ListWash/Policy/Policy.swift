@@ -1,0 +1,203 @@
+import Foundation
+
+/// The list-hygiene policy: which evidence removes an address. Every number is configurable
+/// in a JSON policy file; keys left out keep the defaults below (industry practice).
+public struct Policy: Codable, Equatable, Sendable {
+    /// The policy file format version this build reads and writes.
+    public static let currentVersion = 1
+
+    public var version: Int = Policy.currentVersion
+    /// A hard bounce (the address does not exist) suppresses at once.
+    public var hardBounce = HardBounce()
+    /// Consecutive soft bounces (no delivery in between) escalate to suppression.
+    public var softBounce = SoftBounce()
+    /// Repeated mailbox-full bounces suppress on their own, below the soft threshold.
+    public var mailboxFull = MailboxFull()
+    /// Soft and mailbox-full evidence older than this many days before the as-of time does not count.
+    public var staleAfterDays: Int = 180
+    /// A spam complaint suppresses at once.
+    public var complaintSuppresses = true
+    /// An unsubscribe suppresses at once.
+    public var unsubscribeSuppresses = true
+    /// How addresses are matched and checked.
+    public var address = Address()
+    /// Extra classification rules, tried in order before the built-in table.
+    public var rules: [ClassifierRule] = []
+
+    public struct HardBounce: Codable, Equatable, Sendable {
+        public var suppress = true
+        /// A delivery after the last hard bounce clears it (the mailbox exists again).
+        public var deliveryClears = false
+        public init() {}
+    }
+
+    public struct SoftBounce: Codable, Equatable, Sendable {
+        public var threshold = 5
+        /// The first and last counted bounce must be at least this far apart.
+        public var minSpanHours: Double = 72
+        public init() {}
+    }
+
+    public struct MailboxFull: Codable, Equatable, Sendable {
+        public var threshold = 3
+        /// Whether mailbox-full bounces also count towards the soft-bounce escalation.
+        public var countsAsSoft = true
+        public init() {}
+    }
+
+    public struct Address: Codable, Equatable, Sendable {
+        public var localPartCaseSensitive = false
+        public var syntax: AddressSyntax = .strict
+        public init() {}
+    }
+
+    public init() {}
+
+    /// The address rules this policy asks for.
+    public var addressRules: AddressRules {
+        AddressRules(localPartCaseSensitive: address.localPartCaseSensitive, syntax: address.syntax)
+    }
+
+    /// The defaults merged with a JSON policy file. Unknown keys are errors (a misspelt key
+    /// must not silently leave a default in force).
+    public static func load(path: String?) throws -> Policy {
+        guard let path else { return Policy() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyError.missingFile(path: path)
+        }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes a policy document (see ``load(path:)``).
+    public static func decode(_ data: Data, path: String = "policy") throws -> Policy {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw PolicyError.invalid(path: path, reason: "not valid JSON")
+        }
+        if let unknown = unknownKeys(object, template: try encodedTemplate(), at: "") .first {
+            throw PolicyError.invalid(path: path, reason: "unknown key '\(unknown)'")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let policy: Policy
+        do {
+            policy = try decoder.decode(Policy.self, from: data)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw PolicyError.invalid(path: path, reason: "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw PolicyError.invalid(path: path, reason: "bad value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch {
+            throw PolicyError.invalid(path: path, reason: "\(error)")
+        }
+        try policy.validate(path: path)
+        return policy
+    }
+
+    func validate(path: String) throws {
+        guard version == Policy.currentVersion else {
+            throw PolicyError.invalid(path: path, reason: "version \(version) is not supported (this build reads version \(Policy.currentVersion))")
+        }
+        if softBounce.threshold < 1 { throw PolicyError.invalid(path: path, reason: "soft_bounce.threshold must be at least 1") }
+        if mailboxFull.threshold < 1 { throw PolicyError.invalid(path: path, reason: "mailbox_full.threshold must be at least 1") }
+        if softBounce.minSpanHours < 0 { throw PolicyError.invalid(path: path, reason: "soft_bounce.min_span_hours must not be negative") }
+        if staleAfterDays < 1 { throw PolicyError.invalid(path: path, reason: "stale_after_days must be at least 1") }
+    }
+
+    /// The effective policy as pretty, key-sorted JSON (what `listwash policy` prints).
+    public func json(pretty: Bool = true) -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    private static func encodedTemplate() throws -> Any {
+        var template = Policy()
+        template.rules = [ClassifierRule(name: "", reason: .undefined, kind: .soft, replyCodes: [], statuses: [], phrases: [])]
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try JSONSerialization.jsonObject(with: encoder.encode(template))
+    }
+
+    private static func unknownKeys(_ value: Any, template: Any, at path: String) -> [String] {
+        if let object = value as? [String: Any], let known = template as? [String: Any] {
+            var found: [String] = []
+            for key in object.keys.sorted() {
+                let here = path.isEmpty ? key : "\(path).\(key)"
+                if let sub = known[key] {
+                    found += unknownKeys(object[key]!, template: sub, at: here)
+                } else if !key.hasPrefix("_") {
+                    found.append(here)
+                }
+            }
+            return found
+        }
+        if let array = value as? [Any], let first = (template as? [Any])?.first {
+            return array.enumerated().flatMap { unknownKeys($0.element, template: first, at: "\(path)[\($0.offset)]") }
+        }
+        return []
+    }
+}
+
+extension Policy {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Policy()
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? d.version
+        hardBounce = try c.decodeIfPresent(HardBounce.self, forKey: .hardBounce) ?? d.hardBounce
+        softBounce = try c.decodeIfPresent(SoftBounce.self, forKey: .softBounce) ?? d.softBounce
+        mailboxFull = try c.decodeIfPresent(MailboxFull.self, forKey: .mailboxFull) ?? d.mailboxFull
+        staleAfterDays = try c.decodeIfPresent(Int.self, forKey: .staleAfterDays) ?? d.staleAfterDays
+        complaintSuppresses = try c.decodeIfPresent(Bool.self, forKey: .complaintSuppresses) ?? d.complaintSuppresses
+        unsubscribeSuppresses = try c.decodeIfPresent(Bool.self, forKey: .unsubscribeSuppresses) ?? d.unsubscribeSuppresses
+        address = try c.decodeIfPresent(Address.self, forKey: .address) ?? d.address
+        rules = try c.decodeIfPresent([ClassifierRule].self, forKey: .rules) ?? d.rules
+    }
+}
+
+extension Policy.HardBounce {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        suppress = try c.decodeIfPresent(Bool.self, forKey: .suppress) ?? true
+        deliveryClears = try c.decodeIfPresent(Bool.self, forKey: .deliveryClears) ?? false
+    }
+}
+
+extension Policy.SoftBounce {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        threshold = try c.decodeIfPresent(Int.self, forKey: .threshold) ?? 5
+        minSpanHours = try c.decodeIfPresent(Double.self, forKey: .minSpanHours) ?? 72
+    }
+}
+
+extension Policy.MailboxFull {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        threshold = try c.decodeIfPresent(Int.self, forKey: .threshold) ?? 3
+        countsAsSoft = try c.decodeIfPresent(Bool.self, forKey: .countsAsSoft) ?? true
+    }
+}
+
+extension Policy.Address {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        localPartCaseSensitive = try c.decodeIfPresent(Bool.self, forKey: .localPartCaseSensitive) ?? false
+        syntax = try c.decodeIfPresent(AddressSyntax.self, forKey: .syntax) ?? .strict
+    }
+}
+
+/// Errors reading a policy file.
+public enum PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missingFile(path: String)
+    case invalid(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingFile(let path): return "\(path): no such policy file"
+        case .invalid(let path, let reason): return "\(path): invalid policy: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+/// The rule that removed an address, as written in `suppressed.csv` and the audit.
+public enum SuppressionRule: String, Sendable, CaseIterable, Codable {
+    case invalidAddress = "invalid_address"
+    case hardBounce = "hard_bounce"
+    case complaint
+    case unsubscribe
+    case mailboxFull = "mailbox_full"
+    case softBounceEscalation = "soft_bounce_escalation"
+}
+
+/// One history event as the policy sees it.
+public struct PolicyEvent: Sendable, Equatable {
+    public var timestamp: Int64
+    public var type: EventType
+    /// The classifier's kind, for bounces.
+    public var kind: BounceKind?
+    /// The classifier's reason, for bounces.
+    public var reason: String
+
+    public init(timestamp: Int64, type: EventType, kind: BounceKind? = nil, reason: String = "") {
+        self.timestamp = timestamp
+        self.type = type
+        self.kind = kind
+        self.reason = reason
+    }
+}
+
+/// Why an address is removed: the rule, the reason of the deciding event, and the evidence.
+public struct Decision: Sendable, Equatable {
+    public var rule: SuppressionRule
+    /// The bounce reason of the deciding event (`userunknown`), or `complaint`, `unsubscribe`, `invalid`.
+    public var reason: String
+    /// The kind of the deciding event (`hard`, `soft`), empty where none applies.
+    public var kind: String
+    /// Indices (into the events evaluated) of the events the rule counted, oldest first.
+    public var evidence: [Int]
+    public var firstSeen: Int64?
+    public var lastSeen: Int64?
+
+    /// The decision for an address that fails the syntax check.
+    public static let invalid = Decision(rule: .invalidAddress, reason: "invalid", kind: "", evidence: [], firstSeen: nil, lastSeen: nil)
+}
+
+/// Applies a ``Policy`` to one address's events.
+public struct PolicyEngine: Sendable {
+    public let policy: Policy
+
+    public init(policy: Policy) { self.policy = policy }
+
+    /// Decides for one address. `events` must be in time order; events after `asOf` are ignored.
+    /// Returns nil when the address is kept.
+    /// - Complexity: O(n) in the number of events.
+    public func decide(_ events: [PolicyEvent], asOf: Int64) -> Decision? {
+        var hard: [Int] = []
+        var complaints: [Int] = []
+        var unsubscribes: [Int] = []
+        var soft: [Int] = []
+        var full: [Int] = []
+        let staleBefore = asOf - Int64(policy.staleAfterDays) * 86_400
+        let mailboxFull = BounceReason.mailboxfull.rawValue
+        for (i, e) in events.enumerated() where e.timestamp <= asOf {
+            switch e.type {
+            case .delivered:
+                if policy.hardBounce.deliveryClears { hard.removeAll() }
+                soft.removeAll()
+                full.removeAll()
+            case .complaint:
+                complaints.append(i)
+            case .unsubscribe:
+                unsubscribes.append(i)
+            case .bounce:
+                switch e.kind {
+                case .hard?:
+                    hard.append(i)
+                case .soft?:
+                    guard e.timestamp >= staleBefore else { continue }
+                    if e.reason == mailboxFull {
+                        full.append(i)
+                        if policy.mailboxFull.countsAsSoft { soft.append(i) }
+                    } else {
+                        soft.append(i)
+                    }
+                case .sender?, .ignore?, nil:
+                    continue
+                }
+            }
+        }
+        func decision(_ rule: SuppressionRule, _ evidence: [Int], reason: String? = nil) -> Decision {
+            let deciding = events[evidence.last!]
+            return Decision(
+                rule: rule, reason: reason ?? deciding.reason, kind: deciding.kind?.rawValue ?? "",
+                evidence: evidence, firstSeen: events[evidence.first!].timestamp, lastSeen: deciding.timestamp)
+        }
+        if policy.hardBounce.suppress, !hard.isEmpty { return decision(.hardBounce, hard) }
+        if policy.complaintSuppresses, !complaints.isEmpty { return decision(.complaint, complaints, reason: "complaint") }
+        if policy.unsubscribeSuppresses, !unsubscribes.isEmpty { return decision(.unsubscribe, unsubscribes, reason: "unsubscribe") }
+        if full.count >= policy.mailboxFull.threshold { return decision(.mailboxFull, full) }
+        if soft.count >= policy.softBounce.threshold {
+            let span = events[soft.last!].timestamp - events[soft.first!].timestamp
+            if Double(span) >= policy.softBounce.minSpanHours * 3600 { return decision(.softBounceEscalation, soft) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import ListWash
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every exit code listwash uses, from the sysexits family, in one place.
+enum ExitStatus: Int32 {
+    case ok = 0
+    case failure = 1
+    case usage = 64
+    /// Some input rows or records were malformed (and were written to the rejects).
+    case dataError = 65
+    case noInput = 66
+    case cannotCreate = 73
+    case ioError = 74
+
+    /// The exit status for an error thrown by the library.
+    static func of(_ error: Error) -> ExitStatus {
+        switch error {
+        case let e as InputError:
+            switch e {
+            case .missingFile: return .noInput
+            case .unreadable: return .ioError
+            case .emptyFile, .noAddressColumn, .unknownColumn, .unknownFormat, .tooManyRejects: return .dataError
+            }
+        case let e as HistoryError:
+            if case .notFound = e { return .noInput }
+            return .failure
+        case let e as OutputError:
+            if case .cannotCreate = e { return .cannotCreate }
+            return .ioError
+        case let e as PolicyError:
+            if case .missingFile = e { return .noInput }
+            return .dataError
+        case is CleanError:
+            return .dataError
+        default:
+            return .failure
+        }
+    }
+}
+
+/// Prints `listwash: error: …` and exits with the error's status: no stack traces.
+func fail(_ error: Error) -> ExitCode {
+    printError("listwash: error: \(String(describing: error))")
+    return ExitCode(ExitStatus.of(error).rawValue)
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    var bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// Whether standard error is a terminal (progress lines are drawn only then).
+var stderrIsTerminal: Bool { isatty(2) == 1 }

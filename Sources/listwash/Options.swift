@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import ListWash
+import Logging
+
+/// `--history PATH`.
+struct HistoryOptions: ParsableArguments {
+    @Option(name: .long, help: "The history database (SQLite).")
+    var history: String = "listwash.sqlite"
+}
+
+/// `--policy FILE`.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: "A JSON policy file; keys it leaves out keep the defaults ('listwash policy' prints them).")
+    var policy: String?
+
+    func load() throws -> Policy { try Policy.load(path: policy) }
+}
+
+/// `--verbose`, `--quiet`.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Log progress details to standard error.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    /// A logger writing to standard error (so standard output and output files stay data only).
+    func makeLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .info : .error
+        return logger
+    }
+}
+
+/// Prints the first rejected records to standard error, then only counts them.
+final class RejectReporter {
+    private(set) var count = 0
+    let limit: Int
+    let quiet: Bool
+
+    init(limit: Int = 20, quiet: Bool) {
+        self.limit = limit
+        self.quiet = quiet
+    }
+
+    func report(_ rejection: Rejection) {
+        count += 1
+        guard !quiet else { return }
+        if count <= limit {
+            printError("\(rejection.file):\(rejection.line): rejected: \(rejection.reason)")
+        } else if count == limit + 1 {
+            printError("(further rejections are counted, not shown)")
+        }
+    }
+}
+
+/// Thousands separators for summaries.
+func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return n < 0 ? "-" + out : out
+}
+
+/// Seconds since an instant, for summaries.
+func seconds(since start: ContinuousClock.Instant) -> String {
+    let d = ContinuousClock.now - start
+    let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    return String(format: "%.2f s", s)
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import ListWash
+
+struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Clean a subscriber list against the history.",
+        discussion: """
+            Writes cleaned.csv, suppressed.csv, audit.jsonl, rejects.csv and manifest.json into
+            the output folder, all or none. Exit status 65 when rows were rejected.
+            Example: listwash clean --history listwash.sqlite --list Samples/subscribers.csv --out out --as-of 2026-11-01T00:00:00Z
+            """
+    )
+
+    @OptionGroup var historyOptions: HistoryOptions
+    @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "The subscriber list (CSV).")
+    var list: String
+
+    @Option(help: "The output folder (created if missing; its files are replaced only by complete new ones).")
+    var out: String
+
+    @Option(name: .customLong("as-of"), help: "Judge the history as of this time (ISO 8601; default: now). Later events are ignored.")
+    var asOf: String?
+
+    @Option(help: "Force the list's delimiter: , ; tab |  (default: sniffed).")
+    var delimiter: String?
+
+    @Option(name: .customLong("email-column"), help: "The address column's header (default: found by name).")
+    var emailColumn: String?
+
+    func validate() throws {
+        if let asOf, Timestamp.parse(asOf, assumeUTC: true) == nil {
+            throw ValidationError("--as-of '\(asOf)' is not an ISO 8601 time such as 2026-11-01T00:00:00Z")
+        }
+        if let delimiter, Self.delimiterByte(delimiter) == nil {
+            throw ValidationError("--delimiter must be one of , ; tab |")
+        }
+    }
+
+    static func delimiterByte(_ text: String) -> UInt8? {
+        switch text {
+        case ",", "comma": return UInt8(ascii: ",")
+        case ";", "semicolon": return UInt8(ascii: ";")
+        case "tab", "\\t", "\t": return 0x09
+        case "|", "pipe": return UInt8(ascii: "|")
+        default: return nil
+        }
+    }
+
+    func run() throws {
+        let start = ContinuousClock.now
+        let reporter = RejectReporter(quiet: output.quiet)
+        let summary: CleanSummary
+        let asOfSeconds = asOf.flatMap { Timestamp.parse($0, assumeUTC: true) } ?? Int64(Date().timeIntervalSince1970)
+        let drawProgress = stderrIsTerminal && !output.quiet
+        do {
+            let request = CleanRequest(
+                listPath: list, outputDirectory: out, historyPath: historyOptions.history, asOf: asOfSeconds,
+                policy: try policyOptions.load(), delimiter: delimiter.flatMap(Self.delimiterByte), emailColumn: emailColumn)
+            var job = CleanJob(request: request, logger: output.makeLogger("listwash.clean"))
+            job.onReject = { reporter.report($0) }
+            if drawProgress {
+                job.progress = { p in
+                    let line = "\r  \(grouped(p.rows)) rows, \(grouped(p.bytes >> 20)) MiB read, \(seconds(since: start))   "
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+            }
+            summary = try job.run()
+            if drawProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        } catch {
+            throw fail(error)
+        }
+        if !output.quiet {
+            print(Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start)))
+        }
+        if summary.rejected > 0 { throw ExitCode(ExitStatus.dataError.rawValue) }
+    }
+
+    /// The one-screen summary.
+    static func render(_ s: CleanSummary, list: String, out: String, asOf: Int64, elapsed: String) -> String {
+        var lines = ["listwash clean: \(list) -> \(out)/ (as of \(Timestamp.format(asOf)))"]
+        func row(_ label: String, _ value: Int, _ note: String = "") {
+            let padded = label.padding(toLength: 28, withPad: " ", startingAt: 0)
+            let number = grouped(value)
+            lines.append("  " + padded + String(repeating: " ", count: max(0, 12 - number.count)) + number + note)
+        }
+        row("rows read", s.rowsRead)
+        row("kept", s.kept)
+        row("removed", s.suppressedTotal)
+        for rule in SuppressionRule.allCases where (s.suppressed[rule] ?? 0) > 0 {
+            row("  " + rule.rawValue, s.suppressed[rule] ?? 0)
+        }
+        row("duplicates dropped", s.duplicates)
+        row("rejected (malformed)", s.rejected, s.rejected > 0 ? "  see \(out)/rejects.csv" : "")
+        row("history events considered", s.historyEvents)
+        lines.append("  " + "time".padding(toLength: 28, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 12 - elapsed.count)) + elapsed)
+        return lines.joined(separator: "\n")
+    }
+}

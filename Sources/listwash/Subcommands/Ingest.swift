@@ -1,0 +1,47 @@
+import ArgumentParser
+import ListWash
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add bounce, delivery, complaint and unsubscribe events to the history.",
+        discussion: """
+            Each event gets a deterministic id, so ingesting the same file twice adds nothing.
+            Example: listwash ingest --history listwash.sqlite Samples/events.csv Samples/events.jsonl
+            """
+    )
+
+    @OptionGroup var historyOptions: HistoryOptions
+    @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "The files' format (default: detected per file).")
+    var format: IngestFormat?
+
+    @Argument(help: "Event files.")
+    var files: [String]
+
+    func run() throws {
+        let start = ContinuousClock.now
+        let reporter = RejectReporter(quiet: output.quiet)
+        let results: [IngestFileSummary]
+        do {
+            let job = IngestJob(historyPath: historyOptions.history, policy: try policyOptions.load(), format: format,
+                                logger: output.makeLogger("listwash.ingest"), onReject: { reporter.report($0) })
+            results = try job.run(files: files)
+        } catch {
+            throw fail(error)
+        }
+        if !output.quiet {
+            for r in results {
+                print("\(r.file) (\(r.format)): \(grouped(r.read)) events read, \(grouped(r.new)) new, \(grouped(r.duplicate)) duplicate, \(grouped(r.rejected)) rejected")
+            }
+            let new = results.reduce(0) { $0 + $1.new }
+            let duplicate = results.reduce(0) { $0 + $1.duplicate }
+            let rejected = results.reduce(0) { $0 + $1.rejected }
+            print("total: \(grouped(new)) new, \(grouped(duplicate)) duplicate, \(grouped(rejected)) rejected into \(historyOptions.history) in \(seconds(since: start))")
+        }
+        if results.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError.rawValue) }
+    }
+}
+
+extension IngestFormat: ExpressibleByArgument {}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import ListWash
+
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Print the effective policy: the defaults merged with --policy FILE.",
+        discussion: "Example: listwash policy --policy Samples/policy.json"
+    )
+
+    @OptionGroup var policyOptions: PolicyOptions
+
+    func run() throws {
+        do {
+            let policy = try policyOptions.load()
+            FileHandle.standardOutput.write(policy.json())
+            print("")
+        } catch {
+            throw fail(error)
+        }
+    }
+}
