@@ -1,0 +1,66 @@
+import Testing
+@testable import ListWash
+
+@Suite struct CanonicalEventsTests {
+    func readCSV(_ text: String) throws -> ([RawEvent], [Rejection]) {
+        var events: [RawEvent] = [], rejects: [Rejection] = []
+        try CanonicalEvents.readCSV(source: MemoryByteSource(Array(text.utf8)), file: "e.csv",
+                                    emit: { events.append($0) }, reject: { rejects.append($0) })
+        return (events, rejects)
+    }
+
+    @Test func columnsAreFoundByNameAndEventDefaultsToBounce() throws {
+        let (events, rejects) = try readCSV("""
+            diagnostic,enhanced_code,smtp_code,timestamp,email
+            "550 5.1.1 user unknown, sorry",5.1.1,550,2024-06-01T10:00:05Z,a@example.com
+            ,,,1717236005,b@example.com
+
+            """)
+        #expect(rejects.isEmpty)
+        #expect(events.count == 2)
+        #expect(events[0] == RawEvent(address: "a@example.com", timestamp: 1_717_236_005, type: .bounce, replyCode: 550,
+                                      enhancedCode: "5.1.1", diagnostic: "550 5.1.1 user unknown, sorry",
+                                      source: EventSource(file: "e.csv", line: 2)))
+        #expect(events[1].replyCode == nil && events[1].enhancedCode == nil)
+    }
+
+    @Test func badRowsAreRejectedWithTheirLineAndReadingGoesOn() throws {
+        let (events, rejects) = try readCSV("""
+            email,timestamp,event,smtp_code,enhanced_code,diagnostic
+            a@example.com,yesterday,bounce,550,5.1.1,x
+            b@example.com,2024-06-01T10:00:05Z,opened,,,
+            ,2024-06-01T10:00:05Z,bounce,,,
+            c@example.com,2024-06-01T10:00:05Z,bounce
+            d@example.com,2024-06-01T10:00:05Z,delivered,250,2.0.0,ok
+
+            """)
+        #expect(rejects.map(\.line) == [2, 3, 4, 5])
+        #expect(rejects.map(\.reason) == ["timestamp is not ISO 8601 or Unix seconds",
+                                          "unknown event type (expected bounce, delivered, complaint or unsubscribe)",
+                                          "empty email", "expected 6 fields, found 3"])
+        #expect(events.map(\.type) == [.delivered])
+        // Reasons never carry the address.
+        #expect(!rejects.contains { $0.reason.contains("@") })
+    }
+
+    @Test func jsonLinesTakeNumbersOrStrings() throws {
+        var events: [RawEvent] = [], rejects: [Rejection] = []
+        let text = """
+            {"email":"a@example.com","timestamp":1717236005,"smtp_code":"550","enhanced_code":"5.1.1","diagnostic":"x"}
+
+            {"email":"b@example.com","timestamp":"2024-06-01T10:00:05Z","event":"complaint"}
+            [1,2]
+            {"timestamp":1}
+            """
+        try CanonicalEvents.readJSONLines(source: MemoryByteSource(Array(text.utf8), chunkSizes: [3]), file: "e.jsonl",
+                                          emit: { events.append($0) }, reject: { rejects.append($0) })
+        #expect(events.map(\.address) == ["a@example.com", "b@example.com"])
+        #expect(events[0].replyCode == 550)
+        #expect(events[1].type == .complaint)
+        #expect(rejects.map(\.line) == [4, 5])
+    }
+
+    @Test func aFileWithoutTheAddressColumnIsAnError() {
+        #expect(throws: InputError.self) { try readCSV("when,what\n1,2\n") }
+    }
+}

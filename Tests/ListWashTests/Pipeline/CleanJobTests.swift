@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import ListWash
+
+@Suite struct CleanJobTests {
+    /// 2026-11-01T00:00:00Z
+    let asOf: Int64 = 1_793_491_200
+
+    func history(in folder: TemporaryFolder, _ raws: [RawEvent]) throws -> String {
+        let path = "\(folder.path)/h.sqlite"
+        let classifier = try Classifier()
+        _ = try HistoryStore(path: path, create: true).insert(raws.compactMap { EventRecord($0, classifier: classifier) })
+        return path
+    }
+
+    func run(_ folder: TemporaryFolder, list: String, history: String, out: String = "out", policy: Policy = Policy()) throws -> CleanSummary {
+        try CleanJob(request: CleanRequest(listPath: list, outputDirectory: "\(folder.path)/\(out)", historyPath: history,
+                                           asOf: asOf, policy: policy), logger: silentLogger).run()
+    }
+
+    @Test func keptRowsAreCopiedByteForByteWithDelimiterLineEndingsAndBom() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [PolicyEvent.hardRaw("gone@example.org", asOf - 86_400)])
+        let input = "\u{FEFF}EMAIL;Name;Notes\r\n keep@Example.com ;\"K; \"\"quoted\"\"\";\"multi\r\nline\"\r\ngone@example.org;G;x\r\nlast@example.net;L;no newline"
+        let list = try folder.write("list.csv", input)
+        let summary = try run(folder, list: list, history: history)
+        #expect(summary.kept == 2)
+        #expect(summary.suppressed[.hardBounce] == 1)
+        let cleaned = try Data(contentsOf: URL(fileURLWithPath: "\(folder.path)/out/cleaned.csv"))
+        let expected = "\u{FEFF}EMAIL;Name;Notes\r\n keep@Example.com ;\"K; \"\"quoted\"\"\";\"multi\r\nline\"\r\nlast@example.net;L;no newline"
+        #expect(cleaned == Data(expected.utf8))
+    }
+
+    @Test func duplicatesKeepTheFirstRowAndAreAudited() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        let list = try folder.write("list.csv", "email,n\nA@example.com,1\nb@example.com,2\n a@EXAMPLE.com,3\n")
+        let summary = try run(folder, list: list, history: history)
+        #expect(summary.duplicates == 1)
+        #expect(try folder.read("out/cleaned.csv") == "email,n\nA@example.com,1\nb@example.com,2\n")
+        #expect(try folder.read("out/audit.jsonl") == #"{"line":4,"address":"a@example.com","action":"drop_duplicate","duplicate_of_line":2}"# + "\n")
+    }
+
+    @Test func invalidAddressesAreSuppressedAndMalformedRowsRejected() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        let list = try folder.write("list.csv", "email,n\nnot-an-address,1\nok@example.com,2,extra\nfine@example.com,3\n")
+        let summary = try run(folder, list: list, history: history)
+        #expect(summary.suppressed[.invalidAddress] == 1)
+        #expect(summary.rejected == 1)
+        #expect(try folder.read("out/suppressed.csv") == "email,rule,reason,kind,events,first_seen,last_seen\nnot-an-address,invalid_address,invalid,,0,,\n")
+        #expect(try folder.read("out/rejects.csv").hasSuffix("list.csv,3,\"expected 2 fields, found 3\",\"ok@example.com,2,extra\"\n"))
+        #expect(try folder.read("out/cleaned.csv") == "email,n\nfine@example.com,3\n")
+    }
+
+    @Test func theSameInputsGiveByteIdenticalOutputs() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [
+            PolicyEvent.hardRaw("gone@example.org", asOf - 86_400),
+            bounce("full@example.org", asOf - 3 * 86_400, 452, "4.2.2", "452 4.2.2 mailbox full"),
+        ])
+        let list = try folder.write("list.csv", "email\ngone@example.org\nfull@example.org\nok@example.org\nbad\n")
+        _ = try run(folder, list: list, history: history, out: "one")
+        _ = try run(folder, list: list, history: history, out: "two")
+        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+            #expect(try folder.read("one/\(name)").replacingOccurrences(of: "/one", with: "") == folder.read("two/\(name)").replacingOccurrences(of: "/two", with: ""))
+        }
+        let manifest = try JSONSerialization.jsonObject(with: Data(try folder.read("one/manifest.json").utf8)) as? [String: Any]
+        let counts = manifest?["counts"] as? [String: Any]
+        #expect((counts?["kept"] as? Int) == 2)
+        let outputs = manifest?["outputs"] as? [[String: Any]]
+        #expect(outputs?.count == 4)
+    }
+
+    @Test func aFailedRunLeavesTheOutputFolderAsItWas() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        try FileManager.default.createDirectory(atPath: "\(folder.path)/out", withIntermediateDirectories: true)
+        try folder.write("out/cleaned.csv", "previous run\n")
+        let list = try folder.write("list.csv", "name,phone\nx,1\n")
+        #expect(throws: InputError.self) { try run(folder, list: list, history: history) }
+        #expect(try folder.read("out/cleaned.csv") == "previous run\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/out") == ["cleaned.csv"])
+    }
+
+    @Test func auditRecordsTheEvidenceAndThePolicyValues() throws {
+        let folder = try TemporaryFolder()
+        let day: Int64 = 86_400
+        let history = try history(in: folder, (0..<5).map {
+            bounce("soft@example.org", asOf - Int64(10 - $0) * day, 451, "4.4.1", "451 4.4.1 no answer from host", line: $0 + 1)
+        })
+        let list = try folder.write("list.csv", "email\nsoft@example.org\n")
+        let summary = try run(folder, list: list, history: history)
+        #expect(summary.suppressed[.softBounceEscalation] == 1)
+        let line = try folder.read("out/audit.jsonl")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(record["rule"] as? String == "soft_bounce_escalation")
+        #expect((record["evidence"] as? [[String: Any]])?.count == 5)
+        #expect((record["policy"] as? [String: Any])?["soft_bounce.threshold"] as? Int == 5)
+        #expect(try folder.read("out/suppressed.csv").contains("soft@example.org,soft_bounce_escalation,"))
+    }
+
+    @Test func addressColumnIsFoundByTheNamesExportsUse() {
+        #expect(CleanJob.addressColumn(in: ["Record ID", "First Name", "Email"], named: nil) == 2)
+        #expect(CleanJob.addressColumn(in: ["CONTACT ID", "EMAIL", "LASTNAME"], named: nil) == 1)
+        #expect(CleanJob.addressColumn(in: ["Email Address", "First Name"], named: nil) == 0)
+        #expect(CleanJob.addressColumn(in: ["ClientID", "SubscriberKey", "EmailAddress"], named: nil) == 2)
+        #expect(CleanJob.addressColumn(in: ["id", "Work E-mail"], named: nil) == 1)
+        #expect(CleanJob.addressColumn(in: ["id", "name"], named: nil) == nil)
+        #expect(CleanJob.addressColumn(in: ["id", "contact"], named: "Contact") == 1)
+    }
+}
+
+extension PolicyEvent {
+    /// A raw hard bounce (user unknown) for tests.
+    static func hardRaw(_ address: String, _ ts: Int64) -> RawEvent {
+        bounce(address, ts, 550, "5.1.1", "550 5.1.1 <\(address)>: Recipient address rejected: User unknown")
+    }
+}
