@@ -166,6 +166,7 @@ enum EventFixtures {
         ("empty.json", ""),
         ("other.json", #"{"foo": 1, "bar": [true, false]}"#),
         ("list.csv", "email,first_name\nsomeone@example.com,Some\n"),
-        ("mbox", "From MAILER-DAEMON Sat Jun  1 10:00:06 2024\nSubject: Undelivered Mail Returned to Sender\n"),
+        ("mbox", "From MAILER-DAEMON Sat Jun  1 10:00:06 2024\nSubject: Undelivered Mail Returned to Sender\nReceived: by mx1.example.com (Postfix)\n\nJun  1 10:00:05 mx1 postfix/smtp[1]: quoted log line\n"),
+        ("sendgrid-like.txt", "event email timestamp in plain text, postfix/smtp mentioned\n"),
     ]
 }

@@ -29,6 +29,11 @@ import Testing
         #expect(EventFormat.detect(prefix: Array(sample.text.utf8), fileName: sample.name) == nil, "\(sample.name)")
     }
 
+    @Test func mailgunEventsWithAnEmailUserVariableAreNotTakenForSendGrid() {
+        let text = #"{"event":"delivered","timestamp":1717236100,"recipient":"a@example.com","user-variables":{"email":"a@example.com"}}"#
+        #expect(EventFormat.detect(prefix: Array(text.utf8), fileName: "events.jsonl") == .mailgun)
+    }
+
     @Test func registryCoversEveryFormatOnceAndImportersAgree() {
         #expect(Set(EventFormat.detectionOrder) == Set(EventFormat.allCases))
         #expect(EventFormat.detectionOrder.count == EventFormat.allCases.count)

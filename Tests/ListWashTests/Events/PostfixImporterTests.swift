@@ -134,3 +134,54 @@ import Testing
         #expect(run.summary.skipped == 1)
     }
 }
+
+@Suite struct PostfixLogStreamTests {
+    private func collect(_ chunks: [[UInt8]]) throws -> ImportRun {
+        var run = ImportRun()
+        var stream = PostfixLogStream(file: "maillog", options: EventImportOptions(year: 2024))
+        for chunk in chunks {
+            try stream.feed(chunk, emit: { run.events.append($0) }, reject: { run.rejections.append($0) })
+        }
+        run.summary = try stream.finish(emit: { run.events.append($0) }, reject: { run.rejections.append($0) })
+        return run
+    }
+
+    @Test func sameRecordsWhateverTheChunking() throws {
+        let text = EventFixtures.postfixLog
+            + "\nJun  1 10:09:00 mx1 postfix/smtp[1]: A9: relay=none, status=bounced (x)\r\nJun  1 10:10:00 mx1 postfix/smtp[1]: B1: to=<tail@example.org>, relay=none, dsn=5.1.1, status=bounced (no newline at the end)"
+        let bytes = Array(text.utf8)
+        let whole = try collect([bytes])
+        #expect(whole.events.count == 5)
+        #expect(whole.rejections.map(\.line) == [9])
+        #expect(whole.events.last?.source.line == 10)
+        #expect(try collect(bytes.map { [$0] }).events == whole.events)
+        var generator = SplitMix64(seed: 4242)
+        for _ in 0..<20 {
+            var chunks: [[UInt8]] = []
+            var start = 0
+            while start < bytes.count {
+                let length = Int(generator.next() % 97)
+                let end = min(bytes.count, start + length)
+                chunks.append(Array(bytes[start..<end]))
+                start = end
+            }
+            let split = try collect(chunks)
+            #expect(split.events == whole.events)
+            #expect(split.rejections == whole.rejections)
+            #expect(split.summary == whole.summary)
+        }
+    }
+}
+
+/// A small deterministic generator, so the random splits are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D4_9B34_D049_D133
+        return z ^ (z >> 31)
+    }
+}

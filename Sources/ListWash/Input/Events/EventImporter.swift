@@ -122,13 +122,15 @@ struct ImportSink {
     var summary = EventImportSummary()
 
     /// Runs `body` with a sink over the non-escaping handlers of ``EventImporter/read(bytes:file:emit:reject:)``.
+    /// `summary` carries the counts of earlier runs over the same file (streaming readers).
     static func run(
-        file: String, emit: (RawEvent) -> Void, reject: (Rejection) -> Void,
+        file: String, summary: EventImportSummary = EventImportSummary(),
+        emit: (RawEvent) -> Void, reject: (Rejection) -> Void,
         _ body: (inout ImportSink) throws -> Void
     ) throws -> EventImportSummary {
         try withoutActuallyEscaping(emit) { emit in
             try withoutActuallyEscaping(reject) { reject in
-                var sink = ImportSink(file: file, emitHandler: emit, rejectHandler: reject)
+                var sink = ImportSink(file: file, emitHandler: emit, rejectHandler: reject, summary: summary)
                 try body(&sink)
                 return sink.summary
             }
@@ -143,6 +145,10 @@ struct ImportSink {
     mutating func reject(line: Int, reason: String, raw: String) {
         summary.rejected += 1
         rejectHandler(Rejection(file: file, line: line, reason: reason, raw: raw))
+    }
+
+    mutating func reject(line: Int, reason: String, raw: RawText) {
+        reject(line: line, reason: reason, raw: raw.text)
     }
 
     mutating func skip() {

@@ -241,16 +241,23 @@ struct JSONObject {
     }
 }
 
+/// A record's bytes, turned into text only when the record is rejected.
+struct RawText {
+    let bytes: ArraySlice<UInt8>
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 /// Shared reading of JSON event files: cut into records, parse each, hand objects on.
 enum JSONEventFile {
     /// Calls `handle` with each record that parses as a JSON object; rejects the others.
     static func forEachObject(
         bytes: [UInt8], containerKeys: [String], sink: inout ImportSink,
-        _ handle: (JSONObject, Int, String, inout ImportSink) -> Void
+        _ handle: (JSONObject, Int, RawText, inout ImportSink) -> Void
     ) {
         let scanner = JSONRecordScanner(bytes: bytes)
         for piece in scanner.pieces(containerKeys: containerKeys) {
-            let raw = String(decoding: bytes[piece.range], as: UTF8.self)
+            let raw = RawText(bytes: bytes[piece.range])
             if let reason = piece.brokenReason {
                 sink.reject(line: piece.line, reason: reason, raw: raw)
                 continue

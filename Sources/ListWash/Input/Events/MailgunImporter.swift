@@ -31,7 +31,7 @@ public struct MailgunImporter: EventImporter {
         }
     }
 
-    private static func handle(_ object: JSONObject, line: Int, raw: String, file: String, sink: inout ImportSink) {
+    private static func handle(_ object: JSONObject, line: Int, raw: RawText, file: String, sink: inout ImportSink) {
         guard let event = object.text("event") else {
             sink.reject(line: line, reason: "Mailgun record without event", raw: raw)
             return

@@ -35,29 +35,75 @@ public struct PostfixImporter: EventImporter {
         self.options = options
     }
 
-    /// Text (not JSON) that names a Postfix daemon.
+    /// Log text whose first line has a log timestamp and which names a Postfix daemon.
     public static func sniff(prefix: [UInt8], fileName: String) -> Bool {
-        guard !JSONEventFile.looksLikeJSON(prefix) else { return false }
-        return JSONEventFile.contains(prefix, anyOf: [" postfix/", " postfix-"])
+        var start = 0
+        if prefix.count >= 3, prefix[0] == 0xEF, prefix[1] == 0xBB, prefix[2] == 0xBF { start = 3 }
+        while start < prefix.count, prefix[start] == 0x0A || prefix[start] == 0x0D { start += 1 }
+        let end = prefix[start...].firstIndex(of: 0x0A) ?? prefix.count
+        let firstLine = Substring(String(decoding: prefix[start..<end], as: UTF8.self))
+        return PostfixLine.parseStamp(firstLine) != nil && JSONEventFile.contains(prefix, anyOf: [" postfix/", " postfix-"])
     }
 
     /// Reads a Postfix log; see the type's documentation for the mapping and the year rules.
     @discardableResult
     public func read(bytes: [UInt8], file: String, emit: (RawEvent) -> Void, reject: (Rejection) -> Void) throws -> EventImportSummary {
-        try ImportSink.run(file: file, emit: emit, reject: reject) { sink in
-            var state = PostfixLogState(options: options, file: file)
+        var stream = PostfixLogStream(file: file, options: options)
+        try stream.feed(bytes, emit: emit, reject: reject)
+        return try stream.finish(emit: emit, reject: reject)
+    }
+}
+
+/// Reads a Postfix log piece by piece, so memory stays flat on a log of any size; the events
+/// do not depend on where the pieces are cut. ``PostfixImporter`` documents the mapping.
+public struct PostfixLogStream {
+    private var state: PostfixLogState
+    private var partial: [UInt8] = []
+    private var lineNumber = 0
+    private var summary = EventImportSummary()
+
+    /// A stream over the log `file` (used for rejections, event sources and its modification date).
+    public init(file: String, options: EventImportOptions = EventImportOptions()) {
+        state = PostfixLogState(options: options, file: file)
+    }
+
+    /// Reads every complete line in `chunk`; a trailing partial line waits for the next chunk.
+    public mutating func feed(_ chunk: [UInt8], emit: (RawEvent) -> Void, reject: (Rejection) -> Void) throws {
+        summary = try ImportSink.run(file: state.file, summary: summary, emit: emit, reject: reject) { sink in
             var start = 0
-            var lineNumber = 0
-            while start < bytes.count {
-                lineNumber += 1
-                let newline = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-                var end = newline
-                if end > start, bytes[end - 1] == 0x0D { end -= 1 }
-                try state.consume(bytes[start..<end], line: lineNumber, sink: &sink)
+            while let newline = chunk[start...].firstIndex(of: 0x0A) {
+                if partial.isEmpty {
+                    try consumeLine(chunk[start..<newline], sink: &sink)
+                } else {
+                    partial += chunk[start..<newline]
+                    let line = partial
+                    partial.removeAll(keepingCapacity: true)
+                    try consumeLine(line[...], sink: &sink)
+                }
                 start = newline + 1
+            }
+            partial += chunk[start...]
+        }
+    }
+
+    /// Reads a last line without a newline and returns the counts for the whole log.
+    public mutating func finish(emit: (RawEvent) -> Void, reject: (Rejection) -> Void) throws -> EventImportSummary {
+        summary = try ImportSink.run(file: state.file, summary: summary, emit: emit, reject: reject) { sink in
+            if !partial.isEmpty {
+                let line = partial
+                partial.removeAll()
+                try consumeLine(line[...], sink: &sink)
             }
             state.finish(sink: &sink)
         }
+        return summary
+    }
+
+    private mutating func consumeLine(_ bytes: ArraySlice<UInt8>, sink: inout ImportSink) throws {
+        lineNumber += 1
+        var line = bytes
+        if line.last == 0x0D { line = line.dropLast() }
+        try state.consume(line, line: lineNumber, sink: &sink)
     }
 }
 

@@ -31,7 +31,7 @@ public struct PostmarkImporter: EventImporter {
         }
     }
 
-    private static func handle(_ object: JSONObject, line: Int, raw: String, file: String, sink: inout ImportSink) {
+    private static func handle(_ object: JSONObject, line: Int, raw: RawText, file: String, sink: inout ImportSink) {
         let source = EventSource(file: file, line: line)
         switch object.text("RecordType") {
         case nil, "Bounce", "SpamComplaint":
@@ -85,7 +85,7 @@ public struct PostmarkImporter: EventImporter {
     }
 
     /// A SubscriptionChange webhook: only suppressions are events; reactivations are skipped.
-    private static func subscriptionChange(_ object: JSONObject, line: Int, raw: String, source: EventSource, sink: inout ImportSink) {
+    private static func subscriptionChange(_ object: JSONObject, line: Int, raw: RawText, source: EventSource, sink: inout ImportSink) {
         guard object.bool("SuppressSending") == true else {
             sink.skip()
             return

@@ -35,7 +35,7 @@ public struct SESImporter: EventImporter {
         }
     }
 
-    private static func handle(_ outer: JSONObject, line: Int, raw: String, file: String, sink: inout ImportSink) {
+    private static func handle(_ outer: JSONObject, line: Int, raw: RawText, file: String, sink: inout ImportSink) {
         var object = outer
         if let envelopeType = outer.string("Type") {
             guard envelopeType == "Notification" else {
@@ -119,7 +119,7 @@ public struct SESImporter: EventImporter {
     /// Emits one event per entry of `container[key]`; entries are `{"emailAddress":…}` objects
     /// or (for Delivery) plain strings.
     private static func recipients(
-        _ container: JSONObject, key: String, object: String, timestamp: Int64?, line: Int, raw: String,
+        _ container: JSONObject, key: String, object: String, timestamp: Int64?, line: Int, raw: RawText,
         sink: inout ImportSink, make: (String, JSONObject?, Int64) -> RawEvent
     ) {
         guard let list = container.array(key), !list.isEmpty else {

@@ -13,11 +13,12 @@ public struct SendGridImporter: EventImporter {
     /// A SendGrid importer; it needs no options.
     public init(options: EventImportOptions = EventImportOptions()) {}
 
-    /// SendGrid's own id keys, or the plain `event`/`email` pair.
+    /// SendGrid's own id keys, or the `event`/`email`/`timestamp` trio without Mailgun's keys.
     public static func sniff(prefix: [UInt8], fileName: String) -> Bool {
         guard JSONEventFile.looksLikeJSON(prefix) else { return false }
         if JSONEventFile.contains(prefix, anyOf: ["\"sg_event_id\"", "\"sg_message_id\"", "\"smtp-id\""]) { return true }
-        return JSONEventFile.contains(prefix, anyOf: ["\"event\""]) && JSONEventFile.contains(prefix, anyOf: ["\"email\""])
+        return ["\"event\"", "\"email\"", "\"timestamp\""].allSatisfy { JSONEventFile.contains(prefix, anyOf: [$0]) }
+            && !JSONEventFile.contains(prefix, anyOf: ["\"recipient\"", "\"event-data\"", "\"delivery-status\""])
     }
 
     /// Reads SendGrid events; see the type's documentation for the mapping.
@@ -30,7 +31,7 @@ public struct SendGridImporter: EventImporter {
         }
     }
 
-    private static func handle(_ object: JSONObject, line: Int, raw: String, file: String, sink: inout ImportSink) {
+    private static func handle(_ object: JSONObject, line: Int, raw: RawText, file: String, sink: inout ImportSink) {
         guard let event = object.text("event") else {
             sink.reject(line: line, reason: "SendGrid record without event", raw: raw)
             return
