@@ -34,7 +34,7 @@ enum ExitStatus: Int32 {
         case let e as PolicyError:
             if case .missingFile = e { return .noInput }
             return .dataError
-        case is CleanError:
+        case is CleanError, is EventImportError:
             return .dataError
         default:
             return .failure

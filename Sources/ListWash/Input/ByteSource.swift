@@ -68,6 +68,13 @@ public final class FileByteSource: ByteSource {
 
     deinit { if fd > 2 { close(fd) } }
 
+    /// The file's modification time in Unix seconds, if it can be read.
+    public static func modificationTime(path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_mtim.tv_sec)
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)

@@ -7,9 +7,24 @@ public enum IngestFormat: String, Sendable, CaseIterable {
     case csv
     /// Canonical event JSON Lines (the same keys).
     case jsonl
+    /// AWS SES notifications (raw or SNS-wrapped).
+    case ses
+    /// SendGrid event webhook batches.
+    case sendgrid
+    /// Mailgun events (API pages, webhooks, JSON Lines).
+    case mailgun
+    /// Postmark bounce webhooks and bounce API dumps.
+    case postmark
+    /// Postfix maillog delivery lines.
+    case postfix
 
-    /// Guesses the format of a file from its name and first bytes.
+    /// The provider importer behind this format, for the non-canonical ones.
+    var provider: EventFormat? { EventFormat(rawValue: rawValue) }
+
+    /// Guesses the format of a file from its first bytes and name: provider formats first
+    /// (they are recognised by their own field names), then the canonical ones.
     public static func detect(path: String, prefix: [UInt8]) -> IngestFormat? {
+        if let provider = EventFormat.detect(prefix: prefix, fileName: path) { return IngestFormat(rawValue: provider.rawValue) }
         let lower = path.lowercased()
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
@@ -42,6 +57,8 @@ public struct IngestJob {
     /// Called for every rejected record (file, line, reason, raw text).
     public var onReject: ((Rejection) throws -> Void)?
     public var batchSize = 10_000
+    /// Year and zone for syslog timestamps (Postfix logs).
+    public var importOptions = EventImportOptions()
 
     public init(historyPath: String, policy: Policy, format: IngestFormat? = nil, logger: Logger, onReject: ((Rejection) throws -> Void)? = nil) {
         self.historyPath = historyPath
@@ -68,7 +85,7 @@ public struct IngestJob {
             chosen = format
         } else {
             let sniff = try FileByteSource(path: file)
-            var prefix = [UInt8](repeating: 0, count: 4096)
+            var prefix = [UInt8](repeating: 0, count: EventFormat.sniffLength)
             let n = try prefix.withUnsafeMutableBytes { try sniff.read(into: $0) }
             guard let detected = IngestFormat.detect(path: file, prefix: Array(prefix.prefix(n))) else {
                 throw InputError.unknownFormat(path: file)
@@ -76,6 +93,7 @@ public struct IngestJob {
             chosen = detected
         }
         var summary = IngestFileSummary(file: file, format: chosen.rawValue)
+        var notes: [String] = []
         var batch: [EventRecord] = []
         batch.reserveCapacity(batchSize)
         func flush() throws {
@@ -104,7 +122,49 @@ public struct IngestJob {
         switch chosen {
         case .csv: try CanonicalEvents.readCSV(source: source, file: file, emit: emit, reject: reject)
         case .jsonl: try CanonicalEvents.readJSONLines(source: source, file: file, emit: emit, reject: reject)
+        case .postfix:
+            // Logs are streamed in chunks; everything else from providers is JSON, read whole.
+            var options = importOptions
+            if options.year == nil, options.fileModified == nil { options.fileModified = FileByteSource.modificationTime(path: file) }
+            var stream = PostfixLogStream(file: file, options: options)
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            var failure: Error?
+            let emitNow: (RawEvent) -> Void = { event in
+                guard failure == nil else { return }
+                do { try emit(event) } catch { failure = error }
+            }
+            let rejectNow: (Rejection) -> Void = { rejection in
+                guard failure == nil else { return }
+                do { try reject(rejection) } catch { failure = error }
+            }
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { break }
+                try stream.feed(Array(chunk[0..<n]), emit: emitNow, reject: rejectNow)
+                if let failure { throw failure }
+            }
+            notes = try stream.finish(emit: emitNow, reject: rejectNow).notes
+            if let failure { throw failure }
+        case .ses, .sendgrid, .mailgun, .postmark:
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { break }
+                bytes += chunk[0..<n]
+            }
+            var failure: Error?
+            let importer = chosen.provider!.makeImporter(options: importOptions)
+            notes = try importer.read(bytes: bytes, file: file, emit: { event in
+                guard failure == nil else { return }
+                do { try emit(event) } catch { failure = error }
+            }, reject: { rejection in
+                guard failure == nil else { return }
+                do { try reject(rejection) } catch { failure = error }
+            }).notes
+            if let failure { throw failure }
         }
+        for note in notes { logger.notice("\(note)", metadata: ["file": "\(file)"]) }
         try flush()
         logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
         return summary

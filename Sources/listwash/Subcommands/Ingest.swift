@@ -6,6 +6,8 @@ struct Ingest: ParsableCommand {
         abstract: "Add bounce, delivery, complaint and unsubscribe events to the history.",
         discussion: """
             Each event gets a deterministic id, so ingesting the same file twice adds nothing.
+            Formats (detected per file, --format to force): canonical CSV and JSON Lines, AWS SES,
+            SendGrid, Mailgun, Postmark, Postfix logs.
             Example: listwash ingest --history listwash.sqlite Samples/events.csv Samples/events.jsonl
             """
     )
@@ -17,6 +19,9 @@ struct Ingest: ParsableCommand {
     @Option(help: "The files' format (default: detected per file).")
     var format: IngestFormat?
 
+    @Option(help: "The year of syslog timestamps in Postfix logs (default: from each file's modification date).")
+    var year: Int?
+
     @Argument(help: "Event files.")
     var files: [String]
 
@@ -25,8 +30,9 @@ struct Ingest: ParsableCommand {
         let reporter = RejectReporter(quiet: output.quiet)
         let results: [IngestFileSummary]
         do {
-            let job = IngestJob(historyPath: historyOptions.history, policy: try policyOptions.load(), format: format,
+            var job = IngestJob(historyPath: historyOptions.history, policy: try policyOptions.load(), format: format,
                                 logger: output.makeLogger("listwash.ingest"), onReject: { reporter.report($0) })
+            job.importOptions.year = year
             results = try job.run(files: files)
         } catch {
             throw fail(error)
