@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Runs the real `listwash` binary on `Samples/` and compares every output with the reviewed
+/// snapshots in `Snapshots/samples/`. Set `LISTWASH_UPDATE_SNAPSHOTS=1` to rewrite them (then
+/// review the diff before committing).
+@Suite(.serialized) struct SamplesSnapshotTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let snapshots = packageRoot.appendingPathComponent("Tests/listwashCLITests/Snapshots/samples")
+
+    /// The built binary, next to the test bundle.
+    static var binary: URL {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("listwash"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("listwash"),
+            packageRoot.appendingPathComponent(".build/debug/listwash"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the binary from the package root (so sample paths are relative and stable).
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A scratch folder inside `.build` (relative to the package root, so manifests are stable).
+    static func scratch(_ name: String) throws -> String {
+        let relative = ".build/cli-tests/\(name)"
+        let url = packageRoot.appendingPathComponent(relative)
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return relative
+    }
+
+    static func compare(_ actual: String, snapshot name: String) throws {
+        let file = snapshots.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["LISTWASH_UPDATE_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: snapshots, withIntermediateDirectories: true)
+            try Data(actual.utf8).write(to: file)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(actual == expected, "\(name) differs from its snapshot")
+    }
+
+    @Test func ingestThenCleanSamplesMatchesTheReviewedOutputs() throws {
+        let dir = try Self.scratch("samples")
+        let ingest = try Self.run(["ingest", "--history", "\(dir)/history.sqlite", "--policy", "Samples/policy.json", "Samples/events.csv", "Samples/events.jsonl"])
+        #expect(ingest.status == 65, "the samples hold rejected records on purpose")
+        try Self.compare(ingest.stdout.replacingOccurrences(of: #"in \d+\.\d+ s"#, with: "in N s", options: .regularExpression), snapshot: "ingest.stdout")
+        try Self.compare(ingest.stderr, snapshot: "ingest.stderr")
+
+        let clean = try Self.run(["clean", "--history", "\(dir)/history.sqlite", "--policy", "Samples/policy.json",
+                                  "--list", "Samples/subscribers.csv", "--out", "\(dir)/out", "--as-of", "2026-11-01T00:00:00Z"])
+        #expect(clean.status == 65)
+        try Self.compare(clean.stdout.replacingOccurrences(of: #"\d+\.\d+ s"#, with: "N s", options: .regularExpression), snapshot: "clean.stdout")
+        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+            let text = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/out/\(name)").path, encoding: .utf8)
+            try Self.compare(text, snapshot: name)
+        }
+
+        // Ingesting the same files again adds nothing.
+        let again = try Self.run(["ingest", "--history", "\(dir)/history.sqlite", "--policy", "Samples/policy.json", "Samples/events.csv", "Samples/events.jsonl"])
+        #expect(again.stdout.contains("total: 0 new"))
+    }
+
+    @Test func exitCodesFollowTheTable() throws {
+        let dir = try Self.scratch("exit-codes")
+        #expect(try Self.run(["clean", "--history", "\(dir)/none.sqlite", "--list", "Samples/subscribers.csv", "--out", "\(dir)/out"]).status == 66)
+        #expect(try Self.run(["ingest", "--history", "\(dir)/h.sqlite", "\(dir)/missing.csv"]).status == 66)
+        #expect(try Self.run(["clean", "--bogus"]).status == 64)
+        #expect(try Self.run(["clean", "--list", "x", "--out", "y", "--as-of", "yesterday"]).status == 64)
+        #expect(try Self.run(["policy", "--policy", "Samples/subscribers.csv"]).status == 65)
+        let ok = try Self.run(["ingest", "--history", "\(dir)/h.sqlite", "Samples/events.jsonl"])
+        #expect(ok.status == 65)
+        let blocked = "\(dir)/blocked"
+        _ = FileManager.default.createFile(atPath: Self.packageRoot.appendingPathComponent(blocked).path, contents: Data())
+        let cannotCreate = try Self.run(["clean", "--history", "\(dir)/h.sqlite", "--list", "Samples/subscribers.csv", "--out", "\(blocked)/out"])
+        #expect(cannotCreate.status == 73)
+        #expect(cannotCreate.stderr.hasPrefix("listwash: error: "))
+    }
+
+    @Test func errorsAndLogsCarryNoAddresses() throws {
+        let dir = try Self.scratch("privacy")
+        let run = try Self.run(["ingest", "--history", "\(dir)/h.sqlite", "--verbose", "Samples/events.csv", "Samples/events.jsonl"])
+        #expect(!run.stderr.contains("@example"))
+        let clean = try Self.run(["clean", "--history", "\(dir)/h.sqlite", "--verbose", "--list", "Samples/subscribers.csv", "--out", "\(dir)/out"])
+        #expect(!clean.stderr.contains("@example"))
+    }
+
+    @Test func policyPrintsTheEffectivePolicy() throws {
+        let run = try Self.run(["policy", "--policy", "Samples/policy.json"])
+        #expect(run.status == 0)
+        try Self.compare(run.stdout, snapshot: "policy.stdout")
+    }
+}
