@@ -23,12 +23,13 @@ extension ReasonDefinition {
             "450 4.2.0 <kijitora@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html",
             "451 4.7.1 Greylisting in action, please come back later",
             "450 4.7.1 Graylisted, please try again in 300 seconds",
-            "451 Temporary local problem - please try again later",
+            "451 4.7.1 Please try again later",
             "421 4.7.0 Temporarily deferred, please retry later",
         ],
         counterExamples: [
             "550 5.7.1 Message rejected, please try again later with a valid sender",
             "452 4.2.2 Mailbox full, try again later",
             "452 4.4.5 Insufficient disk space; try again later",
+            "451 Temporary local problem - please try again later",
         ])
 }
