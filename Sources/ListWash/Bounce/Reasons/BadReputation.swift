@@ -13,7 +13,7 @@ extension ReasonDefinition {
             "sender reputation", "ip reputation", "domain reputation", "sending reputation",
             "reputation is too low", "due to reputation",
             "likely suspicious due to",             // Gmail 5.7.1 "likely suspicious due to the very low reputation"
-            "rejected due to poor",
+            "rejected due to poor", "temporarily deferred due to unexpected volume",
         ],
         examples: [
             "550-5.7.1 Our system has detected that this message is likely suspicious due to the very low reputation of the sending IP address.",

@@ -16,7 +16,7 @@ extension ReasonDefinition {
             "your ip address", "sender ip address rejected", "bad sender ip", "banned sending ip",
             "not currently accepting mail from your ip", "access denied for ip",
             "dynamic ip", "dynamic/zombied", "open proxy", "hosts with dynamic ip",
-            "helo command rejected", "refused to talk to me", "connection refused by",
+            "helo command rejected", "refused to talk to me",
             "service refused", "service refuse",    // Orange: "Service refuse. Veuillez essayer plus tard."
             "adresse ip source bloquee",
             "you are not allowed to connect", "go away", "rejected - multi-blacklist",

@@ -9,9 +9,9 @@ extension ReasonDefinition {
         .notcompliantrfc, kind: .sender,
         summary: "the message does not comply with the RFCs",
         phrases: [
-            "rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822", "rfc 5321", "rfc5321",
+            "rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 5321", "rfc5321",
             "not rfc compliant", "non-compliant", "not compliant", "duplicate header", "multiple addresses in from",
-            "messages with multiple addresses", "missing required header", "header is missing",
+            "messages with multiple addresses", "addresses in from:", "missing required header", "header is missing",
             "message-id header", "bare lf", "bare linefeed", "line too long", "lines longer than",
         ],
         examples: [

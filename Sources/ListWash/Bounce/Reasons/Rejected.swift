@@ -16,7 +16,7 @@ extension ReasonDefinition {
             "sender not pre-approved", "sender is spammer", "mail from not owned by user",
             "null sender is not allowed", "empty envelope senders not allowed", "bogus mail from",
             "returned mail not accepted here", "can't determine purported responsible address",
-            "unroutable sender address", "from: domain is invalid", "emetteur invalide",
+            "unroutable sender address", "is not a registered gateway user", "from: domain is invalid", "emetteur invalide",
             "isn't on the recipient's list of senders", "this server does not accept mail from",
             "sender address has null mx", "(in reply to mail from command)", "mail from command rejected",
         ],

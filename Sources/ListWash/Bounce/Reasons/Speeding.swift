@@ -16,7 +16,6 @@ extension ReasonDefinition {
             "too many recipients this hour", "sent to too many recipients",
             "exceeded the maximum sending rate", "message rate exceeded", "sending rate",
             "unusual rate of", "mail flood", "slow down", "too much mail from",
-            "temporarily deferred due to unexpected volume",
         ],
         examples: [
             "421 4.7.0 [192.0.2.1] Our system has detected an unusual rate of unsolicited mail originating from your IP address.",

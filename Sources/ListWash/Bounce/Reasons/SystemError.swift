@@ -12,7 +12,7 @@ extension ReasonDefinition {
             "internal system error", "system error", "internal error", "internal server error", "server error",
             "local error in processing", "temporary local problem", "system config error",
             "system configuration error", "incorrectly configured", "mail system problem",
-            "server configuration error", "system not accepting network messages", "local configuration error",
+            "server configuration error", "local configuration error",
             "temporary server error", "service temporarily unavailable", "service unavailable",
         ],
         examples: [
