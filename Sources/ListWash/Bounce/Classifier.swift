@@ -1,3 +1,5 @@
+import Foundation
+
 /// A bounce reason, in sisimai's vocabulary (`userunknown`, `mailboxfull`, …) plus listwash's `greylisted`.
 public struct BounceReason: RawRepresentable, Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     /// The reason's name.
@@ -74,7 +76,7 @@ public struct ClassifierRule: Codable, Sendable, Equatable {
 }
 
 /// Why a set of user rules cannot be used.
-public enum ClassifierError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ClassifierError: LocalizedError, Equatable, Sendable, CustomStringConvertible {
     /// A rule has an empty name.
     case unnamedRule(index: Int)
     /// A rule gives no condition at all, so it would match every reply.
@@ -102,6 +104,9 @@ public enum ClassifierError: Error, Equatable, Sendable, CustomStringConvertible
             "classifier rule '\(rule)': reason '\(reason)' is not built in, so the rule needs a kind"
         }
     }
+
+    /// The same message, for `localizedDescription`.
+    public var errorDescription: String? { description }
 }
 
 /// Classifies SMTP replies into a bounce reason and kind.
@@ -113,6 +118,8 @@ public final class Classifier: Sendable {
     /// One phrase compiled into automaton patterns; `parts` must occur in order.
     private struct CompiledPhrase: Sendable {
         var text: String
+        /// The `Classification.rule` this phrase reports, built once.
+        var rule: String
         var parts: [Int]
         /// Index into `definitions`, or -1 for a user rule's phrase.
         var definition: Int
@@ -120,7 +127,8 @@ public final class Classifier: Sendable {
     }
 
     private struct CompiledRule: Sendable {
-        var name: String
+        /// `user:<name>`, built once.
+        var rule: String
         var reason: BounceReason
         var kind: BounceKind
         var replyCodes: [ReplyCodePattern]?
@@ -169,7 +177,9 @@ public final class Classifier: Sendable {
             for (index, definition) in definitions.enumerated() {
                 for text in transient ? definition.transientPhrases : definition.phrases {
                     guard let ids = compile(text) else { continue }
-                    phrases.append(CompiledPhrase(text: text, parts: ids, definition: index, transientOnly: transient))
+                    let rule = "phrase:\(definition.reason.rawValue):\"\(text)\""
+                    phrases.append(CompiledPhrase(
+                        text: text, rule: rule, parts: ids, definition: index, transientOnly: transient))
                 }
             }
         }
@@ -203,12 +213,13 @@ public final class Classifier: Sendable {
             let phraseIDs = try rule.phrases.map { texts in
                 try texts.map { text in
                     guard let ids = compile(text) else { throw ClassifierError.emptyPhrase(rule: rule.name) }
-                    phrases.append(CompiledPhrase(text: text, parts: ids, definition: -1, transientOnly: false))
+                    phrases.append(CompiledPhrase(
+                        text: text, rule: "user:\(rule.name)", parts: ids, definition: -1, transientOnly: false))
                     return phrases.count - 1
                 }
             }
             rules.append(CompiledRule(
-                name: rule.name, reason: rule.reason, kind: kind,
+                rule: "user:\(rule.name)", reason: rule.reason, kind: kind,
                 replyCodes: replyCodes.flatMap { $0.isEmpty ? nil : $0 },
                 statuses: statuses.flatMap { $0.isEmpty ? nil : $0 },
                 phrases: phraseIDs.flatMap { $0.isEmpty ? nil : $0 }))
@@ -265,7 +276,7 @@ public final class Classifier: Sendable {
             if let ids = rule.phrases {
                 guard ids.contains(where: { occurs(phrases[$0], in: hits) }) else { continue }
             }
-            return result(rule.reason, rule.kind, "user:\(rule.name)")
+            return result(rule.reason, rule.kind, rule.rule)
         }
 
         // (b) Phrases: the earliest phrase in precedence order that occurs wins.
@@ -282,7 +293,7 @@ public final class Classifier: Sendable {
             let definition = definitions[phrase.definition]
             var kind = definition.kind
             if definition.reason == .notaccept && transient { kind = .soft }
-            return result(definition.reason, kind, "phrase:\(definition.reason.rawValue):\"\(phrase.text)\"")
+            return result(definition.reason, kind, phrase.rule)
         }
 
         // (c) The enhanced status code; (d) the basic reply code.

@@ -31,22 +31,35 @@ public struct StatusCode: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// Parses exactly `5.1.1` (surrounding blanks allowed); nil for anything else.
     public init?(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes.removeFirst() }
-        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes.removeLast() }
-        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 1 else { return nil }
-        var numbers: [Int] = []
-        for part in parts {
-            guard (1...3).contains(part.count) else { return nil }
-            var value = 0
-            for byte in part {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        var text = text
+        guard let parts = text.withUTF8(StatusCode.parse) else { return nil }
+        self.init(statusClass: parts.0, subject: parts.1, detail: parts.2)
+    }
+
+    /// Splits `d.ddd.ddd` into numbers without allocating; nil unless the whole text (minus blanks) is a code.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        var numbers = (0, 0, 0)
+        var part = 0, digits = 0, value = 0
+        for index in start..<end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, part < 2 else { return nil }
+                if part == 0 { numbers.0 = value } else { numbers.1 = value }
+                part += 1; digits = 0; value = 0
+            } else if byte >= 0x30, byte <= 0x39 {
+                digits += 1
+                guard digits <= (part == 0 ? 1 : 3) else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            } else {
+                return nil
             }
-            numbers.append(value)
         }
-        self.init(statusClass: numbers[0], subject: numbers[1], detail: numbers[2])
+        guard part == 2, digits > 0 else { return nil }
+        numbers.2 = value
+        return numbers
     }
 
     /// `5.1.1`.

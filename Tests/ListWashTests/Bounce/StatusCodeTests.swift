@@ -87,3 +87,18 @@ import Testing
         #expect(CodeExtractor.replyCode(in: "(-1915321397:308:-2147467259)") == nil)
     }
 }
+
+@Suite struct CodeTableConsistencyTests {
+    @Test func everyReasonInTheCodeTablesIsARegisteredReason() {
+        let registered = Set(ReasonRegistry.all.map(\.reason))
+        for entry in StatusCode.table { #expect(registered.contains(entry.reason), "X.\(entry.subject).\(entry.detail)") }
+        for entry in ReplyCode.table { #expect(registered.contains(entry.reason), "\(entry.code)") }
+    }
+
+    @Test func replyTableHasOneLinePerCode() {
+        let codes = ReplyCode.table.map(\.code)
+        #expect(Set(codes).count == codes.count)
+        #expect(ReplyCode.entry(421)?.reason == .toomanyconn)
+        #expect(ReplyCode.entry(550) == nil)
+    }
+}
