@@ -16,7 +16,7 @@ import Testing
         ("550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking", .userunknown),
         ("550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", .userunknown),
         ("554 delivery error: dd This user doesn't have a yahoo.com account (kijitora@yahoo.com) [0]", .userunknown),
-        ("550 Requested action not taken: mailbox unavailable", .userunknown),
+        ("550 5.1.1 <kijitora@example.org>: Recipient address rejected: undeliverable address: unknown user", .userunknown),
         ("550 5.1.1 kijitora@example.org: no such user here", .userunknown),
         // hostunknown
         ("550 Host unknown", .hostunknown),
@@ -233,5 +233,31 @@ import Testing
                                          statuses: ["4.7.*"], phrases: ["temporarily rate limited"])])
         let encoded = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
         #expect(encoded.contains("\"reply_codes\""))
+    }
+}
+
+@Suite struct ClassifierSafetyTests {
+    let classifier = try! Classifier()
+
+    @Test func genericMailboxUnavailableWordingIsNotProofOfADeadAddress() {
+        let busy = classifier.classify(replyCode: nil, enhancedCode: nil,
+                                       diagnostic: "450 Requested mail action not taken: mailbox unavailable")
+        #expect(busy.kind != .hard)
+        let bare = classifier.classify(replyCode: nil, enhancedCode: nil,
+                                       diagnostic: "550 Requested action not taken: mailbox unavailable")
+        #expect(bare.reason == .undefined && bare.kind == .soft)
+    }
+
+    @Test func unrelatedThingsBeingDisabledDoNotSuspendTheMailbox() {
+        let result = classifier.classify(replyCode: nil, enhancedCode: nil, diagnostic: "554 5.7.1 Relaying is disabled for this host")
+        #expect(result.reason != .suspend)
+        let postfix = classifier.classify(replyCode: nil, enhancedCode: nil,
+            diagnostic: "delivery temporarily suspended: connect to mx.example.org[192.0.2.1]:25: Connection refused")
+        #expect(postfix.reason == .networkerror && postfix.kind == .soft)
+    }
+
+    @Test func userUnknownWordingInsideOtherWordsDoesNotMatch() {
+        let result = classifier.classify(replyCode: 550, enhancedCode: nil, diagnostic: "youtube cube rubber garbled")
+        #expect(result.reason == .undefined)
     }
 }

@@ -18,7 +18,7 @@ extension ReasonDefinition {
             "recipient not exist", "does not exist here", "invalid recipient", "invalid mailbox", "invalid user",
             "invalid address", "not a valid recipient", "not a valid mailbox", "not a valid user",
             "is not a known user", "not a local address", "no mailbox here by that name",
-            "no mailbox by that name", "mailbox unavailable", "mailbox not available", "mailbox is unavailable",
+            "no mailbox by that name",
             "recipnotfound", "recipient notfound",   // Exchange RESOLVER.ADR.RecipNotFound
             "the email account that you tried to reach does not exist", "this user doesn't have a",
             "user doesn't have a", "no account by that name", "there is no one at this address",
