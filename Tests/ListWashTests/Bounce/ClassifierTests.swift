@@ -3,7 +3,7 @@ import Testing
 @testable import ListWash
 
 @Suite struct ClassifierTests {
-    let classifier = try! Classifier()
+    let classifier = sharedClassifier
 
     func classify(_ line: String, reply: Int? = nil, status: String? = nil) -> Classification {
         classifier.classify(replyCode: reply, enhancedCode: status, diagnostic: line)
@@ -237,7 +237,7 @@ import Testing
 }
 
 @Suite struct ClassifierSafetyTests {
-    let classifier = try! Classifier()
+    let classifier = sharedClassifier
 
     @Test func genericMailboxUnavailableWordingIsNotProofOfADeadAddress() {
         let busy = classifier.classify(replyCode: nil, enhancedCode: nil,

@@ -2,7 +2,7 @@ import Testing
 @testable import ListWash
 
 @Suite struct ReasonRegistryTests {
-    let classifier = try! Classifier()
+    let classifier = sharedClassifier
 
     @Test func everyReasonsExamplesClassifyAsThatReason() {
         for definition in ReasonRegistry.all {
@@ -64,3 +64,6 @@ import Testing
         #expect(kind(.greylisted) == .ignore)
     }
 }
+
+/// One built-in classifier for all tests (building the automaton takes a moment in debug builds).
+let sharedClassifier = try! Classifier()
