@@ -1,37 +1,321 @@
-// PLACEHOLDER CONTRACT — replaced by the classifier work (see the classifier task).
-/// A bounce reason, in sisimai's vocabulary (`userunknown`, `mailboxfull`, …).
-public struct BounceReason: RawRepresentable, Hashable, Sendable, Codable, Comparable {
+import Foundation
+
+/// A bounce reason, in sisimai's vocabulary (`userunknown`, `mailboxfull`, …) plus listwash's `greylisted`.
+public struct BounceReason: RawRepresentable, Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// The reason's name.
     public var rawValue: String
+    /// A reason from its name.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Orders reasons by name.
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-    public static let undefined = BounceReason(rawValue: "undefined")
-    public static let mailboxfull = BounceReason(rawValue: "mailboxfull")
+    /// The reason's name.
+    public var description: String { rawValue }
 }
 
 /// The classifier's answer for one SMTP reply.
 public struct Classification: Sendable, Equatable {
+    /// Why the message bounced.
     public var reason: BounceReason
+    /// What the bounce means for the address.
     public var kind: BounceKind
-    /// The name of the rule that decided (for `listwash classify` and the audit).
+    /// The name of the rule that decided (for `listwash classify` and the audit):
+    /// `user:<name>`, `phrase:<reason>:"<phrase>"`, `status:5.1.1`, `reply:421` or `default`.
     public var rule: String
+    /// The basic reply code, as given or as found in the text.
     public var replyCode: Int?
+    /// The enhanced status code, as given (when valid) or as found in the text.
     public var status: String?
+
+    /// A classification.
+    public init(reason: BounceReason, kind: BounceKind, rule: String, replyCode: Int?, status: String?) {
+        self.reason = reason
+        self.kind = kind
+        self.rule = rule
+        self.replyCode = replyCode
+        self.status = status
+    }
 }
 
 /// A user-supplied classification rule (from the policy file), tried before the built-in table.
+///
+/// The rule matches when every condition it gives matches: the reply code fits one of
+/// `replyCodes` (`421`, `4xx`), the status fits one of `statuses` (`4.7.*`), and the text contains
+/// one of `phrases` (case-insensitive, `*` for "anything in between").
 public struct ClassifierRule: Codable, Sendable, Equatable {
+    /// The rule's name, reported as `user:<name>`.
     public var name: String
+    /// The reason to give.
     public var reason: BounceReason
+    /// The kind to give; defaults to the built-in kind of `reason`.
     public var kind: BounceKind?
+    /// Reply code patterns, any of which must match.
     public var replyCodes: [String]?
+    /// Enhanced status code patterns, any of which must match.
     public var statuses: [String]?
+    /// Phrases, any of which must occur in the diagnostic.
     public var phrases: [String]?
+
+    /// A user rule.
+    public init(
+        name: String, reason: BounceReason, kind: BounceKind? = nil,
+        replyCodes: [String]? = nil, statuses: [String]? = nil, phrases: [String]? = nil
+    ) {
+        self.name = name
+        self.reason = reason
+        self.kind = kind
+        self.replyCodes = replyCodes
+        self.statuses = statuses
+        self.phrases = phrases
+    }
 }
 
+/// Why a set of user rules cannot be used.
+public enum ClassifierError: LocalizedError, Equatable, Sendable, CustomStringConvertible {
+    /// A rule has an empty name.
+    case unnamedRule(index: Int)
+    /// A rule gives no condition at all, so it would match every reply.
+    case ruleWithoutConditions(rule: String)
+    /// A reply code pattern is not like `421` or `4xx`.
+    case invalidReplyCodePattern(rule: String, pattern: String)
+    /// A status pattern is not like `5.1.1` or `4.7.*`.
+    case invalidStatusPattern(rule: String, pattern: String)
+    /// A phrase is empty after normalization.
+    case emptyPhrase(rule: String)
+    /// The rule names a reason listwash does not know and gives no kind for it.
+    case missingKind(rule: String, reason: String)
+
+    /// A message naming the rule and the problem (rules are configuration, never personal data).
+    public var description: String {
+        switch self {
+        case .unnamedRule(let index): "classifier rule #\(index + 1) has no name"
+        case .ruleWithoutConditions(let rule): "classifier rule '\(rule)' has no reply_codes, statuses or phrases"
+        case .invalidReplyCodePattern(let rule, let pattern):
+            "classifier rule '\(rule)': reply code pattern '\(pattern)' is not like 421 or 4xx"
+        case .invalidStatusPattern(let rule, let pattern):
+            "classifier rule '\(rule)': status pattern '\(pattern)' is not like 5.1.1 or 4.7.*"
+        case .emptyPhrase(let rule): "classifier rule '\(rule)' has an empty phrase"
+        case .missingKind(let rule, let reason):
+            "classifier rule '\(rule)': reason '\(reason)' is not built in, so the rule needs a kind"
+        }
+    }
+
+    /// The same message, for `localizedDescription`.
+    public var errorDescription: String? { description }
+}
+
+/// Classifies SMTP replies into a bounce reason and kind.
+///
+/// Order of decision: the user's rules (in order), then phrases in the text (registry order;
+/// text beats codes), then the enhanced status code, then the basic reply code, then `undefined`.
+/// Build one classifier and share it: `classify` is thread-safe and allocation-light.
 public final class Classifier: Sendable {
-    public init(extraRules: [ClassifierRule] = []) throws {}
+    /// One phrase compiled into automaton patterns; `parts` must occur in order.
+    private struct CompiledPhrase: Sendable {
+        var text: String
+        /// The `Classification.rule` this phrase reports, built once.
+        var rule: String
+        var parts: [Int]
+        /// Index into `definitions`, or -1 for a user rule's phrase.
+        var definition: Int
+        var transientOnly: Bool
+    }
+
+    private struct CompiledRule: Sendable {
+        /// `user:<name>`, built once.
+        var rule: String
+        var reason: BounceReason
+        var kind: BounceKind
+        var replyCodes: [ReplyCodePattern]?
+        var statuses: [StatusPattern]?
+        var phrases: [Int]?
+    }
+
+    private let definitions: [ReasonDefinition]
+    private let kinds: [BounceReason: BounceKind]
+    private let rules: [CompiledRule]
+    /// All phrases, in precedence order: built-in ordinary phrases (registry order), then built-in
+    /// transient-only phrases, then user phrases (consulted only through their rules).
+    private let phrases: [CompiledPhrase]
+    private let builtInPhraseCount: Int
+    /// For each automaton pattern, the phrases that use it.
+    private let phrasesByPart: [[Int]]
+    private let matcher: PhraseMatcher
+
+    /// Builds the classifier from the built-in registry and the user's rules.
+    /// - Throws: ``ClassifierError`` when a user rule is malformed.
+    public init(extraRules: [ClassifierRule] = []) throws {
+        let definitions = ReasonRegistry.all
+        var kinds: [BounceReason: BounceKind] = [:]
+        for definition in definitions where kinds[definition.reason] == nil { kinds[definition.reason] = definition.kind }
+
+        var partIDs: [[UInt8]: Int] = [:]
+        var parts: [[UInt8]] = []
+        func compile(_ text: String) -> [Int]? {
+            var ids: [Int] = []
+            for piece in text.split(separator: "*", omittingEmptySubsequences: true) {
+                let bytes = PhraseMatcher.normalize(String(piece))
+                guard !bytes.isEmpty, bytes != [0x20] else { continue }
+                if let id = partIDs[bytes] {
+                    ids.append(id)
+                } else {
+                    partIDs[bytes] = parts.count
+                    ids.append(parts.count)
+                    parts.append(bytes)
+                }
+            }
+            return ids.isEmpty ? nil : ids
+        }
+
+        var phrases: [CompiledPhrase] = []
+        for transient in [false, true] {
+            for (index, definition) in definitions.enumerated() {
+                for text in transient ? definition.transientPhrases : definition.phrases {
+                    guard let ids = compile(text) else { continue }
+                    let rule = "phrase:\(definition.reason.rawValue):\"\(text)\""
+                    phrases.append(CompiledPhrase(
+                        text: text, rule: rule, parts: ids, definition: index, transientOnly: transient))
+                }
+            }
+        }
+        builtInPhraseCount = phrases.count
+
+        var rules: [CompiledRule] = []
+        for (index, rule) in extraRules.enumerated() {
+            guard !rule.name.trimmingBlanks.isEmpty else { throw ClassifierError.unnamedRule(index: index) }
+            guard rule.replyCodes != nil || rule.statuses != nil || rule.phrases != nil,
+                  !(rule.replyCodes ?? []).isEmpty || !(rule.statuses ?? []).isEmpty || !(rule.phrases ?? []).isEmpty
+            else { throw ClassifierError.ruleWithoutConditions(rule: rule.name) }
+            guard let kind = rule.kind ?? kinds[rule.reason] else {
+                throw ClassifierError.missingKind(rule: rule.name, reason: rule.reason.rawValue)
+            }
+            let replyCodes = try rule.replyCodes.map { patterns in
+                try patterns.map { text in
+                    guard let pattern = ReplyCodePattern(text) else {
+                        throw ClassifierError.invalidReplyCodePattern(rule: rule.name, pattern: text)
+                    }
+                    return pattern
+                }
+            }
+            let statuses = try rule.statuses.map { patterns in
+                try patterns.map { text in
+                    guard let pattern = StatusPattern(text) else {
+                        throw ClassifierError.invalidStatusPattern(rule: rule.name, pattern: text)
+                    }
+                    return pattern
+                }
+            }
+            let phraseIDs = try rule.phrases.map { texts in
+                try texts.map { text in
+                    guard let ids = compile(text) else { throw ClassifierError.emptyPhrase(rule: rule.name) }
+                    phrases.append(CompiledPhrase(
+                        text: text, rule: "user:\(rule.name)", parts: ids, definition: -1, transientOnly: false))
+                    return phrases.count - 1
+                }
+            }
+            rules.append(CompiledRule(
+                rule: "user:\(rule.name)", reason: rule.reason, kind: kind,
+                replyCodes: replyCodes.flatMap { $0.isEmpty ? nil : $0 },
+                statuses: statuses.flatMap { $0.isEmpty ? nil : $0 },
+                phrases: phraseIDs.flatMap { $0.isEmpty ? nil : $0 }))
+        }
+
+        var phrasesByPart = [[Int]](repeating: [], count: parts.count)
+        for (index, phrase) in phrases.enumerated() {
+            for part in Set(phrase.parts) { phrasesByPart[part].append(index) }
+        }
+        self.definitions = definitions
+        self.kinds = kinds
+        self.rules = rules
+        self.phrases = phrases
+        self.phrasesByPart = phrasesByPart
+        matcher = PhraseMatcher(patterns: parts)
+    }
+
+    /// The built-in kind of a reason (`soft` for reasons listwash does not know).
+    public func kind(of reason: BounceReason) -> BounceKind { kinds[reason] ?? .soft }
+
+    /// Classifies one SMTP reply. Codes missing from the fields are looked for in `diagnostic`.
+    /// - Complexity: O(n) in the length of `diagnostic`, one pass for all phrases.
     public func classify(replyCode: Int?, enhancedCode: String?, diagnostic: String) -> Classification {
-        let kind: BounceKind = (replyCode ?? 0) >= 500 ? .hard : .soft
-        return Classification(reason: .undefined, kind: kind, rule: "placeholder", replyCode: replyCode, status: enhancedCode)
+        var text = diagnostic
+        return text.withUTF8 { bytes in
+            classify(replyCode: replyCode, enhancedCode: enhancedCode, bytes: bytes)
+        }
+    }
+
+    private struct Hit { var part: Int; var end: Int }
+
+    private func classify(replyCode givenReply: Int?, enhancedCode: String?, bytes: UnsafeBufferPointer<UInt8>)
+        -> Classification
+    {
+        var hits: [Hit] = []
+        matcher.forEachMatch(in: bytes) { part, end in hits.append(Hit(part: part, end: end)) }
+
+        let replyCode = givenReply.flatMap { (200...599).contains($0) ? $0 : nil } ?? CodeExtractor.replyCode(in: bytes)
+        let status = enhancedCode.flatMap(StatusCode.init) ?? CodeExtractor.statusCode(in: bytes)
+        let transient = replyCode.map { $0 / 100 == 4 } ?? (status?.isTransient ?? false)
+
+        func result(_ reason: BounceReason, _ kind: BounceKind, _ rule: String) -> Classification {
+            Classification(reason: reason, kind: kind, rule: rule, replyCode: replyCode, status: status?.description)
+        }
+
+        // (a) The user's rules, in order.
+        for rule in rules {
+            if let patterns = rule.replyCodes {
+                guard let replyCode, patterns.contains(where: { $0.matches(replyCode) }) else { continue }
+            }
+            if let patterns = rule.statuses {
+                guard let status, patterns.contains(where: { $0.matches(status) }) else { continue }
+            }
+            if let ids = rule.phrases {
+                guard ids.contains(where: { occurs(phrases[$0], in: hits) }) else { continue }
+            }
+            return result(rule.reason, rule.kind, rule.rule)
+        }
+
+        // (b) Phrases: the earliest phrase in precedence order that occurs wins.
+        var best = Int.max
+        for hit in hits {
+            for id in phrasesByPart[hit.part] where id < best && id < builtInPhraseCount {
+                let phrase = phrases[id]
+                if phrase.transientOnly && !transient { continue }
+                if occurs(phrase, in: hits) { best = id }
+            }
+        }
+        if best != Int.max {
+            let phrase = phrases[best]
+            let definition = definitions[phrase.definition]
+            var kind = definition.kind
+            if definition.reason == .notaccept && transient { kind = .soft }
+            return result(definition.reason, kind, phrase.rule)
+        }
+
+        // (c) The enhanced status code; (d) the basic reply code.
+        if let status, status.statusClass != .success, status.defaultReason != .undefined {
+            return result(status.defaultReason, codeOnlyKind(status.defaultReason, transient: transient),
+                          "status:\(status)")
+        }
+        if let replyCode, let entry = ReplyCode.entry(replyCode) {
+            return result(entry.reason, codeOnlyKind(entry.reason, transient: transient), "reply:\(replyCode)")
+        }
+        // (e) Nothing said more.
+        return result(.undefined, kind(of: .undefined), "default")
+    }
+
+    /// A reason found from codes alone is never hard when the receiver called the failure temporary.
+    private func codeOnlyKind(_ reason: BounceReason, transient: Bool) -> BounceKind {
+        let kind = kind(of: reason)
+        return kind == .hard && transient ? .soft : kind
+    }
+
+    /// Whether all parts of `phrase` occur in order, without overlapping, among `hits`.
+    private func occurs(_ phrase: CompiledPhrase, in hits: [Hit]) -> Bool {
+        var position = 0
+        for part in phrase.parts {
+            let length = matcher.lengths[part]
+            guard let hit = hits.first(where: { $0.part == part && $0.end - length >= position }) else { return false }
+            position = hit.end
+        }
+        return true
     }
 }

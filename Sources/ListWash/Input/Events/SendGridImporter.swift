@@ -19,6 +19,8 @@ public struct SendGridImporter: EventImporter {
         if JSONEventFile.contains(prefix, anyOf: ["\"sg_event_id\"", "\"sg_message_id\"", "\"smtp-id\""]) { return true }
         return ["\"event\"", "\"email\"", "\"timestamp\""].allSatisfy { JSONEventFile.contains(prefix, anyOf: [$0]) }
             && !JSONEventFile.contains(prefix, anyOf: ["\"recipient\"", "\"event-data\"", "\"delivery-status\""])
+            // listwash's own JSON Lines share event/email/timestamp; their code fields tell them apart.
+            && !JSONEventFile.contains(prefix, anyOf: ["\"smtp_code\"", "\"enhanced_code\"", "\"diagnostic\""])
     }
 
     /// Reads SendGrid events; see the type's documentation for the mapping.

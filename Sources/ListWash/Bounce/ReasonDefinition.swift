@@ -1,0 +1,35 @@
+/// One bounce reason as data: its name, its kind, the phrases that reveal it, and example reply lines.
+///
+/// Each reason lives in its own file under `Bounce/Reasons/`; ``ReasonRegistry`` lists them in
+/// precedence order. A phrase is lower-case text found anywhere in the diagnostic; `*` inside a
+/// phrase means "anything in between" (`over*quota` matches "over quota" and "over the quota").
+public struct ReasonDefinition: Sendable {
+    /// The reason's name.
+    public let reason: BounceReason
+    /// What listwash's policy makes of it (before the 4xx adjustments the classifier applies).
+    public let kind: BounceKind
+    /// One-line description, for `listwash classify --explain` and documentation.
+    public let summary: String
+    /// Phrases that decide this reason whatever the codes say.
+    public let phrases: [String]
+    /// Phrases that decide this reason only in a transient (4xx) reply, and only when no ordinary phrase matched.
+    public let transientPhrases: [String]
+    /// Reply lines (code and text as a receiver sends them) that must classify as this reason.
+    public let examples: [String]
+    /// Reply lines that look close but must not classify as this reason.
+    public let counterExamples: [String]
+
+    /// A reason definition.
+    public init(
+        _ reason: BounceReason, kind: BounceKind, summary: String, phrases: [String],
+        transientPhrases: [String] = [], examples: [String], counterExamples: [String]
+    ) {
+        self.reason = reason
+        self.kind = kind
+        self.summary = summary
+        self.phrases = phrases
+        self.transientPhrases = transientPhrases
+        self.examples = examples
+        self.counterExamples = counterExamples
+    }
+}

@@ -1,0 +1,30 @@
+extension BounceReason {
+    /// The sending MTA gave up after retrying for its queue lifetime.
+    public static let expired = BounceReason(rawValue: "expired")
+}
+
+extension ReasonDefinition {
+    /// Delivery time expired: the last of a series of temporary failures.
+    static let expired = ReasonDefinition(
+        .expired, kind: .soft,
+        summary: "the sending side gave up after retrying (queue lifetime expired)",
+        phrases: [
+            "message expired", "delivery expired", "delivery time expired", "queue.expired",
+            "expired in queue", "in the queue too long", "too long in queue", "retry timeout exceeded",
+            "retry time not reached", "giving up on", "gave up", "could not be delivered for",
+            "unable to deliver message after multiple retries", "has not been collected after",
+            "connection timed out", "timed out while", "message timed out", "delivery attempts will continue",
+            "have been failing for a long time", "not reachable within the allowed queue period",
+            "maximum delivery time", "lifetime exceeded",
+        ],
+        examples: [
+            "550 4.4.7 QUEUE.Expired; message expired",
+            "554 4.4.7 Message expired: unable to deliver in 840 minutes.",
+            "Connection timed out",
+            "retry timeout exceeded",
+            "Delivery to the following recipient has been delayed and the sending server gave up after 5 days",
+        ],
+        counterExamples: [
+            "550 5.1.1 User unknown",
+        ])
+}

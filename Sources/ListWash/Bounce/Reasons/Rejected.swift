@@ -1,0 +1,33 @@
+extension BounceReason {
+    /// Our envelope sender (MAIL FROM) was refused.
+    public static let rejected = BounceReason(rawValue: "rejected")
+}
+
+extension ReasonDefinition {
+    /// The envelope sender was refused: our problem.
+    static let rejected = ReasonDefinition(
+        .rejected, kind: .sender,
+        summary: "the receiver refused our envelope sender (MAIL FROM)",
+        phrases: [
+            "sender address rejected", "sender rejected", "sender was rejected", "sender email address rejected",
+            "sender verify failed", "sender verification failed", "domain of sender address",
+            "sender domain must exist", "sender domain does not exist", "sender domain is empty",
+            "invalid sender", "sender address has been blacklisted", "sender is in my black list",
+            "sender not pre-approved", "sender is spammer", "mail from not owned by user",
+            "null sender is not allowed", "empty envelope senders not allowed", "bogus mail from",
+            "returned mail not accepted here", "can't determine purported responsible address",
+            "unroutable sender address", "is not a registered gateway user", "from: domain is invalid", "emetteur invalide",
+            "isn't on the recipient's list of senders", "this server does not accept mail from",
+            "sender address has null mx", "(in reply to mail from command)", "mail from command rejected",
+        ],
+        examples: [
+            "501 5.1.8 Sender address rejected",
+            "553 5.1.8 <httpd@host1.example.jp>... Domain of sender address httpd@host1.example.jp does not exist",
+            "550 5.7.1 can't determine Purported Responsible Address",
+            "550 5.1.0 <bounce@mailer.example.com> sender rejected",
+            "450 4.1.8 <bounce@example.com>: Sender address rejected: Domain not found",
+        ],
+        counterExamples: [
+            "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown",
+        ])
+}

@@ -1,0 +1,49 @@
+extension BounceReason {
+    /// The mailbox does not exist.
+    public static let userunknown = BounceReason(rawValue: "userunknown")
+}
+
+extension ReasonDefinition {
+    /// No such mailbox: the address is dead.
+    static let userUnknown = ReasonDefinition(
+        .userunknown, kind: .hard,
+        summary: "the mailbox does not exist",
+        phrases: [
+            "user unknown", "unknown user", "unknown recipient", "recipient unknown", "unknown mailbox",
+            "mailbox unknown", "address unknown", "unknown address", "unknown local part", "unknown local-part",
+            "no such user", "no such recipient", "no such mailbox", "no such address", "no such person",
+            "no such account", "user not found", "recipient not found", "mailbox not found", "address not found",
+            "account not found", "user does not exist", "user doesn't exist", "recipient does not exist",
+            "mailbox does not exist", "address does not exist", "account does not exist", "user not exist",
+            "recipient not exist", "does not exist here", "invalid recipient", "invalid mailbox", "invalid user",
+            "invalid address", "not a valid recipient", "not a valid mailbox", "not a valid user",
+            "is not a known user", "not a local address", "no mailbox here by that name",
+            "no mailbox by that name",
+            "recipnotfound", "recipient notfound",   // Exchange RESOLVER.ADR.RecipNotFound
+            "the email account that you tried to reach does not exist", "this user doesn't have a",
+            "user doesn't have a", "no account by that name", "there is no one at this address",
+            "addressee unknown", "bad destination mailbox", "recipient address rejected: unknown user",
+            "recipient address rejected: user unknown", "recipient address rejected: invalid user",
+            "recipient address rejected: access denied", "recipient address rejected.", "recipient is not local",
+            "no mailbox found", "not a valid user here", "badrcptto", "validrcptto", "#5.1.1 bad address",
+            "non-existent user", "nonexistent user", "non existent user", "address is not valid",
+            "address no longer", "destinataire invalide", "utilisateur inconnu", "unbekannter empfanger",
+            "utente sconosciuto", "usuario desconocido", "no existe",
+        ],
+        examples: [
+            "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
+            "550 5.1.1 <kijitora@example.jp>... User Unknown",
+            "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address.",
+            "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+            "554 delivery error: dd This user doesn't have a yahoo.com account (kijitora@yahoo.com) [0]",
+            "550 kijitora@example.com... No such user",
+            "550 5.7.1 550 User Unknown: kijitora@example.org",
+            "450 4.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in local recipient table",
+            "550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]",
+        ],
+        counterExamples: [
+            "550 5.1.1 <kijitora@example.org>: blocked using zen.spamhaus.org",
+            "552 5.2.2 Mailbox full",
+            "550 5.1.2 Host unknown",
+        ])
+}
