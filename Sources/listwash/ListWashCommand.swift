@@ -4,6 +4,7 @@ import ArgumentParser
 struct ListWashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listwash",
-        abstract: "Clean subscriber lists against a bounce history."
+        abstract: "Clean subscriber lists against a bounce history.",
+        subcommands: [Classify.self]
     )
 }
