@@ -41,7 +41,6 @@ public struct BounceReader: Sendable {
             return report
         }
         if let plain, !plain.recipients.isEmpty {
-            report.kind = .bounce
             report.agent = plain.agent
             let delayed = ["delay", "warning: could not send", "still being retried", "will continue to try"]
                 .contains { mail.subject.contains($0) }
@@ -50,6 +49,7 @@ public struct BounceReader: Sendable {
                 if delayed || (r.status?.first == "4" && r.replyCode.map { $0 < 500 } ?? true && delayed) { r.action = "delayed" }
                 return r
             }
+            report.kind = report.recipients.contains(where: \.isFailure) ? .bounce : .delivered
             return report
         }
         if let who = autoReply(mail) {

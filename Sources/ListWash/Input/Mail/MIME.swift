@@ -144,7 +144,12 @@ public enum MIME {
         let type = ContentType(headers["Content-Type"])
         var part = MIMEPart(headers: headers, contentType: type, rawBody: Array(body), children: [])
         if type.isMultipart, let boundary = type.parameters["boundary"], !boundary.isEmpty {
-            for slice in splitMultipart(part.rawBody[...], boundary: Array(boundary.utf8)) {
+            var slices = splitMultipart(part.rawBody[...], boundary: Array(boundary.utf8))
+            if slices.isEmpty, let guessed = guessBoundary(part.rawBody) {
+                // The declared boundary never occurs: use the delimiter the body actually has.
+                slices = splitMultipart(part.rawBody[...], boundary: guessed)
+            }
+            for slice in slices {
                 part.children.append(try parseEntity(slice, depth: depth + 1, file: file, requireHeaders: false))
             }
         } else if type.mimeType == "message/rfc822" || type.mimeType == "message/global" {
@@ -227,6 +232,19 @@ public enum MIME {
         }
         if let start = partStart, start < end { parts.append(body[start..<end]) }
         return parts
+    }
+
+    /// The first `--token` line that occurs at least twice, as a boundary (without the dashes).
+    static func guessBoundary(_ body: [UInt8]) -> [UInt8]? {
+        var seen = Set<[UInt8]>()
+        for line in body.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            guard line.count > 3, line.starts(with: [0x2D, 0x2D]), !line.contains(0x20) else { continue }
+            var token = Array(line.dropFirst(2))
+            if token.count > 2, token.suffix(2) == [0x2D, 0x2D] { token.removeLast(2) }
+            if seen.contains(token) { return token }
+            seen.insert(token)
+        }
+        return nil
     }
 
     /// Splits a header value at semicolons outside quotes.

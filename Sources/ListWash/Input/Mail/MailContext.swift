@@ -41,9 +41,9 @@ struct MailContext: Sendable {
             case "text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header":
                 if original == nil { original = MIME.parseHeaders(part.decodedBody) }
             default:
-                if part.contentType.isMultipart {
+                if part.contentType.isMultipart && !part.children.isEmpty {
                     for child in part.children { walk(child, isRoot: false) }
-                } else if type.hasPrefix("text/") || (isRoot && !type.hasPrefix("multipart/")) {
+                } else if type.hasPrefix("text/") || isRoot {
                     let disposition = part.headers["Content-Disposition"]?.lowercased() ?? ""
                     let text = part.text
                     if type == "text/html" && !texts.isEmpty { return }

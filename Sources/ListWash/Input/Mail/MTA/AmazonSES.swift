@@ -9,6 +9,14 @@ struct AmazonSES: MTAFormat {
     func recipients(in mail: MailContext) -> [BounceRecipient] {
         // Each recipient object: {"emailAddress":"…","action":"failed","status":"5.1.1","diagnosticCode":"…"}
         let text = mail.lines.joined()
+        if text.contains("\"notificationType\":\"Delivery\""), let list = text.range(of: "\"recipients\":[") {
+            // A delivery notification: every listed recipient was delivered.
+            let response = value("smtpResponse", in: String(text[list.upperBound...])) ?? ""
+            let codes = MailText.codes(in: response)
+            return MailText.addresses(in: String(text[list.upperBound...].prefix { $0 != "]" })).map {
+                BounceRecipient(recipient: $0, action: "delivered", status: codes.status, replyCode: codes.replyCode, diagnostic: response)
+            }
+        }
         guard let listStart = text.range(of: "\"bouncedRecipients\"") ?? text.range(of: "\"complainedRecipients\"") else { return [] }
         let tail = text[listStart.upperBound...]
         let list = tail.prefix { $0 != "]" }

@@ -6,7 +6,8 @@ struct GenericBounce: MTAFormat {
                                    "mail delivery", "not delivered", "could not be delivered", "delivery problem",
                                    "mail system error", "nondeliverable", "non-delivery", "error sending", "delivery failure"]
     func detect(_ mail: MailContext) -> Bool {
-        mail.fromMailSystem || Self.subjects.contains { mail.subject.contains($0) } || mail.headers.contains("X-Failed-Recipients")
+        mail.fromMailSystem || mail.bodyContains(["could not be delivered to:", "was not delivered to", "unable to deliver"])
+            || Self.subjects.contains { mail.subject.contains($0) } || mail.headers.contains("X-Failed-Recipients")
     }
     func recipients(in mail: MailContext) -> [BounceRecipient] {
         let prefixes = ["recipients returned permanent errors:", "could not be delivered to:", "delivery to the following",
