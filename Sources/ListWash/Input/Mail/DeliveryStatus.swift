@@ -48,9 +48,10 @@ public struct DeliveryStatus: Sendable, Equatable {
             let diagnostic = MailText.collapse(group.all("Diagnostic-Code").map(Self.stripType).joined(separator: " "))
             let codes = MailText.codes(in: diagnostic)
             var status = group["Status"].flatMap { MailText.codes(in: $0).status }
-            if status == nil || status!.hasSuffix(".0.0"), let better = codes.status,
-               status == nil || better.first == status!.first {
-                status = better
+            // The remote server's own code is more precise than the reporting MTA's summary:
+            // take the last status of the same class the diagnostic quotes.
+            if let quoted = MailText.statuses(in: diagnostic).last(where: { status == nil || $0.first == status!.first }) {
+                status = quoted
             }
             var action = group["Action"]?.lowercased().trimmingASCIIWhitespace() ?? ""
             if let space = action.firstIndex(of: " ") { action = String(action[..<space]) }
@@ -60,9 +61,7 @@ public struct DeliveryStatus: Sendable, Equatable {
             case "delay": action = "delayed"
             default: action = status?.first == "4" ? "delayed" : (status?.first == "2" ? "delivered" : "failed")
             }
-            var reply = codes.replyCode
-            if reply == nil, let status, let first = status.first, first != "2", diagnostic.isEmpty { reply = nil }
-            if let r = reply, let st = status, String(r).first != st.first { reply = codes.status == nil ? nil : r }
+            let reply = codes.replyCode
             let remote = group["Remote-MTA"].map(Self.stripType)
             return BounceRecipient(
                 recipient: address, originalRecipient: original, action: action, status: status,

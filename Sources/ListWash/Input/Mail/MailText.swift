@@ -92,14 +92,21 @@ public enum MailText {
                 i += 1
             }
         }
-        if let r = reply, let first = status?.first, String(r).first != first, statusStart >= 0 {
-            // A reply code far from a status of another class is most likely not one.
-            if statusStart < 4 || replyAt(statusStart - 4) == nil { reply = reply.flatMap { _ in r } }
-        }
         return (reply, status)
     }
 
-    /// Lowercases and collapses runs of whitespace into one space.
+    /// Every RFC 3463 status code in `text`, in order.
+    public static func statuses(in text: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(text)
+        while let status = codes(in: String(rest)).status, let range = rest.range(of: status) {
+            result.append(status)
+            rest = rest[range.upperBound...]
+        }
+        return result
+    }
+
+    /// Collapses runs of whitespace into one space.
     static func collapse(_ text: String) -> String {
         text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }

@@ -99,6 +99,7 @@ struct TextScan: Sendable {
             if lead.isEmpty || ["<", "\"", "\"<", ">>>", ">>> <", "'", "rcpt to:", "rcpt to:<", "*", "-", "- <"].contains(lead.lowercased()) {
                 var rest = String(String.UnicodeScalarView(scalars[firstMatch.end...]))
                 while let c = rest.unicodeScalars.first, [">", "\"", ":", "'", " ", "."].contains(c) { rest.unicodeScalars.removeFirst() }
+                if !rest.unicodeScalars.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) { rest = "" }
                 return (firstMatch.address, rest)
             }
         }
@@ -106,8 +107,9 @@ struct TextScan: Sendable {
             guard let range = lower.range(of: prefix) else { continue }
             let offset = lower.unicodeScalars.distance(from: lower.unicodeScalars.startIndex, to: range.upperBound.samePosition(in: lower.unicodeScalars) ?? lower.unicodeScalars.endIndex)
             if let match = matches.first(where: { $0.start >= offset }) {
-                let rest = String(String.UnicodeScalarView(scalars[match.end...]))
-                return (match.address, rest.trimmingASCIIWhitespace())
+                var rest = String(String.UnicodeScalarView(scalars[match.end...])).trimmingASCIIWhitespace()
+                if !rest.unicodeScalars.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) { rest = "" }
+                return (match.address, rest)
             }
         }
         return nil
