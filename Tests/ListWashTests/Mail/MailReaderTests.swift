@@ -104,6 +104,22 @@ private func cr(_ text: String) -> String { text.replacingOccurrences(of: "\n", 
         #expect(root.children[1].children.first?.headers["Subject"] == "enclosed")
     }
 
+    @Test func recoversAWrongBoundaryAndBrokenFolding() throws {
+        let message = """
+        Content-Type: multipart/mixed;
+        boundary="declared-but-unused"
+
+        --actual
+        Content-Type: text/plain
+
+        inside
+        --actual--
+        """
+        let root = try MIME.parseMessage(Array(message.utf8), file: "b.eml")
+        #expect(root.contentType.parameters["boundary"] == "declared-but-unused")
+        #expect(root.children.map(\.text) == ["inside"])
+    }
+
     @Test func parsesRFC5322Dates() {
         #expect(MailDate.parse("Mon, 1 Jun 2024 10:00:05 +0200") == 1_717_228_805)
         #expect(MailDate.parse("1 Jun 2024 08:00:05 GMT") == 1_717_228_805)

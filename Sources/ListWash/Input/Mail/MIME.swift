@@ -143,8 +143,9 @@ public enum MIME {
         }
         let type = ContentType(headers["Content-Type"])
         var part = MIMEPart(headers: headers, contentType: type, rawBody: Array(body), children: [])
-        if type.isMultipart, let boundary = type.parameters["boundary"], !boundary.isEmpty {
-            var slices = splitMultipart(part.rawBody[...], boundary: Array(boundary.utf8))
+        if type.isMultipart {
+            let declared = Array((type.parameters["boundary"] ?? "").utf8)
+            var slices = declared.isEmpty ? [] : splitMultipart(part.rawBody[...], boundary: declared)
             if slices.isEmpty, let guessed = guessBoundary(part.rawBody) {
                 // The declared boundary never occurs: use the delimiter the body actually has.
                 slices = splitMultipart(part.rawBody[...], boundary: guessed)
@@ -184,6 +185,12 @@ public enum MIME {
                line[line.startIndex..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
                 let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
                 fields.append((name, Array(line[(colon + 1)...])))
+                i = next
+                continue
+            }
+            if let last = fields.last, last.raw.last(where: { $0 != 0x20 && $0 != 0x09 }) == 0x3B, line.contains(0x3D) {
+                // An unindented parameter after a value ending in ";" (broken folding).
+                fields[fields.count - 1].raw += [0x20] + line
                 i = next
                 continue
             }

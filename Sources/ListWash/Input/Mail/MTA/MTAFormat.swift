@@ -15,7 +15,7 @@ protocol MTAFormat: Sendable {
 /// the message and finds recipients wins, so never iterate an unordered collection here.
 enum MTARegistry {
     static let formats: [any MTAFormat] = [
-        AmazonSES(), GoogleGroups(), Gmail(), Yahoo(), Qmail(), DragonFly(), InterScan(), IMailServer(),
+        AmazonSES(), GoogleGroups(), Gmail(), Yahoo(), Qmail(), DragonFly(), InterScan(), IMailServer(), Verizon(), FML(),
         Exchange2003(), MessagingServer(), Domino(), Courier(), MailFoundry(), Postfix(), Sendmail(), Exim(), GenericBounce(),
     ]
 }
@@ -53,11 +53,12 @@ struct TextScan: Sendable {
         var result: [BounceRecipient] = []
         var diagnostics: [[String]] = []
         var closed = false
+        var last = mail.lines.count
         for index in first..<mail.lines.count {
             let line = mail.lines[index]
             let lower = mail.lowerLines[index]
-            if index > first, end.contains(where: { lower.contains($0) }) { break }
-            if index > first, stopAtCommonMarkers, originalMessageMarkers.contains(where: { lower.contains($0) }) { break }
+            if index > first, end.contains(where: { lower.contains($0) }) { last = index; break }
+            if index > first, stopAtCommonMarkers, originalMessageMarkers.contains(where: { lower.contains($0) }) { last = index; break }
             if let (address, rest) = recipientOn(line, lower: lower) {
                 if let last = result.last, last.recipient.lowercased() == address.lowercased() {
                     diagnostics[diagnostics.count - 1].append(line)
@@ -77,6 +78,13 @@ struct TextScan: Sendable {
                 continue
             }
             diagnostics[diagnostics.count - 1].append(line)
+        }
+        if result.count == 1, !diagnostics[0].contains(where: { MailText.codes(in: $0).status != nil }),
+           let quoted = mail.lines[first..<last].first(where: { line in
+               MailText.codes(in: line).status != nil && !diagnostics[0].contains(line)
+           }) {
+            // One recipient whose reply sits apart from it (after a rule, a heading or a transcript line).
+            diagnostics[0].append(quoted)
         }
         for i in result.indices {
             let text = MailText.collapse(diagnostics[i].joined(separator: " "))
