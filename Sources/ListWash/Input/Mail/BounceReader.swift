@@ -46,7 +46,7 @@ public struct BounceReader: Sendable {
                 .contains { mail.subject.contains($0) }
             report.recipients = plain.recipients.map { r in
                 var r = r
-                if delayed || (r.status?.first == "4" && r.replyCode.map { $0 < 500 } ?? true && delayed) { r.action = "delayed" }
+                if delayed { r.action = "delayed" }
                 return r
             }
             report.kind = report.recipients.contains(where: \.isFailure) ? .bounce : .delivered

@@ -7,7 +7,8 @@ struct IMailServer: MTAFormat {
     func recipients(in mail: MailContext) -> [BounceRecipient] {
         var found = TextScan(start: [], end: ["original message follows"],
                              prefixes: ["unknown user:", "user mailbox exceeds allowed size:", "recipient address rejected:",
-                                        "smtp server error", "delivery failed", ": "]).run(mail)
+                                        "smtp server error", "delivery failed", "undeliverable to ", "unknown host:",
+                                        "mailbox full:", "user not found:"]).run(mail)
         for i in found.indices {
             let line = mail.lines.first { $0.contains(found[i].recipient) } ?? ""
             if found[i].diagnostic.isEmpty || !found[i].diagnostic.contains(" ") { found[i].diagnostic = MailText.collapse(line) }
