@@ -39,3 +39,10 @@ test: deps
 
 clean-out:
 	rm -rf out
+
+# Conformance against the public corpora in ../shared/corpus (not part of `make test`):
+# prints recipients found, reason, status and "removes at once" agreement per family.
+conformance: build
+	@if [ -d "$(SHARED)/corpus/sisimai" ]; then \
+	  python3 Scripts/conformance_sisimai.py "$(SHARED)/corpus/sisimai" $(BIN); \
+	else echo "$(SHARED)/corpus/sisimai not found: conformance skipped"; fi

@@ -17,6 +17,15 @@ public enum IngestFormat: String, Sendable, CaseIterable {
     case postmark
     /// Postfix maillog delivery lines.
     case postfix
+    /// One bounce message (DSN, ARF, an MTA's plain-text bounce).
+    case eml
+    /// An mbox file of bounce messages.
+    case mbox
+    /// A maildir (`cur/`, `new/`) of bounce messages.
+    case maildir
+
+    /// The mail container behind this format, for bounce messages.
+    var mailContainer: MailContainerFormat? { MailContainerFormat(rawValue: rawValue) }
 
     /// The provider importer behind this format, for the non-canonical ones.
     var provider: EventFormat? { EventFormat(rawValue: rawValue) }
@@ -24,8 +33,10 @@ public enum IngestFormat: String, Sendable, CaseIterable {
     /// Guesses the format of a file from its first bytes and name: provider formats first
     /// (they are recognised by their own field names), then the canonical ones.
     public static func detect(path: String, prefix: [UInt8]) -> IngestFormat? {
+        if prefix.starts(with: Array("From ".utf8)) { return .mbox }
         if let provider = EventFormat.detect(prefix: prefix, fileName: path) { return IngestFormat(rawValue: provider.rawValue) }
         let lower = path.lowercased()
+        if lower.hasSuffix(".eml") || looksLikeMessage(prefix) { return .eml }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
         let body = prefix.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(prefix.dropFirst(3)) : prefix
@@ -37,6 +48,22 @@ public enum IngestFormat: String, Sendable, CaseIterable {
     }
 }
 
+extension IngestFormat {
+    /// Whether the bytes start like an RFC 5322 message: a header field name, a colon, and
+    /// one of the fields every bounce has among the first lines.
+    static func looksLikeMessage(_ prefix: [UInt8]) -> Bool {
+        let head = String(decoding: prefix.prefix(2048), as: UTF8.self)
+        let lines = head.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }).prefix(40)
+        guard let first = lines.first, let colon = first.firstIndex(of: ":"), colon != first.startIndex,
+              first[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return false }
+        let names = Set(lines.compactMap { line -> String? in
+            guard let c = line.firstIndex(of: ":") else { return nil }
+            return line[..<c].lowercased()
+        })
+        return names.contains("from") && (names.contains("date") || names.contains("subject") || names.contains("received") || names.contains("return-path"))
+    }
+}
+
 /// The counts of ingesting one file.
 public struct IngestFileSummary: Sendable, Equatable {
     public var file: String
@@ -45,6 +72,8 @@ public struct IngestFileSummary: Sendable, Equatable {
     public var new = 0
     public var duplicate = 0
     public var rejected = 0
+    /// Records that are not events listwash keeps (auto-replies, opens, clicks, …).
+    public var skipped = 0
 }
 
 /// Reads event files, classifies every event and adds the new ones to the history, in
@@ -79,10 +108,40 @@ public struct IngestJob {
         return results
     }
 
+    /// Reads every message of an .eml, mbox or maildir: one event per recipient; a message
+    /// that cannot be parsed is rejected with its file (and mbox line) and the run goes on.
+    /// Returns how many messages were not bounces (auto-replies and the like).
+    private func ingestMail(file: String, format: MailContainerFormat,
+                            emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> Int {
+        var skipped = 0
+        let container: MailContainer
+        do { container = try MailContainer(path: file, format: format) } catch { throw InputError.unreadable(path: file, reason: "\(error)") }
+        let reader = BounceReader()
+        var iterator = container.makeIterator()
+        while let item = iterator.next() {
+            let report: BounceReport
+            do {
+                report = try reader.read(item.bytes, file: item.source)
+            } catch {
+                try reject(Rejection(file: item.source, line: item.line ?? 1, reason: (error as? MailError)?.reason ?? "cannot parse message", raw: ""))
+                continue
+            }
+            let events = report.events(file: item.source)
+            if events.isEmpty { skipped += 1 }
+            for event in events { try emit(event) }
+        }
+        if let error = iterator.error { throw InputError.unreadable(path: file, reason: "\(error)") }
+        return skipped
+    }
+
     private func ingest(file: String, history: HistoryStore, classifier: Classifier) throws -> IngestFileSummary {
         let chosen: IngestFormat
+        var isDirectory: ObjCBool = false
         if let format {
             chosen = format
+        } else if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            guard (try? MailContainer.detect(path: file)) == .maildir else { throw InputError.unknownFormat(path: file) }
+            chosen = .maildir
         } else {
             let sniff = try FileByteSource(path: file)
             var prefix = [UInt8](repeating: 0, count: EventFormat.sniffLength)
@@ -118,8 +177,17 @@ public struct IngestJob {
             logger.warning("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
             try onReject?(rejection)
         }
+        if let container = chosen.mailContainer {
+            let skipped = try ingestMail(file: file, format: container, emit: emit, reject: reject)
+            summary.skipped += skipped
+            try flush()
+            logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
+            return summary
+        }
         let source = try FileByteSource(path: file)
         switch chosen {
+        case .eml, .mbox, .maildir:
+            break
         case .csv: try CanonicalEvents.readCSV(source: source, file: file, emit: emit, reject: reject)
         case .jsonl: try CanonicalEvents.readJSONLines(source: source, file: file, emit: emit, reject: reject)
         case .postfix:

@@ -39,7 +39,7 @@ struct Ingest: ParsableCommand {
         }
         if !output.quiet {
             for r in results {
-                print("\(r.file) (\(r.format)): \(grouped(r.read)) events read, \(grouped(r.new)) new, \(grouped(r.duplicate)) duplicate, \(grouped(r.rejected)) rejected")
+                print("\(r.file) (\(r.format)): \(grouped(r.read)) events read, \(grouped(r.new)) new, \(grouped(r.duplicate)) duplicate, \(grouped(r.rejected)) rejected" + (r.skipped > 0 ? ", \(grouped(r.skipped)) skipped (not bounces)" : ""))
             }
             let new = results.reduce(0) { $0 + $1.new }
             let duplicate = results.reduce(0) { $0 + $1.duplicate }

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Run `listwash classify --eml` on the sisimai corpus and compare with its expectations.
+
+Usage: conformance_sisimai.py CORPUS_DIR LISTWASH_BINARY
+
+Prints, overall and per file family (lhost-<mta>, rhost-<provider>, rfc3464, rfc3834, arf):
+recipients found / expected, exact reason agreement, status agreement (only where the
+expected status is a real RFC 3463 code, not sisimai's x.0.9NN stand-in) and agreement on
+"removes at once" (listwash kind `hard` vs sisimai `hardbounce` true). Always exits 0.
+"""
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+
+
+def family(name):
+    base = os.path.basename(name)
+    return re.sub(r"-\d+\.eml$", "", base)
+
+
+def real_status(status):
+    return bool(re.fullmatch(r"[245]\.\d{1,3}\.\d{1,3}", status or "")) and not re.fullmatch(r"\d\.0\.9\d\d", status)
+
+
+def main():
+    if len(sys.argv) != 3:
+        print("usage: conformance_sisimai.py CORPUS_DIR LISTWASH_BINARY", file=sys.stderr)
+        return 0
+    corpus, binary = sys.argv[1], sys.argv[2]
+    table = os.path.join(corpus, "expected.tsv")
+    if not os.path.isdir(os.path.join(corpus, "eml")) or not os.path.isfile(table):
+        print("corpus not found, skipped")
+        return 0
+    expected = collections.defaultdict(dict)
+    with open(table, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            row = dict(zip(header, line.rstrip("\n").split("\t")))
+            expected[os.path.basename(row["file"])][int(row["index"])] = row
+    stats = collections.defaultdict(collections.Counter)
+    misses = []
+    files = sorted(n for n in os.listdir(os.path.join(corpus, "eml")) if n.endswith(".eml"))
+    for name in files:
+        path = os.path.join(corpus, "eml", name)
+        run = subprocess.run([binary, "classify", "--eml", path], capture_output=True, text=True)
+        got = []
+        for out in run.stdout.splitlines():
+            try:
+                got.append(json.loads(out))
+            except ValueError:
+                pass
+        rows = expected.get(name, {})
+        for fam in ("ALL", family(name)):
+            s = stats[fam]
+            s["files"] += 1
+            s["crash"] += 1 if run.returncode not in (0, 65) else 0
+            s["expected"] += len(rows)
+            s["emitted"] += len(got)
+        for index, row in sorted(rows.items()):
+            line = got[index - 1] if index - 1 < len(got) else None
+            for fam in ("ALL", family(name)):
+                s = stats[fam]
+                if line is None:
+                    continue
+                s["found"] += 1
+                s["reason"] += line.get("reason") == row["reason"]
+                if real_status(row["status"]):
+                    s["status_n"] += 1
+                    s["status"] += (line.get("status") or "") == row["status"]
+                s["hard"] += (line.get("kind") == "hard") == (row["hardbounce"] == "true")
+            if line is None:
+                misses.append(f"{name}#{index}")
+    def pct(a, b):
+        return f"{100.0 * a / b:5.1f}%" if b else "   - "
+    print(f"{'family':28} {'files':>5} {'found/expected':>16} {'recip':>7} {'reason':>7} {'status':>14} {'hard':>7}")
+    order = ["ALL"] + sorted(k for k in stats if k != "ALL")
+    for fam in order:
+        s = stats[fam]
+        print(f"{fam:28} {s['files']:5} {s['found']:>7}/{s['expected']:<8} {pct(s['found'], s['expected']):>7} "
+              f"{pct(s['reason'], s['expected']):>7} {s['status']:>4}/{s['status_n']:<4}{pct(s['status'], s['status_n']):>6} "
+              f"{pct(s['hard'], s['expected']):>7}")
+    if misses:
+        print("\nrecipients not found: " + " ".join(misses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

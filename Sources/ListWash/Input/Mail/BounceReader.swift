@@ -1,0 +1,141 @@
+/// Reads one bounce-mailbox message into a ``BounceReport``.
+///
+/// Order of recognition: RFC 3464 delivery-status parts, RFC 5965 feedback reports, the
+/// plain-text formats of ``MTARegistry`` (which also fill gaps in thin DSNs), RFC 3834
+/// auto-replies, then a generic scan of messages sent by a mail system.
+public struct BounceReader: Sendable {
+    /// Creates a reader.
+    public init() {}
+
+    /// Parses `bytes` (one message) read from `file`. Throws ``MailError`` when the bytes are
+    /// not a mail message; anything that is a message but not a report is `.notABounce`.
+    public func read(_ bytes: [UInt8], file: String) throws -> BounceReport {
+        let root = try MIME.parseMessage(bytes, file: file)
+        let mail = MailContext(root: root)
+        var report = BounceReport(kind: .notABounce, agent: "none")
+        report.messageID = root.headers["Message-ID"].map(Self.stripAngles)
+        report.date = root.headers["Date"].flatMap(MailDate.parse)
+
+        if let feedback = feedbackReport(mail) {
+            report.kind = .feedback
+            report.agent = "ARF"
+            report.feedbackType = feedback.type
+            report.recipients = feedback.recipients
+            report.arrivalDate = feedback.arrival
+            return report
+        }
+
+        var dsn = mail.deliveryStatusTexts.map(DeliveryStatus.init(text:))
+        if dsn.allSatisfy({ $0.recipients.isEmpty }), mail.bodyContains(["final-recipient:"]) {
+            // A DSN pasted into a text part (seen in gateways that re-wrap reports).
+            let inline = DeliveryStatus(text: mail.text)
+            if !inline.recipients.isEmpty { dsn = [inline] }
+        }
+        let dsnRecipients = dsn.flatMap(\.bounceRecipients)
+        let plain = plainText(mail)
+        if !dsnRecipients.isEmpty {
+            report.agent = plain?.agent ?? "RFC3464"
+            report.arrivalDate = dsn.lazy.compactMap { $0.message["Arrival-Date"].flatMap(MailDate.parse) }.first
+            report.recipients = dsnRecipients.map { Self.complete($0, from: plain?.recipients ?? []) }
+            report.kind = report.recipients.contains(where: \.isFailure) ? .bounce : .delivered
+            return report
+        }
+        if let plain, !plain.recipients.isEmpty {
+            report.agent = plain.agent
+            let delayed = ["delay", "warning: could not send", "still being retried", "will continue to try"]
+                .contains { mail.subject.contains($0) }
+            report.recipients = plain.recipients.map { r in
+                var r = r
+                if delayed { r.action = "delayed" }
+                return r
+            }
+            report.kind = report.recipients.contains(where: \.isFailure) ? .bounce : .delivered
+            return report
+        }
+        if let who = autoReply(mail) {
+            report.kind = .autoReply
+            report.agent = "RFC3834"
+            report.recipients = [BounceRecipient(recipient: who, action: "", diagnostic: mail.subject)]
+            return report
+        }
+        return report
+    }
+
+    private static func stripAngles(_ value: String) -> String {
+        var v = value.trimmingASCIIWhitespace()
+        if v.hasPrefix("<") { v.removeFirst() }
+        if let close = v.firstIndex(of: ">") { v = String(v[..<close]) }
+        return v
+    }
+
+    /// Fills a DSN recipient's missing diagnostic and codes from the plain-text part.
+    private static func complete(_ recipient: BounceRecipient, from plain: [BounceRecipient]) -> BounceRecipient {
+        var r = recipient
+        guard let match = plain.first(where: { $0.recipient.lowercased() == r.recipient.lowercased() }) ?? (plain.count == 1 ? plain.first : nil) else { return r }
+        if r.diagnostic.isEmpty { r.diagnostic = match.diagnostic }
+        if r.replyCode == nil, let code = match.replyCode, r.status?.first.map({ String(code).first == $0 }) ?? true { r.replyCode = code }
+        if r.status == nil || r.status!.hasSuffix(".0.0"), let s = match.status, r.status?.first.map({ s.first == $0 }) ?? true { r.status = s }
+        return r
+    }
+
+    /// The first plain-text format that recognises the message and finds recipients.
+    private func plainText(_ mail: MailContext) -> (agent: String, recipients: [BounceRecipient])? {
+        for format in MTARegistry.formats where format.detect(mail) {
+            var found = format.recipients(in: mail)
+            if found.isEmpty { continue }
+            var seen = Set<String>()
+            found = found.filter { seen.insert($0.recipient.lowercased()).inserted }
+            return (format.name, found)
+        }
+        return nil
+    }
+
+    /// RFC 5965: a `message/feedback-report` part, or `Feedback-Type:` in a report's text.
+    private func feedbackReport(_ mail: MailContext) -> (type: String?, recipients: [BounceRecipient], arrival: Int64?)? {
+        let reportType = ContentType(mail.headers["Content-Type"]).parameters["report-type"]?.lowercased()
+        var texts = mail.feedbackTexts
+        if texts.isEmpty {
+            guard reportType == "feedback-report" || (mail.bodyContains(["feedback-type:"]) && mail.bodyContains(["user-agent:", "version:"])) else { return nil }
+            texts = [mail.text]
+        }
+        let fields = texts.map { MIME.parseHeaders(Array($0.utf8)) }
+        var merged = MailHeaders(fields: fields.flatMap(\.fields))
+        if !merged.contains("Feedback-Type") {
+            // The fields may follow prose in a text part: take them line by line.
+            let lines = texts.joined(separator: "\n").split(separator: "\n").map(String.init)
+            let start = lines.firstIndex { $0.lowercased().hasPrefix("feedback-type:") } ?? lines.count
+            merged = MIME.parseHeaders(Array(lines[start...].joined(separator: "\n").utf8))
+        }
+        var addresses = merged.all("Original-Rcpt-To").compactMap(MailText.firstAddress)
+        if addresses.isEmpty { addresses = merged.all("Removal-Recipient").compactMap(MailText.firstAddress) }
+        if addresses.isEmpty, let to = mail.originalHeaders?["To"] { addresses = MailText.addresses(in: to) }
+        if addresses.isEmpty, let to = mail.headers["X-Original-To"] { addresses = MailText.addresses(in: to) }
+        let type = merged["Feedback-Type"]?.lowercased()
+        let arrival = merged["Arrival-Date"].flatMap(MailDate.parse) ?? merged["Received-Date"].flatMap(MailDate.parse)
+        let recipients = addresses.map {
+            BounceRecipient(recipient: $0, action: "", diagnostic: type ?? "", timestamp: arrival)
+        }
+        return (type, recipients, arrival)
+    }
+
+    /// RFC 3834 and the vacation conventions that predate it: returns the replying address.
+    private func autoReply(_ mail: MailContext) -> String? {
+        guard !mail.fromMailSystem else { return nil }
+        let h = mail.headers
+        let auto = h["Auto-Submitted"]?.lowercased() ?? ""
+        let precedence = h["Precedence"]?.lowercased() ?? ""
+        var isAuto = auto.hasPrefix("auto-replied") || auto.hasPrefix("auto-notified")
+            || h.contains("X-Autoreply") || h.contains("X-Autorespond") || h.contains("X-Autoresponder")
+            || h.contains("X-Vacation") || precedence.contains("auto_reply") || precedence.contains("auto-reply")
+            || (h["X-Auto-Response-Suppress"] != nil && h["X-MS-Exchange-Inbox-Rules-Loop"] != nil)
+        if !isAuto {
+            let subjects = ["auto:", "auto reply", "auto-reply", "autoreply", "automatic reply", "auto response",
+                            "autoresponse", "automatische antwort", "abwesenheitsnotiz", "out of office", "out of the office",
+                            "vacation", "away from", "réponse automatique", "respuesta automática", "risposta automatica",
+                            "automatisch antwoord", "自動応答", "自动回复"]
+            isAuto = subjects.contains { mail.subject.contains($0) }
+        }
+        guard isAuto else { return nil }
+        return MailText.firstAddress(in: h["From"] ?? "") ?? MailText.firstAddress(in: h["Reply-To"] ?? "")
+    }
+}

@@ -1,0 +1,47 @@
+/// Sendmail (and look-alikes: Active!Hunter, V5 sendmail, X1): the "had permanent fatal errors"
+/// list, then the session transcript with lines like `550 5.1.1 <rcpt>... User unknown`.
+struct Sendmail: MTAFormat {
+    let name = "Sendmail"
+    func detect(_ mail: MailContext) -> Bool {
+        mail.subject.hasPrefix("returned mail") || mail.subject.hasPrefix("warning: could not send message")
+            || mail.bodyContains(["----- transcript of session follows -----", "had permanent fatal errors",
+                                  "following addresses had delivery errors", "----- the following addresses had"])
+    }
+    func recipients(in mail: MailContext) -> [BounceRecipient] {
+        var found = TextScan(start: ["had permanent fatal errors", "following addresses had delivery errors",
+                                     "addresses had transient non-fatal errors"],
+                             end: ["----- unsent message follows", "----- original message follows"]).run(mail)
+        let transcript = transcriptLines(mail)
+        if found.isEmpty { found = transcript } else {
+            for i in found.indices {
+                if let t = transcript.first(where: { $0.recipient.lowercased() == found[i].recipient.lowercased() }),
+                   t.replyCode != nil || t.status != nil {
+                    if found[i].replyCode == nil { found[i].replyCode = t.replyCode }
+                    if found[i].status == nil { found[i].status = t.status }
+                    found[i].diagnostic = t.diagnostic
+                }
+            }
+        }
+        return found
+    }
+
+    /// Transcript lines `NNN[ -]… <rcpt>... text`: the reply that refused a recipient.
+    private func transcriptLines(_ mail: MailContext) -> [BounceRecipient] {
+        guard let start = mail.lowerLines.firstIndex(where: { $0.contains("transcript of session follows") }) else { return [] }
+        var result: [BounceRecipient] = []
+        for line in mail.lines[(start + 1)...] {
+            let lower = line.lowercased()
+            if lower.contains("unsent message follows") || lower.contains("original message follows") { break }
+            let trimmed = line.trimmingASCIIWhitespace()
+            guard let first = trimmed.first, first.isNumber, trimmed.contains("..."),
+                  let address = MailText.firstAddress(in: trimmed) else { continue }
+            let codes = MailText.codes(in: trimmed)
+            if let index = result.firstIndex(where: { $0.recipient.lowercased() == address.lowercased() }) {
+                result[index].diagnostic += " " + trimmed
+            } else {
+                result.append(BounceRecipient(recipient: address, status: codes.status, replyCode: codes.replyCode, diagnostic: trimmed))
+            }
+        }
+        return result
+    }
+}

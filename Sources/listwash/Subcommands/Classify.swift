@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import ListWash
+
+/// `listwash classify`: classify one SMTP reply, or every recipient of one bounce message.
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Classify an SMTP reply, or the recipients of a bounce message (--eml)."
+    )
+
+    @Argument(help: "The SMTP reply text, e.g. \"550 5.1.1 <x@example.com>: User unknown\".")
+    var reply: String?
+
+    @Option(name: .long, help: "Read a bounce message file and print one JSON line per recipient.")
+    var eml: String?
+
+    @Flag(name: .long, help: "Print one JSON line instead of text (for a reply).")
+    var json = false
+
+    func validate() throws {
+        if (reply == nil) == (eml == nil) { throw ValidationError("Give either a reply text or --eml FILE.") }
+    }
+
+    func run() throws {
+        let classifier = try Classifier()
+        if let eml {
+            guard let data = FileManager.default.contents(atPath: eml) else {
+                FileHandle.standardError.write(Data("\(eml): cannot read file\n".utf8))
+                throw ExitCode(66)
+            }
+            let report: BounceReport
+            do {
+                report = try BounceReader().read(Array(data), file: eml)
+            } catch {
+                let message = (error as? LocalizedError)?.errorDescription ?? "\(eml): cannot parse message"
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                throw ExitCode(65)
+            }
+            let lines = report.classifiedLines(classifier: classifier)
+            if lines.isEmpty {
+                FileHandle.standardError.write(Data("\(eml): not a bounce, feedback report or auto-reply\n".utf8))
+            }
+            for line in lines { print(line) }
+            return
+        }
+        let text = reply ?? ""
+        let codes = MailText.codes(in: text)
+        let c = classifier.classify(replyCode: codes.replyCode, enhancedCode: codes.status, diagnostic: text)
+        if json {
+            let code = (c.replyCode ?? codes.replyCode).map(String.init) ?? "null"
+            print("{\"reason\":\(JSONText.string(c.reason.rawValue)),\"kind\":\(JSONText.string(c.kind.rawValue)),"
+                + "\"rule\":\(JSONText.string(c.rule)),\"reply_code\":\(code),\"status\":\(JSONText.string(c.status ?? codes.status))}")
+        } else {
+            print("reason: \(c.reason.rawValue)")
+            print("kind:   \(c.kind.rawValue)")
+            print("rule:   \(c.rule)")
+        }
+    }
+}
