@@ -105,63 +105,41 @@ public struct CleanJob {
         logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
 
         // 2. Stream the list.
+        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn)
         let out = try OutputDirectory(path: request.outputDirectory)
-        let cleaned = try out.create("cleaned.csv")
+        let cleaned = try out.create(list.cleanedFileName)
         let suppressed = try out.create("suppressed.csv")
         let audit = try out.create("audit.jsonl")
         let rejects = try out.create("rejects.csv")
         try suppressed.write(CSVText.line(["email", "rule", "reason", "kind", "events", "first_seen", "last_seen"]))
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
 
-        let source = try FileByteSource(path: request.listPath, hashing: true)
-        let reader = CSVReader(source: source, dialect: request.delimiter.map { CSVDialect(delimiter: $0) })
-        var headerFields = 0
-        var addressColumn = -1
         var seen: [Fingerprint: Int32] = [:]
         let file = request.listPath
         var lastProgress = 0
 
-        func reject(_ line: Int, _ reason: String, _ raw: String) throws {
-            summary.rejected += 1
-            try rejects.write(CSVText.line([file, String(line), reason, raw]))
-            rejects.countRow()
-            onReject?(Rejection(file: file, line: line, reason: reason, raw: raw))
-        }
-
-        try reader.forEachRecord { record in
-            if record.isBlank {
-                summary.blankLines += 1
-                return
-            }
-            if addressColumn < 0 {
-                if let error = record.error {
-                    throw CleanError.badHeader(path: file, reason: error.message)
-                }
-                let headers = (0..<record.fieldCount).map { record.string($0) }
-                guard let column = CleanJob.addressColumn(in: headers, named: request.emailColumn) else {
-                    if let named = request.emailColumn { throw InputError.unknownColumn(path: file, name: named) }
-                    throw InputError.noAddressColumn(path: file, headers: headers)
-                }
-                addressColumn = column
-                headerFields = record.fieldCount
-                summary.emailColumn = headers[column]
-                summary.delimiter = reader.dialect?.delimiterName ?? ","
-                if reader.hadByteOrderMark { try cleaned.write([0xEF, 0xBB, 0xBF]) }
-                try cleaned.write(record.raw)
-                return
+        try list.read { segment in
+            let record: ListRecord
+            switch segment {
+            case .passthrough(let bytes):
+                return try cleaned.write(bytes)
+            case .record(let r):
+                record = r
             }
             summary.rowsRead += 1
             if let p = progress, summary.rowsRead - lastProgress >= 65_536 {
                 lastProgress = summary.rowsRead
-                p(Progress(rows: summary.rowsRead, bytes: source.bytesRead))
+                p(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
             }
-            if let error = record.error {
-                return try reject(record.line, error.message, record.text)
+            guard let address = record.address else {
+                let reason = record.error ?? "malformed record"
+                summary.rejected += 1
+                try rejects.write(CSVText.line([file, String(record.line), reason, record.text]))
+                rejects.countRow()
+                onReject?(Rejection(file: file, line: record.line, reason: reason, raw: record.text))
+                return
             }
-            guard record.fieldCount == headerFields else {
-                return try reject(record.line, CSVRecordError.fieldCount(expected: headerFields, found: record.fieldCount).message, record.text)
-            }
-            let key = record.field(addressColumn).withUnsafeBytes { rules.key($0) }
+            let key = address.withUnsafeBytes { rules.key($0) }
             let fingerprint = Fingerprint(key)
             if let first = seen[fingerprint] {
                 summary.duplicates += 1
@@ -200,14 +178,16 @@ public struct CleanJob {
             try audit.write(auditRecord(line: record.line, key: key, decision: decision, evidence: events) + [0x0A])
             audit.countRow()
         }
-        if addressColumn < 0 { throw InputError.emptyFile(path: file) }
-        summary.bytesRead = source.bytesRead
-        progress?(Progress(rows: summary.rowsRead, bytes: source.bytesRead))
+        summary.bytesRead = list.bytesRead
+        summary.delimiter = list.dialectDescription
+        summary.emailColumn = list.addressField
+        if let csv = list as? CSVListReader { summary.blankLines = csv.blankLines }
+        progress?(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
 
         // 3. The manifest, last, with every output's hash.
         for output in [cleaned, suppressed, audit, rejects] { try output.close() }
         let manifest = try out.create("manifest.json")
-        try manifest.write(manifestJSON(summary: summary, listDigest: source.hasher?.finalize() ?? [], historyDigest: scan.digest,
+        try manifest.write(manifestJSON(summary: summary, listDigest: list.digest(), historyDigest: scan.digest,
                                         outputs: [cleaned, suppressed, audit, rejects]))
         try out.commit()
         return summary
@@ -285,7 +265,7 @@ public struct CleanJob {
         json.string("sha256", listDigest.hexString)
         json.int("bytes", summary.bytesRead)
         json.int("rows", summary.rowsRead)
-        json.string("delimiter", summary.delimiter)
+        json.string("format", summary.delimiter)
         json.string("email_column", summary.emailColumn)
         json.endObject()
         json.beginObject("history")

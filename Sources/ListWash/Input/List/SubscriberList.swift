@@ -1,0 +1,119 @@
+/// A piece of a subscriber list as its reader hands it out, in file order.
+public enum ListSegment {
+    /// Bytes that belong to the file, not to any row (a header, a prolog, wrapper elements):
+    /// copied into the cleaned file as they are.
+    case passthrough(UnsafeRawBufferPointer)
+    /// One subscriber row or record.
+    case record(ListRecord)
+}
+
+/// One subscriber row or record, valid only during the call that receives it.
+public struct ListRecord {
+    /// 1-based line where the record starts.
+    public var line: Int
+    /// The record's bytes exactly as in the input (copied into the cleaned file when kept).
+    public var raw: UnsafeRawBufferPointer
+    /// The address field's value (unquoted, unescaped), nil when the record is malformed.
+    public var address: [UInt8]?
+    /// Why the record is malformed, nil when it is not; never contains the record's data.
+    public var error: String?
+    /// The record's text for the rejects file.
+    public var text: String
+
+    public init(line: Int, raw: UnsafeRawBufferPointer, address: [UInt8]?, error: String?, text: String) {
+        self.line = line
+        self.raw = raw
+        self.address = address
+        self.error = error
+        self.text = text
+    }
+}
+
+/// A streaming reader of one subscriber list format (CSV, XML): finds the address field and
+/// hands out the file as passthrough bytes and records, so that the cleaned file can be the
+/// input minus the removed records.
+public protocol SubscriberListReader: AnyObject {
+    /// `cleaned.csv`, `cleaned.xml`, …
+    var cleanedFileName: String { get }
+    /// A short description of what was read, for the manifest (`csv ,`, `xml <Subscriber>`).
+    var dialectDescription: String { get }
+    /// The name of the address column, element or attribute (known once reading has begun).
+    var addressField: String { get }
+    /// Bytes read from the file so far.
+    var bytesRead: Int { get }
+    /// SHA-256 of every byte read (complete after ``read(_:)`` returns).
+    func digest() -> [UInt8]
+    /// Calls `body` with each segment in file order.
+    func read(_ body: (ListSegment) throws -> Void) throws
+}
+
+/// A CSV subscriber list: the header (and a byte-order mark) pass through, every other
+/// non-blank line is a record; blank lines are dropped.
+public final class CSVListReader: SubscriberListReader {
+    public let path: String
+    private let source: FileByteSource
+    private let reader: CSVReader
+    private let emailColumn: String?
+    public private(set) var addressField = ""
+    public var cleanedFileName: String { "cleaned.csv" }
+    public var dialectDescription: String { "csv \(reader.dialect?.delimiterName ?? ",")" }
+    public var bytesRead: Int { source.bytesRead }
+    /// Blank lines seen (not copied).
+    public private(set) var blankLines = 0
+
+    public init(path: String, delimiter: UInt8?, emailColumn: String?) throws {
+        self.path = path
+        source = try FileByteSource(path: path, hashing: true)
+        reader = CSVReader(source: source, dialect: delimiter.map { CSVDialect(delimiter: $0) })
+        self.emailColumn = emailColumn
+    }
+
+    public func digest() -> [UInt8] { source.hasher?.finalize() ?? [] }
+
+    public func read(_ body: (ListSegment) throws -> Void) throws {
+        var column = -1
+        var fieldCount = 0
+        try reader.forEachRecord { record in
+            if record.isBlank {
+                blankLines += 1
+                return
+            }
+            if column < 0 {
+                if let error = record.error { throw CleanError.badHeader(path: path, reason: error.message) }
+                let headers = (0..<record.fieldCount).map { record.string($0) }
+                guard let found = CleanJob.addressColumn(in: headers, named: emailColumn) else {
+                    if let emailColumn { throw InputError.unknownColumn(path: path, name: emailColumn) }
+                    throw InputError.noAddressColumn(path: path, headers: headers)
+                }
+                column = found
+                fieldCount = record.fieldCount
+                addressField = headers[found]
+                if reader.hadByteOrderMark {
+                    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+                    try bom.withUnsafeBytes { try body(.passthrough($0)) }
+                }
+                try body(.passthrough(record.raw))
+                return
+            }
+            let error: String?
+            if let e = record.error {
+                error = e.message
+            } else if record.fieldCount != fieldCount {
+                error = CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message
+            } else {
+                error = nil
+            }
+            try body(.record(ListRecord(line: record.line, raw: record.raw, address: error == nil ? record.field(column) : nil,
+                                        error: error, text: error == nil ? "" : record.text)))
+        }
+        if column < 0 { throw InputError.emptyFile(path: path) }
+    }
+}
+
+/// Picks the reader for a list file.
+public enum SubscriberListFormat {
+    /// Opens `path` with the reader its content calls for.
+    public static func open(path: String, delimiter: UInt8?, emailColumn: String?) throws -> SubscriberListReader {
+        try CSVListReader(path: path, delimiter: delimiter, emailColumn: emailColumn)
+    }
+}
