@@ -23,7 +23,7 @@ public struct EventRecord: Sendable, Equatable {
         let exact = AddressRules(localPartCaseSensitive: true).key(raw.address)
         guard !exact.isEmpty else { return nil }
         address = String(decoding: exact, as: UTF8.self)
-        addressKey = String(decoding: AddressRules(localPartCaseSensitive: false).key(raw.address), as: UTF8.self)
+        addressKey = String(decoding: exact.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
         timestamp = raw.timestamp
         type = raw.type
         replyCode = raw.replyCode

@@ -8,6 +8,11 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case complaint
     /// The recipient asked to stop receiving mail.
     case unsubscribe
+
+    /// Parses a type name, ASCII case-insensitively.
+    public static func parse(_ bytes: [UInt8]) -> EventType? {
+        EventType(rawValue: String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
+    }
 }
 
 /// How a bounce bears on the address, decided by the classifier from the bounce reason.

@@ -77,7 +77,8 @@ public struct IngestFileSummary: Sendable, Equatable {
 }
 
 /// Reads event files, classifies every event and adds the new ones to the history, in
-/// batches of one transaction each. Ingesting the same events again adds nothing.
+/// one transaction per file (a file is added whole or not at all). Ingesting the same events
+/// again adds nothing.
 public struct IngestJob {
     public var historyPath: String
     public var policy: Policy
@@ -155,12 +156,18 @@ public struct IngestJob {
         var notes: [String] = []
         var batch: [EventRecord] = []
         batch.reserveCapacity(batchSize)
+        let load = try history.beginLoad()
+        defer { load.abandon() }
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let (new, duplicate) = try history.insert(batch)
-            summary.new += new
-            summary.duplicate += duplicate
+            try load.stage(batch)
             batch.removeAll(keepingCapacity: true)
+        }
+        func finish() throws {
+            try flush()
+            let (new, duplicate) = try load.commit()
+            summary.new = new
+            summary.duplicate = duplicate
         }
         let emit: (RawEvent) throws -> Void = { raw in
             summary.read += 1
@@ -180,7 +187,7 @@ public struct IngestJob {
         if let container = chosen.mailContainer {
             let skipped = try ingestMail(file: file, format: container, emit: emit, reject: reject)
             summary.skipped += skipped
-            try flush()
+            try finish()
             logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
             return summary
         }
@@ -233,7 +240,7 @@ public struct IngestJob {
             if let failure { throw failure }
         }
         for note in notes { logger.notice("\(note)", metadata: ["file": "\(file)"]) }
-        try flush()
+        try finish()
         logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
         return summary
     }
