@@ -46,6 +46,10 @@ def inspect(binary, path, blank_lines=False):
     return records
 
 
+def plural(n):
+    return f"{n} record" if n == 1 else f"{n} records"
+
+
 def show(values):
     return json.dumps(values, ensure_ascii=False)
 
@@ -103,9 +107,9 @@ def commons(folder, binary, totals):
             else:
                 got.append(fields)
         if spaces:
-            explained.append(f"{spaces} records with spaces around fields (IgnoreSpaces): {BY_DESIGN['spaces']}")
+            explained.append(f"{plural(spaces)} with spaces around fields (IgnoreSpaces): {BY_DESIGN['spaces']}")
         if quotes:
-            explained.append(f"{quotes} records rejected: {BY_DESIGN['closing-quote']}")
+            explained.append(f"{plural(quotes)} rejected: {BY_DESIGN['closing-quote']}")
         compare(spec["case"], got, want, problems, explained, totals)
 
 
@@ -126,10 +130,10 @@ def compare(name, got, want, problems, explained, totals):
         print(f"  FAILED  {name}: {agree} of {len(want)} records agree; {difference}")
     elif explained:
         totals["by design"] += 1
-        print(f"  differs by design  {name} ({len(want)} records): " + "; ".join(explained))
+        print(f"  differs by design  {name} ({plural(len(want))}): " + "; ".join(explained))
     else:
         totals["passed"] += 1
-        print(f"  passed  {name} ({len(want)} records)")
+        print(f"  passed  {name} ({plural(len(want))})")
 
 
 def main():
