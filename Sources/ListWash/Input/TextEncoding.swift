@@ -129,7 +129,9 @@ public enum TextEncoding: String, Sendable, CaseIterable, Equatable {
 /// that the UTF-8 readers (``CSVReader``) can parse lists in any supported encoding.
 ///
 /// The encoding is settled by the first bytes: a byte-order mark always wins (`FF FE`
-/// UTF-16LE, `FE FF` UTF-16BE, `EF BB BF` UTF-8), then the declared encoding, then UTF-8.
+/// UTF-16LE, `FE FF` UTF-16BE, `EF BB BF` UTF-8), then the declared encoding; undeclared,
+/// it is UTF-16 when zero bytes fill every other position (text without a byte-order mark
+/// in UTF-16), else UTF-8.
 /// A UTF-16 byte-order mark comes out as the UTF-8 one, so readers see and keep it as usual.
 /// UTF-8 input passes through unchanged (and unchecked unless UTF-8 was declared).
 ///
@@ -190,6 +192,7 @@ public final class TranscodingByteSource: ByteSource {
         }
     }
 
+    /// Hands out the next UTF-8 bytes; returns 0 at the end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if !settled { try settle() }
         // Plain UTF-8: hand the source's bytes straight through once the sniffed prefix is out.
@@ -235,13 +238,19 @@ public final class TranscodingByteSource: ByteSource {
             pending = [0xEF, 0xBB, 0xBF]
         } else if prefix.starts(with: [0xEF, 0xBB, 0xBF]) {
             encoding = .utf8
-        } else if encoding == .utf16 {
-            // No byte-order mark: ASCII in UTF-16LE has its zero bytes at odd offsets.
+        } else if encoding == .utf16 || declared == nil {
+            // No byte-order mark: ASCII in UTF-16LE has its zero bytes at odd offsets, in
+            // UTF-16BE at even ones. Text files hold no zero bytes otherwise, so an undeclared
+            // file with many zeros on one side only is UTF-16 too.
             var evenZeros = 0, oddZeros = 0
             for (k, b) in prefix.enumerated() where b == 0 {
                 if k % 2 == 0 { evenZeros += 1 } else { oddZeros += 1 }
             }
-            encoding = evenZeros > oddZeros ? .utf16BE : .utf16LE
+            if encoding == .utf16 {
+                encoding = evenZeros > oddZeros ? .utf16BE : .utf16LE
+            } else if prefix.count >= 8, min(evenZeros, oddZeros) == 0, 4 * max(evenZeros, oddZeros) >= prefix.count {
+                encoding = evenZeros > 0 ? .utf16BE : .utf16LE
+            }
         }
         validating = encoding == .utf8 && declared == .utf8
         if !validating, !isTranscoding {

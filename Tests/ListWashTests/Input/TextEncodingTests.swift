@@ -33,7 +33,7 @@ func utf16Bytes(_ text: String, bigEndian: Bool = false) -> [UInt8] {
         }
     }
 
-    @Test func declaredUTF16WithoutByteOrderMarkTakesTheByteOrderFromTheZeroBytes() throws {
+    @Test func utf16WithoutByteOrderMarkTakesTheByteOrderFromTheZeroBytes() throws {
         let text = "email\nli.wei@example.net\n"
         let le = TranscodingByteSource(MemoryByteSource(utf16Bytes(text)), declared: .utf16)
         #expect(try drain(le) == Array(text.utf8))
@@ -41,6 +41,13 @@ func utf16Bytes(_ text: String, bigEndian: Bool = false) -> [UInt8] {
         let be = TranscodingByteSource(MemoryByteSource(utf16Bytes(text, bigEndian: true)), declared: .utf16)
         #expect(try drain(be) == Array(text.utf8))
         #expect(be.encoding == .utf16BE)
+        // Undeclared, the zero bytes give it away too; a UTF-8 file stays UTF-8.
+        let undeclared = TranscodingByteSource(MemoryByteSource(utf16Bytes(text, bigEndian: true)), declared: nil)
+        #expect(try drain(undeclared) == Array(text.utf8))
+        #expect(undeclared.encoding == .utf16BE)
+        let plain = TranscodingByteSource(MemoryByteSource(Array(text.utf8)), declared: nil)
+        #expect(try drain(plain) == Array(text.utf8))
+        #expect(plain.encoding == .utf8)
     }
 
     @Test func windows1252AndLatin1RoundTripEveryByte() throws {

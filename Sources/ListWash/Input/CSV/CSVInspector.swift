@@ -18,6 +18,7 @@ public struct CSVInspection: Sendable, Equatable {
     /// An empty inspection.
     public init() {}
 
+    /// Equal when every count and property is.
     public static func == (a: CSVInspection, b: CSVInspection) -> Bool {
         a.records == b.records && a.blankLines == b.blankLines && a.malformed == b.malformed && a.delimiter == b.delimiter
             && a.encoding == b.encoding && a.byteOrderMark == b.byteOrderMark
