@@ -13,6 +13,6 @@ struct ListWashCommand: ParsableCommand {
             66 missing input, 73 cannot create output, 74 I/O error.
             """,
         version: ListWashVersion.current,
-        subcommands: [Ingest.self, Clean.self, Classify.self, PolicyCommand.self]
+        subcommands: [Ingest.self, Clean.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 }

@@ -72,3 +72,8 @@ func seconds(since start: ContinuousClock.Instant) -> String {
     let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     return String(format: "%.2f s", s)
 }
+
+/// `--encoding utf-8|utf-16|utf-16le|utf-16be|windows-1252|latin-1` (and the usual aliases such as `cp1252`).
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}

@@ -13,9 +13,11 @@ public struct CleanRequest: Sendable {
     public var delimiter: UInt8?
     /// Names the address column; nil finds it by the names real exports use.
     public var emailColumn: String?
+    /// The list's declared encoding (`--encoding`); nil reads UTF-8, or UTF-16 by its byte-order mark.
+    public var encoding: TextEncoding?
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
-                delimiter: UInt8? = nil, emailColumn: String? = nil) {
+                delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil) {
         self.listPath = listPath
         self.outputDirectory = outputDirectory
         self.historyPath = historyPath
@@ -23,6 +25,7 @@ public struct CleanRequest: Sendable {
         self.policy = policy
         self.delimiter = delimiter
         self.emailColumn = emailColumn
+        self.encoding = encoding
     }
 }
 
@@ -105,7 +108,8 @@ public struct CleanJob {
         logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
 
         // 2. Stream the list.
-        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn)
+        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter,
+                                                  emailColumn: request.emailColumn, encoding: request.encoding)
         let out = try OutputDirectory(path: request.outputDirectory)
         let cleaned = try out.create(list.cleanedFileName)
         let suppressed = try out.create("suppressed.csv")

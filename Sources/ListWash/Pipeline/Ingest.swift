@@ -17,6 +17,8 @@ public enum IngestFormat: String, Sendable, CaseIterable {
     case postmark
     /// Postfix maillog delivery lines.
     case postfix
+    /// PowerMTA accounting CSV.
+    case powermta
     /// One bounce message (DSN, ARF, an MTA's plain-text bounce).
     case eml
     /// An mbox file of bounce messages.
@@ -219,6 +221,17 @@ public struct IngestJob {
                 if let failure { throw failure }
             }
             notes = try stream.finish(emit: emitNow, reject: rejectNow).notes
+            if let failure { throw failure }
+        case .powermta:
+            // Accounting files can be large: streamed record by record.
+            var failure: Error?
+            notes = try PowerMTAImporter(options: importOptions).read(source: source, file: file, emit: { event in
+                guard failure == nil else { return }
+                do { try emit(event) } catch { failure = error }
+            }, reject: { rejection in
+                guard failure == nil else { return }
+                do { try reject(rejection) } catch { failure = error }
+            }).notes
             if let failure { throw failure }
         case .ses, .sendgrid, .mailgun, .postmark:
             var bytes: [UInt8] = []

@@ -31,6 +31,9 @@ struct Clean: ParsableCommand {
     @Option(name: .customLong("email-column"), help: "The address column's header (default: found by name).")
     var emailColumn: String?
 
+    @Option(help: "The list's encoding; cleaned.csv keeps it (default: UTF-8, or UTF-16 by its byte-order mark).")
+    var encoding: TextEncoding?
+
     func validate() throws {
         if let asOf, Timestamp.parse(asOf, assumeUTC: true) == nil {
             throw ValidationError("--as-of '\(asOf)' is not an ISO 8601 time such as 2026-11-01T00:00:00Z")
@@ -59,7 +62,8 @@ struct Clean: ParsableCommand {
         do {
             let request = CleanRequest(
                 listPath: list, outputDirectory: out, historyPath: historyOptions.history, asOf: asOfSeconds,
-                policy: try policyOptions.load(), delimiter: delimiter.flatMap(Self.delimiterByte), emailColumn: emailColumn)
+                policy: try policyOptions.load(), delimiter: delimiter.flatMap(Self.delimiterByte), emailColumn: emailColumn,
+                encoding: encoding)
             var job = CleanJob(request: request, logger: output.makeLogger("listwash.clean"))
             job.onReject = { reporter.report($0) }
             if drawProgress {

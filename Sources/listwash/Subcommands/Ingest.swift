@@ -7,7 +7,7 @@ struct Ingest: ParsableCommand {
         discussion: """
             Each event gets a deterministic id, so ingesting the same file twice adds nothing.
             Formats (detected per file, --format to force): canonical CSV and JSON Lines, AWS SES,
-            SendGrid, Mailgun, Postmark, Postfix logs.
+            SendGrid, Mailgun, Postmark, Postfix logs, PowerMTA accounting CSV.
             Example: listwash ingest --history listwash.sqlite Samples/events.csv Samples/events.jsonl
             """
     )

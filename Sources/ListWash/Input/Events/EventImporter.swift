@@ -15,6 +15,8 @@ public enum EventFormat: String, Sendable, CaseIterable, Codable {
     case postmark
     /// Postfix maillog delivery lines.
     case postfix
+    /// PowerMTA accounting CSV (`type,timeLogged,…,rcpt,…,dsnStatus,dsnDiag,…,bounceCat,…`).
+    case powermta
 
     /// The importer type that reads this format.
     public var importerType: any EventImporter.Type {
@@ -24,12 +26,13 @@ public enum EventFormat: String, Sendable, CaseIterable, Codable {
         case .mailgun: return MailgunImporter.self
         case .postmark: return PostmarkImporter.self
         case .postfix: return PostfixImporter.self
+        case .powermta: return PowerMTAImporter.self
         }
     }
 
     /// The order in which ``detect(prefix:fileName:)`` tries the formats: JSON formats with
-    /// distinctive keys first, plain-text logs last.
-    public static let detectionOrder: [EventFormat] = [.ses, .sendgrid, .mailgun, .postmark, .postfix]
+    /// distinctive keys first, then CSV with a distinctive header, plain-text logs last.
+    public static let detectionOrder: [EventFormat] = [.ses, .sendgrid, .mailgun, .postmark, .powermta, .postfix]
 
     /// How many leading bytes of a file ``detect(prefix:fileName:)`` needs to decide.
     public static let sniffLength = 8192

@@ -52,19 +52,26 @@ public protocol SubscriberListReader: AnyObject {
 public final class CSVListReader: SubscriberListReader {
     public let path: String
     private let source: FileByteSource
+    private let text: TranscodingByteSource
     private let reader: CSVReader
     private let emailColumn: String?
     public private(set) var addressField = ""
     public var cleanedFileName: String { "cleaned.csv" }
-    public var dialectDescription: String { "csv \(reader.dialect?.delimiterName ?? ",")" }
+    public var dialectDescription: String {
+        "csv \(reader.dialect?.delimiterName ?? ",")" + (text.isTranscoding ? " \(text.encoding.rawValue)" : "")
+    }
+    /// The list's encoding (settled once reading has begun); the cleaned file is written in it.
+    public var encoding: TextEncoding { text.encoding }
     public var bytesRead: Int { source.bytesRead }
     /// Blank lines seen (not copied).
     public private(set) var blankLines = 0
 
-    public init(path: String, delimiter: UInt8?, emailColumn: String?) throws {
+    /// Opens the list; `encoding` is the declared `--encoding` (nil: UTF-8, or UTF-16 by its byte-order mark).
+    public init(path: String, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil) throws {
         self.path = path
         source = try FileByteSource(path: path, hashing: true)
-        reader = CSVReader(source: source, dialect: delimiter.map { CSVDialect(delimiter: $0) })
+        text = TranscodingByteSource(source, declared: encoding)
+        reader = CSVReader(source: text, dialect: delimiter.map { CSVDialect(delimiter: $0) })
         self.emailColumn = emailColumn
     }
 
@@ -73,13 +80,29 @@ public final class CSVListReader: SubscriberListReader {
     public func read(_ body: (ListSegment) throws -> Void) throws {
         var column = -1
         var fieldCount = 0
+        // Offset of the next record in the decoded text, to find the records that hold invalid sequences.
+        var offset = -1
+        var scratch: [UInt8] = []
+        // Hands `bytes` (decoded text) to `deliver` in the file's own encoding.
+        func original(_ bytes: UnsafeRawBufferPointer, _ deliver: (UnsafeRawBufferPointer) throws -> Void) throws {
+            guard text.isTranscoding else { return try deliver(bytes) }
+            scratch.removeAll(keepingCapacity: true)
+            guard text.encoding.encode(utf8: bytes, into: &scratch) else {
+                throw InputError.unreadable(path: path, reason: "text cannot be encoded back into \(text.encoding.rawValue)")
+            }
+            try scratch.withUnsafeBytes { try deliver($0) }
+        }
         try reader.forEachRecord { record in
+            if offset < 0 { offset = reader.hadByteOrderMark ? 3 : 0 }
+            offset += record.raw.count
+            let invalidText = text.takeInvalidSequences(before: offset)
             if record.isBlank {
                 blankLines += 1
                 return
             }
             if column < 0 {
                 if let error = record.error { throw CleanError.badHeader(path: path, reason: error.message) }
+                if invalidText { throw CleanError.badHeader(path: path, reason: text.invalidSequenceReason) }
                 let headers = (0..<record.fieldCount).map { record.string($0) }
                 guard let found = CleanJob.addressColumn(in: headers, named: emailColumn) else {
                     if let emailColumn { throw InputError.unknownColumn(path: path, name: emailColumn) }
@@ -90,21 +113,28 @@ public final class CSVListReader: SubscriberListReader {
                 addressField = headers[found]
                 if reader.hadByteOrderMark {
                     let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-                    try bom.withUnsafeBytes { try body(.passthrough($0)) }
+                    try bom.withUnsafeBytes { try original($0) { try body(.passthrough($0)) } }
                 }
-                try body(.passthrough(record.raw))
+                try original(record.raw) { try body(.passthrough($0)) }
                 return
             }
             let error: String?
             if let e = record.error {
                 error = e.message
+            } else if invalidText {
+                error = text.invalidSequenceReason
             } else if record.fieldCount != fieldCount {
                 error = CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message
             } else {
                 error = nil
             }
-            try body(.record(ListRecord(line: record.line, raw: record.raw, address: error == nil ? record.field(column) : nil,
-                                        error: error, text: error == nil ? "" : record.text)))
+            if error != nil {
+                // Rejected rows are never copied, so their bytes need no encoding back.
+                return try body(.record(ListRecord(line: record.line, raw: record.raw, address: nil, error: error, text: record.text)))
+            }
+            try original(record.raw) { raw in
+                try body(.record(ListRecord(line: record.line, raw: raw, address: record.field(column), error: nil, text: "")))
+            }
         }
         if column < 0 { throw InputError.emptyFile(path: path) }
     }
@@ -113,7 +143,8 @@ public final class CSVListReader: SubscriberListReader {
 /// Picks the reader for a list file.
 public enum SubscriberListFormat {
     /// Opens `path` with the reader its content calls for.
-    public static func open(path: String, delimiter: UInt8?, emailColumn: String?) throws -> SubscriberListReader {
-        try CSVListReader(path: path, delimiter: delimiter, emailColumn: emailColumn)
+    /// `encoding` is the declared `--encoding` of a text list (nil: UTF-8, or UTF-16 by its byte-order mark).
+    public static func open(path: String, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil) throws -> SubscriberListReader {
+        try CSVListReader(path: path, delimiter: delimiter, emailColumn: emailColumn, encoding: encoding)
     }
 }
