@@ -13,9 +13,13 @@ public struct CleanRequest: Sendable {
     public var delimiter: UInt8?
     /// Names the address column; nil finds it by the names real exports use.
     public var emailColumn: String?
+    /// Names an XML list's record element (local name); nil detects it.
+    public var recordName: String?
+    /// Names an XML list's address field, a child element or an attribute (local name); nil detects it.
+    public var emailField: String?
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
-                delimiter: UInt8? = nil, emailColumn: String? = nil) {
+                delimiter: UInt8? = nil, emailColumn: String? = nil, recordName: String? = nil, emailField: String? = nil) {
         self.listPath = listPath
         self.outputDirectory = outputDirectory
         self.historyPath = historyPath
@@ -23,6 +27,8 @@ public struct CleanRequest: Sendable {
         self.policy = policy
         self.delimiter = delimiter
         self.emailColumn = emailColumn
+        self.recordName = recordName
+        self.emailField = emailField
     }
 }
 
@@ -50,7 +56,7 @@ public struct Progress: Sendable {
 }
 
 /// Streams a subscriber list, joins it with the history as of a time, applies the policy and
-/// writes `cleaned.csv`, `suppressed.csv`, `audit.jsonl`, `rejects.csv` and `manifest.json`.
+/// writes `cleaned.csv` (or `cleaned.xml`), `suppressed.csv`, `audit.jsonl`, `rejects.csv` and `manifest.json`.
 public struct CleanJob {
     public let request: CleanRequest
     public var logger: Logger
@@ -105,7 +111,8 @@ public struct CleanJob {
         logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
 
         // 2. Stream the list.
-        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn)
+        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn,
+                                                 recordName: request.recordName, emailField: request.emailField)
         let out = try OutputDirectory(path: request.outputDirectory)
         let cleaned = try out.create(list.cleanedFileName)
         let suppressed = try out.create("suppressed.csv")

@@ -200,7 +200,11 @@ private final class XMLReadSession {
         // libxml2 appends the offending bytes on a second line ("Bytes: 0x… 0x…"): content, not for messages.
         let first = full.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
         let message = first.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()
-        parseError = (Int(error.line), Int(error.int2), message.isEmpty ? "parse error" : String(message))
+        // Errors inside an entity's replacement text carry a position in that text (no file):
+        // the reader's own position in the document is the useful one then.
+        let inDocument = error.file != nil
+        parseError = (inDocument ? Int(error.line) : 0, inDocument ? Int(error.int2) : 0,
+                      message.isEmpty ? "parse error" : String(message))
     }
 
     func run(_ r: OpaquePointer, _ body: (ListSegment) throws -> Void) throws {
@@ -208,7 +212,10 @@ private final class XMLReadSession {
             let status = xmlTextReaderRead(r)
             if let ioError { throw ioError }
             if let parseError {
-                throw XMLListError.notWellFormed(path: reader.path, line: parseError.line, column: parseError.column,
+                let inDocument = parseError.line > 0
+                throw XMLListError.notWellFormed(path: reader.path,
+                                                 line: inDocument ? parseError.line : Int(xmlTextReaderGetParserLineNumber(r)),
+                                                 column: inDocument ? parseError.column : Int(xmlTextReaderGetParserColumnNumber(r)),
                                                  message: parseError.message)
             }
             if status == 0 { break }
