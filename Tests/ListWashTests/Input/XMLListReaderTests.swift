@@ -149,6 +149,27 @@ func readXML(_ bytes: [UInt8], chunks: [Int] = [1 << 20], record: String? = nil,
         #expect(result.all == Array(text.utf8))
     }
 
+    @Test func recordsBeforeTheOneThatDecidedAreRecordsToo() throws {
+        let text = """
+            <list>
+              <contact><name>A</name></contact>
+              <other/>
+              <contact id="2"><login>not an address</login></contact>
+              <contact><login>c@example.com</login></contact>
+              <contact/>
+            </list>
+            """
+        let result = try readXML(text)
+        #expect(result.recordElement == "contact")
+        #expect(result.records.map(\.address) == [nil, "not an address", "c@example.com", nil])
+        #expect(result.records.map(\.error) == ["the record has no <login> element", nil, nil, "the record has no <login> element"])
+        #expect(result.records.map(\.line) == [2, 4, 5, 6])
+        #expect(result.all == Array(text.utf8))
+        let byName = "<s><r><n>1</n></r><r e=\"&amp;x\"/><r e=\"b@example.com\"/></s>"
+        let named = try readXML(byName, record: "r", field: "e")
+        #expect(named.records.map(\.address) == [nil, "&x", "b@example.com"])
+    }
+
     @Test func aListWithoutAddressesIsAnErrorNamingNoData() {
         #expect(throws: XMLListError.noRecordElement(path: "list.xml", record: nil, field: nil)) {
             try readXML("<people><person><name>Ana</name></person></people>")

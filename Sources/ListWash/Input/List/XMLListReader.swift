@@ -261,8 +261,12 @@ private final class XMLReadSession {
         reader.decided(record: decision.recordName, field: decision.field)
         scanner = XMLBoundaryScanner(recordDepth: recordDepth)
         scanAll()
-        for _ in 0..<decision.elementsBefore {
-            guard scanner.takeCompleted() != nil else { throw mismatch() }
+        for earlier in decision.before {
+            if let found = earlier {
+                try complete(address: found.address, error: found.error, body)
+            } else {
+                try passOther(body)
+            }
         }
         switch decision.first {
         case .open(let found):
@@ -339,13 +343,7 @@ private final class XMLReadSession {
         } else if record.captured {
             try complete(address: record.address, error: record.error, body)
         } else {
-            let missing: String
-            switch field {
-            case .attribute(let name): missing = "the record has no \(name) attribute"
-            case .child(let name): missing = "the record has no <\(name)> element"
-            case .text: missing = "the record has no text"
-            }
-            try complete(address: nil, error: missing, body)
+            try complete(address: nil, error: field.missing, body)
         }
     }
 

@@ -15,6 +15,15 @@ public enum XMLAddressField: Equatable, Sendable, CustomStringConvertible {
         case .text: return "text()"
         }
     }
+
+    /// Why a record without this field is rejected (names the field, never data).
+    var missing: String {
+        switch self {
+        case .attribute(let name): return "the record has no \(name) attribute"
+        case .child(let name): return "the record has no <\(name)> element"
+        case .text: return "the record has no text"
+        }
+    }
 }
 
 /// Finds the record element of an XML list and its address field from the first elements of
@@ -50,8 +59,10 @@ struct XMLRecordDetector {
         /// Its depth (the root is 0).
         var recordDepth: Int
         var field: XMLAddressField
-        /// Elements at the record depth that started before the first record.
-        var elementsBefore: Int
+        /// The elements at the record depth before the first record, in order: nil for an
+        /// element of another name (its bytes pass through), the address found for an
+        /// earlier record (one that held no address, so did not decide).
+        var before: [Found?]
         var first: FirstRecord
     }
 
@@ -68,6 +79,18 @@ struct XMLRecordDetector {
     let recordName: String?
     let fieldName: String?
 
+    private typealias Value = (name: String, value: [UInt8], hasEntity: Bool)
+
+    /// What an element that might be a record held, kept until the decision so that earlier
+    /// records of the decided name are read with the decided field.
+    private struct Summary {
+        var name: String
+        var attributes: [Value] = []
+        var children: [Value] = []
+        var text: [UInt8] = []
+        var hasEntity = false
+    }
+
     private struct Frame {
         var name: String
         var depth: Int
@@ -75,10 +98,14 @@ struct XMLRecordDetector {
         var text: [UInt8] = []
         var hasEntity = false
         var fallback: Found?
+        var summary: Summary?
     }
 
     private var stack: [Frame] = []
-    private var startsAtDepth: [Int] = []
+    /// The names of the elements started so far, per depth, in order.
+    private var namesAtDepth: [[String]] = []
+    /// Summaries of the candidate elements that ended without a decision, per depth, in order.
+    private var endedAtDepth: [Int: [Summary]] = [:]
 
     /// `recordName` and `fieldName` are local names (a prefix such as `ns:` and a leading `@` are ignored).
     init(recordName: String?, fieldName: String?) {
@@ -90,14 +117,15 @@ struct XMLRecordDetector {
     /// by local name, with whether their value used an entity reference.
     mutating func start(name: String, depth: Int, attributes: [(name: String, value: [UInt8], hasEntity: Bool)],
                         isEmpty: Bool) -> Decision? {
-        while startsAtDepth.count <= depth { startsAtDepth.append(0) }
-        startsAtDepth[depth] += 1
+        while namesAtDepth.count <= depth { namesAtDepth.append([]) }
+        namesAtDepth[depth].append(name)
         if !stack.isEmpty {
             stack[stack.count - 1].textOnly = false
             stack[stack.count - 1].text = []
         }
         var frame = Frame(name: name, depth: depth)
         if allowsRecord(name, depth: depth) {
+            frame.summary = Summary(name: name, attributes: attributes)
             for attribute in attributes {
                 let found = Found(field: .attribute(attribute.name), address: attribute.hasEntity ? nil : attribute.value,
                                   error: attribute.hasEntity ? Self.entityError : nil)
@@ -129,6 +157,10 @@ struct XMLRecordDetector {
     mutating func end() -> Decision? {
         guard let frame = stack.popLast() else { return nil }
         let parent = stack.last
+        if frame.textOnly, let last = stack.indices.last, stack[last].summary != nil,
+           !(stack[last].summary?.children.contains { $0.name == frame.name } ?? true) {
+            stack[last].summary?.children.append((frame.name, frame.text, frame.hasEntity))
+        }
         if frame.textOnly {
             let named = isAddressName(frame.name)
             let address = frame.hasEntity ? nil : frame.text
@@ -150,11 +182,35 @@ struct XMLRecordDetector {
         if let fallback = frame.fallback, allowsRecord(frame.name, depth: frame.depth) {
             return decide(frame.name, frame.depth, fallback.field, .complete(fallback))
         }
+        if var summary = frame.summary {
+            if frame.textOnly {
+                summary.text = frame.text
+                summary.hasEntity = frame.hasEntity
+            }
+            endedAtDepth[frame.depth, default: []].append(summary)
+        }
         return nil
     }
 
     private func decide(_ name: String, _ depth: Int, _ field: XMLAddressField, _ first: FirstRecord) -> Decision {
-        Decision(recordName: name, recordDepth: depth, field: field, elementsBefore: startsAtDepth[depth] - 1, first: first)
+        var earlier = (endedAtDepth[depth] ?? []).filter { $0.name == name }.makeIterator()
+        let before: [Found?] = namesAtDepth[depth].dropLast().map { other in
+            guard other == name, let summary = earlier.next() else { return nil }
+            return Self.found(field, in: summary)
+        }
+        return Decision(recordName: name, recordDepth: depth, field: field, before: before, first: first)
+    }
+
+    /// The address an earlier record holds in the decided field.
+    private static func found(_ field: XMLAddressField, in summary: Summary) -> Found {
+        let value: Value?
+        switch field {
+        case .attribute(let name): value = summary.attributes.first { $0.name == name }
+        case .child(let name): value = summary.children.first { $0.name == name }
+        case .text: value = (summary.name, summary.text, summary.hasEntity)
+        }
+        guard let value else { return Found(field: field, address: nil, error: field.missing) }
+        return Found(field: field, address: value.hasEntity ? nil : value.value, error: value.hasEntity ? entityError : nil)
     }
 
     /// Whether an element of this name and depth may be the record: any element but the root,
