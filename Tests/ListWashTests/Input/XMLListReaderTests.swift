@@ -200,6 +200,15 @@ func readXML(_ bytes: [UInt8], chunks: [Int] = [1 << 20], record: String? = nil,
         }
     }
 
+    @Test func anEmptyFileIsReportedAsEmpty() {
+        #expect(throws: XMLListError.notWellFormed(path: "list.xml", line: 1, column: 1, message: "Document is empty")) {
+            try readXML("")
+        }
+        #expect(throws: XMLListError.notWellFormed(path: "list.xml", line: 1, column: 1, message: "Document is empty")) {
+            try readXML(" \n")
+        }
+    }
+
     @Test func badBytesAreReportedWithoutTheBytesThemselves() {
         let bytes = Array("<s><e email=\"".utf8) + [0xE9, 0x72, 0x69, 0x63] + Array("@example.com\"/></s>".utf8)
         let error = #expect(throws: XMLListError.self) { try readXML(bytes) }

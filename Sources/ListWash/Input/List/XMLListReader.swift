@@ -211,6 +211,10 @@ private final class XMLReadSession {
         while true {
             let status = xmlTextReaderRead(r)
             if let ioError { throw ioError }
+            if parseError != nil || status < 0, windowBase == 0, window.allSatisfy(AddressRules.isBlank) {
+                // The push parser calls an empty file "extra content"; say what it is.
+                throw XMLListError.notWellFormed(path: reader.path, line: 1, column: 1, message: "Document is empty")
+            }
             if let parseError {
                 let inDocument = parseError.line > 0
                 throw XMLListError.notWellFormed(path: reader.path,
