@@ -105,6 +105,20 @@ func readXML(_ bytes: [UInt8], chunks: [Int] = [1 << 20], record: String? = nil,
         }
     }
 
+    @Test func zynksXmlSerializerShapeWithEmptyAddressElements() throws {
+        let text = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <ArrayOfSubscriberDetail xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+              <SubscriberDetail><EmailAddress /><Date>2025-06-01</Date><State>Active</State></SubscriberDetail>
+              <SubscriberDetail><EmailAddress>b@example.org</EmailAddress><Name xsi:nil="true" /></SubscriberDetail>
+            </ArrayOfSubscriberDetail>
+            """
+        let result = try readXML(text, chunks: [7])
+        #expect(result.recordElement == "SubscriberDetail")
+        #expect(result.records.map(\.address) == ["", "b@example.org"])
+        #expect(result.all == Array(text.utf8))
+    }
+
     @Test func recordAndFieldCanBeNamed() throws {
         let text = """
             <export><owner><email>owner@example.com</email></owner>
