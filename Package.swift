@@ -24,10 +24,13 @@ let package = Package(
         // SHA-256 from OpenSSL's libcrypto (EVP interface), fenced the same way.
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // libxml2's streaming reader (xmlTextReader) for XML subscriber lists, fenced the same way.
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "ListWash",
             dependencies: [
-                "CSQLite", "CLibCrypto",
+                "CSQLite", "CLibCrypto", "CLibXML2",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

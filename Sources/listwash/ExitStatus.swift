@@ -10,7 +10,8 @@ enum ExitStatus: Int32 {
     case ok = 0
     case failure = 1
     case usage = 64
-    /// Some input rows or records were malformed (and were written to the rejects).
+    /// Some input rows or records were malformed (and were written to the rejects), or the
+    /// input as a whole was (an XML list that is not well-formed, no address column).
     case dataError = 65
     case noInput = 66
     case cannotCreate = 73
@@ -33,6 +34,9 @@ enum ExitStatus: Int32 {
             return .ioError
         case let e as PolicyError:
             if case .missingFile = e { return .noInput }
+            return .dataError
+        case let e as XMLListError:
+            if case .boundaryMismatch = e { return .failure }
             return .dataError
         case is CleanError, is EventImportError:
             return .dataError

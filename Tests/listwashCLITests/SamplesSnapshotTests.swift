@@ -52,7 +52,7 @@ import Testing
     static func compare(_ actual: String, snapshot name: String) throws {
         let file = snapshots.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["LISTWASH_UPDATE_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(at: snapshots, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(actual.utf8).write(to: file)
             return
         }
@@ -79,6 +79,40 @@ import Testing
         // Ingesting the same files again adds nothing.
         let again = try Self.run(["ingest", "--history", "\(dir)/history.sqlite", "--policy", "Samples/policy.json", "Samples/events.csv", "Samples/events.jsonl"])
         #expect(again.stdout.contains("total: 0 new"))
+    }
+
+    @Test func cleaningTheXMLSampleMatchesTheReviewedOutputs() throws {
+        let dir = try Self.scratch("samples-xml")
+        _ = try Self.run(["ingest", "--history", "\(dir)/history.sqlite", "--policy", "Samples/policy.json", "Samples/events.csv", "Samples/events.jsonl"])
+        let clean = try Self.run(["clean", "--history", "\(dir)/history.sqlite", "--policy", "Samples/policy.json",
+                                  "--list", "Samples/subscribers.xml", "--out", "\(dir)/out", "--as-of", "2026-11-01T00:00:00Z"])
+        #expect(clean.status == 65, "the XML sample holds a record without an address on purpose")
+        try Self.compare(clean.stdout.replacingOccurrences(of: #"\d+\.\d+ s"#, with: "N s", options: .regularExpression), snapshot: "xml/clean.stdout")
+        for name in ["cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+            let text = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/out/\(name)").path, encoding: .utf8)
+            try Self.compare(text, snapshot: "xml/\(name)")
+        }
+        // Named explicitly, the same records and fields are read.
+        let named = try Self.run(["clean", "--history", "\(dir)/history.sqlite", "--policy", "Samples/policy.json", "--quiet",
+                                  "--list", "Samples/subscribers.xml", "--out", "\(dir)/named", "--as-of", "2026-11-01T00:00:00Z",
+                                  "--record", "Subscriber", "--email-field", "EmailAddress"])
+        #expect(named.status == 65)
+        let first = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/out/cleaned.xml").path, encoding: .utf8)
+        let second = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/named/cleaned.xml").path, encoding: .utf8)
+        #expect(first == second)
+    }
+
+    @Test func xmlThatIsNotWellFormedExits65WithItsPosition() throws {
+        let dir = try Self.scratch("xml-errors")
+        _ = try Self.run(["ingest", "--history", "\(dir)/h.sqlite", "Samples/events.jsonl"])
+        let bad = "\(dir)/bad.xml"
+        try Data("<subscribers>\n  <subscriber email=\"private@example.com\">\n</subscribers>\n".utf8)
+            .write(to: Self.packageRoot.appendingPathComponent(bad))
+        let run = try Self.run(["clean", "--history", "\(dir)/h.sqlite", "--list", bad, "--out", "\(dir)/out"])
+        #expect(run.status == 65)
+        #expect(run.stderr.hasPrefix("listwash: error: \(bad):3:15: not well-formed XML: Opening and ending tag mismatch"))
+        #expect(!run.stderr.contains("@example"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.appendingPathComponent("\(dir)/out").path).isEmpty)
     }
 
     @Test func exitCodesFollowTheTable() throws {

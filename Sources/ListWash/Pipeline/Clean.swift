@@ -15,9 +15,14 @@ public struct CleanRequest: Sendable {
     public var emailColumn: String?
     /// The list's declared encoding (`--encoding`); nil reads UTF-8, or UTF-16 by its byte-order mark.
     public var encoding: TextEncoding?
+    /// Names an XML list's record element (local name); nil detects it.
+    public var recordName: String?
+    /// Names an XML list's address field, a child element or an attribute (local name); nil detects it.
+    public var emailField: String?
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
-                delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil) {
+                delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil,
+                recordName: String? = nil, emailField: String? = nil) {
         self.listPath = listPath
         self.outputDirectory = outputDirectory
         self.historyPath = historyPath
@@ -26,6 +31,8 @@ public struct CleanRequest: Sendable {
         self.delimiter = delimiter
         self.emailColumn = emailColumn
         self.encoding = encoding
+        self.recordName = recordName
+        self.emailField = emailField
     }
 }
 
@@ -53,7 +60,7 @@ public struct Progress: Sendable {
 }
 
 /// Streams a subscriber list, joins it with the history as of a time, applies the policy and
-/// writes `cleaned.csv`, `suppressed.csv`, `audit.jsonl`, `rejects.csv` and `manifest.json`.
+/// writes `cleaned.csv` (or `cleaned.xml`), `suppressed.csv`, `audit.jsonl`, `rejects.csv` and `manifest.json`.
 public struct CleanJob {
     public let request: CleanRequest
     public var logger: Logger
@@ -108,8 +115,8 @@ public struct CleanJob {
         logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
 
         // 2. Stream the list.
-        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter,
-                                                  emailColumn: request.emailColumn, encoding: request.encoding)
+        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn,
+                                                 encoding: request.encoding, recordName: request.recordName, emailField: request.emailField)
         let out = try OutputDirectory(path: request.outputDirectory)
         let cleaned = try out.create(list.cleanedFileName)
         let suppressed = try out.create("suppressed.csv")

@@ -6,9 +6,11 @@ struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clean a subscriber list against the history.",
         discussion: """
-            Writes cleaned.csv, suppressed.csv, audit.jsonl, rejects.csv and manifest.json into
-            the output folder, all or none. Exit status 65 when rows were rejected.
+            Writes cleaned.csv (cleaned.xml for an XML list), suppressed.csv, audit.jsonl, rejects.csv
+            and manifest.json into the output folder, all or none. Exit status 65 when rows were
+            rejected or the XML is not well-formed.
             Example: listwash clean --history listwash.sqlite --list Samples/subscribers.csv --out out --as-of 2026-11-01T00:00:00Z
+            XML:     listwash clean --history listwash.sqlite --list Samples/subscribers.xml --out out-xml --as-of 2026-11-01T00:00:00Z
             """
     )
 
@@ -16,7 +18,7 @@ struct Clean: ParsableCommand {
     @OptionGroup var policyOptions: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "The subscriber list (CSV).")
+    @Option(help: "The subscriber list (CSV, or XML when named *.xml or starting with '<').")
     var list: String
 
     @Option(help: "The output folder (created if missing; its files are replaced only by complete new ones).")
@@ -33,6 +35,12 @@ struct Clean: ParsableCommand {
 
     @Option(help: "The list's encoding; cleaned.csv keeps it (default: UTF-8, or UTF-16 by its byte-order mark).")
     var encoding: TextEncoding?
+
+    @Option(name: .customLong("record"), help: "XML: the record element's name, e.g. Subscriber (default: the first element holding an address).")
+    var record: String?
+
+    @Option(name: .customLong("email-field"), help: "XML: the address child element or attribute, e.g. EmailAddress or @email (default: found by name).")
+    var emailField: String?
 
     func validate() throws {
         if let asOf, Timestamp.parse(asOf, assumeUTC: true) == nil {
@@ -63,7 +71,7 @@ struct Clean: ParsableCommand {
             let request = CleanRequest(
                 listPath: list, outputDirectory: out, historyPath: historyOptions.history, asOf: asOfSeconds,
                 policy: try policyOptions.load(), delimiter: delimiter.flatMap(Self.delimiterByte), emailColumn: emailColumn,
-                encoding: encoding)
+                encoding: encoding, recordName: record, emailField: emailField)
             var job = CleanJob(request: request, logger: output.makeLogger("listwash.clean"))
             job.onReject = { reporter.report($0) }
             if drawProgress {

@@ -100,6 +100,82 @@ import Testing
         #expect(try folder.read("out/suppressed.csv").contains("soft@example.org,soft_bounce_escalation,"))
     }
 
+    @Test func anXMLListLosesExactlyTheRemovedRecordsAndKeepsEverythingElse() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [PolicyEvent.hardRaw("gone@example.org", asOf - 86_400)])
+        let list = try folder.write("list.xml", XMLFixtures.campaignMonitor)
+        let summary = try run(folder, list: list, history: history)
+        #expect(summary.rowsRead == 4)
+        #expect(summary.kept == 2)
+        #expect(summary.suppressed[.hardBounce] == 1)
+        #expect(summary.rejected == 1)
+        let gone = """
+
+                <Subscriber>
+                  <EmailAddress>gone@example.org</EmailAddress>
+                  <Name>Gone Person</Name>
+                  <Date>2024-06-01 10:00:05</Date>
+                  <State>Active</State>
+                  <CustomFields>
+                    <SubscriberCustomField><Key>Note</Key><Value><![CDATA[</Subscriber> <EmailAddress>x]]></Value></SubscriberCustomField>
+                  </CustomFields>
+                </Subscriber>
+            """
+        let rejected = """
+
+                <Subscriber>
+                  <Name>No Address</Name>
+                  <State>Active</State>
+                </Subscriber>
+            """
+        #expect(XMLFixtures.campaignMonitor.contains(gone) && XMLFixtures.campaignMonitor.contains(rejected))
+        let expected = XMLFixtures.campaignMonitor.replacingOccurrences(of: gone, with: "").replacingOccurrences(of: rejected, with: "")
+        let cleaned = try Data(contentsOf: URL(fileURLWithPath: "\(folder.path)/out/cleaned.xml"))
+        #expect(cleaned == Data(expected.utf8))
+        #expect(try folder.read("out/suppressed.csv").contains("gone@example.org,hard_bounce,"))
+        #expect(try folder.read("out/rejects.csv").hasPrefix("file,line,error,raw\n\(list),23,the record has no <EmailAddress> element,\"<Subscriber>\n"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/out/cleaned.csv"))
+        let manifest = try JSONSerialization.jsonObject(with: Data(try folder.read("out/manifest.json").utf8)) as? [String: Any]
+        let input = (manifest?["inputs"] as? [String: Any])?["list"] as? [String: Any]
+        #expect(input?["format"] as? String == "xml <Subscriber>")
+        #expect(input?["email_column"] as? String == "EmailAddress")
+        #expect(input?["bytes"] as? Int == XMLFixtures.campaignMonitor.utf8.count)
+        // What is left re-parses, and reading it again keeps every record.
+        let again = try run(folder, list: "\(folder.path)/out/cleaned.xml", history: history, out: "again")
+        #expect(again.rowsRead == 2 && again.kept == 2)
+        #expect(try folder.read("again/cleaned.xml") == expected)
+    }
+
+    @Test func anXMLListsDuplicatesInvalidAddressesAndRecordsWithoutAnAddress() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        let input = "<subscribers>\r\n  <subscriber email=\"A@example.com\"/>\r\n  <subscriber email=\"not-an-address\"/>\r\n"
+            + "  <subscriber email=\" a@EXAMPLE.com \"><n>dup</n></subscriber>\r\n  <subscriber name=\"x\"/>\r\n"
+            + "  <subscriber email=\"b@example.net\"/><!-- last -->\r\n</subscribers>\r\n"
+        let list = try folder.write("list.xml", input)
+        let summary = try run(folder, list: list, history: history)
+        #expect(summary.duplicates == 1)
+        #expect(summary.suppressed[.invalidAddress] == 1)
+        #expect(summary.rejected == 1)
+        #expect(summary.kept == 2)
+        #expect(try folder.read("out/cleaned.xml")
+            == "<subscribers>\r\n  <subscriber email=\"A@example.com\"/>\r\n  <subscriber email=\"b@example.net\"/><!-- last -->\r\n</subscribers>\r\n")
+        #expect(try folder.read("out/audit.jsonl").contains(#"{"line":4,"address":"a@example.com","action":"drop_duplicate","duplicate_of_line":2}"#))
+        #expect(try folder.read("out/rejects.csv").hasSuffix("list.xml,5,the record has no email attribute,\"<subscriber name=\"\"x\"\"/>\"\n"))
+        #expect(try folder.read("out/suppressed.csv").contains("not-an-address,invalid_address,invalid,"))
+    }
+
+    @Test func anXMLListThatIsNotWellFormedLeavesNoOutput() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        try FileManager.default.createDirectory(atPath: "\(folder.path)/out", withIntermediateDirectories: true)
+        try folder.write("out/cleaned.xml", "previous run\n")
+        let list = try folder.write("list.xml", "<s>\n<r email=\"a@example.com\"/>\n<r email=\"b@example.com\">\n</s>\n")
+        #expect(throws: XMLListError.self) { try run(folder, list: list, history: history) }
+        #expect(try folder.read("out/cleaned.xml") == "previous run\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/out") == ["cleaned.xml"])
+    }
+
     @Test func addressColumnIsFoundByTheNamesExportsUse() {
         #expect(CleanJob.addressColumn(in: ["Record ID", "First Name", "Email"], named: nil) == 2)
         #expect(CleanJob.addressColumn(in: ["CONTACT ID", "EMAIL", "LASTNAME"], named: nil) == 1)

@@ -142,9 +142,36 @@ public final class CSVListReader: SubscriberListReader {
 
 /// Picks the reader for a list file.
 public enum SubscriberListFormat {
-    /// Opens `path` with the reader its content calls for.
-    /// `encoding` is the declared `--encoding` of a text list (nil: UTF-8, or UTF-16 by its byte-order mark).
-    public static func open(path: String, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil) throws -> SubscriberListReader {
-        try CSVListReader(path: path, delimiter: delimiter, emailColumn: emailColumn, encoding: encoding)
+    /// Opens `path` with the reader its content calls for: XML when the file is named `*.xml`
+    /// or starts (after a byte-order mark and blanks) with `<`, CSV otherwise.
+    /// `emailColumn` names the CSV address column; `recordName` and `emailField` name the XML
+    /// record element and its address field (`emailColumn` stands in for `emailField`).
+    /// `encoding` is the declared `--encoding` of a CSV list (nil: UTF-8, or UTF-16 by its byte-order
+    /// mark); an XML list declares its own.
+    public static func open(path: String, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil,
+                            recordName: String? = nil, emailField: String? = nil) throws -> SubscriberListReader {
+        if try isXML(path: path) {
+            return try XMLListReader(path: path, recordName: recordName, emailField: emailField ?? emailColumn)
+        }
+        return try CSVListReader(path: path, delimiter: delimiter, emailColumn: emailColumn ?? emailField, encoding: encoding)
+    }
+
+    /// Whether `path` holds XML: named `*.xml`, or its first non-blank byte (after a UTF-8
+    /// byte-order mark) is `<`. Standard input ("-") is read as CSV.
+    static func isXML(path: String) throws -> Bool {
+        if path.lowercased().hasSuffix(".xml") { return true }
+        if path == "-" { return false }
+        let source = try FileByteSource(path: path)
+        var head = [UInt8](repeating: 0, count: 512)
+        let n = try head.withUnsafeMutableBytes { try source.read(into: $0) }
+        return startsLikeXML(head[0..<n])
+    }
+
+    /// Whether bytes begin, after a UTF-8 byte-order mark and blanks, with `<`.
+    static func startsLikeXML(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var rest = bytes
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
+        guard let first = rest.first(where: { !AddressRules.isBlank($0) }) else { return false }
+        return first == UInt8(ascii: "<")
     }
 }
