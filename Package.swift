@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(
             name: "listwashCLITests",
             dependencies: ["listwash"],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
     ]
