@@ -112,10 +112,23 @@ public enum Timestamp {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let rest = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = civilFromDays(days)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var year = String(y)
-        while year.count < 4 { year = "0" + year }
-        return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+        guard (0...9999).contains(y) else { return "\(y)-\(m)-\(d)T\(rest / 3600):\(rest / 60 % 60):\(rest % 60)Z" }
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var v = value
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[offset + k] = UInt8(0x30 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 4, at: 0); buffer[4] = 0x2D
+            put(m, 2, at: 5); buffer[7] = 0x2D
+            put(d, 2, at: 8); buffer[10] = UInt8(ascii: "T")
+            put(rest / 3600, 2, at: 11); buffer[13] = 0x3A
+            put(rest / 60 % 60, 2, at: 14); buffer[16] = 0x3A
+            put(rest % 60, 2, at: 17); buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
