@@ -102,11 +102,11 @@ public struct CleanJob {
         let history = try HistoryStore(path: request.historyPath, create: false)
 
         // 1. The history's verdicts, as of the run's time: one compact entry per suppressed address.
-        var verdicts: [Fingerprint: Decision] = [:]
+        var verdicts = FingerprintTable<Decision>()
         let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events in
             if var decision = engine.decide(events, asOf: request.asOf) {
                 decision.evidence = []
-                verdicts[Fingerprint(key)] = decision
+                verdicts.insertIfAbsent(Fingerprint(key), decision)
             }
         }
         var summary = CleanSummary()
@@ -125,7 +125,7 @@ public struct CleanJob {
         try suppressed.write(CSVText.line(["email", "rule", "reason", "kind", "events", "first_seen", "last_seen"]))
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
 
-        var seen: [Fingerprint: Int32] = [:]
+        var seen = FingerprintTable<Int32>(capacity: 1 << 16)
         let file = request.listPath
         var lastProgress = 0
 
@@ -152,7 +152,7 @@ public struct CleanJob {
             }
             let key = address.withUnsafeBytes { rules.key($0) }
             let fingerprint = Fingerprint(key)
-            if let first = seen[fingerprint] {
+            if let first = seen.insertIfAbsent(fingerprint, Int32(truncatingIfNeeded: record.line)) {
                 summary.duplicates += 1
                 var json = JSONWriter()
                 json.beginObject()
@@ -165,7 +165,6 @@ public struct CleanJob {
                 audit.countRow()
                 return
             }
-            seen[fingerprint] = Int32(truncatingIfNeeded: record.line)
             let decision: Decision?
             if !rules.isValid(key) {
                 decision = .invalid
