@@ -205,35 +205,22 @@ public struct IngestJob {
             if options.year == nil, options.fileModified == nil { options.fileModified = FileByteSource.modificationTime(path: file) }
             var stream = PostfixLogStream(file: file, options: options)
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            var failure: Error?
-            let emitNow: (RawEvent) -> Void = { event in
-                guard failure == nil else { return }
-                do { try emit(event) } catch { failure = error }
+            notes = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, check in
+                while true {
+                    let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                    if n == 0 { break }
+                    try stream.feed(Array(chunk[0..<n]), emit: emitNow, reject: rejectNow)
+                    try check()
+                }
+                return try stream.finish(emit: emitNow, reject: rejectNow).notes
             }
-            let rejectNow: (Rejection) -> Void = { rejection in
-                guard failure == nil else { return }
-                do { try reject(rejection) } catch { failure = error }
-            }
-            while true {
-                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-                if n == 0 { break }
-                try stream.feed(Array(chunk[0..<n]), emit: emitNow, reject: rejectNow)
-                if let failure { throw failure }
-            }
-            notes = try stream.finish(emit: emitNow, reject: rejectNow).notes
-            if let failure { throw failure }
         case .powermta:
             // Accounting files can be large: streamed record by record.
-            var failure: Error?
-            notes = try PowerMTAImporter(options: importOptions).read(source: source, file: file, emit: { event in
-                guard failure == nil else { return }
-                do { try emit(event) } catch { failure = error }
-            }, reject: { rejection in
-                guard failure == nil else { return }
-                do { try reject(rejection) } catch { failure = error }
-            }).notes
-            if let failure { throw failure }
+            notes = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, _ in
+                try PowerMTAImporter(options: importOptions).read(source: source, file: file, emit: emitNow, reject: rejectNow).notes
+            }
         case .ses, .sendgrid, .mailgun, .postmark:
+            // Provider exports are JSON documents, read whole.
             var bytes: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             while true {
@@ -241,20 +228,36 @@ public struct IngestJob {
                 if n == 0 { break }
                 bytes += chunk[0..<n]
             }
-            var failure: Error?
             let importer = chosen.provider!.makeImporter(options: importOptions)
-            notes = try importer.read(bytes: bytes, file: file, emit: { event in
-                guard failure == nil else { return }
-                do { try emit(event) } catch { failure = error }
-            }, reject: { rejection in
-                guard failure == nil else { return }
-                do { try reject(rejection) } catch { failure = error }
-            }).notes
-            if let failure { throw failure }
+            notes = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, _ in
+                try importer.read(bytes: bytes, file: file, emit: emitNow, reject: rejectNow).notes
+            }
         }
         for note in notes { logger.notice("\(note)", metadata: ["file": "\(file)"]) }
         try finish()
         logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
         return summary
+    }
+
+    /// Runs an importer whose callbacks cannot throw with our throwing ones: the first error
+    /// stops further callbacks and is rethrown when the importer returns (or when `check` is called).
+    private static func bridgingErrors<T>(
+        emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void,
+        _ body: (_ emit: (RawEvent) -> Void, _ reject: (Rejection) -> Void, _ check: () throws -> Void) throws -> T
+    ) throws -> T {
+        try withoutActuallyEscaping(emit) { emit in
+            try withoutActuallyEscaping(reject) { reject in
+                var failure: Error?
+                let result = try body({ event in
+                    guard failure == nil else { return }
+                    do { try emit(event) } catch { failure = error }
+                }, { rejection in
+                    guard failure == nil else { return }
+                    do { try reject(rejection) } catch { failure = error }
+                }, { if let failure { throw failure } })
+                if let failure { throw failure }
+                return result
+            }
+        }
     }
 }
