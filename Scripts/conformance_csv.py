@@ -32,6 +32,14 @@ BY_DESIGN = {
 CLOSING_QUOTE_ERROR = "text after the closing quote"
 
 
+def trim_outside_quotes(value):
+    """commons-csv's IgnoreSpaces: blanks around a field go, and a quoted field inside them is unquoted."""
+    v = value.strip(" ")
+    if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+        v = v[1:-1].replace('""', '"')
+    return v
+
+
 def inspect(binary, path, blank_lines=False):
     """The records listwash reads from `path` as (fields, error) pairs, malformed ones included."""
     args = [binary, "inspect-csv", "--quiet", "--lines", path]
@@ -101,7 +109,8 @@ def commons(folder, binary, totals):
             elif error:
                 problems.append(f"record {i + 1}: {error}")
                 got.append(fields)
-            elif options.get("IgnoreSpaces") and w is not None and fields != w and [v.strip(" ") for v in fields] == w:
+            elif options.get("IgnoreSpaces") and w is not None and fields != w and len(fields) == len(w) and all(
+                    f == x or trim_outside_quotes(f) == x for f, x in zip(fields, w)):
                 spaces += 1
                 got.append(w)
             else:

@@ -140,3 +140,17 @@ struct SplitMix: RandomNumberGenerator {
         #expect(records[2].line == 3)
     }
 }
+
+@Suite struct CSVReaderBlankAfterQuoteTests {
+    @Test func blanksAfterAClosingQuoteAreToleratedAndNotPartOfTheValue() throws {
+        let records = try parse("email,n\n\"a@example.com\" ,\"x\"\t\n\"b@example.com\"  \n")
+        #expect(records[1].fields == ["a@example.com", "x"])
+        #expect(records[1].error == nil)
+        #expect(records[2].fields == ["b@example.com"])
+        #expect(try parse("email,n\n\"a@example.com\" ,\"x\"\t\n\"b@example.com\"  \n", chunks: [1]) == records)
+    }
+
+    @Test func otherTextAfterAClosingQuoteIsStillAnError() throws {
+        #expect(try parse("email,n\n\"a@example.com\" x,1\n")[1].error == .textAfterClosingQuote(field: 1))
+    }
+}

@@ -61,9 +61,12 @@ public struct CSVRecordView {
                     i += 2
                     continue
                 }
-                // Closing quote: anything after it (malformed records only) is kept as text.
+                // Closing quote: blanks after it are not part of the value; anything else
+                // (malformed records only) is kept as text.
                 i += 1
-                while i < r.count { out.append(r[i]); i += 1 }
+                var rest = Array(r[i...])
+                while let last = rest.last, last == 0x20 || last == 0x09 { rest.removeLast() }
+                out += rest
                 break
             }
             out.append(c)
@@ -225,6 +228,9 @@ public final class CSVReader {
                     if !atEOF { return .needMore }
                     break
                 }
+                // Blanks between a closing quote and the delimiter are tolerated (and not part of the value).
+                while i < n, bytes[i] == 0x20 || bytes[i] == 0x09, delimiter != bytes[i] { i += 1 }
+                if i == n, !atEOF { return .needMore }
                 if i < n {
                     let c = bytes[i]
                     if c != delimiter, c != 0x0A, c != 0x0D {
