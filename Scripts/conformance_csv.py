@@ -26,7 +26,7 @@ import sys
 BY_DESIGN = {
     "comment": "no comment lines: a leading '#' is data in subscriber exports, so '#' lines are records",
     "spaces": "spaces around fields are data: kept rows are copied byte for byte (addresses are trimmed only for matching)",
-    "closing-quote": "a row with text after a closing quote (even a space) is rejected to rejects.csv, not guessed at; "
+    "closing-quote": "a row with text other than blanks after a closing quote is rejected to rejects.csv, not guessed at; "
                      "commons-csv's lenient dialect drops the spaces",
 }
 CLOSING_QUOTE_ERROR = "text after the closing quote"
