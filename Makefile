@@ -4,7 +4,7 @@ SHARED ?= ../shared
 AS_OF ?= 2026-11-01T00:00:00Z
 BIN = .build/debug/listwash
 
-.PHONY: all build release run test deps conformance lint clean-out
+.PHONY: all build release run test deps conformance bench clean-out bench
 
 all: build
 
@@ -48,3 +48,12 @@ conformance: build
 	  python3 Scripts/conformance_sisimai.py "$(SHARED)/corpus/sisimai" $(BIN); \
 	else echo "$(SHARED)/corpus/sisimai not found: conformance skipped"; fi
 	@python3 Scripts/conformance_csv.py "$(SHARED)/corpus" $(BIN)
+
+# Benchmark: release build, data generated once into bench-data/$(SIZE)/ by
+# Benchmarks/gen_data.py, then $(RUNS) interleaved runs of listwash ingest, listwash clean,
+# the clean-v1 peers in $(SHARED)/bench/peers (DuckDB; polars when installed) and cat.
+# Prints medians (wall, CPU, peak RSS, MB/s), the ratios to DuckDB and an output check.
+SIZE ?= S
+RUNS ?= 3
+bench: deps
+	@SIZE=$(SIZE) RUNS=$(RUNS) SHARED=$(SHARED) bash Benchmarks/bench.sh

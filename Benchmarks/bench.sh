@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# make bench [SIZE=100k|S|L] [RUNS=3]: time listwash against the clean-v1 peers in one run.
+#
+# Builds the release binary, generates bench-data/SIZE/ once with Benchmarks/gen_data.py
+# (reused while its manifest matches), then RUNS times, interleaved so that machine noise
+# hits every tool alike:
+#   listwash ingest of bounces.csv into a fresh history, listwash clean against it,
+#   the DuckDB peer (and polars when installed) on the same two files, cat of both files.
+# Each step runs under /usr/bin/time (wall, user+sys CPU, max RSS); the table shows medians.
+# Then it compares listwash's suppressed set with the peer's (counts per rule; never fails).
+#
+# Environment: SIZE (S), RUNS (3), SEED (7), SHARED (../shared), PYTHON (python3),
+# BUILD (1; 0 = use the existing .build/release/listwash), KEEP_HISTORY (0; 1 keeps the
+# last history in bench-data/SIZE/run/).
+set -euo pipefail
+
+SIZE=${SIZE:-${1:-S}}
+RUNS=${RUNS:-3}
+SEED=${SEED:-7}
+PYTHON=${PYTHON:-python3}
+BUILD=${BUILD:-1}
+KEEP_HISTORY=${KEEP_HISTORY:-0}
+AS_OF=2026-11-01T00:00:00Z
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+SHARED=${SHARED:-../shared}
+SHARED=$(cd "$SHARED" 2>/dev/null && pwd || echo "$SHARED")
+PEERS="$SHARED/bench/peers"
+
+die() { echo "bench: error: $*" >&2; exit 1; }
+
+case "$SIZE" in 100k|S|L) ;; *) die "SIZE must be 100k, S or L (got '$SIZE')";; esac
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed: apt-get install time"
+command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
+
+DATA="$ROOT/bench-data/$SIZE"
+RUN="$DATA/run"
+SUBS="$DATA/subscribers.csv"
+BOUNCES="$DATA/bounces.csv"
+BIN="$ROOT/.build/release/listwash"
+REPORT="$ROOT/Benchmarks/bench_report.py"
+
+# Temporary files of every child (SQLite, DuckDB spill, Python) stay inside bench-data/.
+mkdir -p "$RUN/tmp"
+export TMPDIR="$RUN/tmp"
+
+# ---- 1. release build ------------------------------------------------------------------
+if [ "$BUILD" = 1 ]; then
+  echo "== swift build -c release"
+  if ! swift build -c release > "$RUN/build.log" 2>&1; then
+    tail -n 30 "$RUN/build.log" >&2
+    die "release build failed (log: $RUN/build.log)"
+  fi
+  tail -n 1 "$RUN/build.log"
+fi
+[ -x "$BIN" ] || die "$BIN not found: build it with swift build -c release"
+
+# ---- 2. data, generated once -----------------------------------------------------------
+data_ok() {
+  [ -f "$DATA/manifest.json" ] && [ -f "$SUBS" ] && [ -f "$BOUNCES" ] &&
+    "$PYTHON" "$REPORT" data-ok "$DATA" "$SIZE" "$SEED"
+}
+if data_ok; then
+  echo "== data: reusing $DATA"
+else
+  echo "== data: generating $SIZE (seed $SEED) into $DATA"
+  rm -f "$SUBS" "$BOUNCES" "$DATA/manifest.json"
+  "$PYTHON" Benchmarks/gen_data.py --size "$SIZE" --seed "$SEED" --out "$DATA" ||
+    die "data generation failed"
+  data_ok || die "generated data in $DATA does not match its manifest"
+fi
+SUBS_BYTES=$(stat -c %s "$SUBS")
+BOUNCES_BYTES=$(stat -c %s "$BOUNCES")
+echo "   subscribers.csv $SUBS_BYTES bytes, bounces.csv $BOUNCES_BYTES bytes"
+
+# ---- 3. peers available? ---------------------------------------------------------------
+HAVE_DUCKDB=0; HAVE_POLARS=0
+if [ -f "$PEERS/clean_duckdb.py" ]; then
+  if "$PYTHON" -c "import duckdb" 2>/dev/null; then HAVE_DUCKDB=1
+  else echo "== DuckDB peer skipped: the duckdb module is not installed for $PYTHON (install: pip install duckdb)"; fi
+  if [ -f "$PEERS/clean_polars.py" ]; then
+    if "$PYTHON" -c "import polars" 2>/dev/null; then HAVE_POLARS=1
+    else echo "== polars peer skipped: the polars module is not installed for $PYTHON (install: pip install polars)"; fi
+  fi
+else
+  echo "== peers skipped: $PEERS/clean_duckdb.py not found (set SHARED=path/to/shared)"
+fi
+
+# ---- 4. timed runs ---------------------------------------------------------------------
+TIMES="$RUN/times.tsv"
+: > "$TIMES"
+
+# measure STEP RUN_NO INPUT_BYTES LOG ACCEPT_65 -- command...
+measure() {
+  local step=$1 run=$2 bytes=$3 log=$4 accept65=$5; shift 6
+  local tf="$RUN/time.$$"
+  local rc=0
+  /usr/bin/time -f "%e %U %S %M" -o "$tf" "$@" >"$log" 2>&1 || rc=$?
+  if [ "$rc" != 0 ] && ! { [ "$rc" = 65 ] && [ "$accept65" = 1 ]; }; then
+    echo "bench: error: step '$step' (run $run) failed with exit status $rc: $*" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+  [ "$rc" = 65 ] && echo "   note: $step exited 65 (some rows rejected; outputs complete), see $log"
+  # GNU time may prefix "Command exited with non-zero status N": keep the last line
+  local w u s m
+  read -r w u s m < <(tail -n 1 "$tf")
+  rm -f "$tf"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$step" "$run" "$w" "$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')" "$m" "$bytes" >> "$TIMES"
+  printf '   run %s  %-22s %8.2f s wall  %6.1f MiB\n' "$run" "$step" "$w" "$(awk -v m="$m" 'BEGIN{print m/1024}')"
+}
+
+echo "== $RUNS runs (listwash and peers interleaved)"
+for ((i = 1; i <= RUNS; i++)); do
+  rm -f "$RUN"/history.sqlite "$RUN"/history.sqlite-wal "$RUN"/history.sqlite-shm
+  rm -rf "$RUN/listwash" "$RUN/duckdb" "$RUN/polars"
+  measure "listwash ingest" "$i" "$BOUNCES_BYTES" "$RUN/ingest.log" 1 -- \
+    "$BIN" ingest --history "$RUN/history.sqlite" "$BOUNCES"
+  measure "listwash clean" "$i" "$SUBS_BYTES" "$RUN/clean.log" 1 -- \
+    "$BIN" clean --history "$RUN/history.sqlite" --list "$SUBS" --out "$RUN/listwash" --as-of "$AS_OF"
+  if [ "$HAVE_DUCKDB" = 1 ]; then
+    (cd "$RUN/tmp" && measure "DuckDB clean-v1" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/duckdb.log" 0 -- \
+      "$PYTHON" "$PEERS/clean_duckdb.py" "$SUBS" "$BOUNCES" "$RUN/duckdb")
+  fi
+  if [ "$HAVE_POLARS" = 1 ]; then
+    (cd "$RUN/tmp" && measure "polars clean-v1" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/polars.log" 0 -- \
+      "$PYTHON" "$PEERS/clean_polars.py" "$SUBS" "$BOUNCES" "$RUN/polars")
+  fi
+  measure "cat (floor)" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/cat.log" 0 -- \
+    sh -c 'cat "$1" "$2" > /dev/null' cat "$SUBS" "$BOUNCES"
+done
+rm -rf "$RUN/tmp" && mkdir -p "$RUN/tmp"
+
+# ---- 5. table and output check ---------------------------------------------------------
+echo
+"$PYTHON" "$REPORT" table "$TIMES" "$SIZE" "$RUNS" || die "could not build the table from $TIMES"
+echo
+if [ "$HAVE_DUCKDB" = 1 ]; then
+  "$PYTHON" "$REPORT" check "$RUN/listwash" "$RUN/duckdb" || die "output check could not run"
+  echo
+  if [ ! -f "$SHARED/bench/compare_outputs.py" ]; then
+    echo "compare_outputs.py: skipped ($SHARED/bench/compare_outputs.py not found)"
+  elif [ "$(head -n 1 "$RUN/listwash/suppressed.csv" | tr -d '\r')" != "email,reason,bounce_count,first_seen,last_seen" ]; then
+    echo "compare_outputs.py: skipped (listwash's suppressed.csv header is '$(head -n 1 "$RUN/listwash/suppressed.csv" | tr -d '\r')', not clean-v1's 'email,reason,bounce_count,first_seen,last_seen'; needs the clean-v1 policy mode)"
+  else
+    echo "== compare_outputs.py listwash vs DuckDB"
+    if "$PYTHON" "$SHARED/bench/compare_outputs.py" "$RUN/duckdb" "$RUN/listwash"; then
+      echo "compare_outputs.py: outputs agree"
+    else
+      echo "compare_outputs.py: outputs differ (reported above; not a bench failure)"
+    fi
+  fi
+else
+  echo "output check: skipped (no DuckDB peer output to compare with)"
+fi
+
+if [ "$KEEP_HISTORY" != 1 ]; then
+  rm -f "$RUN"/history.sqlite "$RUN"/history.sqlite-wal "$RUN"/history.sqlite-shm
+fi
+echo
+echo "raw measurements: $TIMES; last outputs: $RUN/listwash $( [ "$HAVE_DUCKDB" = 1 ] && echo "$RUN/duckdb")"
