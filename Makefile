@@ -4,7 +4,7 @@ SHARED ?= ../shared
 AS_OF ?= 2026-11-01T00:00:00Z
 BIN = .build/debug/listwash
 
-.PHONY: all build release run test deps conformance bench clean-out bench
+.PHONY: all build release run test deps conformance bench clean-out
 
 all: build
 
