@@ -32,7 +32,8 @@ final class SQLiteConnection {
             throw HistoryError.sqlite(path: path, code: rc, message: message)
         }
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, 10_000)
+        // A clean that starts while an ingest commits waits for it rather than failing.
+        sqlite3_busy_timeout(handle, 600_000)
     }
 
     deinit {
