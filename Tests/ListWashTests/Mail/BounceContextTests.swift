@@ -93,6 +93,31 @@ private func read(_ text: String) throws -> BounceReport {
         }
     }
 
+    @Test func zohoCodesGoBackInFrontOfTheRemoteReply() throws {
+        #expect(Zoho.remoteReply("Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.2 <a@example.jp>... Mailbox Full")
+            == "550 5.2.2 <a@example.jp>... Mailbox Full")
+        let report = try read("""
+        From: mailer-daemon@mail.zoho.com
+        Subject: Undelivered Mail Returned to Sender
+        X-ZohoMail: Si
+
+        This message was created automatically by mail delivery software.
+        A message that you sent could not be delivered to one or more of its recipients. This is a permanent error.
+
+        sabineko@example.co.jp Invalid Address, ERROR_CODE :550, ERROR_CODE :5.2.2 <sabineko@example.co.jp>... Mailbox Full
+
+        """)
+        #expect(report.agent == "Zoho")
+        let r = try #require(report.recipients.first)
+        #expect(classifier.classify(replyCode: r.replyCode, enhancedCode: r.status, diagnostic: r.diagnostic).reason == .mailboxfull)
+    }
+
+    @Test func xUnixDiagnosticKeepsItsType() {
+        #expect(DeliveryStatus.diagnosticText("X-Unix; 255") == "X-Unix; 255")
+        #expect(DeliveryStatus.diagnosticText("smtp; 550 5.1.1 unknown") == "550 5.1.1 unknown")
+        #expect(classifier.classify(replyCode: nil, enhancedCode: "5.3.0", diagnostic: "X-Unix; 255").reason == .mailererror)
+    }
+
     @Test func googleGroupsNoticeInAnyLanguageIsARefusalOfTheSender() throws {
         let report = try read("""
         From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
