@@ -277,7 +277,7 @@ public final class Classifier: Sendable {
         }
 
         // (a2) A provider's own reason code (Orange's OFR_506, …) says more than its words.
-        if let found = ProviderCode.reason(in: String(decoding: bytes, as: UTF8.self)) {
+        if ProviderCode.mayOccur(in: bytes), let found = ProviderCode.reason(in: String(decoding: bytes, as: UTF8.self)) {
             return result(found.reason, self.codeOnlyKind(found.reason, transient: transient), "provider:\(found.code)")
         }
 
@@ -323,7 +323,7 @@ public final class Classifier: Sendable {
                 reason = .networkerror
                 rule += "+transient"
             }
-            if let sender = senderRefusal(reason, command: command()) { return sender(rule) }
+            if let sender = senderRefusal(reason) { return sender(rule) }
             var kind = self.kind(of: reason)
             if reason == .notaccept && transient { kind = .soft }
             return result(reason, kind, rule)
@@ -331,16 +331,16 @@ public final class Classifier: Sendable {
 
         // (c) The enhanced status code; (d) the basic reply code.
         if let status, status.statusClass != .success, status.defaultReason != .undefined {
-            if let sender = senderRefusal(status.defaultReason, command: command()) { return sender("status:\(status)") }
+            if let sender = senderRefusal(status.defaultReason) { return sender("status:\(status)") }
             return result(status.defaultReason, self.codeOnlyKind(status.defaultReason, transient: transient),
                           "status:\(status)")
         }
         if let replyCode, let entry = ReplyCode.entry(replyCode) {
-            if let sender = senderRefusal(entry.reason, command: command()) { return sender("reply:\(replyCode)") }
+            if let sender = senderRefusal(entry.reason) { return sender("reply:\(replyCode)") }
             return result(entry.reason, self.codeOnlyKind(entry.reason, transient: transient), "reply:\(replyCode)")
         }
         // (e) Nothing said more.
-        if let sender = senderRefusal(.undefined, command: command()) { return sender("default") }
+        if let sender = senderRefusal(.undefined) { return sender("default") }
         if let status, status.statusClass != .success {
             // A failure code that names no cause: the decision is on hold (sisimai's distinction from undefined).
             return result(.onhold, kind(of: .onhold), "status:\(status)")
@@ -349,8 +349,10 @@ public final class Classifier: Sendable {
 
         /// A refusal of MAIL FROM whose words name no more precise cause is a refusal of the envelope sender.
         /// A refusal of the connection or EHLO with no more precise cause is a refusal of our host.
-        func senderRefusal(_ reason: BounceReason, command: SMTPCommand?) -> ((String) -> Classification)? {
-            switch command {
+        func senderRefusal(_ reason: BounceReason) -> ((String) -> Classification)? {
+            // Read the command only for reasons it can change (most replies never need it).
+            guard Self.vagueAtMailFrom.contains(reason) || Self.vagueAtConnect.contains(reason) else { return nil }
+            switch command() {
             case .mail where Self.vagueAtMailFrom.contains(reason):
                 return { rule in result(.rejected, self.kind(of: .rejected), rule + "+command:MAIL") }
             case .connect where Self.vagueAtConnect.contains(reason):

@@ -34,10 +34,21 @@ public enum ProviderCode {
     private static let orangePattern = try! NSRegularExpression(
         pattern: "\\b(?:LPN|OFR|OUK)(?:_[0-9]{3}|[0-9]{3}[-_][0-9]{3})\\b", options: [.caseInsensitive])
 
+    /// Whether `bytes` may hold a provider code (`ofr`, `lpn` or `ouk` in any case): a cheap test
+    /// that spares most replies the pattern search.
+    static func mayOccur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        for i in 0..<(bytes.count - 2) {
+            let a = bytes[i] | 0x20, b = bytes[i + 1] | 0x20, c = bytes[i + 2] | 0x20
+            if (a, b, c) == (0x6F, 0x66, 0x72) || (a, b, c) == (0x6C, 0x70, 0x6E) || (a, b, c) == (0x6F, 0x75, 0x6B) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// The reason an Orange/La Poste code in `text` names, with the code as found; nil when none does.
     public static func reason(in text: String) -> (reason: BounceReason, code: String)? {
-        let lower = text.lowercased()
-        guard lower.contains("ofr") || lower.contains("lpn") || lower.contains("ouk") else { return nil }
         let range = NSRange(text.startIndex..., in: text)
         for match in orangePattern.matches(in: text, range: range) {
             guard let r = Range(match.range, in: text) else { continue }
