@@ -34,10 +34,33 @@ public enum SMTPCommand: String, Sendable, CaseIterable {
         let lower = String(decoding: PhraseMatcher.normalize(text), as: UTF8.self)
         var best: (position: String.Index, command: SMTPCommand)?
         for (marker, command) in markers {
-            guard let range = lower.range(of: marker, options: .backwards) else { continue }
-            if best == nil || range.lowerBound > best!.position { best = (range.lowerBound, command) }
+            guard let position = lastWord(marker, in: lower) else { continue }
+            if best == nil || position > best!.position { best = (position, command) }
         }
         return best?.command
+    }
+
+    /// Every command that `text` names in prose ("in reply to …", "after …"; not transcript lines).
+    static func namedInProse(_ text: String) -> Set<SMTPCommand> {
+        let lower = String(decoding: PhraseMatcher.normalize(text), as: UTF8.self)
+        var found = Set<SMTPCommand>()
+        for (marker, command) in markers where !marker.hasPrefix(">>>") && lastWord(marker, in: lower) != nil {
+            found.insert(command)
+        }
+        return found
+    }
+
+    /// Where `marker` last occurs in `lower` as whole words ("after data", not "after database").
+    private static func lastWord(_ marker: String, in lower: String) -> String.Index? {
+        var end = lower.endIndex
+        while let range = lower.range(of: marker, options: .backwards, range: lower.startIndex..<end) {
+            let next = lower[range.upperBound...].unicodeScalars.first
+            if marker.last == ":" || next == nil || !(next!.properties.isAlphabetic || ("0"..."9").contains(next!)) {
+                return range.lowerBound
+            }
+            end = range.lowerBound
+        }
+        return nil
     }
 
     /// The words listwash appends to a diagnostic that lacks them, in Postfix's style.

@@ -151,6 +151,8 @@ private func read(_ text: String) throws -> BounceReport {
     @Test func saysNothingWhenTheTextDoesNot() {
         #expect(SMTPCommand.named(in: "550 5.1.1 User unknown") == nil)
         #expect(SMTPCommand.named(in: "The data you sent was fine") == nil)
+        #expect(SMTPCommand.named(in: "451 temporary failure after database maintenance") == nil)
+        #expect(SMTPCommand.namedInProse("(in reply to RCPT TO command) >>> DATA") == [.rcpt])
     }
 }
 

@@ -118,10 +118,7 @@ public struct BounceReader: Sendable {
             }
         }
         if commands.isEmpty {
-            let prose = notice.filter { !$0.hasPrefix(">>> ") }.joined(separator: " ")
-            for (marker, command) in SMTPCommand.markers where !marker.hasPrefix(">>>") {
-                if String(decoding: PhraseMatcher.normalize(prose), as: UTF8.self).contains(marker) { commands.insert(command) }
-            }
+            commands = SMTPCommand.namedInProse(notice.filter { !$0.hasPrefix(">>> ") }.joined(separator: " "))
         }
         guard commands.count == 1, let command = commands.first else { return recipients }
         return recipients.map { r in
