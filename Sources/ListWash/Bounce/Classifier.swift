@@ -19,7 +19,8 @@ public struct Classification: Sendable, Equatable {
     /// What the bounce means for the address.
     public var kind: BounceKind
     /// The name of the rule that decided (for `listwash classify` and the audit):
-    /// `user:<name>`, `phrase:<reason>:"<phrase>"`, `status:5.1.1`, `reply:421` or `default`.
+    /// `user:<name>`, `provider:<code>`, `phrase:<reason>:"<phrase>"`, `status:5.1.1`, `reply:421` or
+    /// `default`, with what refined it appended (`+command:DATA`, `+command:MAIL`, `+transient`, `+form:"…"`).
     public var rule: String
     /// The basic reply code, as given or as found in the text.
     public var replyCode: Int?
@@ -364,12 +365,10 @@ public final class Classifier: Sendable {
     }
 
     /// Reasons that, in a reply to MAIL FROM, say less than the command does (the sender was refused).
-    private static let vagueAtMailFrom: Set<BounceReason> = [
-        .undefined, .userunknown, .systemerror, .filtered, .suspend, .hostunknown,
-    ]
+    private static let vagueAtMailFrom: Set<BounceReason> = [.undefined, .userunknown, .filtered, .suspend, .hostunknown]
 
     /// Reasons that, in a reply to the connection or EHLO, say less than the step does (our host was refused).
-    private static let vagueAtConnect: Set<BounceReason> = [.undefined, .userunknown, .systemerror, .filtered]
+    private static let vagueAtConnect: Set<BounceReason> = [.undefined, .userunknown, .filtered]
 
     /// A reason found from codes alone is never hard when the receiver called the failure temporary.
     private func codeOnlyKind(_ reason: BounceReason, transient: Bool) -> BounceKind {
