@@ -41,11 +41,13 @@ clean-out:
 	rm -rf out
 
 # Conformance against the public corpora in ../shared/corpus (not part of `make test`):
-# prints recipients found, reason, status and "removes at once" agreement per family, then
-# the CSV suites (csv-spectrum, commons-csv) passed / failed / differing by design per case.
+# prints recipients found, reason, status and "removes at once" agreement per family
+# (`make conformance MISMATCHES=1` also lists each reason mismatch with the rule that
+# decided), then the CSV suites (csv-spectrum, commons-csv) passed / failed / differing by
+# design per case.
 conformance: build
 	@if [ -d "$(SHARED)/corpus/sisimai" ]; then \
-	  python3 Scripts/conformance_sisimai.py "$(SHARED)/corpus/sisimai" $(BIN); \
+	  python3 Scripts/conformance_sisimai.py $(if $(MISMATCHES),--mismatches) "$(SHARED)/corpus/sisimai" $(BIN); \
 	else echo "$(SHARED)/corpus/sisimai not found: conformance skipped"; fi
 	@python3 Scripts/conformance_csv.py "$(SHARED)/corpus" $(BIN)
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Run `listwash classify --eml` on the sisimai corpus and compare with its expectations.
 
-Usage: conformance_sisimai.py CORPUS_DIR LISTWASH_BINARY
+Usage: conformance_sisimai.py [--mismatches] CORPUS_DIR LISTWASH_BINARY
 
 Prints, overall and per file family (lhost-<mta>, rhost-<provider>, rfc3464, rfc3834, arf):
 recipients found / expected, exact reason agreement, status agreement (only where the
 expected status is a real RFC 3463 code, not sisimai's x.0.9NN stand-in) and agreement on
 "removes at once" (listwash kind `hard` vs sisimai `hardbounce` true). Always exits 0.
+
+With --mismatches, also lists every reason mismatch, grouped by family: file#index, expected
+reason, listwash's reason, the rule that decided and the first 150 characters of the diagnostic.
 """
 import collections
 import json
@@ -26,10 +29,13 @@ def real_status(status):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: conformance_sisimai.py CORPUS_DIR LISTWASH_BINARY", file=sys.stderr)
+    args = sys.argv[1:]
+    show_mismatches = "--mismatches" in args
+    args = [a for a in args if a != "--mismatches"]
+    if len(args) != 2:
+        print("usage: conformance_sisimai.py [--mismatches] CORPUS_DIR LISTWASH_BINARY", file=sys.stderr)
         return 0
-    corpus, binary = sys.argv[1], sys.argv[2]
+    corpus, binary = args
     table = os.path.join(corpus, "expected.tsv")
     if not os.path.isdir(os.path.join(corpus, "eml")) or not os.path.isfile(table):
         print("corpus not found, skipped")
@@ -42,6 +48,7 @@ def main():
             expected[os.path.basename(row["file"])][int(row["index"])] = row
     stats = collections.defaultdict(collections.Counter)
     misses = []
+    mismatches = collections.defaultdict(list)
     files = sorted(n for n in os.listdir(os.path.join(corpus, "eml")) if n.endswith(".eml"))
     for name in files:
         path = os.path.join(corpus, "eml", name)
@@ -73,6 +80,12 @@ def main():
                 s["hard"] += (line.get("kind") == "hard") == (row["hardbounce"] == "true")
             if line is None:
                 misses.append(f"{name}#{index}")
+            elif line.get("reason") != row["reason"]:
+                diagnostic = " ".join((line.get("diagnostic") or "").split())[:150]
+                mismatches[family(name)].append(
+                    f"  {name}#{index}  expected={row['reason']}  got={line.get('reason')}  "
+                    f"rule={line.get('rule')}  status={line.get('status')}  reply={line.get('reply_code')}\n"
+                    f"      {diagnostic}")
     def pct(a, b):
         return f"{100.0 * a / b:5.1f}%" if b else "   - "
     print(f"{'family':28} {'files':>5} {'found/expected':>16} {'recip':>7} {'reason':>7} {'status':>14} {'hard':>7}")
@@ -84,6 +97,13 @@ def main():
               f"{pct(s['hard'], s['expected']):>7}")
     if misses:
         print("\nrecipients not found: " + " ".join(misses))
+    if show_mismatches and mismatches:
+        total = sum(len(v) for v in mismatches.values())
+        print(f"\nreason mismatches ({total}):")
+        for fam in sorted(mismatches):
+            print(f"{fam} ({len(mismatches[fam])}):")
+            for entry in mismatches[fam]:
+                print(entry)
     return 0
 
 

@@ -19,7 +19,8 @@ public struct Classification: Sendable, Equatable {
     /// What the bounce means for the address.
     public var kind: BounceKind
     /// The name of the rule that decided (for `listwash classify` and the audit):
-    /// `user:<name>`, `phrase:<reason>:"<phrase>"`, `status:5.1.1`, `reply:421` or `default`.
+    /// `user:<name>`, `provider:<code>`, `phrase:<reason>:"<phrase>"`, `status:5.1.1`, `reply:421` or
+    /// `default`, with what refined it appended (`+command:DATA`, `+command:MAIL`, `+transient`, `+form:"…"`).
     public var rule: String
     /// The basic reply code, as given or as found in the text.
     public var replyCode: Int?
@@ -105,8 +106,11 @@ public enum ClassifierError: LocalizedError, Equatable, Sendable, CustomStringCo
 
 /// Classifies SMTP replies into a bounce reason and kind.
 ///
-/// Order of decision: the user's rules (in order), then phrases in the text (registry order;
-/// text beats codes), then the enhanced status code, then the basic reply code, then `undefined`.
+/// Order of decision: the user's rules (in order), then a provider's own reason code (``ProviderCode``),
+/// then phrases in the text (registry order; text beats codes), then the enhanced status code, then the
+/// basic reply code, then `onhold` when a failure status code said nothing more, else `undefined`.
+/// The SMTP command the text names refines the result: "user unknown" said to DATA is `filtered`,
+/// a vague refusal of MAIL FROM is `rejected`, of the connection or EHLO `blocked`.
 /// Build one classifier and share it: `classify` is thread-safe and allocation-light.
 public final class Classifier: Sendable {
     /// One phrase compiled into automaton patterns; `parts` must occur in order.
@@ -273,6 +277,11 @@ public final class Classifier: Sendable {
             return result(rule.reason, rule.kind, rule.rule)
         }
 
+        // (a2) A provider's own reason code (Orange's OFR_506, …) says more than its words.
+        if ProviderCode.mayOccur(in: bytes), let found = ProviderCode.reason(in: String(decoding: bytes, as: UTF8.self)) {
+            return result(found.reason, self.codeOnlyKind(found.reason, transient: transient), "provider:\(found.code)")
+        }
+
         // (b) Phrases: the earliest phrase in precedence order that occurs wins.
         var best = Int.max
         for hit in hits {
@@ -282,25 +291,84 @@ public final class Classifier: Sendable {
                 if occurs(phrase, in: hits) { best = id }
             }
         }
+        // The SMTP command the reply answered, when the text names it (read only when it can matter).
+        var commandRead = false
+        var commandValue: SMTPCommand?
+        func command() -> SMTPCommand? {
+            if !commandRead {
+                commandValue = SMTPCommand.named(in: String(decoding: bytes, as: UTF8.self))
+                commandRead = true
+            }
+            return commandValue
+        }
+
         if best != Int.max {
             let phrase = phrases[best]
             let definition = definitions[phrase.definition]
-            var kind = definition.kind
-            if definition.reason == .notaccept && transient { kind = .soft }
-            return result(definition.reason, kind, phrase.rule)
+            var reason = definition.reason
+            var rule = phrase.rule
+            if reason == .userunknown {
+                // Mailboxes are checked at RCPT TO: "unknown" said to the message itself is a filter's refusal.
+                let normalized = String(decoding: PhraseMatcher.normalize(String(decoding: bytes, as: UTF8.self)), as: UTF8.self)
+                if status?.subject != 1, !ReasonDefinition.userUnknownAtAnyStep.contains(where: { normalized.contains($0) }) {
+                    if let form = ReasonDefinition.userUnknownFilteredForms.first(where: { normalized.contains($0) }) {
+                        reason = .filtered
+                        rule += "+form:\"\(form)\""
+                    } else if command() == .data {
+                        reason = .filtered
+                        rule += "+command:DATA"
+                    }
+                }
+            } else if reason == .hostunknown && transient {
+                // A lookup failure the sender will retry is a DNS/network problem, not a dead domain.
+                reason = .networkerror
+                rule += "+transient"
+            }
+            if let sender = senderRefusal(reason) { return sender(rule) }
+            var kind = self.kind(of: reason)
+            if reason == .notaccept && transient { kind = .soft }
+            return result(reason, kind, rule)
         }
 
         // (c) The enhanced status code; (d) the basic reply code.
         if let status, status.statusClass != .success, status.defaultReason != .undefined {
-            return result(status.defaultReason, codeOnlyKind(status.defaultReason, transient: transient),
+            if let sender = senderRefusal(status.defaultReason) { return sender("status:\(status)") }
+            return result(status.defaultReason, self.codeOnlyKind(status.defaultReason, transient: transient),
                           "status:\(status)")
         }
         if let replyCode, let entry = ReplyCode.entry(replyCode) {
-            return result(entry.reason, codeOnlyKind(entry.reason, transient: transient), "reply:\(replyCode)")
+            if let sender = senderRefusal(entry.reason) { return sender("reply:\(replyCode)") }
+            return result(entry.reason, self.codeOnlyKind(entry.reason, transient: transient), "reply:\(replyCode)")
         }
         // (e) Nothing said more.
+        if let sender = senderRefusal(.undefined) { return sender("default") }
+        if let status, status.statusClass != .success {
+            // A failure code that names no cause: the decision is on hold (sisimai's distinction from undefined).
+            return result(.onhold, kind(of: .onhold), "status:\(status)")
+        }
         return result(.undefined, kind(of: .undefined), "default")
+
+        /// A refusal of MAIL FROM whose words name no more precise cause is a refusal of the envelope sender.
+        /// A refusal of the connection or EHLO with no more precise cause is a refusal of our host.
+        func senderRefusal(_ reason: BounceReason) -> ((String) -> Classification)? {
+            // Read the command only for reasons it can change (most replies never need it).
+            guard Self.vagueAtMailFrom.contains(reason) || Self.vagueAtConnect.contains(reason) else { return nil }
+            switch command() {
+            case .mail where Self.vagueAtMailFrom.contains(reason):
+                return { rule in result(.rejected, self.kind(of: .rejected), rule + "+command:MAIL") }
+            case .connect where Self.vagueAtConnect.contains(reason):
+                return { rule in result(.blocked, self.kind(of: .blocked), rule + "+command:CONNECT") }
+            default:
+                return nil
+            }
+        }
     }
+
+    /// Reasons that, in a reply to MAIL FROM, say less than the command does (the sender was refused).
+    private static let vagueAtMailFrom: Set<BounceReason> = [.undefined, .userunknown, .filtered, .suspend, .hostunknown]
+
+    /// Reasons that, in a reply to the connection or EHLO, say less than the step does (our host was refused).
+    private static let vagueAtConnect: Set<BounceReason> = [.undefined, .userunknown, .filtered]
 
     /// A reason found from codes alone is never hard when the receiver called the failure temporary.
     private func codeOnlyKind(_ reason: BounceReason, transient: Bool) -> BounceKind {

@@ -167,7 +167,7 @@ extension StatusCode {
         // X.3: mail system status
         line(3, 0, "Other or undefined mail system status", .systemerror),
         line(3, 1, "Mail system full", .systemfull),
-        line(3, 2, "System not accepting network messages", .systemerror),
+        line(3, 2, "System not accepting network messages", .notaccept),
         line(3, 3, "System not capable of selected features", .systemerror),
         line(3, 4, "Message too big for system", .mesgtoobig),
         line(3, 5, "System incorrectly configured", .systemerror),

@@ -37,6 +37,7 @@ import Testing
         #expect(StatusCode("5.1.1")!.defaultReason == .userunknown)
         #expect(StatusCode("4.2.2")!.defaultReason == .mailboxfull)
         #expect(StatusCode("5.1.10")!.defaultReason == .notaccept)
+        #expect(StatusCode("5.3.2")!.defaultReason == .notaccept)  // system not accepting network messages
         #expect(StatusCode("5.7.26")!.defaultReason == .authfailure)
         #expect(StatusCode("4.4.7")!.defaultReason == .expired)
         #expect(StatusCode("5.5.3")!.defaultReason == .exceedlimit)

@@ -57,3 +57,27 @@ import Testing
         #expect(throws: MailError.unknownContainer(file: dir)) { try MailContainer.detect(path: dir) }
     }
 }
+
+@Suite struct MboxLineEndingTests {
+    private func messages(_ text: String) throws -> [(line: Int?, report: BounceReport)] {
+        let dir = NSTemporaryDirectory() + "listwash-mbox-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/box.mbox"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return try MailContainer(path: path).map { ($0.line, try BounceReader().read($0.bytes, file: $0.source)) }
+    }
+
+    @Test func mboxGivesTheSameMessagesWithLFOrCRLF() throws {
+        let body = [MailFixtures.dsnTwoRecipients, MailFixtures.exim, MailFixtures.qmail]
+            .map { "From MAILER-DAEMON Mon Jun  1 10:00:00 2024\n" + $0.replacingOccurrences(of: "\nFrom ", with: "\n>From ") }
+            .joined(separator: "\n")
+        let lf = try messages(body)
+        let crlf = try messages(body.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(lf.count == 3)
+        #expect(lf.map(\.line) == crlf.map(\.line))
+        #expect(lf.map(\.report.agent) == crlf.map(\.report.agent))
+        #expect(lf.map(\.report.recipients) == crlf.map(\.report.recipients))
+        #expect(lf.allSatisfy { !$0.report.recipients.isEmpty })
+    }
+}

@@ -22,6 +22,7 @@ extension ReasonDefinition {
             "authentication requirements defined for the sender",
             "does not pass authentication", "did not pass authentication", "not pass authentication checks",
             "failed authentication checks",
+            "fails to pass spf",
         ],
         examples: [
             "550-5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy.",
@@ -30,6 +31,7 @@ extension ReasonDefinition {
             "550 5.7.23 SPF validation failed for example.com",
             "550 5.7.20 Message rejected: no valid DKIM signature found",
             "550 5.7.1 This message was not accepted due to domain's DMARC policy",
+            "550-5.7.26 The MAIL FROM domain [mail.example.com] has an SPF record with a 550-5.7.26 hard fail policy (-all) but it fails to pass SPF checks with the ip: 192.0.2.1.",
         ],
         counterExamples: [
             "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown",

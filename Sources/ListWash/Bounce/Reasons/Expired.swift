@@ -16,6 +16,9 @@ extension ReasonDefinition {
             "connection timed out", "timed out while", "message timed out", "delivery attempts will continue",
             "have been failing for a long time", "not reachable within the allowed queue period",
             "maximum delivery time", "lifetime exceeded",
+            "could not deliver for the last",
+            "delivery failed*attempts",
+            "did not accept our requests to connect",
         ],
         examples: [
             "550 4.4.7 QUEUE.Expired; message expired",
@@ -23,6 +26,9 @@ extension ReasonDefinition {
             "Connection timed out",
             "retry timeout exceeded",
             "Delivery to the following recipient has been delayed and the sending server gave up after 5 days",
+            "Could not deliver for the last 432000 seconds. Giving up.",
+            "Delivery failed 20 attempts: kijitora@example.com",
+            "The recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720",
         ],
         counterExamples: [
             "550 5.1.1 User unknown",

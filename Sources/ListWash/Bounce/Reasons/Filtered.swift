@@ -20,6 +20,9 @@ extension ReasonDefinition {
             "550 5.7.1 Message rejected due to user rules",
             "554 5.7.1 The recipient is only accepting mail from specific email addresses",
             "550 Refused due to recipient preferences",
+            "550 Unknown user kijitora@example.ne.jp (in reply to end of DATA command)",
+            "host mx.example.jp [192.0.2.1] SMTP error from remote mail server after end of data: 550 Unknown user kijitora@example.jp",
+            "550 : User unknown",
         ],
         counterExamples: [
             "550 5.7.1 Message content rejected, UBE, id=00000-22-225",

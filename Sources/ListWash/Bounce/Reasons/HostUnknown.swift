@@ -14,6 +14,7 @@ extension ReasonDefinition {
             "unknown domain", "domain is not reachable", "domain must exist", "unrouteable address",
             "unroutable address", "nxdomain", "name or service not known",
             "mail domain mentioned in email address is unknown", "domain is unknown", "bad destination system",
+            "dns lookup failure: host*not found",
         ],
         examples: [
             "550 Host unknown",
@@ -21,9 +22,12 @@ extension ReasonDefinition {
             "DNS Error: 80335577 DNS type 'mx' lookup of example.jp responded with code NXDOMAIN",
             "554 The mail could not be delivered to the recipient because the domain is not reachable.",
             "550 5.1.2 <kijitora@example.invalid>: Recipient address rejected: Domain not found",
+            "DNS lookup failure: host mx.example.org not found",
         ],
         counterExamples: [
             "550 5.1.1 User unknown",
             "Name service error for name=example.org type=MX: Malformed or unexpected name server reply",
+            // A lookup failure the sender retries is a network problem.
+            "451 4.4.0 DNS Error: DNS type 'mx' lookup of example.jp responded with code NXDOMAIN Domain name not found: example.jp",
         ])
 }

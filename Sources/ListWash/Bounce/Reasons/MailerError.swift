@@ -17,6 +17,8 @@ extension ReasonDefinition {
             "X-Unix; 77",
             "Command died with status 255: \"/usr/bin/procmail\"",
             "mail forwarding failed: Mailer error: exit status 1",
+            "X-Unix; 255",
+            "x-unix; temporary failure",
         ],
         counterExamples: [
             "550 5.1.1 User unknown",

@@ -16,6 +16,7 @@ extension ReasonDefinition {
             "host is unreachable", "unable to connect", "could not connect", "couldn't connect",
             "connect to", "too many hops", "hop count exceeded", "routing loop", "mail loop", "mail forwarding loop",
             "message looping", "loops back to myself", "unrouteable mail domain", "unable to resolve",
+            "network error on destination",
         ],
         examples: [
             "Name service error for name=example.org type=MX: Malformed or unexpected name server reply",
@@ -23,6 +24,8 @@ extension ReasonDefinition {
             "554 5.4.6 Too many hops",
             "Error transferring to mx.example.org; Maximum hop count exceeded. Message probably in a routing loop.",
             "delivery temporarily suspended: connect to mx.example.org[192.0.2.1]:25: Connection refused",
+            "Network error on destination MXs",
+            "451 4.4.0 DNS Error: DNS type 'mx' lookup of example.jp responded with code NXDOMAIN Domain name not found: example.jp",
         ],
         counterExamples: [
             "550 5.1.2 Host unknown",

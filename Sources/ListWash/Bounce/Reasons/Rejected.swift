@@ -18,7 +18,12 @@ extension ReasonDefinition {
             "returned mail not accepted here", "can't determine purported responsible address",
             "unroutable sender address", "is not a registered gateway user", "from: domain is invalid", "emetteur invalide",
             "isn't on the recipient's list of senders", "this server does not accept mail from",
-            "sender address has null mx", "(in reply to mail from command)", "mail from command rejected",
+            "sender address has null mx", "mail from command rejected",
+            "not have permission to post",
+            "you are not a member of this mailing list",
+            "not have permission to post",
+            "you are not a member of this mailing list",
+            "access denied (in reply to mail from command)",
         ],
         examples: [
             "501 5.1.8 Sender address rejected",
@@ -26,8 +31,18 @@ extension ReasonDefinition {
             "550 5.7.1 can't determine Purported Responsible Address",
             "550 5.1.0 <bounce@mailer.example.com> sender rejected",
             "450 4.1.8 <bounce@example.com>: Sender address rejected: Domain not found",
+            // A vague refusal of MAIL FROM is a refusal of the sender (the classifier reads the command).
+            "550 5.7.1 Access denied (in reply to MAIL FROM command)",
+            "host mail.example.org [192.0.2.1] SMTP error from remote mail server after MAIL FROM:<bounce@example.com>: 553 5.1.0 refused",
+            "Google Groups: the group may not exist, or the sender may not have permission to post. We're writing to let you know that the group you tried to contact (team) may not exist, or you may not have permission to post messages to the group.",
+            "You are not a member of this mailing list <list@example.org>.",
+            "Google Groups: the group may not exist, or the sender may not have permission to post. We're writing to let you know that the group you tried to contact (team) may not exist, or you may not have permission to post messages to the group.",
+            "You are not a member of this mailing list <list@example.org>.",
         ],
         counterExamples: [
             "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown",
+            // A precise cause given at MAIL FROM stays that cause.
+            "452 4.4.5 Insufficient disk space; try again later (in reply to MAIL FROM command)",
+            "550 Unauthenticated senders not allowed (in reply to MAIL FROM command)",
         ])
 }

@@ -12,10 +12,12 @@ extension ReasonDefinition {
         examples: [
             "550 Requested action not taken",
             "554 Transaction failed",
-            "5.0.0 Something went wrong",
+            "Something went wrong",
             "",
         ],
         counterExamples: [
             "550 5.1.1 User unknown",
+            // A failure status code with nothing more is onhold, not undefined.
+            "5.0.0 Something went wrong",
         ])
 }

@@ -29,6 +29,10 @@ extension ReasonDefinition {
             "non-existent user", "nonexistent user", "non existent user", "address is not valid",
             "address no longer", "destinataire invalide", "utilisateur inconnu", "unbekannter empfanger",
             "utente sconosciuto", "usuario desconocido", "no existe",
+            "address couldn't be found",
+            "not listed in domino directory",
+            "not listed in public name & address book",
+            "not listed in public name and address book",
         ],
         examples: [
             "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
@@ -40,10 +44,37 @@ extension ReasonDefinition {
             "550 5.7.1 550 User Unknown: kijitora@example.org",
             "450 4.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in local recipient table",
             "550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]",
+            "Your message wasn't delivered to kijitora@example.com because the address couldn't be found. Check for typos or unnecessary spaces and try again.",
+            "User some.name (kijitora@example.jp) not listed in Domino Directory",
+            "User  not listed in public Name & Address Book",
+            // An addressing code (pipelined RCPT replies can follow DATA) or a provider's own words stand.
+            "550 <kijitora@example.jp>: User unknown (in reply to RCPT TO command)",
+            "550 5.1.1 <kijitora@example.jp>... User Unknown (in reply to end of DATA command)",
+            "554 delivery error: dd This user doesn't have a yahoo.com account (kijitora@yahoo.com) [0] (in reply to end of DATA command)",
         ],
         counterExamples: [
             "550 5.1.1 <kijitora@example.org>: blocked using zen.spamhaus.org",
             "552 5.2.2 Mailbox full",
             "550 5.1.2 Host unknown",
+            // "Unknown" said to the message itself (DATA), or in au's filter form, is a filter's answer.
+            "550 Unknown user kijitora@example.ne.jp (in reply to end of DATA command)",
+            "550 : User unknown",
         ])
+}
+
+extension ReasonDefinition {
+    /// "User unknown" phrases that name the account so plainly that they stand whatever SMTP step
+    /// they answered (Yahoo rejects unknown accounts after DATA; Gmail's and Exchange's own wording).
+    static let userUnknownAtAnyStep: Set<String> = [
+        "the email account that you tried to reach does not exist", "this user doesn't have a",
+        "user doesn't have a", "recipnotfound", "recipient notfound", "no mailbox here by that name",
+        "destinataire invalide",  // Orange/Wanadoo
+        "address couldn't be found", "not listed in domino directory", "not listed in public name",  // Gmail, Domino
+    ]
+}
+
+extension ReasonDefinition {
+    /// Forms of "user unknown" that a provider uses for its filter's refusals: au (KDDI) answers
+    /// "550 : User unknown", with the address left out, when the recipient's filter refuses the sender.
+    static let userUnknownFilteredForms: [String] = ["550 : user unknown"]
 }

@@ -36,7 +36,7 @@ public struct BounceReader: Sendable {
         if !dsnRecipients.isEmpty {
             report.agent = plain?.agent ?? "RFC3464"
             report.arrivalDate = dsn.lazy.compactMap { $0.message["Arrival-Date"].flatMap(MailDate.parse) }.first
-            report.recipients = dsnRecipients.map { Self.complete($0, from: plain?.recipients ?? []) }
+            report.recipients = Self.withCommand(Self.withNotice(dsnRecipients.map { Self.complete($0, from: plain?.recipients ?? []) }, mail), mail)
             report.kind = report.recipients.contains(where: \.isFailure) ? .bounce : .delivered
             return report
         }
@@ -44,11 +44,11 @@ public struct BounceReader: Sendable {
             report.agent = plain.agent
             let delayed = ["delay", "warning: could not send", "still being retried", "will continue to try"]
                 .contains { mail.subject.contains($0) }
-            report.recipients = plain.recipients.map { r in
+            report.recipients = Self.withCommand(Self.withNotice(plain.recipients.map { r in
                 var r = r
                 if delayed { r.action = "delayed" }
                 return r
-            }
+            }, mail), mail)
             report.kind = report.recipients.contains(where: \.isFailure) ? .bounce : .delivered
             return report
         }
@@ -76,6 +76,57 @@ public struct BounceReader: Sendable {
         if r.replyCode == nil, let code = match.replyCode, r.status?.first.map({ String(code).first == $0 }) ?? true { r.replyCode = code }
         if r.status == nil || r.status!.hasSuffix(".0.0"), let s = match.status, r.status?.first.map({ s.first == $0 }) ?? true { r.status = s }
         return r
+    }
+
+    /// A lone failed recipient whose diagnostic and status say nothing (empty, or only its address) takes the
+    /// notification's own words instead, as far as the copy of the original message (some MTAs
+    /// write the reason above the address, e.g. "The user(s) account is disabled.").
+    static func withNotice(_ recipients: [BounceRecipient], _ mail: MailContext) -> [BounceRecipient] {
+        guard recipients.count == 1, var r = recipients.first, r.isFailure,
+              r.status == nil || r.status!.hasSuffix(".0.0") else { return recipients }  // a precise code says more
+        var rest = r.diagnostic
+        for address in MailText.addresses(in: rest) { rest = rest.replacingOccurrences(of: address, with: "") }
+        guard !rest.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return recipients }
+        var notice: [String] = []
+        for (line, lower) in zip(mail.lines, mail.lowerLines) {
+            if originalMessageMarkers.contains(where: { lower.contains($0) }) || notice.count == 20 { break }
+            if !line.trimmingASCIIWhitespace().isEmpty { notice.append(line) }
+        }
+        let text = MailText.collapse(notice.joined(separator: " "))
+        guard !text.isEmpty else { return recipients }
+        r.diagnostic = text
+        return [r]
+    }
+
+    /// Adds the SMTP command the remote server was answering (``SMTPCommand/clause``) to failed
+    /// recipients whose diagnostic does not name it, when the notification names one command only:
+    /// Postfix's text part ("in reply to end of DATA command") or a sendmail transcript (">>> DATA"
+    /// followed by "<<< 550 …"). The classifier reads the command from the diagnostic.
+    static func withCommand(_ recipients: [BounceRecipient], _ mail: MailContext) -> [BounceRecipient] {
+        guard recipients.contains(where: { $0.isFailure && !$0.diagnostic.isEmpty && SMTPCommand.named(in: $0.diagnostic) == nil })
+        else { return recipients }
+        var notice: [String] = []
+        for line in mail.lowerLines {
+            if originalMessageMarkers.contains(where: { line.contains($0) }) { break }
+            notice.append(line)
+        }
+        var commands = Set<SMTPCommand>()
+        for (index, line) in notice.enumerated() where line.hasPrefix("<<< 4") || line.hasPrefix("<<< 5") {
+            // A transcript: the error answers the nearest command sent before it.
+            if let sent = notice[..<index].last(where: { $0.hasPrefix(">>> ") }), let command = SMTPCommand.named(in: sent) {
+                commands.insert(command)
+            }
+        }
+        if commands.isEmpty {
+            commands = SMTPCommand.namedInProse(notice.filter { !$0.hasPrefix(">>> ") }.joined(separator: " "))
+        }
+        guard commands.count == 1, let command = commands.first else { return recipients }
+        return recipients.map { r in
+            guard r.isFailure, !r.diagnostic.isEmpty, SMTPCommand.named(in: r.diagnostic) == nil else { return r }
+            var r = r
+            r.diagnostic += " " + command.clause
+            return r
+        }
     }
 
     /// The first plain-text format that recognises the message and finds recipients.

@@ -105,8 +105,8 @@ public struct BounceReport: Sendable, Equatable {
     }
 
     /// One compact JSON line per recipient: `{"recipient":…,"action":…,"status":…,
-    /// "reply_code":…,"reason":…,"kind":…,"diagnostic":…}`. Failures take reason and kind from
-    /// `classifier`; delivered recipients and complaints say `delivered` or `feedback` with a null
+    /// "reply_code":…,"reason":…,"kind":…,"diagnostic":…,"rule":…}`. Failures take reason, kind and
+    /// the deciding rule (``Classification/rule``) from `classifier`; delivered recipients and complaints say `delivered` or `feedback` with a null
     /// kind; an auto-reply gives a single `vacation` line; a non-report gives none.
     public func classifiedLines(classifier: Classifier) -> [String] {
         switch kind {
@@ -129,18 +129,18 @@ public struct BounceReport: Sendable, Equatable {
                 }
                 let c = classifier.classify(replyCode: r.replyCode, enhancedCode: r.status, diagnostic: r.diagnostic)
                 return Self.line(recipient: r.recipient, action: r.action, status: r.status, replyCode: r.replyCode,
-                                 reason: c.reason.rawValue, kind: c.kind.rawValue, diagnostic: r.diagnostic)
+                                 reason: c.reason.rawValue, kind: c.kind.rawValue, diagnostic: r.diagnostic, rule: c.rule)
             }
         }
     }
 
     static func line(recipient: String?, action: String?, status: String?, replyCode: Int?,
-                     reason: String, kind: String?, diagnostic: String) -> String {
+                     reason: String, kind: String?, diagnostic: String, rule: String? = nil) -> String {
         let fields: [(String, String)] = [
             ("recipient", JSONText.string(recipient)), ("action", JSONText.string(action)),
             ("status", JSONText.string(status)), ("reply_code", replyCode.map(String.init) ?? "null"),
             ("reason", JSONText.string(reason)), ("kind", JSONText.string(kind)),
-            ("diagnostic", JSONText.string(diagnostic)),
+            ("diagnostic", JSONText.string(diagnostic)), ("rule", JSONText.string(rule)),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }

@@ -38,6 +38,20 @@ public struct DeliveryStatus: Sendable, Equatable {
         return String(value[value.index(after: semi)...]).trimmingASCIIWhitespace()
     }
 
+    /// A Diagnostic-Code's text: the type prefix goes (`smtp; 550 …` → `550 …`), except `X-Unix`, which
+    /// says the local delivery program failed (`X-Unix; 255`) and is kept for the classifier.
+    static func diagnosticText(_ value: String) -> String {
+        let trimmed = value.trimmingASCIIWhitespace()
+        return trimmed.lowercased().hasPrefix("x-unix;") ? trimmed : stripType(value)
+    }
+
+    /// The text of a field's trailing parenthesised comment (`5.0.0 (permanent failure)` → `permanent failure`).
+    static func comment(_ value: String) -> String? {
+        guard let open = value.firstIndex(of: "("), let close = value.lastIndex(of: ")"), open < close else { return nil }
+        let text = String(value[value.index(after: open)..<close]).trimmingASCIIWhitespace()
+        return text.isEmpty ? nil : String(text)
+    }
+
     /// The recipients as ``BounceRecipient`` values.
     public var bounceRecipients: [BounceRecipient] {
         recipients.compactMap { group in
@@ -45,7 +59,12 @@ public struct DeliveryStatus: Sendable, Equatable {
             let original = group["Original-Recipient"].map(Self.stripType).flatMap(MailText.firstAddress)
             let actual = group["X-Actual-Recipient"].map(Self.stripType).flatMap(MailText.firstAddress)
             guard let address = final ?? actual ?? original else { return nil }
-            let diagnostic = MailText.collapse(group.all("Diagnostic-Code").map(Self.stripType).joined(separator: " "))
+            var diagnostic = MailText.unwrapQuotedReply(
+                MailText.collapse(group.all("Diagnostic-Code").map(Self.diagnosticText).joined(separator: " ")))
+            if diagnostic.isEmpty, let comment = group["Status"].flatMap(Self.comment) {
+                // No Diagnostic-Code: sendmail puts the reason in the Status comment ("4.0.0 (host name lookup failure)").
+                diagnostic = MailText.collapse(comment)
+            }
             let codes = MailText.codes(in: diagnostic)
             var status = group["Status"].flatMap { MailText.codes(in: $0).status }
             // The remote server's own code is more precise than the reporting MTA's summary:

@@ -110,4 +110,19 @@ public enum MailText {
     static func collapse(_ text: String) -> String {
         text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
+
+    /// The remote server's reply inside a relay's summary of it. Amazon SES writes
+    /// `5.1.0 - Unknown address error 550-'5.7.1 <…>... Access denied' (delivery attempts: 0)`:
+    /// the classifier needs `550 5.7.1 <…>... Access denied`, not SES's category words.
+    /// Text of any other shape comes back unchanged.
+    static func unwrapQuotedReply(_ diagnostic: String) -> String {
+        guard let dash = diagnostic.range(of: " - "), let open = diagnostic.range(of: "-'"),
+              dash.upperBound <= open.lowerBound,
+              let close = diagnostic.range(of: "'", options: .backwards), open.upperBound < close.lowerBound,
+              MailText.codes(in: String(diagnostic[..<dash.lowerBound])).status != nil
+        else { return diagnostic }
+        let code = diagnostic[..<open.lowerBound].suffix(3)
+        guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isNumber }) else { return diagnostic }
+        return code + " " + diagnostic[open.upperBound..<close.lowerBound]
+    }
 }

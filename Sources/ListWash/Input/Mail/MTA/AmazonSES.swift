@@ -22,7 +22,7 @@ struct AmazonSES: MTAFormat {
         let list = tail.prefix { $0 != "]" }
         return list.components(separatedBy: "}").compactMap { object in
             guard let address = value("emailAddress", in: object).flatMap(MailText.firstAddress) else { return nil }
-            let diagnostic = value("diagnosticCode", in: object) ?? ""
+            let diagnostic = MailText.unwrapQuotedReply(value("diagnosticCode", in: object) ?? "")
             let codes = MailText.codes(in: diagnostic)
             return BounceRecipient(recipient: address, action: value("action", in: object) ?? "failed",
                                    status: value("status", in: object) ?? codes.status, replyCode: codes.replyCode,

@@ -11,7 +11,8 @@ struct Domino: MTAFormat {
         // The reason may precede the address (Notes) or follow "because:" (Domino).
         if let because = mail.lowerLines.firstIndex(where: { $0.hasPrefix("because:") || $0.hasPrefix("------- failure reasons") }),
            found.count == 1 {
-            let reason = mail.lines[(because + 1)...].prefix { !$0.trimmingASCIIWhitespace().isEmpty && !$0.hasPrefix("-------") }
+            let after = mail.lines[(because + 1)...].drop { $0.trimmingASCIIWhitespace().isEmpty }
+            let reason = after.prefix { !$0.trimmingASCIIWhitespace().isEmpty && !$0.hasPrefix("-------") }
             let text = MailText.collapse(reason.joined(separator: " "))
             if !text.isEmpty {
                 found[0].diagnostic = text

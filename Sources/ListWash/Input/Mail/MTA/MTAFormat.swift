@@ -16,7 +16,7 @@ protocol MTAFormat: Sendable {
 enum MTARegistry {
     static let formats: [any MTAFormat] = [
         AmazonSES(), GoogleGroups(), Gmail(), Yahoo(), Qmail(), DragonFly(), InterScan(), IMailServer(), Verizon(), FML(),
-        Exchange2003(), MessagingServer(), Domino(), Courier(), MailFoundry(), Postfix(), Sendmail(), Exim(), GenericBounce(),
+        Exchange2003(), MessagingServer(), Domino(), Courier(), MailFoundry(), Zoho(), Postfix(), Sendmail(), Exim(), GenericBounce(),
     ]
 }
 
