@@ -28,12 +28,18 @@ public enum SMTPCommand: String, Sendable, CaseIterable {
         ("did not like our helo", .connect), ("did not like our ehlo", .connect),
     ]
 
+    /// The markers as bytes, built once.
+    private static let markerBytes: [([UInt8], SMTPCommand, prose: Bool)] = markers.map {
+        (Array($0.0.utf8), $0.1, !$0.0.hasPrefix(">>>"))
+    }
+
     /// The command the text names last (the failing step comes last in a transcript), or nil.
-    /// - Complexity: O(n·m) for n characters of text and m markers (a few dozen).
+    /// - Complexity: O(n·m) for n bytes of text and m markers (a few dozen); bytes only, as it
+    ///   runs for every bounce at ingest.
     public static func named(in text: String) -> SMTPCommand? {
-        let lower = String(decoding: PhraseMatcher.normalize(text), as: UTF8.self)
-        var best: (position: String.Index, command: SMTPCommand)?
-        for (marker, command) in markers {
+        let lower = PhraseMatcher.normalize(text)
+        var best: (position: Int, command: SMTPCommand)?
+        for (marker, command, _) in markerBytes {
             guard let position = lastWord(marker, in: lower) else { continue }
             if best == nil || position > best!.position { best = (position, command) }
         }
@@ -42,23 +48,29 @@ public enum SMTPCommand: String, Sendable, CaseIterable {
 
     /// Every command that `text` names in prose ("in reply to …", "after …"; not transcript lines).
     static func namedInProse(_ text: String) -> Set<SMTPCommand> {
-        let lower = String(decoding: PhraseMatcher.normalize(text), as: UTF8.self)
+        let lower = PhraseMatcher.normalize(text)
         var found = Set<SMTPCommand>()
-        for (marker, command) in markers where !marker.hasPrefix(">>>") && lastWord(marker, in: lower) != nil {
+        for (marker, command, prose) in markerBytes where prose && lastWord(marker, in: lower) != nil {
             found.insert(command)
         }
         return found
     }
 
-    /// Where `marker` last occurs in `lower` as whole words ("after data", not "after database").
-    private static func lastWord(_ marker: String, in lower: String) -> String.Index? {
-        var end = lower.endIndex
-        while let range = lower.range(of: marker, options: .backwards, range: lower.startIndex..<end) {
-            let next = lower[range.upperBound...].unicodeScalars.first
-            if marker.last == ":" || next == nil || !(next!.properties.isAlphabetic || ("0"..."9").contains(next!)) {
-                return range.lowerBound
+    /// Where `marker` last occurs in `lower` as whole words ("after data", not "after database"):
+    /// the byte after it is not a letter or digit (bytes of non-ASCII letters count as letters).
+    private static func lastWord(_ marker: [UInt8], in lower: [UInt8]) -> Int? {
+        let m = marker.count
+        guard m > 0, lower.count >= m else { return nil }
+        var start = lower.count - m
+        while start >= 0 {
+            if lower[start] == marker[0], lower[start + 1 ..< start + m].elementsEqual(marker[1...]) {
+                let after = start + m
+                if marker[m - 1] == UInt8(ascii: ":") || after == lower.count { return start }
+                let c = lower[after]
+                let wordByte = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c >= 0x80
+                if !wordByte { return start }
             }
-            end = range.lowerBound
+            start -= 1
         }
         return nil
     }
