@@ -179,6 +179,15 @@ public final class HistoryStore {
         }
     }
 
+    /// Runs `body` inside one read transaction: every read sees the same snapshot of the
+    /// history (an ingest committing meanwhile is not half-seen), and SQLite takes its file
+    /// locks once instead of once per query.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        try db.execute("BEGIN DEFERRED")
+        defer { try? db.execute("COMMIT") }
+        return try body()
+    }
+
     /// Number of events stored.
     public func count() throws -> Int {
         let select = try db.cached("SELECT count(*) FROM events")
@@ -198,13 +207,14 @@ public final class HistoryStore {
         let select = try db.cached(sql)
         select.bind(1, asOf)
         let hasher = SHA256Hasher()
+        var ids: [UInt8] = []
+        ids.reserveCapacity(1 << 16)
         var current: [UInt8] = []
         var group: [PolicyEvent] = []
         var total = 0
-        var kinds: [String: BounceKind] = [:]
-        for kind in BounceKind.allCases { kinds[kind.rawValue] = kind }
-        var types: [String: EventType] = [:]
-        for type in EventType.allCases { types[type.rawValue] = type }
+        var reasons = ReasonInterner()
+        // Hot loop over every event: columns are read as bytes, the few type and kind names are
+        // told apart by their bytes and reasons are interned, so no String is made per row.
         while try select.step() {
             total += 1
             let key = select.bytes(0)
@@ -213,13 +223,17 @@ public final class HistoryStore {
                 current = Array(key)
                 group.removeAll(keepingCapacity: true)
             }
-            let typeText = select.string(2) ?? ""
-            guard let type = types[typeText] else { continue }
-            let kind = select.isNull(3) ? nil : kinds[select.string(3) ?? ""]
-            group.append(PolicyEvent(timestamp: select.int64(1), type: type, kind: kind, reason: select.string(4) ?? ""))
-            hasher.update(select.bytes(5))
+            guard let type = EventType(storedName: select.bytes(2)) else { continue }
+            let kind = BounceKind(storedName: select.bytes(3))
+            group.append(PolicyEvent(timestamp: select.int64(1), type: type, kind: kind, reason: reasons.string(select.bytes(4))))
+            ids.append(contentsOf: select.bytes(5))
+            if ids.count >= 1 << 16 {
+                hasher.update(ids)
+                ids.removeAll(keepingCapacity: true)
+            }
         }
         if !group.isEmpty { try body(current, group) }
+        hasher.update(ids)
         return (total, hasher.finalize())
     }
 
@@ -260,5 +274,44 @@ public final class HistoryStore {
                 providerVerdict: select.string(9), source: select.string(10) ?? ""))
         }
         return out
+    }
+}
+
+/// Turns the few distinct reason names of a history into shared Strings, without making a
+/// new String for every row.
+struct ReasonInterner {
+    private var seen: [(bytes: [UInt8], string: String)] = []
+
+    mutating func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        for entry in seen where entry.bytes.elementsEqual(bytes) { return entry.string }
+        let string = String(decoding: bytes, as: UTF8.self)
+        if seen.count < 256 { seen.append((Array(bytes), string)) }
+        return string
+    }
+}
+
+extension EventType {
+    /// The type stored under this name in the history.
+    init?(storedName bytes: UnsafeRawBufferPointer) {
+        switch (bytes.count, bytes.first) {
+        case (6, UInt8(ascii: "b")?): self = .bounce
+        case (9, UInt8(ascii: "d")?): self = .delivered
+        case (9, UInt8(ascii: "c")?): self = .complaint
+        case (11, UInt8(ascii: "u")?): self = .unsubscribe
+        default: return nil
+        }
+    }
+}
+
+extension BounceKind {
+    /// The kind stored under this name in the history (nil for NULL or an unknown name).
+    init?(storedName bytes: UnsafeRawBufferPointer) {
+        switch (bytes.count, bytes.first) {
+        case (4, UInt8(ascii: "h")?): self = .hard
+        case (4, UInt8(ascii: "s")?): self = .soft
+        case (6, UInt8(ascii: "s")?): self = .sender
+        case (6, UInt8(ascii: "i")?): self = .ignore
+        default: return nil
+        }
     }
 }

@@ -96,10 +96,14 @@ public struct CleanJob {
 
     /// Runs the job. Outputs appear in the directory only if the whole run succeeds.
     public func run() throws -> CleanSummary {
+        let history = try HistoryStore(path: request.historyPath, create: false)
+        return try history.reading { try run(history: history) }
+    }
+
+    private func run(history: HistoryStore) throws -> CleanSummary {
         let policy = request.policy
         let rules = policy.addressRules
         let engine = PolicyEngine(policy: policy)
-        let history = try HistoryStore(path: request.historyPath, create: false)
 
         // 1. The history's verdicts, as of the run's time: one compact entry per suppressed address.
         var verdicts = FingerprintTable<Decision>()

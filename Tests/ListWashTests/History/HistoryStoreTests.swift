@@ -64,3 +64,16 @@ import Testing
         #expect(try store.events(forKey: Array("a@example.com".utf8), asOf: 500, caseSensitive: false).count == 2)
     }
 }
+
+@Suite struct StoredNameTests {
+    @Test func everyTypeAndKindReadsBackFromItsStoredName() {
+        for type in EventType.allCases {
+            #expect(Array(type.rawValue.utf8).withUnsafeBytes { EventType(storedName: $0) } == type)
+        }
+        for kind in BounceKind.allCases {
+            #expect(Array(kind.rawValue.utf8).withUnsafeBytes { BounceKind(storedName: $0) } == kind)
+        }
+        #expect(Array("".utf8).withUnsafeBytes { BounceKind(storedName: $0) } == nil)
+        #expect(Array("opened".utf8).withUnsafeBytes { EventType(storedName: $0) } == nil)
+    }
+}
