@@ -6,6 +6,8 @@ public struct FingerprintTable<Value> {
     private var highs: [UInt64]
     private var lows: [UInt64]
     private var values: [Value?]
+    /// Whether a slot is taken, kept apart so that probing never copies a value.
+    private var used: [Bool]
     private var mask: Int
     public private(set) var count = 0
 
@@ -16,12 +18,13 @@ public struct FingerprintTable<Value> {
         highs = [UInt64](repeating: 0, count: slots)
         lows = [UInt64](repeating: 0, count: slots)
         values = [Value?](repeating: nil, count: slots)
+        used = [Bool](repeating: false, count: slots)
         mask = slots - 1
     }
 
     @inline(__always) private func slot(of key: Fingerprint) -> (index: Int, found: Bool) {
         var i = Int(truncatingIfNeeded: key.low) & mask
-        while values[i] != nil {
+        while used[i] {
             if highs[i] == key.high, lows[i] == key.low { return (i, true) }
             i = (i + 1) & mask
         }
@@ -46,13 +49,14 @@ public struct FingerprintTable<Value> {
         highs[i] = key.high
         lows[i] = key.low
         values[i] = value
+        used[i] = true
         count += 1
         return nil
     }
 
     private mutating func grow() {
         var bigger = FingerprintTable(capacity: values.count)
-        for i in values.indices {
+        for i in values.indices where used[i] {
             if let value = values[i] { bigger.insertIfAbsent(Fingerprint(high: highs[i], low: lows[i]), value) }
         }
         self = bigger
