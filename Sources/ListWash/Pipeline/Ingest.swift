@@ -114,8 +114,8 @@ public struct IngestJob {
     /// Reads every message of an .eml, mbox or maildir: one event per recipient; a message
     /// that cannot be parsed is rejected with its file (and mbox line) and the run goes on.
     /// Returns how many messages were not bounces (auto-replies and the like).
-    private func ingestMail(file: String, format: MailContainerFormat,
-                            emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> Int {
+    private static func readMail(file: String, format: MailContainerFormat,
+                                 emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> Int {
         var skipped = 0
         let container: MailContainer
         do { container = try MailContainer(path: file, format: format) } catch { throw InputError.unreadable(path: file, reason: "\(error)") }
@@ -137,63 +137,100 @@ public struct IngestJob {
         return skipped
     }
 
-    private func ingest(file: String, history: HistoryStore, classifier: Classifier) throws -> IngestFileSummary {
-        let chosen: IngestFormat
+    /// The format of one file: `--format`, else a maildir folder, else detected from its first bytes.
+    private func format(of file: String) throws -> IngestFormat {
+        if let format { return format }
         var isDirectory: ObjCBool = false
-        if let format {
-            chosen = format
-        } else if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
             guard (try? MailContainer.detect(path: file)) == .maildir else { throw InputError.unknownFormat(path: file) }
-            chosen = .maildir
-        } else {
-            let sniff = try FileByteSource(path: file)
-            var prefix = [UInt8](repeating: 0, count: EventFormat.sniffLength)
-            let n = try prefix.withUnsafeMutableBytes { try sniff.read(into: $0) }
-            guard let detected = IngestFormat.detect(path: file, prefix: Array(prefix.prefix(n))) else {
-                throw InputError.unknownFormat(path: file)
-            }
-            chosen = detected
+            return .maildir
         }
+        let sniff = try FileByteSource(path: file)
+        var prefix = [UInt8](repeating: 0, count: EventFormat.sniffLength)
+        let n = try prefix.withUnsafeMutableBytes { try sniff.read(into: $0) }
+        guard let detected = IngestFormat.detect(path: file, prefix: Array(prefix.prefix(n))) else {
+            throw InputError.unknownFormat(path: file)
+        }
+        return detected
+    }
+
+    /// Ingests one file in two stages on the machine's two cores: a reader thread parses and
+    /// classifies events into batches, while this thread stages the batches into the history;
+    /// the file is merged and committed when both are done, or rolled back if either fails.
+    private func ingest(file: String, history: HistoryStore, classifier: Classifier) throws -> IngestFileSummary {
+        let chosen = try format(of: file)
         var summary = IngestFileSummary(file: file, format: chosen.rawValue)
-        var notes: [String] = []
-        var batch: [EventRecord] = []
-        batch.reserveCapacity(batchSize)
         let load = try history.beginLoad()
         defer { load.abandon() }
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            try load.stage(batch)
-            batch.removeAll(keepingCapacity: true)
-        }
-        func finish() throws {
-            try flush()
-            let (new, duplicate) = try load.commit()
-            summary.new = new
-            summary.duplicate = duplicate
-        }
-        let emit: (RawEvent) throws -> Void = { raw in
-            summary.read += 1
-            guard let record = EventRecord(raw, classifier: classifier) else {
-                summary.rejected += 1
-                try onReject?(Rejection(file: file, line: raw.source.line ?? 0, reason: "empty email", raw: ""))
-                return
+        let pipe = BatchPipe(capacity: 4)
+        let options = importOptions
+        let batchSize = batchSize
+        let producer = Thread {
+            var batch: [EventRecord] = []
+            batch.reserveCapacity(batchSize)
+            var read = 0
+            do {
+                let (notes, skipped) = try Self.readEvents(file: file, format: chosen, options: options, emit: { raw in
+                    read += 1
+                    guard let record = EventRecord(raw, classifier: classifier) else {
+                        try pipe.send(.rejection(Rejection(file: file, line: raw.source.line ?? 0, reason: "empty email", raw: "")))
+                        return
+                    }
+                    batch.append(record)
+                    if batch.count >= batchSize {
+                        try pipe.send(.records(batch))
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }, reject: { try pipe.send(.rejection($0)) })
+                if !batch.isEmpty { try pipe.send(.records(batch)) }
+                try pipe.send(.finished(read: read, skipped: skipped, notes: notes))
+            } catch {
+                try? pipe.send(.failed(error))
             }
-            batch.append(record)
-            if batch.count >= batchSize { try flush() }
+            pipe.producerDone()
         }
-        let reject: (Rejection) throws -> Void = { rejection in
-            summary.rejected += 1
-            logger.warning("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
-            try onReject?(rejection)
+        producer.stackSize = 8 << 20
+        producer.start()
+        do {
+            receiving: while true {
+                switch pipe.receive() {
+                case .records(let records):
+                    try load.stage(records)
+                case .rejection(let rejection):
+                    summary.rejected += 1
+                    logger.debug("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
+                    try onReject?(rejection)
+                case .finished(let read, let skipped, let notes):
+                    summary.read = read
+                    summary.skipped = skipped
+                    for note in notes { logger.notice("\(note)", metadata: ["file": "\(file)"]) }
+                    break receiving
+                case .failed(let error):
+                    throw error
+                }
+            }
+        } catch {
+            pipe.cancel()
+            pipe.waitForProducer()
+            throw error
         }
+        pipe.waitForProducer()
+        let (new, duplicate) = try load.commit()
+        summary.new = new
+        summary.duplicate = duplicate
+        logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
+        return summary
+    }
+
+    /// Reads one file's events in its format (no history involved: this runs on the reader
+    /// thread). Returns the importer's notes and the number of messages that were not events.
+    private static func readEvents(file: String, format chosen: IngestFormat, options importOptions: EventImportOptions,
+                                   emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> (notes: [String], skipped: Int) {
         if let container = chosen.mailContainer {
-            let skipped = try ingestMail(file: file, format: container, emit: emit, reject: reject)
-            summary.skipped += skipped
-            try finish()
-            logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
-            return summary
+            return ([], try readMail(file: file, format: container, emit: emit, reject: reject))
         }
         let source = try FileByteSource(path: file)
+        var notes: [String] = []
         switch chosen {
         case .eml, .mbox, .maildir:
             break
@@ -233,10 +270,7 @@ public struct IngestJob {
                 try importer.read(bytes: bytes, file: file, emit: emitNow, reject: rejectNow).notes
             }
         }
-        for note in notes { logger.notice("\(note)", metadata: ["file": "\(file)"]) }
-        try finish()
-        logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
-        return summary
+        return (notes, 0)
     }
 
     /// Runs an importer whose callbacks cannot throw with our throwing ones: the first error
@@ -259,5 +293,71 @@ public struct IngestJob {
                 return result
             }
         }
+    }
+}
+
+/// A bounded hand-over from the reader thread to the storing thread: the reader blocks when
+/// `capacity` messages wait, so memory stays bounded whatever the file's size.
+final class BatchPipe: @unchecked Sendable {
+    enum Message: Sendable {
+        case records([EventRecord])
+        case rejection(Rejection)
+        case finished(read: Int, skipped: Int, notes: [String])
+        case failed(any Error)
+    }
+
+    /// Thrown to the reader when the storing side has given up.
+    struct Cancelled: Error {}
+
+    private let condition = NSCondition()
+    private var queue: [Message] = []
+    private let capacity: Int
+    private var cancelled = false
+    private var producerFinished = false
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Hands a message over, waiting while the pipe is full; throws once cancelled.
+    func send(_ message: Message) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= capacity, !cancelled { condition.wait() }
+        if cancelled { throw Cancelled() }
+        queue.append(message)
+        condition.broadcast()
+    }
+
+    /// The next message, waiting for one.
+    func receive() -> Message {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty { condition.wait() }
+        let message = queue.removeFirst()
+        condition.broadcast()
+        return message
+    }
+
+    /// Stops the reader at its next hand-over.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Called by the reader thread as its last act.
+    func producerDone() {
+        condition.lock()
+        producerFinished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until the reader thread has finished.
+    func waitForProducer() {
+        condition.lock()
+        while !producerFinished { condition.wait() }
+        condition.unlock()
     }
 }
