@@ -282,12 +282,16 @@ public final class Classifier: Sendable {
             return result(found.reason, self.codeOnlyKind(found.reason, transient: transient), "provider:\(found.code)")
         }
 
-        // (b) Phrases: the earliest phrase in precedence order that occurs wins.
+        // (b) Phrases: the earliest phrase in precedence order that occurs wins. Generic
+        // "try again later" wording decides only when the status code says nothing more
+        // specific: "450 4.2.0 Mailbox busy, try again later" is about the mailbox (X.2.x),
+        // "447 4.4.2 Connection lost, retry later" about the network (X.4.x).
+        let statusIsGeneric = status.map { $0.subject == 0 || $0.subject == 7 } ?? true
         var best = Int.max
         for hit in hits {
             for id in phrasesByPart[hit.part] where id < best && id < builtInPhraseCount {
                 let phrase = phrases[id]
-                if phrase.transientOnly && !transient { continue }
+                if phrase.transientOnly && (!transient || !statusIsGeneric) { continue }
                 if occurs(phrase, in: hits) { best = id }
             }
         }

@@ -31,5 +31,7 @@ extension ReasonDefinition {
             "452 4.2.2 Mailbox full, try again later",
             "452 4.4.5 Insufficient disk space; try again later",
             "451 Temporary local problem - please try again later",
+            "450 4.2.0 Mailbox busy, try again later",
+            "447 4.4.2 Connection lost, bad connection, retry later",
         ])
 }
