@@ -18,28 +18,36 @@ struct Classify: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON line instead of text (for a reply).")
     var json = false
 
+    @OptionGroup var policyOptions: PolicyOptions
+
     func validate() throws {
         if (reply == nil) == (eml == nil) { throw ValidationError("Give either a reply text or --eml FILE.") }
     }
 
     func run() throws {
-        let classifier = try Classifier()
+        let classifier: Classifier
+        do {
+            // The policy file's extra rules classify here exactly as they do at ingest.
+            classifier = try Classifier(extraRules: try policyOptions.load().rules)
+        } catch {
+            throw fail(error)
+        }
         if let eml {
             guard let data = FileManager.default.contents(atPath: eml) else {
-                FileHandle.standardError.write(Data("\(eml): cannot read file\n".utf8))
-                throw ExitCode(66)
+                printError("listwash: error: \(eml): cannot read file")
+                throw ExitCode(ExitStatus.noInput.rawValue)
             }
             let report: BounceReport
             do {
                 report = try BounceReader().read(Array(data), file: eml)
             } catch {
                 let message = (error as? LocalizedError)?.errorDescription ?? "\(eml): cannot parse message"
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-                throw ExitCode(65)
+                printError("listwash: error: \(message)")
+                throw ExitCode(ExitStatus.dataError.rawValue)
             }
             let lines = report.classifiedLines(classifier: classifier)
             if lines.isEmpty {
-                FileHandle.standardError.write(Data("\(eml): not a bounce, feedback report or auto-reply\n".utf8))
+                printError("\(eml): not a bounce, feedback report or auto-reply")
             }
             for line in lines { print(line) }
             return
