@@ -58,6 +58,15 @@ public struct SESImporter: EventImporter {
         let source = EventSource(file: file, line: line)
         let mailTimestamp = object.object("mail")?.timestamp("timestamp")
 
+        /// A bounce or delay for one recipient: the reply's codes, else the recipient's `status`.
+        func bounceEvent(_ address: String, _ recipient: JSONObject?, _ timestamp: Int64, verdict: String) -> RawEvent {
+            let diagnostic = recipient?.text("diagnosticCode") ?? ""
+            let codes = SMTPReplyText.leadingCodes(Substring(diagnostic))
+            return RawEvent(address: address, timestamp: timestamp, type: .bounce, replyCode: codes.replyCode,
+                            enhancedCode: codes.enhancedCode ?? SMTPReplyText.enhancedCode(recipient?.string("status")),
+                            diagnostic: diagnostic, providerVerdict: verdict, source: source)
+        }
+
         switch type {
         case "Bounce":
             guard let bounce = object.object("bounce") else {
@@ -67,11 +76,7 @@ public struct SESImporter: EventImporter {
             let verdict = "ses:\(bounce.string("bounceType") ?? "")/\(bounce.string("bounceSubType") ?? "")"
             recipients(bounce, key: "bouncedRecipients", object: "bounce", timestamp: bounce.timestamp("timestamp") ?? mailTimestamp,
                        line: line, raw: raw, sink: &sink) { address, recipient, timestamp in
-                let diagnostic = recipient?.text("diagnosticCode") ?? ""
-                let codes = SMTPReplyText.leadingCodes(Substring(diagnostic))
-                return RawEvent(address: address, timestamp: timestamp, type: .bounce, replyCode: codes.replyCode,
-                                enhancedCode: codes.enhancedCode ?? SMTPReplyText.enhancedCode(recipient?.string("status")),
-                                diagnostic: diagnostic, providerVerdict: verdict, source: source)
+                bounceEvent(address, recipient, timestamp, verdict: verdict)
             }
         case "DeliveryDelay":
             guard let delay = object.object("deliveryDelay") else {
@@ -81,11 +86,7 @@ public struct SESImporter: EventImporter {
             let verdict = "ses:DeliveryDelay/\(delay.string("delayType") ?? "")"
             recipients(delay, key: "delayedRecipients", object: "deliveryDelay", timestamp: delay.timestamp("timestamp") ?? mailTimestamp,
                        line: line, raw: raw, sink: &sink) { address, recipient, timestamp in
-                let diagnostic = recipient?.text("diagnosticCode") ?? ""
-                let codes = SMTPReplyText.leadingCodes(Substring(diagnostic))
-                return RawEvent(address: address, timestamp: timestamp, type: .bounce, replyCode: codes.replyCode,
-                                enhancedCode: codes.enhancedCode ?? SMTPReplyText.enhancedCode(recipient?.string("status")),
-                                diagnostic: diagnostic, providerVerdict: verdict, source: source)
+                bounceEvent(address, recipient, timestamp, verdict: verdict)
             }
         case "Complaint":
             guard let complaint = object.object("complaint") else {
