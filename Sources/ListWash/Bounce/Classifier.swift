@@ -147,7 +147,24 @@ public final class Classifier: Sendable {
 
     /// Builds the classifier from the built-in registry and the user's rules.
     /// - Throws: ``ClassifierError`` when a user rule is malformed.
-    public init(extraRules: [ClassifierRule] = []) throws {
+    /// Whether reply and status codes are also looked for in the diagnostic text when the
+    /// event's own fields lack them (`550-5.1.1 …`).
+    private let codesFromText: Bool
+    /// Whether the built-in tables decide after the user's rules; when off, a reply no user rule
+    /// matches is `undefined` of kind `ignore` (evidence of nothing).
+    private let builtInRules: Bool
+
+    /// A classifier with the user's `extraRules` tried first.
+    /// - Parameters:
+    ///   - codesFromText: look for codes in the text when the fields lack them.
+    ///   - builtInRules: let the built-in tables decide what no user rule matched.
+    public convenience init(extraRules: [ClassifierRule] = [], codesFromText: Bool = true, builtInRules: Bool = true) throws {
+        try self.init(rules: extraRules, codesFromText: codesFromText, builtInRules: builtInRules)
+    }
+
+    private init(rules extraRules: [ClassifierRule], codesFromText: Bool, builtInRules: Bool) throws {
+        self.codesFromText = codesFromText
+        self.builtInRules = builtInRules
         let definitions = ReasonRegistry.all
         var kinds: [BounceReason: BounceKind] = [:]
         for definition in definitions where kinds[definition.reason] == nil { kinds[definition.reason] = definition.kind }
@@ -255,8 +272,8 @@ public final class Classifier: Sendable {
         var hits: [Hit] = []
         matcher.forEachMatch(in: bytes) { part, end in hits.append(Hit(part: part, end: end)) }
 
-        let replyCode = givenReply.flatMap { (200...599).contains($0) ? $0 : nil } ?? CodeExtractor.replyCode(in: bytes)
-        let status = enhancedCode.flatMap(StatusCode.init) ?? CodeExtractor.statusCode(in: bytes)
+        let replyCode = givenReply.flatMap { (200...599).contains($0) ? $0 : nil } ?? (codesFromText ? CodeExtractor.replyCode(in: bytes) : nil)
+        let status = enhancedCode.flatMap(StatusCode.init) ?? (codesFromText ? CodeExtractor.statusCode(in: bytes) : nil)
         let transient = replyCode.map { $0 / 100 == 4 } ?? (status?.isTransient ?? false)
 
         func result(_ reason: BounceReason, _ kind: BounceKind, _ rule: String) -> Classification {
@@ -276,6 +293,7 @@ public final class Classifier: Sendable {
             }
             return result(rule.reason, rule.kind, rule.rule)
         }
+        guard builtInRules else { return result(.undefined, .ignore, "default:no-user-rule") }
 
         // (a2) A provider's own reason code (Orange's OFR_506, …) says more than its words.
         if ProviderCode.mayOccur(in: bytes), let found = ProviderCode.reason(in: String(decoding: bytes, as: UTF8.self)) {

@@ -15,6 +15,8 @@ public struct CleanRequest: Sendable {
     public var emailColumn: String?
     /// The list's declared encoding (`--encoding`); nil reads UTF-8, or UTF-16 by its byte-order mark.
     public var encoding: TextEncoding?
+    /// The layout of `suppressed.csv`.
+    public var suppressedFormat: SuppressedFormat = .listwash
     /// Names an XML list's record element (local name); nil detects it.
     public var recordName: String?
     /// Names an XML list's address field, a child element or an attribute (local name); nil detects it.
@@ -62,7 +64,7 @@ public struct Progress: Sendable {
 /// Streams a subscriber list, joins it with the history as of a time, applies the policy and
 /// writes `cleaned.csv` (or `cleaned.xml`), `suppressed.csv`, `audit.jsonl`, `rejects.csv` and `manifest.json`.
 public struct CleanJob {
-    public let request: CleanRequest
+    public var request: CleanRequest
     public var logger: Logger
     public var progress: ((Progress) -> Void)?
     /// Called for every rejected row, after it is written to `rejects.csv`.
@@ -110,6 +112,7 @@ public struct CleanJob {
         let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events in
             if var decision = engine.decide(events, asOf: request.asOf) {
                 decision.evidence = []
+                if request.suppressedFormat == .cleanV1 { decision.bounces = BounceStats(events) }
                 verdicts.insertIfAbsent(Fingerprint(key), decision)
             }
         }
@@ -126,7 +129,9 @@ public struct CleanJob {
         let suppressed = try out.create("suppressed.csv")
         let audit = try out.create("audit.jsonl")
         let rejects = try out.create("rejects.csv")
-        try suppressed.write(CSVText.line(["email", "rule", "reason", "kind", "events", "first_seen", "last_seen"]))
+        try suppressed.write(CSVText.line(request.suppressedFormat.header))
+        // clean-v1's layout is sorted by address, so its rows are gathered and written at the end.
+        var sortedRows: [(key: [UInt8], line: [UInt8])] = []
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
 
         var seen = FingerprintTable<Int32>(capacity: 1 << 16)
@@ -184,14 +189,31 @@ public struct CleanJob {
             summary.suppressed[decision.rule, default: 0] += 1
             let email = String(decoding: key, as: UTF8.self)
             let events = decision.rule == .invalidAddress ? [] : try evidence(key: key, history: history, engine: engine)
-            try suppressed.write(CSVText.line([
-                email, decision.rule.rawValue, decision.reason, decision.kind, String(events.count),
-                decision.firstSeen.map(Timestamp.format) ?? "", decision.lastSeen.map(Timestamp.format) ?? "",
-            ]))
+            switch request.suppressedFormat {
+            case .listwash:
+                try suppressed.write(CSVText.line([
+                    email, decision.rule.rawValue, decision.reason, decision.kind, String(events.count),
+                    decision.firstSeen.map(Timestamp.format) ?? "", decision.lastSeen.map(Timestamp.format) ?? "",
+                ]))
+            case .cleanV1:
+                // Every bounce of the address counts here, whatever its kind (invalid addresses too).
+                var stats = decision.bounces
+                if stats == nil {
+                    stats = BounceStats(try history.events(
+                        forKey: key, asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive).map(\.policyEvent))
+                }
+                let bounces = stats ?? BounceStats([])
+                sortedRows.append((key, CSVText.line([
+                    email, SuppressedFormat.cleanV1Reason(decision.rule), String(bounces.count),
+                    bounces.first.map(Timestamp.format) ?? "", bounces.last.map(Timestamp.format) ?? "",
+                ])))
+            }
             suppressed.countRow()
             try audit.write(auditRecord(line: record.line, key: key, decision: decision, evidence: events) + [0x0A])
             audit.countRow()
         }
+        sortedRows.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        for row in sortedRows { try suppressed.write(row.line) }
         summary.bytesRead = list.bytesRead
         summary.delimiter = list.dialectDescription
         summary.emailColumn = list.addressField
@@ -314,6 +336,37 @@ public struct CleanJob {
         bytes.removeLast()
         bytes += Array(",\"policy\":".utf8) + Array(request.policy.json(pretty: false)) + [UInt8(ascii: "}"), 0x0A]
         return bytes
+    }
+}
+
+/// The layout of `suppressed.csv`.
+public enum SuppressedFormat: String, Sendable, CaseIterable {
+    /// `email,rule,reason,kind,events,first_seen,last_seen`, in input order; `events` and the
+    /// times are those of the events the deciding rule counted.
+    case listwash
+    /// The clean-v1 reference job's `email,reason,bounce_count,first_seen,last_seen`, sorted by
+    /// address bytes; `reason` is `invalid`, `hard`, `mailbox_full` or `soft`, and the count and
+    /// times cover every bounce of the address. Held in memory until written (one short row per
+    /// removed address).
+    case cleanV1 = "clean-v1"
+
+    var header: [String] {
+        switch self {
+        case .listwash: return ["email", "rule", "reason", "kind", "events", "first_seen", "last_seen"]
+        case .cleanV1: return ["email", "reason", "bounce_count", "first_seen", "last_seen"]
+        }
+    }
+
+    /// clean-v1's name for a rule.
+    static func cleanV1Reason(_ rule: SuppressionRule) -> String {
+        switch rule {
+        case .invalidAddress: return "invalid"
+        case .hardBounce: return "hard"
+        case .mailboxFull: return "mailbox_full"
+        case .softBounceEscalation: return "soft"
+        case .complaint: return "complaint"
+        case .unsubscribe: return "unsubscribe"
+        }
     }
 }
 

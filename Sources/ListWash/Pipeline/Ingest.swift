@@ -102,7 +102,7 @@ public struct IngestJob {
 
     /// Ingests the files in order; stops at the first file that cannot be read at all.
     public func run(files: [String]) throws -> [IngestFileSummary] {
-        let classifier = try Classifier(extraRules: policy.rules)
+        let classifier = try policy.makeClassifier()
         let history = try HistoryStore(path: historyPath, create: true)
         var results: [IngestFileSummary] = []
         for file in files {

@@ -23,6 +23,8 @@ public struct Policy: Codable, Equatable, Sendable {
     public var address = Address()
     /// Extra classification rules, tried in order before the built-in table.
     public var rules: [ClassifierRule] = []
+    /// How bounces are classified (at ingest).
+    public var classification = Classification()
 
     public struct HardBounce: Codable, Equatable, Sendable {
         public var suppress = true
@@ -42,6 +44,15 @@ public struct Policy: Codable, Equatable, Sendable {
         public var threshold = 3
         /// Whether mailbox-full bounces also count towards the soft-bounce escalation.
         public var countsAsSoft = true
+        public init() {}
+    }
+
+    public struct Classification: Codable, Equatable, Sendable {
+        /// Look for reply and status codes in the diagnostic text when the event's fields lack them.
+        public var codesFromText = true
+        /// Let the built-in tables decide what no rule in `rules` matched; when off, such a
+        /// bounce is `undefined` of kind `ignore` (for code-only reference jobs such as clean-v1).
+        public var builtInRules = true
         public init() {}
     }
 
@@ -154,6 +165,12 @@ extension Policy {
         unsubscribeSuppresses = try c.decodeIfPresent(Bool.self, forKey: .unsubscribeSuppresses) ?? d.unsubscribeSuppresses
         address = try c.decodeIfPresent(Address.self, forKey: .address) ?? d.address
         rules = try c.decodeIfPresent([ClassifierRule].self, forKey: .rules) ?? d.rules
+        classification = try c.decodeIfPresent(Classification.self, forKey: .classification) ?? d.classification
+    }
+
+    /// The classifier this policy asks for.
+    public func makeClassifier() throws -> Classifier {
+        try Classifier(extraRules: rules, codesFromText: classification.codesFromText, builtInRules: classification.builtInRules)
     }
 }
 
@@ -178,6 +195,14 @@ extension Policy.MailboxFull {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         threshold = try c.decodeIfPresent(Int.self, forKey: .threshold) ?? 3
         countsAsSoft = try c.decodeIfPresent(Bool.self, forKey: .countsAsSoft) ?? true
+    }
+}
+
+extension Policy.Classification {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        codesFromText = try c.decodeIfPresent(Bool.self, forKey: .codesFromText) ?? true
+        builtInRules = try c.decodeIfPresent(Bool.self, forKey: .builtInRules) ?? true
     }
 }
 

@@ -36,9 +36,27 @@ public struct Decision: Sendable, Equatable {
     public var evidence: [Int]
     public var firstSeen: Int64?
     public var lastSeen: Int64?
+    /// Every bounce of the address, whatever rule decided (filled in for clean-v1's layout).
+    public var bounces: BounceStats?
 
     /// The decision for an address that fails the syntax check.
     public static let invalid = Decision(rule: .invalidAddress, reason: "invalid", kind: "", evidence: [], firstSeen: nil, lastSeen: nil)
+}
+
+/// How many bounces an address has, and the first and last of them.
+public struct BounceStats: Sendable, Equatable {
+    public var count = 0
+    public var first: Int64?
+    public var last: Int64?
+
+    /// The bounce events among `events` (of any kind).
+    public init(_ events: [PolicyEvent]) {
+        for e in events where e.type == .bounce {
+            count += 1
+            first = min(first ?? e.timestamp, e.timestamp)
+            last = max(last ?? e.timestamp, e.timestamp)
+        }
+    }
 }
 
 /// Applies a ``Policy`` to one address's events.
@@ -69,20 +87,16 @@ public struct PolicyEngine: Sendable {
             case .unsubscribe:
                 unsubscribes.append(i)
             case .bounce:
-                switch e.kind {
-                case .hard?:
+                if e.kind == .hard {
                     hard.append(i)
-                case .soft?:
-                    guard e.timestamp >= staleBefore else { continue }
-                    if e.reason == mailboxFull {
-                        full.append(i)
-                        if policy.mailboxFull.countsAsSoft { soft.append(i) }
-                    } else {
-                        soft.append(i)
-                    }
-                case .sender?, .ignore?, nil:
                     continue
                 }
+                guard e.timestamp >= staleBefore else { continue }
+                // Mailbox-full bounces count by their reason (a rule may make one count towards
+                // the mailbox-full threshold only, with kind `ignore`); soft ones by their kind.
+                let isFull = e.reason == mailboxFull
+                if isFull { full.append(i) }
+                if e.kind == .soft, !isFull || policy.mailboxFull.countsAsSoft { soft.append(i) }
             }
         }
         func decision(_ rule: SuppressionRule, _ evidence: [Int], reason: String? = nil) -> Decision {

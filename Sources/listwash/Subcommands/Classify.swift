@@ -28,7 +28,7 @@ struct Classify: ParsableCommand {
         let classifier: Classifier
         do {
             // The policy file's extra rules classify here exactly as they do at ingest.
-            classifier = try Classifier(extraRules: try policyOptions.load().rules)
+            classifier = try policyOptions.load().makeClassifier()
         } catch {
             throw fail(error)
         }

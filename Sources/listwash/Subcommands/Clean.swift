@@ -33,6 +33,9 @@ struct Clean: ParsableCommand {
     @Option(name: .customLong("email-column"), help: "The address column's header (default: found by name).")
     var emailColumn: String?
 
+    @Option(name: .customLong("suppressed-format"), help: "The layout of suppressed.csv.")
+    var suppressedFormat: SuppressedFormat = .listwash
+
     @Option(help: "The list's encoding; cleaned.csv keeps it (default: UTF-8, or UTF-16 by its byte-order mark).")
     var encoding: TextEncoding?
 
@@ -73,6 +76,7 @@ struct Clean: ParsableCommand {
                 policy: try policyOptions.load(), delimiter: delimiter.flatMap(Self.delimiterByte), emailColumn: emailColumn,
                 encoding: encoding, recordName: record, emailField: emailField)
             var job = CleanJob(request: request, logger: output.makeLogger("listwash.clean"))
+            job.request.suppressedFormat = suppressedFormat
             job.onReject = { reporter.report($0) }
             if drawProgress {
                 job.progress = { p in
@@ -112,3 +116,5 @@ struct Clean: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 }
+
+extension SuppressedFormat: ExpressibleByArgument {}

@@ -193,3 +193,73 @@ extension PolicyEvent {
         bounce(address, ts, 550, "5.1.1", "550 5.1.1 <\(address)>: Recipient address rejected: User unknown")
     }
 }
+
+@Suite struct CleanV1CompatibilityTests {
+    /// 2026-11-01T00:00:00Z
+    let asOf: Int64 = 1_793_491_200
+    let hour: Int64 = 3600
+
+    func cleanV1Policy() throws -> Policy {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Samples/clean-v1.policy.json")
+        return try Policy.load(path: url.path)
+    }
+
+    @Test func theCleanV1PolicyClassifiesByCodesOnly() throws {
+        let classifier = try cleanV1Policy().makeClassifier()
+        func kind(_ code: Int?, _ status: String?, _ text: String = "") -> (String, BounceKind) {
+            let c = classifier.classify(replyCode: code, enhancedCode: status, diagnostic: text)
+            return (c.reason.rawValue, c.kind)
+        }
+        #expect(kind(550, "5.1.1") == ("userunknown", .hard))
+        #expect(kind(450, "5.1.1") == ("undefined", .soft))                  // 4xx with a hard code counts as soft
+        #expect(kind(550, "5.7.1", "550 5.7.1 user unknown") == ("undefined", .ignore))  // text does not decide
+        #expect(kind(nil, nil, "550 5.1.1 user unknown") == ("undefined", .ignore))      // codes are not read from text
+        #expect(kind(552, "5.2.2") == ("mailboxfull", .ignore))              // mailbox full, not soft
+        #expect(kind(452, "4.2.2") == ("mailboxfull", .soft))
+        #expect(kind(421, "4.2.2") == ("mailboxfull", .ignore))
+        #expect(kind(451, "4.3.0", "Greylisted, come back later") == ("greylisted", .ignore))
+        #expect(kind(421, "4.4.2") == ("toomanyconn", .sender))
+        #expect(kind(452, "4.5.3") == ("exceedlimit", .sender))
+        #expect(kind(451, "4.4.1") == ("undefined", .soft))
+    }
+
+    @Test func suppressedInCleanV1LayoutIsSortedWithEveryBounceCounted() throws {
+        let folder = try TemporaryFolder()
+        let policy = try cleanV1Policy()
+        let classifier = try policy.makeClassifier()
+        var raws: [RawEvent] = []
+        // zed: 5 soft bounces over exactly 72 hours plus a sender-side one; amy: a hard bounce.
+        for i in 0..<5 { raws.append(bounce("zed@example.org", asOf - 100 * hour + Int64(i) * 18 * hour, 451, "4.4.1", "timeout")) }
+        raws.append(bounce("zed@example.org", asOf - 200 * hour, 550, "5.7.26", "dmarc"))
+        raws.append(bounce("amy@example.org", asOf - hour, 550, "5.1.1", "gone"))
+        raws.append(bounce("bad@@example.org", asOf - hour, 550, "5.1.1", "gone"))
+        let history = "\(folder.path)/h.sqlite"
+        _ = try HistoryStore(path: history, create: true).insert(raws.compactMap { EventRecord($0, classifier: classifier) })
+        let list = try folder.write("list.csv", "email,n\nzed@example.org,1\nbad@@example.org,2\nkeep@example.org,3\n AMY@example.org,4\n")
+        var request = CleanRequest(listPath: list, outputDirectory: "\(folder.path)/out", historyPath: history, asOf: asOf, policy: policy)
+        request.suppressedFormat = .cleanV1
+        let summary = try CleanJob(request: request, logger: silentLogger).run()
+        #expect(summary.kept == 1)
+        #expect(try folder.read("out/suppressed.csv") == """
+            email,reason,bounce_count,first_seen,last_seen
+            amy@example.org,hard,1,2026-10-31T23:00:00Z,2026-10-31T23:00:00Z
+            bad@@example.org,invalid,1,2026-10-31T23:00:00Z,2026-10-31T23:00:00Z
+            zed@example.org,soft,6,2026-10-23T16:00:00Z,2026-10-30T20:00:00Z
+
+            """)
+    }
+}
+
+@Suite struct MailboxFullCountingTests {
+    @Test func mailboxFullCountsByReasonAndSoftByKind() {
+        let asOf: Int64 = 1_793_491_200
+        let engine = PolicyEngine(policy: Policy())
+        let full = (1...3).map { PolicyEvent(timestamp: asOf - Int64($0) * 86_400, type: .bounce, kind: .ignore, reason: "mailboxfull") }
+        #expect(engine.decide(full, asOf: asOf)?.rule == .mailboxFull)
+        let five = (1...5).map { PolicyEvent(timestamp: asOf - Int64($0) * 86_400, type: .bounce, kind: .ignore, reason: "mailboxfull") }
+        var policy = Policy()
+        policy.mailboxFull.threshold = 10
+        #expect(PolicyEngine(policy: policy).decide(five, asOf: asOf) == nil)   // kind ignore: not soft
+    }
+}
