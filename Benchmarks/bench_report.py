@@ -135,12 +135,17 @@ def suppressed(path, column):
 
 
 def check(lw_dir, peer_dir):
-    lw_sup = suppressed(os.path.join(lw_dir, "suppressed.csv"), "rule")
+    path = os.path.join(lw_dir, "suppressed.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f), [])
+    # listwash's own layout names the rule; the clean-v1 layout already uses the peer's reasons.
+    clean_v1 = "rule" not in header
+    lw_sup = suppressed(path, "reason" if clean_v1 else "rule")
     lw = {k: RULE_TO_REASON.get(v, v) for k, v in lw_sup.items()}
     pe = suppressed(os.path.join(peer_dir, "suppressed.csv"), "reason")
     lw_kept = count_records(os.path.join(lw_dir, "cleaned.csv"))
     pe_kept = count_records(os.path.join(peer_dir, "cleaned.csv"))
-    print("## output check: listwash (default policy) vs DuckDB clean-v1")
+    print(f"## output check: listwash ({'clean-v1 policy' if clean_v1 else 'its own policy'}) vs DuckDB clean-v1")
     print()
     print("| reason (listwash rule) | listwash | DuckDB | difference |")
     print("|---|---:|---:|---:|")
@@ -165,7 +170,8 @@ def check(lw_dir, peer_dir):
     if not (only_lw or only_pe or other) and lw_kept == pe_kept:
         print("the suppressed sets and reasons agree")
     else:
-        print("(differences are expected until listwash runs with a clean-v1 policy; not a bench failure)")
+        print("(with listwash's own policy the soft and mailbox-full counts differ by design)" if not clean_v1
+              else "the suppressed sets differ: compare_outputs.py below says where")
     return 0
 
 
