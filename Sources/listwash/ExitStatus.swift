@@ -24,7 +24,7 @@ enum ExitStatus: Int32 {
             switch e {
             case .missingFile: return .noInput
             case .unreadable: return .ioError
-            case .emptyFile, .noAddressColumn, .unknownColumn, .unknownFormat, .tooManyRejects: return .dataError
+            case .emptyFile, .noAddressColumn, .unknownColumn, .unknownFormat: return .dataError
             }
         case let e as HistoryError:
             if case .notFound = e { return .noInput }

@@ -18,7 +18,6 @@ public enum InputError: Error, Equatable, Sendable {
     case noAddressColumn(path: String, headers: [String])
     case unknownColumn(path: String, name: String)
     case unknownFormat(path: String)
-    case tooManyRejects(path: String, count: Int)
 }
 
 extension InputError: CustomStringConvertible {
@@ -31,7 +30,6 @@ extension InputError: CustomStringConvertible {
             return "\(path):1: no address column found among \(headers.count) columns (\(headers.prefix(12).joined(separator: ", "))); name it with --email-column"
         case .unknownColumn(let path, let name): return "\(path):1: no column named '\(name)'"
         case .unknownFormat(let path): return "\(path): unrecognised input format; name it with --format"
-        case .tooManyRejects(let path, let count): return "\(path): stopped after \(count) rejected records"
         }
     }
 }

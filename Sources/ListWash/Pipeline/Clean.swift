@@ -47,9 +47,9 @@ public struct CleanSummary: Sendable, Equatable {
     public var blankLines = 0
     public var suppressed: [SuppressionRule: Int] = [:]
     public var historyEvents = 0
-    public var historyAddressesSuppressed = 0
     public var bytesRead = 0
-    public var delimiter = ""
+    /// How the list was read (`csv ,`, `csv ; windows-1252`, `xml <Subscriber>`).
+    public var format = ""
     public var emailColumn = ""
 
     public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
@@ -118,7 +118,6 @@ public struct CleanJob {
         }
         var summary = CleanSummary()
         summary.historyEvents = scan.events
-        summary.historyAddressesSuppressed = verdicts.count
         logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
 
         // 2. Stream the list.
@@ -215,7 +214,7 @@ public struct CleanJob {
         sortedRows.sort { $0.key.lexicographicallyPrecedes($1.key) }
         for row in sortedRows { try suppressed.write(row.line) }
         summary.bytesRead = list.bytesRead
-        summary.delimiter = list.dialectDescription
+        summary.format = list.dialectDescription
         summary.emailColumn = list.addressField
         if let csv = list as? CSVListReader { summary.blankLines = csv.blankLines }
         progress?(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
@@ -301,7 +300,7 @@ public struct CleanJob {
         json.string("sha256", listDigest.hexString)
         json.int("bytes", summary.bytesRead)
         json.int("rows", summary.rowsRead)
-        json.string("format", summary.delimiter)
+        json.string("format", summary.format)
         json.string("email_column", summary.emailColumn)
         json.endObject()
         json.beginObject("history")

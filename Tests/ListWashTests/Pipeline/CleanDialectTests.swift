@@ -163,7 +163,7 @@ extension TemporaryFolder {
         let removed = "43;gone@example.org;Gone;G;;crm-0043;2024-05-06 07:08:09;2024-06-01 10:00:00\r\n"
         let (summary, cleaned) = try clean(folder, Array((header + kept + removed).utf8))
         #expect(summary.emailColumn == "EMAIL")
-        #expect(summary.delimiter == "csv ;")
+        #expect(summary.format == "csv ;")
         #expect(cleaned == Array((header + kept).utf8))
     }
 
