@@ -2,36 +2,102 @@
 import Glibc
 #endif
 
-/// The event history: an append-only SQLite table of classified events, keyed by a
-/// deterministic id, so that ingesting the same events twice changes nothing.
+/// The event history: an append-only SQLite table of classified events with a deterministic
+/// id, so that ingesting the same events twice changes nothing, and per-address summaries of
+/// those events in sorted runs, which `clean` reads instead of the events themselves.
 public final class HistoryStore {
     public let path: String
     let db: SQLiteConnection
 
+    /// The reason names that run entries refer to by code.
+    let reasons = ReasonDictionary()
+    /// The runs' numbers, oldest first; read once per snapshot and dropped on every write.
+    private var runsCache: [Int64]?
+    /// How many bytes of entries an ingest gathers before writing them as a run (about 70
+    /// bytes an event): bounds `ingest`'s memory whatever the file's size.
+    var runBufferBytes = 160 << 20
+    /// More runs than this and an ingest merges the smaller ones (see ``compactIfNeeded()``).
+    var maxRuns = 6
+
     /// Named migrations, applied in order, never edited once shipped.
-    static let migrations: [(name: String, sql: String)] = [
-        // One B-tree clustered by address and time: `clean` reads it in key order with no
-        // sort and no second index, and ingest merges sorted batches into it. The key ends
-        // with the event id, so the same event twice is the same key (`INSERT OR IGNORE`):
-        // the id is derived from the address and the time, so equal ids mean equal keys.
-        ("0001-events", """
-            CREATE TABLE events (
-                address_key TEXT NOT NULL,        -- trimmed, lower-cased: the grouping key
-                ts INTEGER NOT NULL,              -- Unix seconds, UTC
-                id BLOB NOT NULL,                 -- first 16 bytes of SHA-256 of the event's identity
-                type TEXT NOT NULL,               -- bounce | delivered | complaint | unsubscribe
-                kind TEXT,                        -- hard | soft | sender | ignore, for bounces
-                reason TEXT NOT NULL,             -- classifier reason (sisimai vocabulary) or the event type
-                address TEXT NOT NULL,            -- trimmed, domain lower-cased, local part as received
-                reply_code INTEGER,               -- basic SMTP reply code
-                enhanced_code TEXT,               -- RFC 3463 status
-                diagnostic TEXT NOT NULL,         -- the remote reply or provider text
-                rule TEXT NOT NULL,               -- the classifier rule that decided
-                provider_verdict TEXT,            -- the provider's own verdict, for the audit
-                source TEXT NOT NULL,             -- file:line or file <message-id>
-                PRIMARY KEY (address_key, ts, id)
-            ) WITHOUT ROWID;
-            """),
+    static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
+        // One B-tree clustered by address and time, merged into in key order.
+        ("0001-events", { db in
+            try db.execute("""
+                CREATE TABLE events (
+                    address_key TEXT NOT NULL,        -- trimmed, lower-cased: the grouping key
+                    ts INTEGER NOT NULL,              -- Unix seconds, UTC
+                    id BLOB NOT NULL,                 -- first 16 bytes of SHA-256 of the event's identity
+                    type TEXT NOT NULL,               -- bounce | delivered | complaint | unsubscribe
+                    kind TEXT,                        -- hard | soft | sender | ignore, for bounces
+                    reason TEXT NOT NULL,             -- classifier reason (sisimai vocabulary) or the event type
+                    address TEXT NOT NULL,            -- trimmed, domain lower-cased, local part as received
+                    reply_code INTEGER,               -- basic SMTP reply code
+                    enhanced_code TEXT,               -- RFC 3463 status
+                    diagnostic TEXT NOT NULL,         -- the remote reply or provider text
+                    rule TEXT NOT NULL,               -- the classifier rule that decided
+                    provider_verdict TEXT,            -- the provider's own verdict, for the audit
+                    source TEXT NOT NULL,             -- file:line or file <message-id>
+                    PRIMARY KEY (address_key, ts, id)
+                ) WITHOUT ROWID;
+                """)
+        }),
+        // Events appended in arrival order (an ingest writes at the end of the file, whatever
+        // the history's size), and per-address summaries in sorted runs that `clean` reads
+        // instead of the events: 32 bytes an event (see ``AddressEntry``).
+        ("0002-address-runs", { db in
+            try db.execute("""
+                ALTER TABLE events RENAME TO events_v1;
+                CREATE TABLE events (
+                    id BLOB NOT NULL,                 -- first 16 bytes of SHA-256 of the event's identity
+                    ts INTEGER NOT NULL,              -- Unix seconds, UTC
+                    address TEXT NOT NULL,            -- trimmed, domain lower-cased, local part as received
+                    type TEXT NOT NULL,               -- bounce | delivered | complaint | unsubscribe
+                    kind TEXT,                        -- hard | soft | sender | ignore, for bounces
+                    reason TEXT NOT NULL,             -- classifier reason (sisimai vocabulary) or the event type
+                    reply_code INTEGER,               -- basic SMTP reply code
+                    enhanced_code TEXT,               -- RFC 3463 status
+                    diagnostic TEXT NOT NULL,         -- the remote reply or provider text
+                    rule TEXT NOT NULL,               -- the classifier rule that decided
+                    provider_verdict TEXT,            -- the provider's own verdict, for the audit
+                    source TEXT NOT NULL              -- file:line or file <message-id>
+                );
+                -- One row per address and run: the address's events of that run, packed, in time order.
+                CREATE TABLE address_runs (
+                    run INTEGER NOT NULL,
+                    address_key TEXT NOT NULL,        -- trimmed, lower-cased: the grouping key
+                    entries BLOB NOT NULL,            -- 32 bytes an event: ts, id, events rowid, type/kind, reason code
+                    PRIMARY KEY (run, address_key)
+                ) WITHOUT ROWID;
+                CREATE TABLE runs (run INTEGER PRIMARY KEY, events INTEGER NOT NULL, addresses INTEGER NOT NULL);
+                CREATE TABLE reasons (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+                INSERT INTO events (id, ts, address, type, kind, reason, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source)
+                    SELECT id, ts, address, type, kind, reason, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source
+                    FROM events_v1 ORDER BY address_key, ts, id;
+                DROP TABLE events_v1;
+                """)
+            // The copied rows are in key order: one pass makes them the first run.
+            let dictionary = ReasonDictionary()
+            let select = try db.prepare("SELECT rowid, id, ts, address, type, kind, reason FROM events ORDER BY rowid")
+            var key: [UInt8] = []
+            var group: [AddressEntry] = []
+            var writer = RunWriter(db: db, run: 1)
+            while try select.step() {
+                let address = select.bytes(3)
+                let lower = address.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+                if lower != key {
+                    if !group.isEmpty { try key.withUnsafeBytes { try writer.write(key: $0, entries: group) } }
+                    key = lower
+                    group.removeAll(keepingCapacity: true)
+                }
+                guard let type = EventType(storedName: select.bytes(4)) else { continue }
+                let reason = try dictionary.code(for: String(decoding: select.bytes(6), as: UTF8.self), db: db)
+                group.append(AddressEntry(timestamp: select.int64(2), id: Array(select.bytes(1)), rowid: select.int64(0), type: type,
+                                          kind: BounceKind(storedName: select.bytes(5)), exactDiffers: !address.elementsEqual(lower), reason: reason))
+            }
+            if !group.isEmpty { try key.withUnsafeBytes { try writer.write(key: $0, entries: group) } }
+            if writer.events > 0 { try writer.finish() }
+        }),
     ]
 
     /// Opens the history at `path`. With `create`, a missing database is created and migrated;
@@ -41,13 +107,14 @@ public final class HistoryStore {
         if !create, access(path, F_OK) != 0 { throw HistoryError.notFound(path: path) }
         db = try SQLiteConnection(path: path, readOnly: !create)
         if create {
-            // Large pages suit the wide clustered rows; page size only takes on a new file.
+            // Large pages suit the packed runs; page size only takes on a new file.
             try db.execute("PRAGMA page_size=16384; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=FILE;")
             try migrate()
         } else {
             try db.execute("PRAGMA cache_size=-32768;")
             try checkSchema()
         }
+        try reasons.load(db: db)
     }
 
     private func migrate() throws {
@@ -59,7 +126,7 @@ public final class HistoryStore {
         }
         for migration in Self.migrations where !applied.contains(migration.name) {
             try db.transaction {
-                try db.execute(migration.sql)
+                try migration.apply(db)
                 let insert = try db.cached("INSERT INTO schema_migrations(name) VALUES (?1)")
                 insert.bind(1, migration.name)
                 _ = try insert.step()
@@ -88,8 +155,8 @@ public final class HistoryStore {
         }
     }
 
-    /// Adds events in one transaction with one prepared statement; returns how many were new
-    /// and how many were already there (same id).
+    /// Adds events in one transaction; returns how many were new and how many were already
+    /// there (same id and time).
     public func insert(_ events: [EventRecord]) throws -> (new: Int, duplicate: Int) {
         let load = try beginLoad()
         do {
@@ -101,82 +168,202 @@ public final class HistoryStore {
         }
     }
 
-    /// Starts a bulk load: events are staged in a temporary table and merged into the history
-    /// in key order by ``Load/commit()``, all in one transaction, so a file is added whole or
-    /// not at all and the merge touches each page of the history once.
+    /// Starts a bulk load: events are appended to `events` and their entries gathered into
+    /// runs; ``Load/commit()`` writes the last run and commits, all in one transaction, so a
+    /// file is added whole or not at all.
     public func beginLoad() throws -> Load {
         try db.execute("BEGIN IMMEDIATE")
+        runsCache = nil
         do {
-            try db.execute("""
-                CREATE TEMP TABLE IF NOT EXISTS staged (address_key TEXT, ts INTEGER, id BLOB, type TEXT, kind TEXT, reason TEXT,
-                address TEXT, reply_code INTEGER, enhanced_code TEXT, diagnostic TEXT, rule TEXT, provider_verdict TEXT, source TEXT);
-                DELETE FROM staged;
-                """)
+            return Load(store: self, priorRuns: try runs().map(\.run))
         } catch {
             try? db.execute("ROLLBACK")
             throw error
         }
-        return Load(db: db)
     }
 
     /// One bulk load in progress (see ``HistoryStore/beginLoad()``).
+    ///
+    /// Events go to the end of `events` as they come; their entries wait in memory until
+    /// ``HistoryStore/runBufferBytes`` is reached and are then written, sorted by address, as a
+    /// run. Repeats of events already stored (same time and id) are found there: against the
+    /// runs of earlier loads by one lookup per address and run, within the load by sorting,
+    /// and their rows are removed again before the commit.
     public final class Load {
-        let db: SQLiteConnection
+        let store: HistoryStore
+        private let priorRuns: [Int64]
+        private var ownRuns: [Int64] = []
+        private var buffer = EntryBuffer()
         private(set) var staged = 0
+        private var repeats = 0
         private var open = true
 
-        init(db: SQLiteConnection) { self.db = db }
+        init(store: HistoryStore, priorRuns: [Int64]) {
+            self.store = store
+            self.priorRuns = priorRuns
+        }
 
         deinit { if open { abandon() } }
 
-        /// Appends events to the staging table (cheap: no index is touched).
+        /// Appends events to the history (at the end of the table: no index is touched).
         public func stage(_ events: [EventRecord]) throws {
+            let db = store.db
             let insert = try db.cached("""
-                INSERT INTO staged (address_key, ts, id, type, kind, reason, address, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                INSERT INTO events (id, ts, address, type, kind, reason, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 """)
             for e in events {
                 insert.reset()
-                insert.bind(1, e.addressKey)
+                insert.bind(1, e.id)
                 insert.bind(2, e.timestamp)
-                insert.bind(3, e.id)
+                insert.bind(3, e.address)
                 insert.bind(4, e.type.rawValue)
                 insert.bind(5, e.kind?.rawValue)
                 insert.bind(6, e.reason)
-                insert.bind(7, e.address)
-                insert.bind(8, e.replyCode.map(Int64.init))
-                insert.bind(9, e.enhancedCode)
-                insert.bind(10, e.diagnostic)
-                insert.bind(11, e.rule)
-                insert.bind(12, e.providerVerdict)
-                insert.bind(13, e.source)
+                insert.bind(7, e.replyCode.map(Int64.init))
+                insert.bind(8, e.enhancedCode)
+                insert.bind(9, e.diagnostic)
+                insert.bind(10, e.rule)
+                insert.bind(11, e.providerVerdict)
+                insert.bind(12, e.source)
                 _ = try insert.step()
+                let entry = AddressEntry(timestamp: e.timestamp, id: e.id, rowid: db.lastInsertRowid, type: e.type, kind: e.kind,
+                                         exactDiffers: e.address != e.addressKey, reason: try store.reasons.code(for: e.reason, db: db))
+                var key = e.addressKey
+                key.withUTF8 { buffer.append(key: UnsafeRawBufferPointer($0), entry: entry) }
             }
             staged += events.count
+            if buffer.byteCount >= store.runBufferBytes { try flush() }
         }
 
-        /// Merges the staged events into the history in key order and commits; returns how
-        /// many were new and how many were already there.
+        /// Writes the gathered entries as one run, without the repeats of stored events.
+        private func flush() throws {
+            guard !buffer.isEmpty else { return }
+            let db = store.db
+            var writer = RunWriter(db: db, run: try store.nextRun())
+            let lookup = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
+            var stored: [AddressEntry] = []
+            var repeated: [Int64] = []
+            try buffer.forEachKey { key, group in
+                repeated += AddressEntry.sortAndDeduplicate(&group)
+                for run in priorRuns where !group.isEmpty {
+                    lookup.reset()
+                    lookup.bind(1, run)
+                    lookup.bindText(2, key)
+                    stored.removeAll(keepingCapacity: true)
+                    if try lookup.step() { AddressEntry.decode(lookup.bytes(0), into: &stored) }
+                    lookup.reset()
+                    guard !stored.isEmpty else { continue }
+                    group.removeAll { entry in
+                        guard stored.contains(where: { $0.isSameEvent(as: entry) }) else { return false }
+                        repeated.append(entry.rowid)
+                        return true
+                    }
+                }
+                if !group.isEmpty { try writer.write(key: key, entries: group) }
+            }
+            buffer.removeAll()
+            if writer.events > 0 {
+                try writer.finish()
+                ownRuns.append(writer.run)
+            }
+            try store.deleteEvents(rowids: repeated)
+            repeats += repeated.count
+        }
+
+        /// Writes the last run, merges this load's runs into one and commits; returns how many
+        /// events were new and how many were already there.
         public func commit() throws -> (new: Int, duplicate: Int) {
-            try db.execute("""
-                INSERT OR IGNORE INTO events
-                (address_key, ts, id, type, kind, reason, address, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source)
-                SELECT address_key, ts, id, type, kind, reason, address, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source
-                FROM staged ORDER BY address_key, ts, id
-                """)
-            let new = db.changes
-            try db.execute("DELETE FROM staged")
-            try db.execute("COMMIT")
+            try flush()
+            if ownRuns.count > 1 { repeats += try store.merge(runs: ownRuns) }
+            try store.db.execute("COMMIT")
             open = false
-            return (new, staged - new)
+            store.runsCache = nil
+            try store.compactIfNeeded()
+            return (staged - repeats, repeats)
         }
 
         /// Rolls the load back: the history is as before.
         public func abandon() {
             guard open else { return }
             open = false
-            try? db.execute("ROLLBACK")
+            try? store.db.execute("ROLLBACK")
+            store.runsCache = nil
+            try? store.reasons.load(db: store.db)
         }
+    }
+
+    /// The runs, oldest first, with their sizes.
+    func runs() throws -> [(run: Int64, events: Int64)] {
+        let select = try db.cached("SELECT run, events FROM runs ORDER BY run")
+        var out: [(Int64, Int64)] = []
+        while try select.step() { out.append((select.int64(0), select.int64(1))) }
+        return out
+    }
+
+    private func runNumbers() throws -> [Int64] {
+        if let runsCache { return runsCache }
+        let numbers = try runs().map(\.run)
+        runsCache = numbers
+        return numbers
+    }
+
+    fileprivate func nextRun() throws -> Int64 {
+        let select = try db.cached("SELECT coalesce(max(run), 0) + 1 FROM runs")
+        _ = try select.step()
+        defer { select.reset() }
+        return select.int64(0)
+    }
+
+    fileprivate func deleteEvents(rowids: [Int64]) throws {
+        let delete = try db.cached("DELETE FROM events WHERE rowid = ?1")
+        for rowid in rowids.sorted() {
+            delete.reset()
+            delete.bind(1, rowid)
+            _ = try delete.step()
+        }
+    }
+
+    /// Merges runs into one new run (inside the caller's transaction); repeats of one event
+    /// across the runs are kept once and their extra rows removed. Returns how many were removed.
+    fileprivate func merge(runs merged: [Int64]) throws -> Int {
+        var writer = RunWriter(db: db, run: try nextRun())
+        var repeated: [Int64] = []
+        do {
+            let merger = try RunMerger(db: db, runs: merged)
+            var key: [UInt8] = []
+            var entries: [AddressEntry] = []
+            var contributing = 0
+            while try merger.next(key: &key, entries: &entries, runsContributing: &contributing) {
+                if contributing > 1 { repeated += AddressEntry.sortAndDeduplicate(&entries) }
+                try key.withUnsafeBytes { try writer.write(key: $0, entries: entries) }
+            }
+        }
+        let delete = try db.cached("DELETE FROM address_runs WHERE run = ?1")
+        let forget = try db.cached("DELETE FROM runs WHERE run = ?1")
+        for run in merged {
+            for statement in [delete, forget] {
+                statement.reset()
+                statement.bind(1, run)
+                _ = try statement.step()
+            }
+        }
+        if writer.events > 0 { try writer.finish() }
+        try deleteEvents(rowids: repeated)
+        runsCache = nil
+        return repeated.count
+    }
+
+    /// Keeps the number of runs small, so `clean` merges few cursors and a lookup by address
+    /// touches few runs: with more than ``maxRuns`` runs, the runs other than the largest are
+    /// merged (all of them once those together outgrow the largest), in one transaction.
+    /// The cost of a day's ingest stays proportional to the recent runs, not to the history.
+    public func compactIfNeeded() throws {
+        let all = try runs()
+        guard all.count > maxRuns, let largest = all.max(by: { $0.events < $1.events }) else { return }
+        let others = all.filter { $0.run != largest.run }
+        let chosen = others.reduce(0) { $0 + $1.events } >= largest.events ? all : others
+        try db.transaction { _ = try merge(runs: chosen.map(\.run)) }
     }
 
     /// Runs `body` inside one read transaction: every read sees the same snapshot of the
@@ -184,6 +371,7 @@ public final class HistoryStore {
     /// locks once instead of once per query.
     public func reading<T>(_ body: () throws -> T) throws -> T {
         try db.execute("BEGIN DEFERRED")
+        runsCache = nil
         defer { try? db.execute("COMMIT") }
         return try body()
     }
@@ -192,49 +380,74 @@ public final class HistoryStore {
     public func count() throws -> Int {
         let select = try db.cached("SELECT count(*) FROM events")
         _ = try select.step()
+        defer { select.reset() }
         return Int(select.int64(0))
     }
 
     /// Streams every event at or before `asOf`, grouped by address and in time order within
     /// each address, calling `body` once per address with its key bytes and events.
-    /// Returns the number of events read and a SHA-256 over their ids in that order (the
-    /// history's fingerprint in the manifest).
-    /// - Complexity: one pass over the clustered table in key order; memory holds one address's events.
+    /// Returns the number of events read and a SHA-256 over their ids in (key, time, id) order
+    /// (the history's fingerprint in the manifest).
+    /// - Complexity: one merged pass over the runs in key order (32 bytes an event, not the
+    ///   events' rows); memory holds one address's events.
     public func forEachAddress(asOf: Int64, caseSensitive: Bool, _ body: ([UInt8], [PolicyEvent]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
-        let sql = caseSensitive
-            ? "SELECT address, ts, type, kind, reason, id FROM events WHERE ts <= ?1 ORDER BY address, ts, id"
-            : "SELECT address_key, ts, type, kind, reason, id FROM events WHERE ts <= ?1 ORDER BY address_key, ts, id"
-        let select = try db.cached(sql)
-        select.bind(1, asOf)
+        let merger = try RunMerger(db: db, runs: try runNumbers())
         let hasher = SHA256Hasher()
         var ids: [UInt8] = []
         ids.reserveCapacity(1 << 16)
-        var current: [UInt8] = []
+        var key: [UInt8] = []
+        var entries: [AddressEntry] = []
+        var kept: [AddressEntry] = []
         var group: [PolicyEvent] = []
+        var contributing = 0
         var total = 0
-        var reasons = ReasonInterner()
-        // Hot loop over every event: columns are read as bytes, the few type and kind names are
-        // told apart by their bytes and reasons are interned, so no String is made per row.
-        while try select.step() {
-            total += 1
-            let key = select.bytes(0)
-            if !key.elementsEqual(current) {
-                if !group.isEmpty { try body(current, group) }
-                current = Array(key)
-                group.removeAll(keepingCapacity: true)
+        let names = reasons.names
+        while try merger.next(key: &key, entries: &entries, runsContributing: &contributing) {
+            if contributing > 1 { _ = AddressEntry.sortAndDeduplicate(&entries) }
+            group.removeAll(keepingCapacity: true)
+            kept.removeAll(keepingCapacity: true)
+            var anyExact = false
+            for e in entries where e.timestamp <= asOf {
+                withUnsafeBytes(of: e.idHigh.bigEndian) { ids.append(contentsOf: $0) }
+                withUnsafeBytes(of: e.idLow.bigEndian) { ids.append(contentsOf: $0) }
+                group.append(PolicyEvent(timestamp: e.timestamp, type: e.type, kind: e.kind,
+                                         reason: Int(e.reason) < names.count ? names[Int(e.reason)] : ""))
+                kept.append(e)
+                anyExact = anyExact || e.exactDiffers
             }
-            guard let type = EventType(storedName: select.bytes(2)) else { continue }
-            let kind = BounceKind(storedName: select.bytes(3))
-            group.append(PolicyEvent(timestamp: select.int64(1), type: type, kind: kind, reason: reasons.string(select.bytes(4))))
-            ids.append(contentsOf: select.bytes(5))
             if ids.count >= 1 << 16 {
                 hasher.update(ids)
                 ids.removeAll(keepingCapacity: true)
             }
+            guard !group.isEmpty else { continue }
+            total += group.count
+            if caseSensitive, anyExact {
+                try splitByExactAddress(key: key, entries: kept, events: group, body)
+            } else {
+                try body(key, group)
+            }
         }
-        if !group.isEmpty { try body(current, group) }
         hasher.update(ids)
         return (total, hasher.finalize())
+    }
+
+    /// With case-sensitive local parts, one key's events split by the address as received
+    /// (read from `events` for the entries whose address is not the key itself).
+    private func splitByExactAddress(key: [UInt8], entries: [AddressEntry], events: [PolicyEvent],
+                                     _ body: ([UInt8], [PolicyEvent]) throws -> Void) throws {
+        let select = try db.cached("SELECT address FROM events WHERE rowid = ?1")
+        var groups: [[UInt8]: [PolicyEvent]] = [:]
+        for (entry, event) in zip(entries, events) {
+            var exact = key
+            if entry.exactDiffers {
+                select.reset()
+                select.bind(1, entry.rowid)
+                if try select.step() { exact = Array(select.bytes(0)) }
+            }
+            groups[exact, default: []].append(event)
+        }
+        select.reset()
+        for exact in groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) { try body(exact, groups[exact]!) }
     }
 
     /// One stored event, with everything the audit shows.
@@ -254,39 +467,115 @@ public final class HistoryStore {
         public var policyEvent: PolicyEvent { PolicyEvent(timestamp: timestamp, type: type, kind: kind, reason: reason) }
     }
 
-    /// The events of one address key at or before `asOf`, in the same order as ``forEachAddress(asOf:caseSensitive:_:)``.
+    /// The events of one address key at or before `asOf`, in the same order as
+    /// ``forEachAddress(asOf:caseSensitive:_:)``: one lookup per run, then one per event.
     public func events(forKey key: [UInt8], asOf: Int64, caseSensitive: Bool) throws -> [StoredEvent] {
-        let column = caseSensitive ? "address" : "address_key"
+        let lower = key.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let lookup = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
+        var entries: [AddressEntry] = []
+        for run in try runNumbers() {
+            lookup.reset()
+            lookup.bind(1, run)
+            lookup.bindText(2, lower)
+            if try lookup.step() { AddressEntry.decode(lookup.bytes(0), into: &entries) }
+        }
+        lookup.reset()
+        _ = AddressEntry.sortAndDeduplicate(&entries)
         let select = try db.cached("""
-            SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source
-            FROM events WHERE \(column) = ?1 AND ts <= ?2 ORDER BY ts, id
+            SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source, address
+            FROM events WHERE rowid = ?1
             """)
-        select.bindText(1, key)
-        select.bind(2, asOf)
         var out: [StoredEvent] = []
-        while try select.step() {
-            guard let type = EventType(rawValue: select.string(2) ?? "") else { continue }
+        for entry in entries where entry.timestamp <= asOf {
+            if caseSensitive, entry.exactDiffers != (lower != key) { continue }
+            select.reset()
+            select.bind(1, entry.rowid)
+            guard try select.step() else { continue }
+            if caseSensitive, entry.exactDiffers, !select.bytes(11).elementsEqual(key) { continue }
+            guard let type = EventType(storedName: select.bytes(2)) else { continue }
             out.append(StoredEvent(
                 id: Array(select.bytes(0)), timestamp: select.int64(1), type: type,
                 replyCode: select.isNull(3) ? nil : Int(select.int64(3)), enhancedCode: select.string(4),
                 diagnostic: select.string(5) ?? "", reason: select.string(6) ?? "",
-                kind: select.string(7).flatMap(BounceKind.init(rawValue:)), rule: select.string(8) ?? "",
+                kind: BounceKind(storedName: select.bytes(7)), rule: select.string(8) ?? "",
                 providerVerdict: select.string(9), source: select.string(10) ?? ""))
         }
+        select.reset()
         return out
     }
 }
 
-/// Turns the few distinct reason names of a history into shared Strings, without making a
-/// new String for every row.
-struct ReasonInterner {
-    private var seen: [(bytes: [UInt8], string: String)] = []
+/// Writes one run: rows of (run, key, packed entries) in key order, then its line in `runs`.
+struct RunWriter {
+    let db: SQLiteConnection
+    let run: Int64
+    private(set) var events: Int64 = 0
+    private var addresses: Int64 = 0
+    private var blob: [UInt8] = []
 
-    mutating func string(_ bytes: UnsafeRawBufferPointer) -> String {
-        for entry in seen where entry.bytes.elementsEqual(bytes) { return entry.string }
-        let string = String(decoding: bytes, as: UTF8.self)
-        if seen.count < 256 { seen.append((Array(bytes), string)) }
-        return string
+    init(db: SQLiteConnection, run: Int64) {
+        self.db = db
+        self.run = run
+    }
+
+    mutating func write(key: UnsafeRawBufferPointer, entries: [AddressEntry]) throws {
+        guard !entries.isEmpty else { return }
+        blob.removeAll(keepingCapacity: true)
+        for entry in entries { entry.write(to: &blob) }
+        let insert = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
+        insert.bind(1, run)
+        insert.bindText(2, key)
+        blob.withUnsafeBytes { insert.bindBlob(3, $0) }
+        _ = try insert.step()
+        insert.reset()
+        events += Int64(entries.count)
+        addresses += 1
+    }
+
+    func finish() throws {
+        let insert = try db.cached("INSERT INTO runs (run, events, addresses) VALUES (?1, ?2, ?3)")
+        insert.bind(1, run)
+        insert.bind(2, events)
+        insert.bind(3, addresses)
+        _ = try insert.step()
+        insert.reset()
+    }
+}
+
+/// The reason names run entries refer to by a one-byte code, kept in the `reasons` table.
+final class ReasonDictionary {
+    private(set) var names: [String] = []
+    private var codes: [String: UInt8] = [:]
+
+    func load(db: SQLiteConnection) throws {
+        names.removeAll()
+        codes.removeAll()
+        let select = try db.cached("SELECT code, name FROM reasons ORDER BY code")
+        while try select.step() {
+            let code = Int(select.int64(0))
+            let name = select.string(1) ?? ""
+            guard code >= 0, code < 256 else { continue }
+            while names.count < code { names.append("") }
+            names.append(name)
+            codes[name] = UInt8(code)
+        }
+    }
+
+    /// The code of a reason, adding it to the table (inside the caller's transaction) when new.
+    func code(for name: String, db: SQLiteConnection) throws -> UInt8 {
+        if let code = codes[name] { return code }
+        guard names.count < 256 else {
+            throw HistoryError.sqlite(path: db.path, code: 1, message: "more than 256 distinct reasons")
+        }
+        let code = UInt8(names.count)
+        let insert = try db.cached("INSERT INTO reasons (code, name) VALUES (?1, ?2)")
+        insert.bind(1, Int64(code))
+        insert.bind(2, name)
+        _ = try insert.step()
+        insert.reset()
+        names.append(name)
+        codes[name] = code
+        return code
     }
 }
 

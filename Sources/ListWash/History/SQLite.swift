@@ -62,8 +62,16 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// An uncached prepared statement, for when several must be open at once on the same SQL.
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        try SQLiteStatement(connection: self, sql: sql)
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the last row inserted.
+    var lastInsertRowid: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back if it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
@@ -104,7 +112,28 @@ final class SQLiteStatement {
     }
 
     func bind(_ index: Int32, _ value: String?) {
-        if let value { sqlite3_bind_text(handle, index, value, -1, Self.transient) } else { sqlite3_bind_null(handle, index) }
+        guard var value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        // The String's own UTF-8 storage, without the C-string copy an implicit bridge makes.
+        value.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) {
+                _ = sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.empty, Int32($0.count), Self.transient)
+            }
+        }
+    }
+
+    /// A non-NULL pointer for empty text (a NULL pointer would bind SQL NULL).
+    nonisolated(unsafe) private static let empty: UnsafePointer<CChar> = {
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
+    /// Binds bytes as a blob (copied).
+    func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(Self.empty), Int32(bytes.count), Self.transient)
     }
 
     func bind(_ index: Int32, _ bytes: [UInt8]) {
@@ -112,10 +141,13 @@ final class SQLiteStatement {
     }
 
     func bindText(_ index: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            raw.withMemoryRebound(to: CChar.self) {
-                _ = sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
-            }
+        bytes.withUnsafeBytes { bindText(index, $0) }
+    }
+
+    /// Binds bytes as text (copied).
+    func bindText(_ index: Int32, _ raw: UnsafeRawBufferPointer) {
+        raw.withMemoryRebound(to: CChar.self) {
+            _ = sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.empty, Int32($0.count), Self.transient)
         }
     }
 

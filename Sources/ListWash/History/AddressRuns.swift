@@ -1,0 +1,259 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One event as a per-address run holds it: what the policy needs (time, type, kind, reason),
+/// the event id (for duplicates and the history's fingerprint) and the rowid of the full row
+/// in `events` (for the audit's evidence). Stored as 32 bytes, little-endian:
+/// `ts:8 id:16 rowid:6 flags:1 reason:1`.
+struct AddressEntry: Equatable {
+    static let size = 32
+
+    var timestamp: Int64
+    /// The id's 16 bytes as two big-endian words, so that comparing words compares bytes.
+    var idHigh: UInt64
+    var idLow: UInt64
+    var rowid: Int64
+    /// Bits 0–1 type, bits 2–4 kind (0 = none), bit 5: the exact address differs from the key.
+    var flags: UInt8
+    var reason: UInt8
+
+    init(timestamp: Int64, id: [UInt8], rowid: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8) {
+        self.timestamp = timestamp
+        (idHigh, idLow) = id.withUnsafeBytes { raw in
+            raw.count >= 16
+                ? (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+                : (0, 0)
+        }
+        self.rowid = rowid
+        flags = Self.typeCode(type) | (Self.kindCode(kind) << 2) | (exactDiffers ? 0x20 : 0)
+        self.reason = reason
+    }
+
+    /// Reads an entry at `offset` of a run's blob.
+    init(_ raw: UnsafeRawBufferPointer, at offset: Int) {
+        timestamp = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
+        idHigh = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+        idLow = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+        var row: Int64 = 0
+        for i in 0..<6 { row |= Int64(raw[offset + 24 + i]) << (8 * i) }
+        rowid = row
+        flags = raw[offset + 30]
+        reason = raw[offset + 31]
+    }
+
+    /// Appends the 32 stored bytes.
+    func write(to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: timestamp.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: idHigh.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: idLow.bigEndian) { bytes.append(contentsOf: $0) }
+        for i in 0..<6 { bytes.append(UInt8(truncatingIfNeeded: rowid >> (8 * i))) }
+        bytes.append(flags)
+        bytes.append(reason)
+    }
+
+    var id: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        withUnsafeBytes(of: idHigh.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: idLow.bigEndian) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    var type: EventType {
+        switch flags & 0x03 {
+        case 0: return .bounce
+        case 1: return .delivered
+        case 2: return .complaint
+        default: return .unsubscribe
+        }
+    }
+
+    var kind: BounceKind? {
+        switch (flags >> 2) & 0x07 {
+        case 1: return .hard
+        case 2: return .soft
+        case 3: return .sender
+        case 4: return .ignore
+        default: return nil
+        }
+    }
+
+    /// True when the exact address (local part as received) is not the key itself.
+    var exactDiffers: Bool { flags & 0x20 != 0 }
+
+    /// The history's order within one address: time, then id.
+    static func precedes(_ a: AddressEntry, _ b: AddressEntry) -> Bool {
+        if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
+        if a.idHigh != b.idHigh { return a.idHigh < b.idHigh }
+        return a.idLow < b.idLow
+    }
+
+    /// The same event (same time and id).
+    func isSameEvent(as other: AddressEntry) -> Bool {
+        timestamp == other.timestamp && idHigh == other.idHigh && idLow == other.idLow
+    }
+
+    private static func typeCode(_ type: EventType) -> UInt8 {
+        switch type {
+        case .bounce: return 0
+        case .delivered: return 1
+        case .complaint: return 2
+        case .unsubscribe: return 3
+        }
+    }
+
+    private static func kindCode(_ kind: BounceKind?) -> UInt8 {
+        switch kind {
+        case nil: return 0
+        case .hard?: return 1
+        case .soft?: return 2
+        case .sender?: return 3
+        case .ignore?: return 4
+        }
+    }
+
+    /// Decodes every entry of a run's blob, appending to `into`.
+    static func decode(_ raw: UnsafeRawBufferPointer, into entries: inout [AddressEntry]) {
+        var offset = 0
+        while offset + size <= raw.count {
+            entries.append(AddressEntry(raw, at: offset))
+            offset += size
+        }
+    }
+
+    /// Sorts entries into the history's order and removes repeats of one event; returns the
+    /// rowids of the repeats (rows of `events` that hold an event already stored).
+    static func sortAndDeduplicate(_ entries: inout [AddressEntry]) -> [Int64] {
+        guard entries.count > 1 else { return [] }
+        entries.sort(by: precedes)
+        var repeats: [Int64] = []
+        var kept = 1
+        for i in 1..<entries.count {
+            if entries[i].isSameEvent(as: entries[kept - 1]) {
+                repeats.append(max(entries[i].rowid, entries[kept - 1].rowid))
+                entries[kept - 1].rowid = min(entries[i].rowid, entries[kept - 1].rowid)
+            } else {
+                entries[kept] = entries[i]
+                kept += 1
+            }
+        }
+        entries.removeLast(entries.count - kept)
+        return repeats
+    }
+}
+
+/// Compares address keys as SQLite's BINARY collation does: bytes, then length.
+@inline(__always) func compareKeys(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int32 {
+    let n = min(a.count, b.count)
+    if n > 0 {
+        let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+        if c != 0 { return c }
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+}
+
+/// The entries of one ingest waiting to become a run: keys and entries packed in one arena,
+/// sorted by key then time when the run is written. About 70 bytes an event.
+struct EntryBuffer {
+    private struct Item {
+        var prefix: UInt64
+        var offset: Int
+        var keyLength: Int
+    }
+
+    private var arena: [UInt8] = []
+    private var items: [Item] = []
+
+    var count: Int { items.count }
+    var byteCount: Int { arena.count + items.count * MemoryLayout<Item>.stride }
+    var isEmpty: Bool { items.isEmpty }
+
+    mutating func append(key: UnsafeRawBufferPointer, entry: AddressEntry) {
+        var prefix: UInt64 = 0
+        for i in 0..<8 { prefix = (prefix << 8) | UInt64(i < key.count ? key[i] : 0) }
+        items.append(Item(prefix: prefix, offset: arena.count, keyLength: key.count))
+        arena.append(contentsOf: key)
+        entry.write(to: &arena)
+    }
+
+    mutating func removeAll() {
+        arena.removeAll(keepingCapacity: true)
+        items.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` once per key in key order, with the key's entries in time order
+    /// (repeats of one event included; the caller removes them).
+    mutating func forEachKey(_ body: (UnsafeRawBufferPointer, inout [AddressEntry]) throws -> Void) rethrows {
+        try arena.withUnsafeBytes { raw in
+            items.sort { a, b in
+                if a.prefix != b.prefix { return a.prefix < b.prefix }
+                let c = compareKeys(UnsafeRawBufferPointer(rebasing: raw[a.offset..<a.offset + a.keyLength]),
+                                    UnsafeRawBufferPointer(rebasing: raw[b.offset..<b.offset + b.keyLength]))
+                if c != 0 { return c < 0 }
+                return AddressEntry.precedes(AddressEntry(raw, at: a.offset + a.keyLength), AddressEntry(raw, at: b.offset + b.keyLength))
+            }
+            var group: [AddressEntry] = []
+            var start = 0
+            while start < items.count {
+                let first = items[start]
+                let key = UnsafeRawBufferPointer(rebasing: raw[first.offset..<first.offset + first.keyLength])
+                group.removeAll(keepingCapacity: true)
+                var end = start
+                while end < items.count {
+                    let item = items[end]
+                    if item.prefix != first.prefix { break }
+                    if end > start, compareKeys(key, UnsafeRawBufferPointer(rebasing: raw[item.offset..<item.offset + item.keyLength])) != 0 { break }
+                    group.append(AddressEntry(raw, at: item.offset + item.keyLength))
+                    end += 1
+                }
+                try body(key, &group)
+                start = end
+            }
+        }
+    }
+}
+
+/// Reads several runs at once in key order, giving each key's entries from every run together
+/// (an n-way merge of `SELECT … ORDER BY address_key` cursors, one per run).
+final class RunMerger {
+    private let cursors: [SQLiteStatement]
+    private var live: [Bool]
+    private var key: [UInt8] = []
+
+    init(db: SQLiteConnection, runs: [Int64]) throws {
+        cursors = try runs.map { run in
+            let select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")
+            select.bind(1, run)
+            return select
+        }
+        live = try cursors.map { try $0.step() }
+    }
+
+    /// The next key in key order and its entries from every run (unsorted across runs);
+    /// false when every run is read. Entries are appended to `entries` after it is emptied.
+    func next(key out: inout [UInt8], entries: inout [AddressEntry], runsContributing: inout Int) throws -> Bool {
+        var smallest = -1
+        for i in cursors.indices where live[i] {
+            if smallest < 0 || compareKeys(cursors[i].bytes(0), cursors[smallest].bytes(0)) < 0 { smallest = i }
+        }
+        guard smallest >= 0 else { return false }
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: cursors[smallest].bytes(0))
+        entries.removeAll(keepingCapacity: true)
+        runsContributing = 0
+        try key.withUnsafeBytes { current in
+            for i in cursors.indices where live[i] {
+                if compareKeys(cursors[i].bytes(0), current) == 0 {
+                    AddressEntry.decode(cursors[i].bytes(1), into: &entries)
+                    runsContributing += 1
+                    live[i] = try cursors[i].step()
+                }
+            }
+        }
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: key)
+        return true
+    }
+}
