@@ -21,6 +21,12 @@ public struct CleanRequest: Sendable {
     public var recordName: String?
     /// Names an XML list's address field, a child element or an attribute (local name); nil detects it.
     public var emailField: String?
+    /// A list file larger than this (bytes) finds its duplicates by a pre-pass and an external
+    /// sort instead of a table in memory, so memory does not grow with the list.
+    public var largeListBytes: Int = 64 << 20
+    /// The memory each external sort (duplicates, clean-v1's sorted `suppressed.csv`) may
+    /// use before it spills to temporary files in the output folder's staging area.
+    public var sortMemoryBudget: Int = 32 << 20
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
                 delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil,
@@ -107,6 +113,13 @@ public struct CleanJob {
         let rules = policy.addressRules
         let engine = PolicyEngine(policy: policy)
 
+        // The audit's thread, with its own connection to the history; it starts its read
+        // transaction now, before this connection's first read (see AuditConsumer.consume()).
+        let auditor = AuditConsumer(store: try HistoryStore(path: request.historyPath, create: false),
+                                    policy: policy, asOf: request.asOf, format: request.suppressedFormat)
+        try auditor.start()
+        defer { auditor.stop() }
+
         // 1. The history's verdicts, as of the run's time: one compact entry per suppressed address.
         var verdicts = FingerprintTable<Decision>()
         let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events in
@@ -121,21 +134,33 @@ public struct CleanJob {
         logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
 
         // 2. Stream the list.
-        let list = try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn,
-                                                 encoding: request.encoding, recordName: request.recordName, emailField: request.emailField)
+        let openList = { [request] in
+            try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn,
+                                          encoding: request.encoding, recordName: request.recordName, emailField: request.emailField)
+        }
+        let list = try openList()
         let out = try OutputDirectory(path: request.outputDirectory)
         let cleaned = try out.create(list.cleanedFileName)
         let suppressed = try out.create("suppressed.csv")
         let audit = try out.create("audit.jsonl")
         let rejects = try out.create("rejects.csv")
         try suppressed.write(CSVText.line(request.suppressedFormat.header))
-        // clean-v1's layout is sorted by address, so its rows are gathered and written at the end.
-        var sortedRows: [(key: [UInt8], line: [UInt8])] = []
+        // clean-v1's layout is sorted by address: its rows go through an external sort and are written at the end.
+        let sortedRows = request.suppressedFormat == .cleanV1
+            ? ExternalSorter(directory: out.staging, memoryBudget: request.sortMemoryBudget) : nil
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
+        auditor.attach(audit: audit, suppressed: suppressed, sorter: sortedRows)
 
-        var seen = FingerprintTable<Int32>(capacity: 1 << 16)
+        let duplicates: DuplicateIndex
+        if DuplicateIndex.wantsPrepass(path: request.listPath, threshold: request.largeListBytes) {
+            duplicates = try DuplicateIndex(prepass: openList, rules: rules, directory: out.staging, memoryBudget: request.sortMemoryBudget)
+            logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"])
+        } else {
+            duplicates = DuplicateIndex()
+        }
         let file = request.listPath
         var lastProgress = 0
+        var row = 0
 
         try list.read { segment in
             let record: ListRecord
@@ -146,6 +171,7 @@ public struct CleanJob {
                 record = r
             }
             summary.rowsRead += 1
+            row += 1
             if let p = progress, summary.rowsRead - lastProgress >= 65_536 {
                 lastProgress = summary.rowsRead
                 p(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
@@ -160,18 +186,9 @@ public struct CleanJob {
             }
             let key = address.withUnsafeBytes { rules.key($0) }
             let fingerprint = Fingerprint(key)
-            if let first = seen.insertIfAbsent(fingerprint, Int32(truncatingIfNeeded: record.line)) {
+            if let first = try duplicates.firstLine(row: row, line: record.line, fingerprint: fingerprint) {
                 summary.duplicates += 1
-                var json = JSONWriter()
-                json.beginObject()
-                json.int("line", record.line)
-                json.string("address", String(decoding: key, as: UTF8.self))
-                json.string("action", "drop_duplicate")
-                json.int("duplicate_of_line", first)
-                json.endObject()
-                try audit.write(json.bytes + [0x0A])
-                audit.countRow()
-                return
+                return try auditor.send(.duplicate(line: record.line, key: key, firstLine: first))
             }
             let decision: Decision?
             if !rules.isValid(key) {
@@ -186,33 +203,15 @@ public struct CleanJob {
                 return
             }
             summary.suppressed[decision.rule, default: 0] += 1
-            let email = String(decoding: key, as: UTF8.self)
-            let events = decision.rule == .invalidAddress ? [] : try evidence(key: key, history: history, engine: engine)
-            switch request.suppressedFormat {
-            case .listwash:
-                try suppressed.write(CSVText.line([
-                    email, decision.rule.rawValue, decision.reason, decision.kind, String(events.count),
-                    decision.firstSeen.map(Timestamp.format) ?? "", decision.lastSeen.map(Timestamp.format) ?? "",
-                ]))
-            case .cleanV1:
-                // Every bounce of the address counts here, whatever its kind (invalid addresses too).
-                var stats = decision.bounces
-                if stats == nil {
-                    stats = BounceStats(try history.events(
-                        forKey: key, asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive).map(\.policyEvent))
-                }
-                let bounces = stats ?? BounceStats([])
-                sortedRows.append((key, CSVText.line([
-                    email, SuppressedFormat.cleanV1Reason(decision.rule), String(bounces.count),
-                    bounces.first.map(Timestamp.format) ?? "", bounces.last.map(Timestamp.format) ?? "",
-                ])))
-            }
-            suppressed.countRow()
-            try audit.write(auditRecord(line: record.line, key: key, decision: decision, evidence: events) + [0x0A])
-            audit.countRow()
+            try auditor.send(.suppress(line: record.line, key: key, decision: decision))
         }
-        sortedRows.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        for row in sortedRows { try suppressed.write(row.line) }
+        try auditor.finish()
+        // The digest can be taken once (it finalizes the hash).
+        let listDigest = list.digest()
+        if let prepass = duplicates.prepassDigest, prepass != listDigest {
+            throw InputError.unreadable(path: request.listPath, reason: "the file changed while it was being read")
+        }
+        try sortedRows?.finish().forEach { _, line in try suppressed.write(line) }
         summary.bytesRead = list.bytesRead
         summary.format = list.dialectDescription
         summary.emailColumn = list.addressField
@@ -222,70 +221,10 @@ public struct CleanJob {
         // 3. The manifest, last, with every output's hash.
         for output in [cleaned, suppressed, audit, rejects] { try output.close() }
         let manifest = try out.create("manifest.json")
-        try manifest.write(manifestJSON(summary: summary, listDigest: list.digest(), historyDigest: scan.digest,
+        try manifest.write(manifestJSON(summary: summary, listDigest: listDigest, historyDigest: scan.digest,
                                         outputs: [cleaned, suppressed, audit, rejects]))
         try out.commit()
         return summary
-    }
-
-    /// The deciding rule's events for one address, re-derived from the history (only for removed rows).
-    private func evidence(key: [UInt8], history: HistoryStore, engine: PolicyEngine) throws -> [HistoryStore.StoredEvent] {
-        let events = try history.events(forKey: key, asOf: request.asOf, caseSensitive: request.policy.address.localPartCaseSensitive)
-        guard let decision = engine.decide(events.map(\.policyEvent), asOf: request.asOf) else { return [] }
-        return decision.evidence.map { events[$0] }
-    }
-
-    private func auditRecord(line: Int, key: [UInt8], decision: Decision, evidence: [HistoryStore.StoredEvent]) -> [UInt8] {
-        let policy = request.policy
-        var json = JSONWriter()
-        json.beginObject()
-        json.int("line", line)
-        json.string("address", String(decoding: key, as: UTF8.self))
-        json.string("action", "suppress")
-        json.string("rule", decision.rule.rawValue)
-        json.string("reason", decision.reason)
-        json.string("kind", decision.kind)
-        json.string("as_of", Timestamp.format(request.asOf))
-        json.beginObject("policy")
-        switch decision.rule {
-        case .invalidAddress:
-            json.string("address.syntax", policy.address.syntax.rawValue)
-        case .hardBounce:
-            json.bool("hard_bounce.suppress", policy.hardBounce.suppress)
-            json.bool("hard_bounce.delivery_clears", policy.hardBounce.deliveryClears)
-        case .complaint:
-            json.bool("complaint_suppresses", policy.complaintSuppresses)
-        case .unsubscribe:
-            json.bool("unsubscribe_suppresses", policy.unsubscribeSuppresses)
-        case .mailboxFull:
-            json.int("mailbox_full.threshold", policy.mailboxFull.threshold)
-            json.int("stale_after_days", policy.staleAfterDays)
-        case .softBounceEscalation:
-            json.int("soft_bounce.threshold", policy.softBounce.threshold)
-            json.number("soft_bounce.min_span_hours", policy.softBounce.minSpanHours)
-            json.bool("mailbox_full.counts_as_soft", policy.mailboxFull.countsAsSoft)
-            json.int("stale_after_days", policy.staleAfterDays)
-        }
-        json.endObject()
-        json.beginArray("evidence")
-        for e in evidence {
-            json.beginObject()
-            json.string("id", e.id.hexString)
-            json.string("timestamp", Timestamp.format(e.timestamp))
-            json.string("type", e.type.rawValue)
-            json.int("reply_code", e.replyCode)
-            json.string("enhanced_code", e.enhancedCode)
-            json.string("diagnostic", e.diagnostic)
-            json.string("reason", e.reason)
-            json.string("kind", e.kind?.rawValue)
-            json.string("classifier_rule", e.rule)
-            json.string("provider_verdict", e.providerVerdict)
-            json.string("source", e.source)
-            json.endObject()
-        }
-        json.endArray()
-        json.endObject()
-        return json.bytes
     }
 
     private func manifestJSON(summary: CleanSummary, listDigest: [UInt8], historyDigest: [UInt8], outputs: [OutputFile]) -> [UInt8] {
@@ -345,8 +284,8 @@ public enum SuppressedFormat: String, Sendable, CaseIterable {
     case listwash
     /// The clean-v1 reference job's `email,reason,bounce_count,first_seen,last_seen`, sorted by
     /// address bytes; `reason` is `invalid`, `hard`, `mailbox_full` or `soft`, and the count and
-    /// times cover every bounce of the address. Held in memory until written (one short row per
-    /// removed address).
+    /// times cover every bounce of the address. Sorted by an external sort (bounded memory)
+    /// and written at the end.
     case cleanV1 = "clean-v1"
 
     var header: [String] {

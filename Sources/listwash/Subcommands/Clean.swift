@@ -45,6 +45,13 @@ struct Clean: ParsableCommand {
     @Option(name: .customLong("email-field"), help: "XML: the address child element or attribute, e.g. EmailAddress or @email (default: found by name).")
     var emailField: String?
 
+    // Tuning knobs, hidden from help: for tests and measurements of the two ways of finding duplicates.
+    @Option(name: .customLong("large-list-bytes"), help: .hidden)
+    var largeListBytes: Int?
+
+    @Option(name: .customLong("sort-memory"), help: .hidden)
+    var sortMemory: Int?
+
     func validate() throws {
         if let asOf, Timestamp.parse(asOf, assumeUTC: true) == nil {
             throw ValidationError("--as-of '\(asOf)' is not an ISO 8601 time such as 2026-11-01T00:00:00Z")
@@ -77,6 +84,8 @@ struct Clean: ParsableCommand {
                 encoding: encoding, recordName: record, emailField: emailField)
             var job = CleanJob(request: request, logger: output.makeLogger("listwash.clean"))
             job.request.suppressedFormat = suppressedFormat
+            if let largeListBytes { job.request.largeListBytes = largeListBytes }
+            if let sortMemory { job.request.sortMemoryBudget = sortMemory }
             job.onReject = { reporter.report($0) }
             if drawProgress {
                 job.progress = { p in
