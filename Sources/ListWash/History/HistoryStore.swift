@@ -81,7 +81,7 @@ public final class HistoryStore {
             let select = try db.prepare("SELECT rowid, id, ts, address, type, kind, reason FROM events ORDER BY rowid")
             var key: [UInt8] = []
             var group: [AddressEntry] = []
-            var writer = RunWriter(db: db, run: 1)
+            var writer = AddressRunWriter(db: db, run: 1)
             while try select.step() {
                 let address = select.bytes(3)
                 let lower = address.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
@@ -240,7 +240,7 @@ public final class HistoryStore {
         private func flush() throws {
             guard !buffer.isEmpty else { return }
             let db = store.db
-            var writer = RunWriter(db: db, run: try store.nextRun())
+            var writer = AddressRunWriter(db: db, run: try store.nextRun())
             let lookup = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
             var stored: [AddressEntry] = []
             var repeated: [Int64] = []
@@ -327,7 +327,7 @@ public final class HistoryStore {
     /// Merges runs into one new run (inside the caller's transaction); repeats of one event
     /// across the runs are kept once and their extra rows removed. Returns how many were removed.
     fileprivate func merge(runs merged: [Int64]) throws -> Int {
-        var writer = RunWriter(db: db, run: try nextRun())
+        var writer = AddressRunWriter(db: db, run: try nextRun())
         var repeated: [Int64] = []
         do {
             let merger = try RunMerger(db: db, runs: merged)
@@ -506,7 +506,7 @@ public final class HistoryStore {
 }
 
 /// Writes one run: rows of (run, key, packed entries) in key order, then its line in `runs`.
-struct RunWriter {
+struct AddressRunWriter {
     let db: SQLiteConnection
     let run: Int64
     private(set) var events: Int64 = 0
