@@ -144,6 +144,8 @@ public final class Classifier: Sendable {
     /// For each automaton pattern, the phrases that use it.
     private let phrasesByPart: [[Int]]
     private let matcher: PhraseMatcher
+    /// Results by (reply code, enhanced code, masked diagnostic); see ``ClassificationMemo``.
+    let memo: ClassificationMemo
 
     /// Builds the classifier from the built-in registry and the user's rules.
     /// - Throws: ``ClassifierError`` when a user rule is malformed.
@@ -159,10 +161,17 @@ public final class Classifier: Sendable {
     ///   - codesFromText: look for codes in the text when the fields lack them.
     ///   - builtInRules: let the built-in tables decide what no user rule matched.
     public convenience init(extraRules: [ClassifierRule] = [], codesFromText: Bool = true, builtInRules: Bool = true) throws {
-        try self.init(rules: extraRules, codesFromText: codesFromText, builtInRules: builtInRules)
+        try self.init(rules: extraRules, codesFromText: codesFromText, builtInRules: builtInRules, memo: ClassificationMemo())
     }
 
-    private init(rules extraRules: [ClassifierRule], codesFromText: Bool, builtInRules: Bool) throws {
+    /// A classifier with a memo of the given bounds (`memoEntries: 0` classifies every reply afresh).
+    convenience init(extraRules: [ClassifierRule] = [], memoEntries: Int, memoBytes: Int = 2 << 20, memoKeyBytes: Int = 1024) throws {
+        try self.init(rules: extraRules, codesFromText: true, builtInRules: true,
+                      memo: ClassificationMemo(maxEntries: memoEntries, maxBytes: memoBytes, maxKeyBytes: memoKeyBytes))
+    }
+
+    private init(rules extraRules: [ClassifierRule], codesFromText: Bool, builtInRules: Bool, memo: ClassificationMemo) throws {
+        self.memo = memo
         self.codesFromText = codesFromText
         self.builtInRules = builtInRules
         let definitions = ReasonRegistry.all
@@ -256,11 +265,64 @@ public final class Classifier: Sendable {
     public func kind(of reason: BounceReason) -> BounceKind { kinds[reason] ?? .soft }
 
     /// Classifies one SMTP reply. Codes missing from the fields are looked for in `diagnostic`.
-    /// - Complexity: O(n) in the length of `diagnostic`, one pass for all phrases.
+    /// - Complexity: O(n) in the length of `diagnostic`, one pass for all phrases; one lookup when
+    ///   the same reply was classified recently.
     public func classify(replyCode: Int?, enhancedCode: String?, diagnostic: String) -> Classification {
+        classify(replyCode: replyCode, enhancedCode: enhancedCode, diagnostic: diagnostic,
+                 recipientKey: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// Classifies one SMTP reply about `recipient`: the recipient's address (blanks trimmed,
+    /// letters compared case-insensitively) is replaced in the text by a placeholder first, so
+    /// the result depends on the reply's template, not on whom it was about, and a word or
+    /// number inside the address is never taken for the reply's. Every event with a known
+    /// recipient is classified this way (ingest of any format, `classify --eml`).
+    public func classify(replyCode: Int?, enhancedCode: String?, diagnostic: String, recipient: String?) -> Classification {
+        guard let recipient, let (exact, _) = EventRecord.normalizedAddress(recipient) else {
+            return classify(replyCode: replyCode, enhancedCode: enhancedCode, diagnostic: diagnostic)
+        }
+        var key = exact
+        return key.withUTF8 {
+            classify(replyCode: replyCode, enhancedCode: enhancedCode, diagnostic: diagnostic, recipientKey: $0)
+        }
+    }
+
+    /// Classifies with `recipientKey` (an address key's bytes; empty for none) masked, through the memo.
+    ///
+    /// The memo key is laid out in one temporary buffer: a presence byte and the reply code
+    /// (8 bytes), a presence byte and the enhanced code's length (4 bytes) and bytes, then the
+    /// masked diagnostic, which is also what gets classified.
+    func classify(replyCode: Int?, enhancedCode: String?, diagnostic: String, recipientKey: UnsafeBufferPointer<UInt8>)
+        -> Classification
+    {
         var text = diagnostic
-        return text.withUTF8 { bytes in
-            classify(replyCode: replyCode, enhancedCode: enhancedCode, bytes: bytes)
+        var enhanced = enhancedCode ?? ""
+        return text.withUTF8 { text in
+            enhanced.withUTF8 { enhancedBytes in
+                let header = 14 + enhancedBytes.count
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: header + text.count) { key in
+                    let raw = UnsafeMutableRawBufferPointer(key)
+                    raw[0] = replyCode == nil ? 0 : 1
+                    raw.storeBytes(of: Int64(replyCode ?? 0).littleEndian, toByteOffset: 1, as: Int64.self)
+                    raw[9] = enhancedCode == nil ? 0 : 1
+                    raw.storeBytes(of: UInt32(truncatingIfNeeded: enhancedBytes.count).littleEndian, toByteOffset: 10, as: UInt32.self)
+                    if let base = enhancedBytes.baseAddress, enhancedBytes.count > 0 {
+                        (key.baseAddress! + 14).update(from: base, count: enhancedBytes.count)
+                    }
+                    let length = header + RecipientMask.write(
+                        text, masking: recipientKey, into: UnsafeMutableBufferPointer(rebasing: key[header...]))
+                    let masked = UnsafeBufferPointer(rebasing: key[header..<length])
+                    let whole = UnsafeBufferPointer(rebasing: key[..<length])
+                    guard memo.accepts(keyBytes: length) else {
+                        return classify(replyCode: replyCode, enhancedCode: enhancedCode, bytes: masked)
+                    }
+                    let hash = ClassificationMemo.hash(whole)
+                    if let known = memo.lookup(whole, hash: hash) { return known }
+                    let result = classify(replyCode: replyCode, enhancedCode: enhancedCode, bytes: masked)
+                    memo.insert(whole, hash: hash, result)
+                    return result
+                }
+            }
         }
     }
 
@@ -318,7 +380,7 @@ public final class Classifier: Sendable {
         var commandValue: SMTPCommand?
         func command() -> SMTPCommand? {
             if !commandRead {
-                commandValue = SMTPCommand.named(in: String(decoding: bytes, as: UTF8.self))
+                commandValue = SMTPCommand.named(inBytes: bytes)
                 commandRead = true
             }
             return commandValue
@@ -331,9 +393,9 @@ public final class Classifier: Sendable {
             var rule = phrase.rule
             if reason == .userunknown {
                 // Mailboxes are checked at RCPT TO: "unknown" said to the message itself is a filter's refusal.
-                let normalized = String(decoding: PhraseMatcher.normalize(String(decoding: bytes, as: UTF8.self)), as: UTF8.self)
-                if status?.subject != 1, !ReasonDefinition.userUnknownAtAnyStep.contains(where: { normalized.contains($0) }) {
-                    if let form = ReasonDefinition.userUnknownFilteredForms.first(where: { normalized.contains($0) }) {
+                let normalized = PhraseMatcher.normalize(bytes: bytes)
+                if status?.subject != 1, !Self.userUnknownAtAnyStep.contains(where: { Self.occurs($0, in: normalized) }) {
+                    if let form = Self.userUnknownFilteredForms.first(where: { Self.occurs($0.bytes, in: normalized) })?.text {
                         reason = .filtered
                         rule += "+form:\"\(form)\""
                     } else if command() == .data {
@@ -384,6 +446,30 @@ public final class Classifier: Sendable {
                 return nil
             }
         }
+    }
+
+    /// ``ReasonDefinition/userUnknownAtAnyStep`` as bytes.
+    private static let userUnknownAtAnyStep: [[UInt8]] = ReasonDefinition.userUnknownAtAnyStep.map { Array($0.utf8) }
+    /// ``ReasonDefinition/userUnknownFilteredForms`` as bytes, in order.
+    private static let userUnknownFilteredForms: [(text: String, bytes: [UInt8])] =
+        ReasonDefinition.userUnknownFilteredForms.map { ($0, Array($0.utf8)) }
+
+    /// Whether `needle` occurs in `haystack` (bytes compared exactly).
+    static func occurs(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        let m = needle.count, n = haystack.count
+        guard m > 0 else { return true }
+        guard m <= n else { return false }
+        let first = needle[0]
+        var i = 0
+        while i <= n - m {
+            if haystack[i] == first {
+                var j = 1
+                while j < m, haystack[i + j] == needle[j] { j += 1 }
+                if j == m { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Reasons that, in a reply to MAIL FROM, say less than the command does (the sender was refused).

@@ -18,19 +18,33 @@ struct PhraseMatcher: Sendable {
 
     /// Lower-cases ASCII and folds blank runs to one space, as the matcher sees text.
     static func normalize(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
+        var text = text
+        return text.withUTF8 { normalize(bytes: $0) }
+    }
+
+    /// ``normalize(_:)`` on bytes.
+    static func normalize(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { out, count in
+            count = normalize(bytes, into: out)
+        }
+    }
+
+    /// Writes the normalized form of `bytes` into `out` (at least `bytes.count` long) and
+    /// returns its length.
+    static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
         var lastWasBlank = false
-        for byte in text.utf8 {
+        for byte in bytes {
             if isBlank(byte) {
-                if !lastWasBlank { out.append(0x20) }
+                if !lastWasBlank { out[count] = 0x20; count += 1 }
                 lastWasBlank = true
             } else {
-                out.append(lower(byte))
+                out[count] = lower(byte)
+                count += 1
                 lastWasBlank = false
             }
         }
-        return out
+        return count
     }
 
     @inline(__always)

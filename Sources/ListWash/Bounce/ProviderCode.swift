@@ -38,9 +38,12 @@ public enum ProviderCode {
     /// that spares most replies the pattern search.
     static func mayOccur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 3 else { return false }
+        // First byte `o` or `l` (rare enough that the other two are seldom looked at).
         for i in 0..<(bytes.count - 2) {
-            let a = bytes[i] | 0x20, b = bytes[i + 1] | 0x20, c = bytes[i + 2] | 0x20
-            if (a, b, c) == (0x6F, 0x66, 0x72) || (a, b, c) == (0x6C, 0x70, 0x6E) || (a, b, c) == (0x6F, 0x75, 0x6B) {
+            let a = bytes[i] | 0x20
+            guard a == 0x6F || a == 0x6C else { continue }
+            let b = bytes[i + 1] | 0x20, c = bytes[i + 2] | 0x20
+            if a == 0x6F ? (b == 0x66 && c == 0x72) || (b == 0x75 && c == 0x6B) : (b == 0x70 && c == 0x6E) {
                 return true
             }
         }

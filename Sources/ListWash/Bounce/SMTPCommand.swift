@@ -33,46 +33,59 @@ public enum SMTPCommand: String, Sendable, CaseIterable {
         (Array($0.0.utf8), $0.1, !$0.0.hasPrefix(">>>"))
     }
 
+    /// All markers in one automaton (they are already lower-case with single spaces).
+    private static let markerMatcher = PhraseMatcher(patterns: markerBytes.map(\.0))
+
     /// The command the text names last (the failing step comes last in a transcript), or nil.
-    /// - Complexity: O(n·m) for n bytes of text and m markers (a few dozen); bytes only, as it
-    ///   runs for every bounce at ingest.
     public static func named(in text: String) -> SMTPCommand? {
-        let lower = PhraseMatcher.normalize(text)
-        var best: (position: Int, command: SMTPCommand)?
-        for (marker, command, _) in markerBytes {
-            guard let position = lastWord(marker, in: lower) else { continue }
-            if best == nil || position > best!.position { best = (position, command) }
+        var text = text
+        return text.withUTF8 { named(inBytes: $0) }
+    }
+
+    /// ``named(in:)`` on the text's bytes.
+    /// - Complexity: O(n) for n bytes of text: one normalizing copy and one automaton pass for
+    ///   all markers; no allocation for texts of a few KiB.
+    static func named(inBytes bytes: UnsafeBufferPointer<UInt8>) -> SMTPCommand? {
+        var best: (position: Int, marker: Int)?
+        forEachWholeMarker(in: bytes) { marker, position in
+            if let current = best, position < current.position || (position == current.position && marker > current.marker) {
+                return
+            }
+            best = (position, marker)
         }
-        return best?.command
+        return best.map { markerBytes[$0.marker].1 }
     }
 
     /// Every command that `text` names in prose ("in reply to …", "after …"; not transcript lines).
     static func namedInProse(_ text: String) -> Set<SMTPCommand> {
-        let lower = PhraseMatcher.normalize(text)
+        var text = text
         var found = Set<SMTPCommand>()
-        for (marker, command, prose) in markerBytes where prose && lastWord(marker, in: lower) != nil {
-            found.insert(command)
+        text.withUTF8 { bytes in
+            forEachWholeMarker(in: bytes) { marker, _ in
+                if markerBytes[marker].prose { found.insert(markerBytes[marker].1) }
+            }
         }
         return found
     }
 
-    /// Where `marker` last occurs in `lower` as whole words ("after data", not "after database"):
-    /// the byte after it is not a letter or digit (bytes of non-ASCII letters count as letters).
-    private static func lastWord(_ marker: [UInt8], in lower: [UInt8]) -> Int? {
-        let m = marker.count
-        guard m > 0, lower.count >= m else { return nil }
-        var start = lower.count - m
-        while start >= 0 {
-            if lower[start] == marker[0], lower[start + 1 ..< start + m].elementsEqual(marker[1...]) {
-                let after = start + m
-                if marker[m - 1] == UInt8(ascii: ":") || after == lower.count { return start }
-                let c = lower[after]
-                let wordByte = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c >= 0x80
-                if !wordByte { return start }
+    /// Calls `body(marker, start)` for every occurrence of a marker in the normalized text
+    /// (lower-case, blank runs as one space) that ends a word: "after data", not "after database"
+    /// (the byte after it is not a letter or digit; bytes of non-ASCII letters count as letters).
+    private static func forEachWholeMarker(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, bytes.count)) { buffer in
+            let count = PhraseMatcher.normalize(bytes, into: buffer)
+            let lower = UnsafeBufferPointer(rebasing: buffer[..<count])
+            markerMatcher.forEachMatch(in: lower) { marker, end in
+                let m = markerMatcher.lengths[marker]
+                let start = end - m
+                if markerBytes[marker].0[m - 1] != UInt8(ascii: ":"), end < count {
+                    let c = lower[end]
+                    let wordByte = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c >= 0x80
+                    if wordByte { return }
+                }
+                body(marker, start)
             }
-            start -= 1
         }
-        return nil
     }
 
     /// The words listwash appends to a diagnostic that lacks them, in Postfix's style.

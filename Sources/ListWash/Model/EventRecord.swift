@@ -19,20 +19,32 @@ public struct EventRecord: Sendable, Equatable {
     public var source: String
 
     /// Classifies a raw event and gives it its id. Returns nil when the address is empty.
+    ///
+    /// A bounce is classified with its own address masked in the diagnostic (see
+    /// ``Classifier/classify(replyCode:enhancedCode:diagnostic:recipient:)``); the stored
+    /// diagnostic is the text as received. This runs once per event of multi-million-line files,
+    /// so it works on the strings' bytes and shares storage where the value is unchanged.
     public init?(_ raw: RawEvent, classifier: Classifier) {
-        let exact = AddressRules(localPartCaseSensitive: true).key(raw.address)
-        guard !exact.isEmpty else { return nil }
-        address = String(decoding: exact, as: UTF8.self)
-        addressKey = String(decoding: exact.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        guard let (address, addressKey) = Self.normalizedAddress(raw.address) else { return nil }
+        self.address = address
+        self.addressKey = addressKey
         timestamp = raw.timestamp
         type = raw.type
         replyCode = raw.replyCode
-        enhancedCode = raw.enhancedCode.flatMap { $0.isEmpty ? nil : $0 }
+        let enhanced = raw.enhancedCode.flatMap { $0.isEmpty ? nil : $0 }
+        enhancedCode = enhanced
         diagnostic = raw.diagnostic
         providerVerdict = raw.providerVerdict
-        source = raw.source.description
-        if raw.type == .bounce {
-            let c = classifier.classify(replyCode: replyCode, enhancedCode: enhancedCode, diagnostic: diagnostic)
+        source = Self.sourceText(raw.source)
+        var exactText = address
+        let (id, c) = exactText.withUTF8 { exact -> ([UInt8], Classification?) in
+            let c = raw.type == .bounce
+                ? classifier.classify(replyCode: raw.replyCode, enhancedCode: enhanced, diagnostic: raw.diagnostic, recipientKey: exact)
+                : nil
+            return (Self.identity(address: exact, raw: raw), c)
+        }
+        self.id = id
+        if let c {
             reason = c.reason.rawValue
             kind = c.kind
             rule = c.rule
@@ -41,23 +53,135 @@ public struct EventRecord: Sendable, Equatable {
             kind = nil
             rule = "event:\(raw.type.rawValue)"
         }
-        id = EventRecord.identity(address: exact, raw: raw)
     }
+
+    /// The address as ``AddressRules`` keys it with a case-sensitive local part (blanks trimmed,
+    /// domain lower-cased), and that key with the local part lower-cased too; nil when empty.
+    /// Returns `address` itself (no copy) when it is already in that form.
+    static func normalizedAddress(_ address: String) -> (exact: String, key: String)? {
+        var text = address
+        return text.withUTF8 { field -> (String, String)? in
+            var lo = 0, hi = field.count
+            while lo < hi, AddressRules.isBlank(field[lo]) { lo += 1 }
+            while hi > lo, AddressRules.isBlank(field[hi - 1]) { hi -= 1 }
+            guard lo < hi else { return nil }
+            var at = hi - 1
+            while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }  // lo - 1 when there is none
+            var localUpper = false, domainUpper = false
+            for i in lo..<hi where field[i] >= 0x41 && field[i] <= 0x5A {
+                if i > at { domainUpper = true; break } else { localUpper = true }
+            }
+            let exact: String
+            if lo == 0, hi == field.count, !domainUpper {
+                exact = address
+            } else {
+                exact = String(unsafeUninitializedCapacity: hi - lo) { out in
+                    for i in lo..<hi {
+                        let b = field[i]
+                        out[i - lo] = i > at && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                    }
+                    return hi - lo
+                }
+            }
+            guard localUpper else { return (exact, exact) }
+            let key = String(unsafeUninitializedCapacity: hi - lo) { out in
+                for i in lo..<hi {
+                    let b = field[i]
+                    out[i - lo] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                }
+                return hi - lo
+            }
+            return (exact, key)
+        }
+    }
+
+    /// `raw.description` (`file:line`), built in one allocation for the common case.
+    static func sourceText(_ source: EventSource) -> String {
+        guard let line = source.line, source.messageID == nil else { return source.description }
+        var file = source.file
+        return file.withUTF8 { name in
+            String(unsafeUninitializedCapacity: name.count + 21) { out in
+                var p = 0
+                if let base = name.baseAddress { out.baseAddress!.update(from: base, count: name.count) }
+                p = name.count
+                out[p] = UInt8(ascii: ":")
+                p += 1
+                return p + writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: out[p...]))
+            }
+        }
+    }
+
+    private static let identityPrefix: [UInt8] = Array("listwash-event-v1".utf8)
 
     /// The deterministic event id: the same event read twice, from any file, gets the same id.
     /// Covers the address, time, type, codes and diagnostic; not the source or the classification.
+    /// SHA-256 over `listwash-event-v1`, then each field preceded by a zero byte: the address, the
+    /// time in decimal, the type, the reply code in decimal (empty when none), the enhanced code
+    /// and the diagnostic; the first 16 bytes of the digest.
     public static func identity(address: [UInt8], raw: RawEvent) -> [UInt8] {
-        var bytes: [UInt8] = Array("listwash-event-v1".utf8)
-        func field(_ part: some Sequence<UInt8>) {
-            bytes.append(0)
-            bytes.append(contentsOf: part)
+        address.withUnsafeBufferPointer { identity(address: $0, raw: raw) }
+    }
+
+    /// ``identity(address:raw:)`` over the address's bytes: the input is laid out in one
+    /// temporary buffer (on the stack when small) and hashed in one shot.
+    static func identity(address: UnsafeBufferPointer<UInt8>, raw: RawEvent) -> [UInt8] {
+        var type = raw.type.rawValue
+        var enhanced = raw.enhancedCode ?? ""
+        var diagnostic = raw.diagnostic
+        return type.withUTF8 { type in
+            enhanced.withUTF8 { enhanced in
+                diagnostic.withUTF8 { diagnostic in
+                    let capacity = identityPrefix.count + 6 + address.count + 20 + type.count + 20
+                        + enhanced.count + diagnostic.count
+                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                        var p = 0
+                        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+                            (buffer.baseAddress! + p).update(from: base, count: bytes.count)
+                            p += bytes.count
+                        }
+                        func separator() { buffer[p] = 0; p += 1 }
+                        identityPrefix.withUnsafeBufferPointer { put($0) }
+                        separator(); put(address)
+                        separator(); p += writeDecimal(raw.timestamp, into: UnsafeMutableBufferPointer(rebasing: buffer[p...]))
+                        separator(); put(type)
+                        separator()
+                        if let code = raw.replyCode {
+                            p += writeDecimal(Int64(code), into: UnsafeMutableBufferPointer(rebasing: buffer[p...]))
+                        }
+                        separator(); put(enhanced)
+                        separator(); put(diagnostic)
+                        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                        withUnsafeMutableBytes(of: &digest) { out in
+                            SHA256Hasher.digest(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<p])), into: out)
+                        }
+                        return withUnsafeBytes(of: &digest) { Array($0.prefix(16)) }
+                    }
+                }
+            }
         }
-        field(address)
-        field(String(raw.timestamp).utf8)
-        field(raw.type.rawValue.utf8)
-        field((raw.replyCode.map(String.init) ?? "").utf8)
-        field((raw.enhancedCode ?? "").utf8)
-        field(raw.diagnostic.utf8)
-        return Array(SHA256Hasher.digest(bytes).prefix(16))
+    }
+}
+
+/// Writes `value` in decimal as `String(value)` does (a leading `-` when negative) and returns
+/// how many bytes it wrote (at most 20).
+@inline(__always)
+func writeDecimal(_ value: Int64, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    var magnitude = value.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, filled from the end
+    return withUnsafeMutableBytes(of: &digits) { scratch in
+        var start = scratch.count
+        repeat {
+            start -= 1
+            scratch[start] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+            magnitude /= 10
+        } while magnitude > 0
+        var p = 0
+        if value < 0 { out[0] = UInt8(ascii: "-"); p = 1 }
+        for i in start..<scratch.count {
+            out[p] = scratch[i]
+            p += 1
+        }
+        return p
     }
 }

@@ -1,6 +1,6 @@
 import CLibCrypto
 
-/// Streaming SHA-256 (OpenSSL's EVP interface), for manifests and event ids.
+/// SHA-256 from OpenSSL: streaming (EVP interface) for manifests, one-shot for event ids.
 public final class SHA256Hasher {
     private let context: OpaquePointer
 
@@ -33,12 +33,21 @@ public final class SHA256Hasher {
 
     /// The SHA-256 digest of `bytes`.
     public static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        out.withUnsafeMutableBufferPointer {
-            _ = EVP_Digest(bytes.baseAddress, bytes.count, $0.baseAddress, &length, EVP_sha256(), nil)
+        [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            digest(bytes, into: UnsafeMutableRawBufferPointer(buffer))
+            count = 32
         }
-        return out
+    }
+
+    /// Writes the SHA-256 digest of `bytes` into the first 32 bytes of `out`, with no allocation:
+    /// OpenSSL's low-level SHA-256 on a stack context, which skips the EVP layer's per-call
+    /// algorithm fetch and context allocation (the cost that dominates for the short inputs of
+    /// event ids).
+    public static func digest(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count >= 32, "a SHA-256 digest needs 32 bytes")
+        let target = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        // An empty input may have no base address; any valid pointer does for zero bytes.
+        listwash_sha256(bytes.baseAddress ?? UnsafeRawPointer(target), bytes.count, target)
     }
 
     /// The SHA-256 digest of `bytes`.

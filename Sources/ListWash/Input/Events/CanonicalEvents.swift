@@ -39,11 +39,14 @@ public enum CanonicalEvents {
             guard record.fieldCount == fieldCount else {
                 return try rejectRecord(CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message)
             }
-            // Byte-level: this loop runs once per event of multi-million-line logs.
-            let address = record.field(c.address).trimmingBlanks()
-            guard !address.isEmpty else { return try rejectRecord("empty email") }
-            let stamp = record.field(c.timestamp).trimmingBlanks()
-            guard let ts = stamp.withUnsafeBufferPointer({ Timestamp.parse(bytes: $0, assumeUTC: true) }) else {
+            // Byte-level: this loop runs once per event of multi-million-line logs. Fields are
+            // read in place from the reader's buffer; only the event's own strings are made.
+            let address = withValue(record, c.address) { value -> String? in
+                let address = trimmed(value)
+                return address.isEmpty ? nil : String(decoding: address, as: UTF8.self)
+            }
+            guard let address else { return try rejectRecord("empty email") }
+            guard let ts = withValue(record, c.timestamp, { Timestamp.parse(bytes: trimmed($0), assumeUTC: true) }) else {
                 return try rejectRecord("timestamp is not ISO 8601 or Unix seconds")
             }
             var eventType = EventType.bounce
@@ -56,12 +59,17 @@ public enum CanonicalEvents {
                     eventType = parsed
                 }
             }
-            let replyCode = c.reply.flatMap { Self.integer(record.field($0).trimmingBlanks()) }
-            let status = c.status.map { record.field($0).trimmingBlanks() }
+            let replyCode = c.reply.flatMap { column in withValue(record, column) { Self.integer(trimmed($0)) } }
+            let status = c.status.flatMap { column in
+                withValue(record, column) { value -> String? in
+                    let status = trimmed(value)
+                    return status.isEmpty ? nil : String(decoding: status, as: UTF8.self)
+                }
+            }
+            let diagnostic = c.diagnostic.map { column in withValue(record, column) { String(decoding: $0, as: UTF8.self) } } ?? ""
             try emit(RawEvent(
-                address: String(decoding: address, as: UTF8.self), timestamp: ts, type: eventType, replyCode: replyCode,
-                enhancedCode: status.flatMap { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) },
-                diagnostic: c.diagnostic.map { record.string($0) } ?? "", source: EventSource(file: file, line: record.line)))
+                address: address, timestamp: ts, type: eventType, replyCode: replyCode,
+                enhancedCode: status, diagnostic: diagnostic, source: EventSource(file: file, line: record.line)))
         }
         if columns == nil { throw InputError.emptyFile(path: file) }
     }
@@ -98,8 +106,39 @@ public enum CanonicalEvents {
         }
     }
 
+    /// Calls `body` with the value of field `index` of `record` (as ``CSVRecordView/field(_:)``
+    /// gives it): in place when the field is unquoted, or quoted without doubled quotes; copied
+    /// otherwise.
+    @inline(__always)
+    static func withValue<T>(_ record: CSVRecordView, _ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let r = record.rawField(index).assumingMemoryBound(to: UInt8.self)
+        guard r.count >= 1, r[0] == record.quote else { return try body(r) }
+        var close = 1
+        while close < r.count, r[close] != record.quote { close += 1 }
+        var after = close + 1
+        while after < r.count, r[after] == 0x20 || r[after] == 0x09 { after += 1 }
+        if close < r.count, after == r.count {
+            return try body(UnsafeBufferPointer(rebasing: r[1..<close]))
+        }
+        return try record.field(index).withUnsafeBufferPointer(body)
+    }
+
+    /// `bytes` without leading and trailing spaces, tabs, CR and LF.
+    @inline(__always)
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = bytes.count
+        while lo < hi, AddressRules.isBlank(bytes[lo]) { lo += 1 }
+        while hi > lo, AddressRules.isBlank(bytes[hi - 1]) { hi -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+    }
+
     /// A decimal integer of up to 9 digits, or nil (a reply code that is not an integer is never guessed).
     static func integer(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { integer($0) }
+    }
+
+    /// ``integer(_:)-([UInt8])`` on bytes in place.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
         var value = 0
         for b in bytes {

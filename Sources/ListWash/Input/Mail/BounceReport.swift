@@ -127,7 +127,7 @@ public struct BounceReport: Sendable, Equatable {
                     return Self.line(recipient: r.recipient, action: r.action, status: r.status, replyCode: r.replyCode,
                                      reason: "delivered", kind: nil, diagnostic: r.diagnostic)
                 }
-                let c = classifier.classify(replyCode: r.replyCode, enhancedCode: r.status, diagnostic: r.diagnostic)
+                let c = classifier.classify(replyCode: r.replyCode, enhancedCode: r.status, diagnostic: r.diagnostic, recipient: r.recipient)
                 return Self.line(recipient: r.recipient, action: r.action, status: r.status, replyCode: r.replyCode,
                                  reason: c.reason.rawValue, kind: c.kind.rawValue, diagnostic: r.diagnostic, rule: c.rule)
             }

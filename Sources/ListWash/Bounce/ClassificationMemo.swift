@@ -1,0 +1,225 @@
+import Foundation
+
+/// Replaces an event's own recipient address in its diagnostic by a placeholder, so that the
+/// same reply template classifies the same whoever it was sent to, and so that words inside an
+/// address (`spam@…`, `quota-team@…`) or digits (`x-550@…`) are never read as the reply's words
+/// or codes.
+enum RecipientMask {
+    /// The byte that stands for the recipient: ASCII SUB, which occurs in no phrase, no code and
+    /// no command marker, and is neither a blank nor a word character.
+    static let placeholder: UInt8 = 0x1A
+
+    /// Copies `text` into `out` with every occurrence of `recipient` (ASCII letters compared
+    /// case-insensitively, other bytes exactly; left to right, not overlapping) replaced by
+    /// ``placeholder``. Returns the bytes written, at most `text.count`.
+    static func write(_ text: UnsafeBufferPointer<UInt8>, masking recipient: UnsafeBufferPointer<UInt8>,
+                      into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let n = text.count, m = recipient.count
+        guard let source = text.baseAddress, n > 0 else { return 0 }
+        let target = out.baseAddress!
+        guard m > 0, m <= n else {
+            target.update(from: source, count: n)
+            return n
+        }
+        // Candidates are found by one byte of the address, its `@` when it has one (rare in
+        // replies, so memchr skips most of the text), else its first byte.
+        var anchor = 0
+        while anchor < m, recipient[anchor] != UInt8(ascii: "@") { anchor += 1 }
+        if anchor == m { anchor = 0 }
+        let anchorByte = lower(recipient[anchor])
+        let anchorIsLetter = anchorByte >= 0x61 && anchorByte <= 0x7A
+        var written = 0
+        var copied = 0  // text[..<copied] has been handled
+        var i = anchor
+        while i + (m - anchor) <= n {
+            if anchorIsLetter {
+                guard lower(text[i]) == anchorByte else { i += 1; continue }
+            } else {
+                guard let hit = memchr(source + i, Int32(anchorByte), n - i) else { break }
+                i = source.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if i + (m - anchor) > n { break }
+            }
+            let start = i - anchor
+            if matches(text, at: start, recipient) {
+                let length = start - copied
+                (target + written).update(from: source + copied, count: length)
+                written += length
+                target[written] = placeholder
+                written += 1
+                copied = start + m
+                i = copied + anchor
+            } else {
+                i += 1
+            }
+        }
+        (target + written).update(from: source + copied, count: n - copied)
+        return written + n - copied
+    }
+
+    @inline(__always)
+    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    @inline(__always)
+    private static func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int, _ recipient: UnsafeBufferPointer<UInt8>) -> Bool {
+        for j in 0..<recipient.count where lower(text[start + j]) != lower(recipient[j]) { return false }
+        return true
+    }
+}
+
+/// A bounded memo of classifications: (reply code, enhanced code, masked diagnostic) → result.
+///
+/// Bounce logs repeat a small set of reply templates, so most events are classified by one
+/// lookup. The memo is exact (a classification depends on nothing else), so whether an entry is
+/// present never changes a result, only how fast it comes. Memory stays flat however many
+/// distinct texts a file holds: two generations of at most `maxEntries` entries and `maxBytes`
+/// key bytes each; when the young generation is full it becomes the old one and the old one is
+/// dropped, and a hit in the old generation moves the entry back to the young one (recently
+/// used templates survive). Keys longer than `maxKeyBytes` are not memoized. Thread-safe.
+final class ClassificationMemo: @unchecked Sendable {
+    let maxEntries: Int
+    let maxBytes: Int
+    let maxKeyBytes: Int
+    private var young: Table
+    private var old: Table
+    private let lock = NSLock()
+
+    init(maxEntries: Int = 8192, maxBytes: Int = 2 << 20, maxKeyBytes: Int = 1024) {
+        self.maxEntries = max(0, maxEntries)
+        self.maxBytes = maxBytes
+        self.maxKeyBytes = maxKeyBytes
+        var slots = 8
+        while slots < 2 * self.maxEntries { slots <<= 1 }
+        young = Table(slots: self.maxEntries == 0 ? 1 : slots)
+        old = Table(slots: self.maxEntries == 0 ? 1 : slots)
+    }
+
+    /// Whether a key of `count` bytes can be memoized.
+    func accepts(keyBytes count: Int) -> Bool { maxEntries > 0 && count <= maxKeyBytes }
+
+    /// Entries held in both generations (at most `2 * maxEntries`).
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return young.count + old.count
+    }
+
+    /// Key bytes held in both generations (at most `2 * maxBytes`).
+    var keyBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return young.bytes + old.bytes
+    }
+
+    func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Classification? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let slot = young.find(key, hash: hash) { return young.values[slot] }
+        guard let slot = old.find(key, hash: hash), let value = old.values[slot] else { return nil }
+        add(old.keys[slot], hash: hash, value)
+        return value
+    }
+
+    func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, _ value: Classification) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard young.find(key, hash: hash) == nil else { return }
+        add(Array(key), hash: hash, value)
+    }
+
+    /// Adds to the young generation, turning it into the old one first when it is full.
+    private func add(_ key: [UInt8], hash: UInt64, _ value: Classification) {
+        if young.count >= maxEntries || young.bytes + key.count > maxBytes {
+            swap(&young, &old)
+            young.removeAll()
+        }
+        _ = young.insert(key, hash: hash, value)
+    }
+
+    /// The hash of a key (not seeded: the memo's results do not depend on it).
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        guard let base = key.baseAddress else { return h | 1 }
+        let raw = UnsafeRawPointer(base)
+        let n = key.count
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(key[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        return h == 0 ? 1 : h
+    }
+
+    /// Open addressing with linear probing; a probe sequence is cut short (the entry is then not
+    /// stored), so a run of colliding keys costs a bounded number of comparisons.
+    private struct Table {
+        static let maxProbes = 32
+        var hashes: [UInt64]
+        var keys: [[UInt8]]
+        var values: [Classification?]
+        var count = 0
+        var bytes = 0
+        let mask: Int
+
+        init(slots: Int) {
+            hashes = [UInt64](repeating: 0, count: slots)
+            keys = [[UInt8]](repeating: [], count: slots)
+            values = [Classification?](repeating: nil, count: slots)
+            mask = slots - 1
+        }
+
+        func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+            guard count > 0 else { return nil }
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            for _ in 0..<Self.maxProbes {
+                let h = hashes[slot]
+                if h == 0 { return nil }
+                if h == hash, keys[slot].count == key.count,
+                   keys[slot].withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 })
+                {
+                    return slot
+                }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+
+        mutating func insert(_ key: [UInt8], hash: UInt64, _ value: Classification) -> Bool {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            for _ in 0..<Self.maxProbes {
+                if hashes[slot] == 0 {
+                    hashes[slot] = hash
+                    keys[slot] = key
+                    values[slot] = value
+                    count += 1
+                    bytes += key.count
+                    return true
+                }
+                slot = (slot + 1) & mask
+            }
+            return false
+        }
+
+        mutating func removeAll() {
+            guard count > 0 else { return }
+            for i in hashes.indices where hashes[i] != 0 {
+                hashes[i] = 0
+                keys[i] = []
+                values[i] = nil
+            }
+            count = 0
+            bytes = 0
+        }
+    }
+}
