@@ -108,7 +108,7 @@ public final class HistoryStore {
         db = try SQLiteConnection(path: path, readOnly: !create)
         if create {
             // Large pages suit the packed runs; page size only takes on a new file.
-            try db.execute("PRAGMA page_size=16384; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=FILE;")
+            try db.execute("PRAGMA page_size=4096; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=FILE;")
             try migrate()
         } else {
             try db.execute("PRAGMA cache_size=-32768;")
