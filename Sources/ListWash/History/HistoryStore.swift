@@ -391,6 +391,12 @@ public final class HistoryStore {
     /// - Complexity: one merged pass over the runs in key order (32 bytes an event, not the
     ///   events' rows); memory holds one address's events.
     public func forEachAddress(asOf: Int64, caseSensitive: Bool, _ body: ([UInt8], [PolicyEvent]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
+        try forEachAddress(asOf: asOf, caseSensitive: caseSensitive) { key, events, _ in try body(key, events) }
+    }
+
+    /// ``forEachAddress(asOf:caseSensitive:_:)`` that also gives each event's row in `events`
+    /// (for ``eventRow(_:_:)``), in the same order as the events.
+    public func forEachAddress(asOf: Int64, caseSensitive: Bool, _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
         let merger = try RunMerger(db: db, runs: try runNumbers())
         let hasher = SHA256Hasher()
         var ids: [UInt8] = []
@@ -399,6 +405,7 @@ public final class HistoryStore {
         var entries: [AddressEntry] = []
         var kept: [AddressEntry] = []
         var group: [PolicyEvent] = []
+        var rows: [Int64] = []
         var contributing = 0
         var total = 0
         let names = reasons.names
@@ -406,6 +413,7 @@ public final class HistoryStore {
             if contributing > 1 { _ = AddressEntry.sortAndDeduplicate(&entries) }
             group.removeAll(keepingCapacity: true)
             kept.removeAll(keepingCapacity: true)
+            rows.removeAll(keepingCapacity: true)
             var anyExact = false
             for e in entries where e.timestamp <= asOf {
                 withUnsafeBytes(of: e.idHigh.bigEndian) { ids.append(contentsOf: $0) }
@@ -413,6 +421,7 @@ public final class HistoryStore {
                 group.append(PolicyEvent(timestamp: e.timestamp, type: e.type, kind: e.kind,
                                          reason: Int(e.reason) < names.count ? names[Int(e.reason)] : ""))
                 kept.append(e)
+                rows.append(e.rowid)
                 anyExact = anyExact || e.exactDiffers
             }
             if ids.count >= 1 << 16 {
@@ -424,7 +433,7 @@ public final class HistoryStore {
             if caseSensitive, anyExact {
                 try splitByExactAddress(key: key, entries: kept, events: group, body)
             } else {
-                try body(key, group)
+                try body(key, group, rows)
             }
         }
         hasher.update(ids)
@@ -434,9 +443,9 @@ public final class HistoryStore {
     /// With case-sensitive local parts, one key's events split by the address as received
     /// (read from `events` for the entries whose address is not the key itself).
     private func splitByExactAddress(key: [UInt8], entries: [AddressEntry], events: [PolicyEvent],
-                                     _ body: ([UInt8], [PolicyEvent]) throws -> Void) throws {
+                                     _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws {
         let select = try db.cached("SELECT address FROM events WHERE rowid = ?1")
-        var groups: [[UInt8]: [PolicyEvent]] = [:]
+        var groups: [[UInt8]: (events: [PolicyEvent], rows: [Int64])] = [:]
         for (entry, event) in zip(entries, events) {
             var exact = key
             if entry.exactDiffers {
@@ -444,10 +453,43 @@ public final class HistoryStore {
                 select.bind(1, entry.rowid)
                 if try select.step() { exact = Array(select.bytes(0)) }
             }
-            groups[exact, default: []].append(event)
+            groups[exact, default: ([], [])].events.append(event)
+            groups[exact, default: ([], [])].rows.append(entry.rowid)
         }
         select.reset()
-        for exact in groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) { try body(exact, groups[exact]!) }
+        for exact in groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            try body(exact, groups[exact]!.events, groups[exact]!.rows)
+        }
+    }
+
+    /// The columns of one stored event, as a view valid only inside ``eventRow(_:_:)``'s body.
+    struct EventRow {
+        fileprivate let select: SQLiteStatement
+        var id: UnsafeRawBufferPointer { select.bytes(0) }
+        var timestamp: Int64 { select.int64(1) }
+        var type: UnsafeRawBufferPointer { select.bytes(2) }
+        var replyCode: Int64? { select.isNull(3) ? nil : select.int64(3) }
+        var enhancedCode: UnsafeRawBufferPointer? { select.isNull(4) ? nil : select.bytes(4) }
+        var diagnostic: UnsafeRawBufferPointer { select.bytes(5) }
+        var reason: UnsafeRawBufferPointer { select.bytes(6) }
+        var kind: UnsafeRawBufferPointer? { select.isNull(7) ? nil : select.bytes(7) }
+        var rule: UnsafeRawBufferPointer { select.bytes(8) }
+        var providerVerdict: UnsafeRawBufferPointer? { select.isNull(9) ? nil : select.bytes(9) }
+        var source: UnsafeRawBufferPointer { select.bytes(10) }
+    }
+
+    /// Reads one event's row by its rowid without making Strings; false when there is none.
+    /// Reading rows in rowid order reads the table front to back.
+    func eventRow(_ rowid: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
+        let select = try db.cached("""
+            SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source
+            FROM events WHERE rowid = ?1
+            """)
+        select.bind(1, rowid)
+        defer { select.reset() }
+        guard try select.step() else { return false }
+        try body(EventRow(select: select))
+        return true
     }
 
     /// One stored event, with everything the audit shows.

@@ -15,7 +15,14 @@ public struct CleanRequest: Sendable {
     public var emailColumn: String?
     /// The list's declared encoding (`--encoding`); nil reads UTF-8, or UTF-16 by its byte-order mark.
     public var encoding: TextEncoding?
-    /// The layout of `suppressed.csv`.
+    /// What the list pass knows of a history address: its slot in the ``EvidenceFile`` and the
+/// rule that removes it (nil when only its bounce counts are kept).
+struct Verdict {
+    var slot: UInt32
+    var rule: SuppressionRule?
+}
+
+/// The layout of `suppressed.csv`.
     public var suppressedFormat: SuppressedFormat = .listwash
     /// Names an XML list's record element (local name); nil detects it.
     public var recordName: String?
@@ -113,33 +120,45 @@ public struct CleanJob {
         let rules = policy.addressRules
         let engine = PolicyEngine(policy: policy)
 
-        // The audit's thread, with its own connection to the history; it starts its read
-        // transaction now, before this connection's first read (see AuditConsumer.consume()).
-        let auditor = AuditConsumer(store: try HistoryStore(path: request.historyPath, create: false),
-                                    policy: policy, asOf: request.asOf, format: request.suppressedFormat)
+        // The audit's thread: it writes the removed rows' audit lines while this one reads the list.
+        let auditor = AuditConsumer(policy: policy, asOf: request.asOf, format: request.suppressedFormat)
         try auditor.start()
         defer { auditor.stop() }
+        let out = try OutputDirectory(path: request.outputDirectory)
 
-        // 1. The history's verdicts, as of the run's time: one compact entry per suppressed address.
-        var verdicts = FingerprintTable<Decision>()
-        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events in
-            if var decision = engine.decide(events, asOf: request.asOf) {
-                decision.evidence = []
-                if request.suppressedFormat == .cleanV1 { decision.bounces = BounceStats(events) }
-                verdicts.insertIfAbsent(Fingerprint(key), decision)
-            }
+        // A large list's duplicates are found by a pre-pass over it, on the other core while
+        // this one reads the history.
+        let openList = { [request] in
+            try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn,
+                                          encoding: request.encoding, recordName: request.recordName, emailField: request.emailField)
         }
+        let prepass = DuplicateIndex.wantsPrepass(path: request.listPath, threshold: request.largeListBytes)
+            ? BackgroundWork { [request] in
+                try DuplicateIndex(prepass: openList, rules: rules, directory: out.staging, memoryBudget: request.sortMemoryBudget)
+            }
+            : nil
+        // On a failure below, the pre-pass is waited for before the staging folder goes.
+        defer { _ = try? prepass?.wait() }
+
+        // 1. The history's verdicts, as of the run's time: one slot per suppressed address, its
+        //    record (decision, counts, evidence) in a temporary file, 8 bytes of it in memory.
+        let cleanV1 = request.suppressedFormat == .cleanV1
+        var verdicts = FingerprintTable<Verdict>()
+        let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: request.sortMemoryBudget)
+        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events, rows in
+            let decision = engine.decide(events, asOf: request.asOf)
+            // clean-v1 counts the bounces of an invalid address too: keep its counts if it has any.
+            guard decision != nil || (cleanV1 && !rules.isValid(key)) else { return }
+            let slot = try builder.add(decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
+            _ = verdicts.insertIfAbsent(Fingerprint(key), Verdict(slot: slot, rule: decision?.rule))
+        }
+        let evidence = try builder.finish(history: history)
         var summary = CleanSummary()
         summary.historyEvents = scan.events
         logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
 
         // 2. Stream the list.
-        let openList = { [request] in
-            try SubscriberListFormat.open(path: request.listPath, delimiter: request.delimiter, emailColumn: request.emailColumn,
-                                          encoding: request.encoding, recordName: request.recordName, emailField: request.emailField)
-        }
         let list = try openList()
-        let out = try OutputDirectory(path: request.outputDirectory)
         let cleaned = try out.create(list.cleanedFileName)
         let suppressed = try out.create("suppressed.csv")
         let audit = try out.create("audit.jsonl")
@@ -149,15 +168,10 @@ public struct CleanJob {
         let sortedRows = request.suppressedFormat == .cleanV1
             ? ExternalSorter(directory: out.staging, memoryBudget: request.sortMemoryBudget) : nil
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
-        auditor.attach(audit: audit, suppressed: suppressed, sorter: sortedRows)
+        auditor.attach(audit: audit, suppressed: suppressed, sorter: sortedRows, evidence: evidence)
 
-        let duplicates: DuplicateIndex
-        if DuplicateIndex.wantsPrepass(path: request.listPath, threshold: request.largeListBytes) {
-            duplicates = try DuplicateIndex(prepass: openList, rules: rules, directory: out.staging, memoryBudget: request.sortMemoryBudget)
-            logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"])
-        } else {
-            duplicates = DuplicateIndex()
-        }
+        let duplicates = try prepass?.wait() ?? DuplicateIndex()
+        if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"]) }
         let file = request.listPath
         var lastProgress = 0
         var row = 0
@@ -190,20 +204,15 @@ public struct CleanJob {
                 summary.duplicates += 1
                 return try auditor.send(.duplicate(line: record.line, key: key, firstLine: first))
             }
-            let decision: Decision?
-            if !rules.isValid(key) {
-                decision = .invalid
-            } else {
-                decision = verdicts[fingerprint]
-            }
-            guard let decision else {
+            let verdict = verdicts[fingerprint]
+            guard let rule = rules.isValid(key) ? verdict?.rule : .invalidAddress else {
                 summary.kept += 1
                 try cleaned.write(record.raw)
                 cleaned.countRow()
                 return
             }
-            summary.suppressed[decision.rule, default: 0] += 1
-            try auditor.send(.suppress(line: record.line, key: key, decision: decision))
+            summary.suppressed[rule, default: 0] += 1
+            try auditor.send(.suppress(line: record.line, key: key, rule: rule, slot: verdict?.slot))
         }
         try auditor.finish()
         // The digest can be taken once (it finalizes the hash).
@@ -275,6 +284,13 @@ public struct CleanJob {
         bytes += Array(",\"policy\":".utf8) + Array(request.policy.json(pretty: false)) + [UInt8(ascii: "}"), 0x0A]
         return bytes
     }
+}
+
+/// What the list pass knows of a history address: its slot in the ``EvidenceFile`` and the
+/// rule that removes it (nil when only its bounce counts are kept).
+struct Verdict {
+    var slot: UInt32
+    var rule: SuppressionRule?
 }
 
 /// The layout of `suppressed.csv`.

@@ -2,16 +2,17 @@ import Foundation
 
 /// `clean`'s second thread: the list pass hands it the removed rows (duplicates and
 /// suppressions) in list order, in batches through a bounded queue; it reads each
-/// suppressed address's evidence from the history through its own SQLite connection and
-/// writes `audit.jsonl` and the `suppressed.csv` rows (or, for clean-v1's sorted layout,
-/// hands them to an ``ExternalSorter``) in that same order.
+/// suppressed address's record (decision, counts, rendered evidence) from the
+/// ``EvidenceFile`` and writes `audit.jsonl` and the `suppressed.csv` rows (or, for
+/// clean-v1's sorted layout, hands them to an ``ExternalSorter``) in that same order.
 ///
 /// An error on this thread stops it; the list pass sees it at its next hand-over (or at
 /// ``finish()``) and fails the run, so no partial output is committed.
 final class AuditConsumer: @unchecked Sendable {
     enum Item {
         case duplicate(line: Int, key: [UInt8], firstLine: Int)
-        case suppress(line: Int, key: [UInt8], decision: Decision)
+        /// `slot` is the address's record in the evidence file, when the history has one.
+        case suppress(line: Int, key: [UInt8], rule: SuppressionRule, slot: UInt32?)
     }
 
     /// Thrown to the list pass when this thread stopped without an error of its own (never
@@ -19,15 +20,14 @@ final class AuditConsumer: @unchecked Sendable {
     struct Stopped: Error {}
 
     // Set once before start; read only by the consumer thread afterwards.
-    private let store: HistoryStore
     private let policy: Policy
-    private let engine: PolicyEngine
     private let asOf: Int64
     private let format: SuppressedFormat
     // Set by the list pass before its first hand-over (the queue's lock orders the writes).
     private var audit: OutputFile?
     private var suppressed: OutputFile?
     private var sorter: ExternalSorter?
+    private var evidence: EvidenceFile?
 
     private let condition = NSCondition()
     private var queue: [[Item]] = []
@@ -42,17 +42,14 @@ final class AuditConsumer: @unchecked Sendable {
     private let batchSize = 512
     private var started = false
 
-    init(store: HistoryStore, policy: Policy, asOf: Int64, format: SuppressedFormat) {
-        self.store = store
+    init(policy: Policy, asOf: Int64, format: SuppressedFormat) {
         self.policy = policy
-        engine = PolicyEngine(policy: policy)
         self.asOf = asOf
         self.format = format
         batch.reserveCapacity(batchSize)
     }
 
-    /// Starts the thread and waits until its read transaction holds the history's shared
-    /// lock (see ``consume()``); throws if that fails.
+    /// Starts the thread.
     func start() throws {
         let thread = Thread { [self] in consume() }
         thread.stackSize = 8 << 20
@@ -65,11 +62,12 @@ final class AuditConsumer: @unchecked Sendable {
     }
 
     /// The outputs the thread writes; call before the first ``send(_:)``.
-    func attach(audit: OutputFile, suppressed: OutputFile, sorter: ExternalSorter?) {
+    func attach(audit: OutputFile, suppressed: OutputFile, sorter: ExternalSorter?, evidence: EvidenceFile?) {
         condition.lock()
         self.audit = audit
         self.suppressed = suppressed
         self.sorter = sorter
+        self.evidence = evidence
         condition.unlock()
     }
 
@@ -123,23 +121,12 @@ final class AuditConsumer: @unchecked Sendable {
 
     private func consume() {
         do {
-            // The second connection's snapshot is the list pass's: the history uses the rollback
-            // journal (not WAL), where a reader sees the database as last committed and a writer
-            // can commit only when no connection holds a shared lock. The first read below takes
-            // this connection's shared lock and `reading` keeps it until the end; `start()` waits
-            // for it before the main connection reads anything, and the main connection holds its
-            // own shared lock from its first read (inside its `reading`, which outlives this
-            // thread) to the end of the run. From here on, no commit can land between the two:
-            // both connections see the same snapshot.
-            try store.reading {
-                _ = try store.events(forKey: [], asOf: asOf, caseSensitive: policy.address.localPartCaseSensitive)
-                condition.lock()
-                ready = true
-                condition.broadcast()
-                condition.unlock()
-                while let items = take() {
-                    for item in items { try handle(item) }
-                }
+            condition.lock()
+            ready = true
+            condition.broadcast()
+            condition.unlock()
+            while let items = take() {
+                for item in items { try handle(item) }
             }
         } catch {
             condition.lock()
@@ -166,45 +153,39 @@ final class AuditConsumer: @unchecked Sendable {
             json.endObject()
             try audit.write(json.bytes + [0x0A])
             audit.countRow()
-        case .suppress(let line, let key, let decision):
-            let caseSensitive = policy.address.localPartCaseSensitive
+        case .suppress(let line, let key, let rule, let slot):
             let email = String(decoding: key, as: UTF8.self)
-            // One read of the address's events serves the evidence and clean-v1's bounce counts.
-            var stored: [HistoryStore.StoredEvent]?
-            var evidence: [HistoryStore.StoredEvent] = []
-            if decision.rule != .invalidAddress {
-                let events = try store.events(forKey: key, asOf: asOf, caseSensitive: caseSensitive)
-                stored = events
-                if let rederived = engine.decide(events.map(\.policyEvent), asOf: asOf) {
-                    evidence = rederived.evidence.map { events[$0] }
-                }
+            let record = try slot.map { slot -> SuppressionRecord in
+                guard let evidence else { throw Stopped() }
+                return try evidence.record(slot)
             }
+            // An invalid address is suppressed whatever the history says; clean-v1 still counts its bounces.
+            let decision = rule == .invalidAddress ? Decision.invalid : record?.decision ?? Decision.invalid
+            let evidenceCount = rule == .invalidAddress ? 0 : record?.evidenceCount ?? 0
             switch format {
             case .listwash:
                 try suppressed.write(CSVText.line([
-                    email, decision.rule.rawValue, decision.reason, decision.kind, String(evidence.count),
+                    email, decision.rule.rawValue, decision.reason, decision.kind, String(evidenceCount),
                     decision.firstSeen.map(Timestamp.format) ?? "", decision.lastSeen.map(Timestamp.format) ?? "",
                 ]))
             case .cleanV1:
                 // Every bounce of the address counts here, whatever its kind (invalid addresses too).
-                var stats = decision.bounces
-                if stats == nil {
-                    let events = try stored ?? store.events(forKey: key, asOf: asOf, caseSensitive: caseSensitive)
-                    stats = BounceStats(events.map(\.policyEvent))
-                }
-                let bounces = stats ?? BounceStats([])
+                let bounces = record?.bounces ?? BounceStats([])
                 try sorter?.append(key: key, value: CSVText.line([
                     email, SuppressedFormat.cleanV1Reason(decision.rule), String(bounces.count),
                     bounces.first.map(Timestamp.format) ?? "", bounces.last.map(Timestamp.format) ?? "",
                 ]))
             }
             suppressed.countRow()
-            try audit.write(Self.auditRecord(line: line, key: key, decision: decision, evidence: evidence, policy: policy, asOf: asOf) + [0x0A])
+            try audit.write(Self.auditRecord(line: line, key: key, decision: decision,
+                                             evidence: rule == .invalidAddress ? [] : record?.evidence ?? [],
+                                             policy: policy, asOf: asOf) + [0x0A])
             audit.countRow()
         }
     }
 
-    static func auditRecord(line: Int, key: [UInt8], decision: Decision, evidence: [HistoryStore.StoredEvent],
+    /// One audit line; `evidence` is the evidence events' JSON objects separated by commas.
+    static func auditRecord(line: Int, key: [UInt8], decision: Decision, evidence: [UInt8],
                             policy: Policy, asOf: Int64) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
@@ -237,21 +218,7 @@ final class AuditConsumer: @unchecked Sendable {
         }
         json.endObject()
         json.beginArray("evidence")
-        for e in evidence {
-            json.beginObject()
-            json.string("id", e.id.hexString)
-            json.string("timestamp", Timestamp.format(e.timestamp))
-            json.string("type", e.type.rawValue)
-            json.int("reply_code", e.replyCode)
-            json.string("enhanced_code", e.enhancedCode)
-            json.string("diagnostic", e.diagnostic)
-            json.string("reason", e.reason)
-            json.string("kind", e.kind?.rawValue)
-            json.string("classifier_rule", e.rule)
-            json.string("provider_verdict", e.providerVerdict)
-            json.string("source", e.source)
-            json.endObject()
-        }
+        json.rawElements(evidence)
         json.endArray()
         json.endObject()
         return json.bytes

@@ -76,6 +76,13 @@ public struct JSONWriter {
         bytes += Array(text.utf8)
     }
 
+    /// Array elements already rendered as JSON and separated by commas, appended as they are.
+    public mutating func rawElements(_ elements: [UInt8]) {
+        guard !elements.isEmpty else { return }
+        beginValue()
+        bytes += elements
+    }
+
     /// A boolean member.
     public mutating func bool(_ name: String?, _ value: Bool) {
         if let name { key(name) }

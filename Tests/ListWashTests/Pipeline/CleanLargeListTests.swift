@@ -90,17 +90,16 @@ import Testing
 
     @Test func anErrorOnTheAuditThreadFailsTheRunAndIsRethrown() throws {
         let folder = try TemporaryFolder()
-        let history = try history(in: folder, policy: Policy())
         let out = try OutputDirectory(path: "\(folder.path)/out")
-        let consumer = AuditConsumer(store: try HistoryStore(path: history, create: false), policy: Policy(), asOf: asOf, format: .cleanV1)
+        let consumer = AuditConsumer(policy: Policy(), asOf: asOf, format: .cleanV1)
         try consumer.start()
         defer { consumer.stop() }
         // Its sort cannot spill (no such folder): the thread fails at the second row.
         consumer.attach(audit: try out.create("audit.jsonl"), suppressed: try out.create("suppressed.csv"),
-                        sorter: ExternalSorter(directory: "\(folder.path)/missing", memoryBudget: 1))
+                        sorter: ExternalSorter(directory: "\(folder.path)/missing", memoryBudget: 1), evidence: nil)
         #expect(throws: OutputError.self) {
             for i in 0..<5_000 {
-                try consumer.send(.suppress(line: i + 2, key: Array("gone\(i % 40)@example.org".utf8), decision: .invalid))
+                try consumer.send(.suppress(line: i + 2, key: Array("gone\(i % 40)@example.org".utf8), rule: .invalidAddress, slot: nil))
             }
             try consumer.finish()
         }

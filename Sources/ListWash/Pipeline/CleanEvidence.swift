@@ -1,0 +1,281 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `clean` keeps about one suppressed history address: the decision, the bounce counts
+/// and the audit's evidence, already rendered as JSON.
+struct SuppressionRecord: Equatable {
+    /// nil for an address kept by the policy whose bounce counts clean-v1's layout still needs
+    /// (its address fails the syntax check in the list).
+    var rule: SuppressionRule?
+    var reason: String
+    var kind: String
+    var firstSeen: Int64?
+    var lastSeen: Int64?
+    var evidenceCount: Int
+    var bounces: BounceStats
+    /// The evidence events as JSON objects separated by commas (the inside of the audit's array).
+    var evidence: [UInt8]
+
+    var decision: Decision? {
+        rule.map { Decision(rule: $0, reason: reason, kind: kind, evidence: [], firstSeen: firstSeen, lastSeen: lastSeen, bounces: bounces) }
+    }
+}
+
+/// The suppressed history addresses' records in a temporary file, one slot each, built during
+/// the history scan and read back by slot for the audit.
+///
+/// The audit shows each suppressed row's evidence events in full, and those rows sit in
+/// `events` in arrival order: reading them address by address would be one random read per
+/// event. Instead the scan writes each slot's header to the file and notes (rowid, reference)
+/// for every evidence event; an external sort puts the notes in rowid order, the rows are read
+/// front to back once and each event's JSON is appended to the file. Memory holds 8 bytes per
+/// reference and 12 per slot; the file is read back by position (`pread`).
+final class EvidenceFile: @unchecked Sendable {
+    private let fd: Int32
+    /// Where each slot's header starts, and its first reference.
+    private let headers: [Int64]
+    private let firstReference: [UInt32]
+    /// Each reference's JSON: offset << 24 | length.
+    private let references: [UInt64]
+
+    var slots: Int { headers.count }
+
+    fileprivate init(fd: Int32, headers: [Int64], firstReference: [UInt32], references: [UInt64]) {
+        self.fd = fd
+        self.headers = headers
+        self.firstReference = firstReference
+        self.references = references
+    }
+
+    deinit { close(fd) }
+
+    private func read(at offset: Int64, count: Int, into bytes: inout [UInt8]) throws {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        var done = 0
+        try bytes.withUnsafeMutableBytes { raw in
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + start + done, count - done, off_t(offset) + off_t(done))
+                if n < 0, errno == EINTR { continue }
+                guard n >= 0 else { throw OutputError.writeFailed(path: "(evidence)", reason: String(cString: strerror(errno))) }
+                if n == 0 { break }
+                done += n
+            }
+        }
+        bytes.removeLast(count - done)
+    }
+
+    /// The record of one slot (safe from any thread: positioned reads of a file no longer written).
+    func record(_ slot: UInt32) throws -> SuppressionRecord {
+        let index = Int(slot)
+        var header: [UInt8] = []
+        try read(at: headers[index], count: Self.maxHeader, into: &header)
+        var record = try Self.decode(header)
+        var evidence: [UInt8] = []
+        let first = Int(firstReference[index])
+        for r in first..<(first + record.evidenceCount) {
+            if r > first { evidence.append(UInt8(ascii: ",")) }
+            try read(at: Int64(references[r] >> 24), count: Int(references[r] & 0xFF_FFFF), into: &evidence)
+        }
+        record.evidence = evidence
+        return record
+    }
+
+    // MARK: record layout
+    //
+    // rule:u8 (255 = none) kind:u8-length+bytes reason:u8-length+bytes firstSeen:i64 lastSeen:i64
+    // evidenceCount:u32 bounceCount:u32 bounceFirst:i64 bounceLast:i64. Integers little-endian;
+    // Int64.min stands for "none". At most 2 + 255 * 2 + 40 bytes.
+
+    static let maxHeader = 552
+
+    static func encodeHeader(_ r: SuppressionRecord, into out: inout [UInt8]) {
+        out.append(r.rule.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0)!) } ?? 255)
+        for text in [r.kind, r.reason] {
+            let bytes = Array(text.utf8.prefix(255))
+            out.append(UInt8(bytes.count))
+            out += bytes
+        }
+        func int64(_ v: Int64?) { withUnsafeBytes(of: (v ?? .min).littleEndian) { out += $0 } }
+        func uint32(_ v: Int) { withUnsafeBytes(of: UInt32(clamping: v).littleEndian) { out += $0 } }
+        int64(r.firstSeen)
+        int64(r.lastSeen)
+        uint32(r.evidenceCount)
+        uint32(r.bounces.count)
+        int64(r.bounces.first)
+        int64(r.bounces.last)
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> SuppressionRecord {
+        try bytes.withUnsafeBytes { raw in
+            var at = 0
+            func need(_ n: Int) throws {
+                guard at + n <= raw.count else { throw OutputError.writeFailed(path: "(evidence)", reason: "truncated record") }
+            }
+            func text() throws -> String {
+                try need(1)
+                let n = Int(raw[at])
+                try need(1 + n)
+                defer { at += 1 + n }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[(at + 1)..<(at + 1 + n)]), as: UTF8.self)
+            }
+            func int64() throws -> Int64? {
+                try need(8)
+                defer { at += 8 }
+                let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+                return v == .min ? nil : v
+            }
+            func uint32() throws -> Int {
+                try need(4)
+                defer { at += 4 }
+                return Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+            }
+            try need(1)
+            let ruleIndex = Int(raw[0])
+            at = 1
+            let rule = ruleIndex < SuppressionRule.allCases.count ? SuppressionRule.allCases[ruleIndex] : nil
+            let kind = try text()
+            let reason = try text()
+            let firstSeen = try int64()
+            let lastSeen = try int64()
+            let evidenceCount = try uint32()
+            var stats = BounceStats([])
+            stats.count = try uint32()
+            stats.first = try int64()
+            stats.last = try int64()
+            return SuppressionRecord(rule: rule, reason: reason, kind: kind, firstSeen: firstSeen, lastSeen: lastSeen,
+                                     evidenceCount: evidenceCount, bounces: stats, evidence: [])
+        }
+    }
+
+    /// Renders one event as the audit's evidence object (the same bytes `JSONWriter` writes).
+    static func renderEvent(_ row: HistoryStore.EventRow, into out: inout [UInt8]) {
+        func key(_ name: StaticString, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out += [UInt8(ascii: "\""), UInt8(ascii: ":")]
+        }
+        func string(_ bytes: UnsafeRawBufferPointer?) {
+            guard let bytes else { return out += Array("null".utf8) }
+            JSONWriter.appendString(bytes: bytes.bindMemory(to: UInt8.self), to: &out)
+        }
+        out.append(UInt8(ascii: "{"))
+        key("id", first: true)
+        out.append(UInt8(ascii: "\""))
+        let hex: StaticString = "0123456789abcdef"
+        hex.withUTF8Buffer { h in
+            for b in row.id { out += [h[Int(b >> 4)], h[Int(b & 0xF)]] }
+        }
+        out.append(UInt8(ascii: "\""))
+        key("timestamp")
+        JSONWriter.appendString(Timestamp.format(row.timestamp), to: &out)
+        key("type")
+        string(row.type)
+        key("reply_code")
+        if let code = row.replyCode { out += Array(String(code).utf8) } else { out += Array("null".utf8) }
+        key("enhanced_code")
+        string(row.enhancedCode)
+        key("diagnostic")
+        string(row.diagnostic)
+        key("reason")
+        string(row.reason)
+        key("kind")
+        string(row.kind)
+        key("classifier_rule")
+        string(row.rule)
+        key("provider_verdict")
+        string(row.providerVerdict)
+        key("source")
+        string(row.source)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Gathers the records during the history scan (see ``EvidenceFile``).
+    final class Builder {
+        private let directory: String
+        /// (rowid → reference number) of every evidence event, to read the rows in rowid order.
+        private let sorter: ExternalSorter
+        private let fd: Int32
+        private var buffer: [UInt8] = []
+        private var written: Int64 = 0
+        private var headers: [Int64] = []
+        private var firstReference: [UInt32] = []
+        private var referenceCount: UInt32 = 0
+        private var finished = false
+
+        init(directory: String, memoryBudget: Int) throws {
+            self.directory = directory
+            sorter = ExternalSorter(directory: directory, memoryBudget: max(memoryBudget, 1 << 16))
+            // An unlinked temporary file: it disappears with its descriptor, whatever happens.
+            var template = Array("\(directory)/.evidence-XXXXXX".utf8CString)
+            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { throw OutputError.cannotCreate(path: directory, reason: String(cString: strerror(errno))) }
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            buffer.reserveCapacity(1 << 20)
+        }
+
+        deinit { if !finished { close(fd) } }
+
+        var slots: Int { headers.count }
+
+        private var position: Int64 { written + Int64(buffer.count) }
+
+        private func flushIfFull(force: Bool = false) throws {
+            guard force || buffer.count >= 1 << 20 else { return }
+            var done = 0
+            try buffer.withUnsafeBytes { raw in
+                while done < raw.count {
+                    let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                    if n < 0, errno == EINTR { continue }
+                    guard n > 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
+                    done += n
+                }
+            }
+            written += Int64(buffer.count)
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Adds one address's record; `rows` are the rowids of the address's events, in the
+        /// order `decision.evidence` indexes them. Returns its slot.
+        func add(decision: Decision?, bounces: BounceStats, rows: [Int64]) throws -> UInt32 {
+            let slot = UInt32(headers.count)
+            headers.append(position)
+            firstReference.append(referenceCount)
+            let record = SuppressionRecord(rule: decision?.rule, reason: decision?.reason ?? "", kind: decision?.kind ?? "",
+                                           firstSeen: decision?.firstSeen, lastSeen: decision?.lastSeen,
+                                           evidenceCount: decision?.evidence.count ?? 0, bounces: bounces, evidence: [])
+            EvidenceFile.encodeHeader(record, into: &buffer)
+            var key = [UInt8](repeating: 0, count: 8)
+            var value = [UInt8](repeating: 0, count: 4)
+            for index in decision?.evidence ?? [] {
+                withUnsafeBytes(of: UInt64(bitPattern: rows[index]).bigEndian) { raw in for i in 0..<8 { key[i] = raw[i] } }
+                withUnsafeBytes(of: referenceCount.bigEndian) { raw in for i in 0..<4 { value[i] = raw[i] } }
+                try sorter.append(key: key, value: value)
+                referenceCount += 1
+            }
+            try flushIfFull()
+            return slot
+        }
+
+        /// Reads the evidence rows in rowid order, appends their JSON and hands the file over.
+        func finish(history: HistoryStore) throws -> EvidenceFile {
+            var references = [UInt64](repeating: 0, count: Int(referenceCount))
+            try sorter.finish().forEach { key, value in
+                let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+                let reference = Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+                let start = position
+                guard try history.eventRow(rowid, { EvidenceFile.renderEvent($0, into: &buffer) }) else {
+                    throw HistoryError.sqlite(path: history.path, code: 1, message: "an event of the history is missing (row \(rowid))")
+                }
+                let length = min(position - start, 0xFF_FFFF)
+                references[reference] = UInt64(start) << 24 | UInt64(length)
+                try flushIfFull()
+            }
+            try flushIfFull(force: true)
+            finished = true
+            return EvidenceFile(fd: fd, headers: headers, firstReference: firstReference, references: references)
+        }
+    }
+}

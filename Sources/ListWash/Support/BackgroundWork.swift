@@ -1,0 +1,35 @@
+import Foundation
+
+/// Runs a closure on a thread of its own (the machine's other core) while the caller goes on;
+/// ``wait()`` returns its result or rethrows its error.
+final class BackgroundWork<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    // Written by the worker thread, read after `wait()` under the condition's lock.
+    private var result: Result<T, any Error>?
+    private var work: (() throws -> T)?
+
+    init(_ work: @escaping () throws -> T) {
+        self.work = work
+        let thread = Thread { [self] in run() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    private func run() {
+        let outcome = Result { try work!() }
+        condition.lock()
+        work = nil
+        result = outcome
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for the work to end; returns its result or rethrows its error.
+    func wait() throws -> T {
+        condition.lock()
+        while result == nil { condition.wait() }
+        let outcome = result!
+        condition.unlock()
+        return try outcome.get()
+    }
+}
