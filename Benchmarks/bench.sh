@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# make bench [SIZE=100k|S|L] [RUNS=3]: time listwash against the clean-v1 peers in one run.
+# make bench [SIZE=100k|S|L] [RUNS=3, 1 at L]: time listwash against the clean-v1 peers in one run.
 #
 # Builds the release binary, generates bench-data/SIZE/ once with Benchmarks/gen_data.py
-# (reused while its manifest matches), then RUNS times, interleaved so that machine noise
-# hits every tool alike:
+# (reused while its manifest matches; a missing or stale day.csv alone is generated on its
+# own with --day-only), then RUNS times, interleaved so that machine noise hits every tool
+# alike:
 #   listwash ingest of bounces.csv into a fresh history, listwash clean against it,
-#   the DuckDB peer (and polars when installed) on the same two files, cat of both files.
-# Each step runs under /usr/bin/time (wall, user+sys CPU, max RSS); the table shows medians.
-# Then it compares listwash's suppressed set with the peer's (counts per rule; never fails).
+#   listwash ingest of day.csv (a day's new events, 1% of the log) into that history, the
+#   same day.csv again (must add 0 events, else the bench fails), the DuckDB peer (and
+#   polars when installed) on subscribers.csv and bounces.csv, cat of both files.
+# Each step runs under /usr/bin/time (wall, user+sys CPU, max RSS); the table shows medians,
+# then the targets with measured values. Then it compares listwash's suppressed set with the
+# peer's (counts per rule) and runs compare_outputs.py.
 #
-# Environment: SIZE (S), RUNS (3), SEED (7), SHARED (../shared), PYTHON (python3),
+# Environment: SIZE (S), RUNS (3; 1 for L), SEED (7), SHARED (../shared), PYTHON (python3),
 # BUILD (1; 0 = use the existing .build/release/listwash), KEEP_HISTORY (0; 1 keeps the
 # last history in bench-data/SIZE/run/).
 set -euo pipefail
 
 SIZE=${SIZE:-${1:-S}}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-}
+if [ -z "$RUNS" ]; then
+  if [ "$SIZE" = L ]; then RUNS=1; else RUNS=3; fi    # L takes long: one run unless asked
+fi
 SEED=${SEED:-7}
 PYTHON=${PYTHON:-python3}
 BUILD=${BUILD:-1}
@@ -39,6 +46,7 @@ DATA="$ROOT/bench-data/$SIZE"
 RUN="$DATA/run"
 SUBS="$DATA/subscribers.csv"
 BOUNCES="$DATA/bounces.csv"
+DAY="$DATA/day.csv"
 BIN="$ROOT/.build/release/listwash"
 REPORT="$ROOT/Benchmarks/bench_report.py"
 
@@ -66,14 +74,27 @@ if data_ok; then
   echo "== data: reusing $DATA"
 else
   echo "== data: generating $SIZE (seed $SEED) into $DATA"
-  rm -f "$SUBS" "$BOUNCES" "$DATA/manifest.json"
+  rm -f "$SUBS" "$BOUNCES" "$DATA/manifest.json" "$DAY" "$DATA/day.json"
   "$PYTHON" Benchmarks/gen_data.py --size "$SIZE" --seed "$SEED" --out "$DATA" ||
     die "data generation failed"
   data_ok || die "generated data in $DATA does not match its manifest"
 fi
+# the day file: data generated before it existed (or with another day version) keeps its
+# subscribers.csv and bounces.csv; only day.csv is drawn, from the list read back from disk
+day_ok() {
+  [ -f "$DATA/day.json" ] && [ -f "$DAY" ] && "$PYTHON" "$REPORT" day-ok "$DATA" "$SIZE" "$SEED"
+}
+if ! day_ok; then
+  echo "== data: generating day.csv (1% of the log) into $DATA"
+  rm -f "$DAY" "$DATA/day.json"
+  "$PYTHON" Benchmarks/gen_data.py --day-only --out "$DATA" || die "day.csv generation failed"
+  day_ok || die "generated day.csv in $DATA does not match day.json"
+fi
 SUBS_BYTES=$(stat -c %s "$SUBS")
 BOUNCES_BYTES=$(stat -c %s "$BOUNCES")
-echo "   subscribers.csv $SUBS_BYTES bytes, bounces.csv $BOUNCES_BYTES bytes"
+DAY_BYTES=$(stat -c %s "$DAY")
+DAY_EVENTS=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["events"])' "$DATA/day.json")
+echo "   subscribers.csv $SUBS_BYTES bytes, bounces.csv $BOUNCES_BYTES bytes, day.csv $DAY_BYTES bytes ($DAY_EVENTS events)"
 
 # ---- 3. peers available? ---------------------------------------------------------------
 HAVE_DUCKDB=0; HAVE_POLARS=0
@@ -109,7 +130,7 @@ measure() {
   read -r w u s m < <(tail -n 1 "$tf")
   rm -f "$tf"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$step" "$run" "$w" "$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')" "$m" "$bytes" >> "$TIMES"
-  printf '   run %s  %-22s %8.2f s wall  %6.1f MiB\n' "$run" "$step" "$w" "$(awk -v m="$m" 'BEGIN{print m/1024}')"
+  printf '   run %s  %-26s %8.2f s wall  %6.1f MiB\n' "$run" "$step" "$w" "$(awk -v m="$m" 'BEGIN{print m/1024}')"
 }
 
 # listwash runs the peers' job: the clean-v1 policy and suppressed.csv layout (POLICY=default
@@ -130,6 +151,20 @@ for ((i = 1; i <= RUNS; i++)); do
     "$BIN" ingest --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "$BOUNCES"
   measure "listwash clean" "$i" "$SUBS_BYTES" "$RUN/clean.log" 1 -- \
     "$BIN" clean --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "${FORMAT_ARGS[@]}" --list "$SUBS" --out "$RUN/listwash" --as-of "$AS_OF"
+  # incremental: the next day's events into the history just built, then the same file again
+  measure "listwash ingest (1% day)" "$i" "$DAY_BYTES" "$RUN/day-ingest.log" 1 -- \
+    "$BIN" ingest --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "$DAY"
+  read -r d_new d_dup d_rej < <("$PYTHON" "$REPORT" ingest-counts "$RUN/day-ingest.log") ||
+    die "could not read the counts of the day's ingest from $RUN/day-ingest.log"
+  echo "            day: $d_new new, $d_dup duplicate, $d_rej rejected of $DAY_EVENTS events"
+  [ "$d_new" -gt 0 ] || die "the day's ingest added no events (see $RUN/day-ingest.log)"
+  [ "$d_dup" = 0 ] || echo "   note: $d_dup of the day's events were already in the history (expected 0)"
+  measure "listwash re-ingest (day)" "$i" "$DAY_BYTES" "$RUN/day-reingest.log" 1 -- \
+    "$BIN" ingest --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "$DAY"
+  read -r r_new r_dup r_rej < <("$PYTHON" "$REPORT" ingest-counts "$RUN/day-reingest.log") ||
+    die "could not read the counts of the day's re-ingest from $RUN/day-reingest.log"
+  echo "            again: $r_new new, $r_dup duplicate, $r_rej rejected"
+  [ "$r_new" = 0 ] || die "ingesting day.csv a second time added $r_new events (must add 0; see $RUN/day-reingest.log)"
   if [ "$HAVE_DUCKDB" = 1 ]; then
     (cd "$RUN/tmp" && measure "DuckDB clean-v1" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/duckdb.log" 0 -- \
       "$PYTHON" "$PEERS/clean_duckdb.py" "$SUBS" "$BOUNCES" "$RUN/duckdb")

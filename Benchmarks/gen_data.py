@@ -4,8 +4,11 @@
     python3 Benchmarks/gen_data.py --size 100k|S|L [--seed 7] --out DIR
     python3 Benchmarks/gen_data.py --subscribers 2000 --bounces 6000 --out DIR   # any size
 
-Writes DIR/subscribers.csv, DIR/bounces.csv and DIR/manifest.json. The same arguments
-always give byte-identical files (one seeded random.Random, no clock, no hash order).
+    python3 Benchmarks/gen_data.py --day-only --out DIR     # only DIR/day.csv, for existing data
+
+Writes DIR/subscribers.csv, DIR/bounces.csv and DIR/manifest.json, then DIR/day.csv and
+DIR/day.json. The same arguments always give byte-identical files (seeded random.Random
+streams, no clock, no hash order).
 
 Shape (the shape of the clean-v1 benchmark data, see ../shared/bench/JOB.md):
 
@@ -30,6 +33,15 @@ bounces.csv      email,timestamp,smtp_code,enhanced_code,diagnostic
     YYYY-MM-DDTHH:MM:SSZ within 200 days before the as-of 2026-11-01T00:00:00Z. Rows are
     in no particular order (histories are shuffled together block by block).
 
+day.csv          the same columns as bounces.csv: a day's new events for the incremental
+    ingest benchmark, 1% of the log's event count (3,000 at 100k, 30,000 at S, 300,000 at
+    L). Histories are drawn from the same profiles and the same on-list / off-list mix,
+    squeezed into the last day before the as-of (2026-10-31T00:00:00Z to ...T23:59:59Z).
+    The file is drawn from its own random stream and from the list as read back from
+    subscribers.csv, so subscribers.csv, bounces.csv and manifest.json are byte-identical
+    to those of a generator without it, and --day-only adds it to data generated before
+    (day.json records what it was drawn from; manifest.json does not change).
+
 Sizes: 100k = 100,000 subscribers + 300,000 events, S = 1M + 3M, L = 10M + 30M.
 """
 import argparse
@@ -48,6 +60,8 @@ ROWS_PER_WRITE = 20_000          # subscriber rows per write() call
 HISTORIES_PER_BLOCK = 6_000      # bounce histories shuffled together per write() call
 OFF_LIST_SHARE = 0.30            # share of bounce EVENTS whose address is not in the list
 GENERATOR_VERSION = 1
+DAY_SHARE = 100                  # day.csv holds 1/DAY_SHARE of the log's events
+DAY_VERSION = 1                  # of day.csv and day.json (independent of GENERATOR_VERSION)
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary. Names are (display, ascii transliteration for the local part).
@@ -295,6 +309,39 @@ PROFILES = [
 ]
 NOISE = [("greylisted", 2), ("rate_limited", 2), ("local_error", 1), ("blocklist", 1)]
 HARD_SOFT_PREFIX = 0.35     # hard histories that start with a few soft bounces
+
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def ascii_lower(s):
+    return s.translate(_ASCII_LOWER)
+
+
+def list_from_file(path):
+    """The list as Gen.subscribers() returns it (pool, invalid_keys, seen), read back from
+    its subscribers.csv: the valid addresses' keys in order of first appearance, and the keys
+    of invalid rows that still hold one @ (in row order, repeats kept)."""
+    import csv
+    pool, invalid_keys, seen = [], [], set()
+    with open(path, encoding="utf-8", newline="") as f:
+        rd = csv.reader(f)
+        next(rd, None)
+        for row in rd:
+            e = row[0].strip(" \t\r\n") if row else ""
+            at = e.find("@")
+            if (at > 0 and e.find("@", at + 1) < 0 and "." in e[at + 1:] and " " not in e
+                    and not e.startswith('"')):
+                # valid rows only ever have ASCII letters upper-cased
+                key = e.lower() if e.isascii() else ascii_lower(e)
+                if key not in seen:         # later rows with the same key are the duplicates
+                    seen.add(key)
+                    pool.append(key)
+            else:
+                key = e.lower()
+                if key.count("@") == 1 and not key.startswith('"'):
+                    invalid_keys.append(key)
+    return pool, invalid_keys, seen
 
 
 def expand(pairs, size=2000):
@@ -643,6 +690,149 @@ class Gen:
         return st
 
 
+    # ---- a day of new events ------------------------------------------------------------
+
+    def day(self, k, path, pool, invalid_keys, seen, seed):
+        """k new events in the last day before the as-of, for the list (pool, invalid_keys,
+        seen) as list_from_file() reads it. Uses its own random stream: the main stream (and
+        so subscribers.csv and bounces.csv) is not touched."""
+        rng = random.Random(f"listwash day.csv {seed}")
+        saved = self.r
+        self.r = r = rng.random                 # domain() and local_part() draw from self.r
+        try:
+            return self._day(k, path, pool, invalid_keys, seen, rng, r)
+        finally:
+            self.r = saved
+
+    def _day(self, m, path, pool, invalid_keys, seen, rng, r):
+        profiles, nprof = self.profiles, len(self.profiles)
+        cats_of, noise, soft = self.profile_cats, self.noise, self.soft
+        replies, family_of = self.replies, self.family_of
+        ids, ips = self.trace_ids, self.ips
+        nid, nip = len(ids), len(ips)
+        day_text, sec_text = self.day_text, self.sec_text
+        day_start = self.as_of - 86400          # events from here to as_of - 1
+        span_max = 86400 - 1
+        given, family = self.given, self.family
+        ng, nf = len(given), len(family)
+        npool, ninv = len(pool), len(invalid_keys)
+        st = {"events": 0, "events_on_list": 0, "histories": 0, "histories_on_list": 0,
+              "profiles": {p[0]: 0 for p in PROFILES}}
+        rows = []
+        written = 0
+        while written < m:
+            name, _, noise_share, (nmin, nmax), (gmin, gmax) = profiles[int(r() * nprof)]
+            cats = cats_of[name]
+            ncat = len(cats)
+            on_list = npool and r() >= OFF_LIST_SHARE
+            if on_list:
+                if ninv and r() < 0.003:
+                    key = invalid_keys[int(r() * ninv)]
+                else:
+                    key = pool[int(r() * npool)]
+            else:
+                g, f = given[int(r() * ng)], family[int(r() * nf)]
+                lp, dom = self.local_part(g, f), self.domain()
+                key = lp + "@" + dom
+                while key in seen:              # an address that is not in the list
+                    key = lp + str(int(r() * 999)) + "@" + dom
+            at = key.rfind("@")
+            dom = key[at + 1:] if at >= 0 else ""
+            fam = family_of.get(dom, "generic")
+            n = nmin + int(r() * (nmax - nmin + 1))
+            # categories: hard histories may open with soft bounces (half a day apart)
+            pre = 0
+            if name == "hard":
+                pre = int(r() * 3) if r() < HARD_SOFT_PREFIX else 0
+                seq = [soft[int(r() * len(soft))] for _ in range(pre)]
+                seq += [cats[int(r() * ncat)] for _ in range(n)]
+                n += pre
+            else:
+                seq = [noise[int(r() * len(noise))] if r() < noise_share else cats[int(r() * ncat)]
+                       for _ in range(n)]
+            # event times as in bounces(), then squeezed into the day when longer than it
+            if name == "exact_72h":
+                offs = [0] + sorted(int(r() * 259199) + 1 for _ in range(n - 2)) + [259200]
+            else:
+                offs = [i * 43200 for i in range(pre)]
+                t = pre * 86400
+                offs.append(t)
+                for _ in range(n - pre - 1):
+                    t += int((gmin + r() * (gmax - gmin)) * 3600)
+                    offs.append(t)
+            span = offs[-1]
+            if span > span_max:
+                offs = [o * span_max // span for o in offs]
+                span = span_max
+            t0 = day_start + int(r() * (span_max - span + 1))
+            if written + n > m:                 # the last history is cut to the exact size
+                n = m - written
+            y = r()
+            if y < 0.04:
+                shown = ascii_upper(key[:1]) + key[1:]
+            elif y < 0.05:
+                shown = ascii_upper(key)
+            elif y < 0.06:
+                shown = " " + key
+            else:
+                shown = key
+            if '"' in shown or "," in shown:
+                shown = csv_field(shown)
+            for i in range(n):
+                lst = replies[(seq[i], fam)]
+                code, enh, text, fmt = lst[int(r() * len(lst))]
+                if fmt:
+                    text = text.format(e=key, d=dom, id=ids[int(r() * nid)], ip=ips[int(r() * nip)])
+                if '"' in text or "," in text or "\n" in text:
+                    text = '"' + text.replace('"', '""') + '"'
+                ts = t0 + offs[i] - self.start
+                rows.append(f"{shown},{day_text[ts // 86400]}{sec_text[ts % 86400]},{code},{enh},{text}\n")
+            st["profiles"][name] += 1
+            st["histories"] += 1
+            if on_list:
+                st["histories_on_list"] += 1
+                st["events_on_list"] += n
+            written += n
+        rng.shuffle(rows)
+        with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as out:
+            out.write("email,timestamp,smtp_code,enhanced_code,diagnostic\n")
+            out.write("".join(rows))
+        os.replace(path + ".tmp", path)
+        st["events"] = m
+        return st
+
+
+def write_json(path, obj):
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+
+
+def write_day(out_dir, g, seed, size, bounces):
+    """DIR/day.csv from DIR/subscribers.csv, then DIR/day.json (written last: it marks a
+    complete day file). g is a Gen of the same seed (only its tables are used)."""
+    day_json = os.path.join(out_dir, "day.json")
+    if os.path.exists(day_json):
+        os.remove(day_json)
+    t = time.monotonic()
+    subs_path = os.path.join(out_dir, "subscribers.csv")
+    pool, invalid_keys, seen = list_from_file(subs_path)
+    k = max(1, bounces // DAY_SHARE) if bounces else 0
+    day_path = os.path.join(out_dir, "day.csv")
+    dst = g.day(k, day_path, pool, invalid_keys, seen, seed)
+    print(f"day.csv: {k:,} events in {time.monotonic() - t:.1f} s", file=sys.stderr)
+    write_json(day_json, {
+        "generator": "listwash Benchmarks/gen_data.py", "day_version": DAY_VERSION,
+        "size": size, "seed": seed, "log_events": bounces, "events": k, "as_of": AS_OF,
+        "window": [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(g.as_of - 86400)),
+                   time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(g.as_of - 1))],
+        "files": {"day.csv": os.path.getsize(day_path)},
+        "drawn_from": {"subscribers.csv": os.path.getsize(subs_path), "list_addresses": len(pool)},
+        "day_stats": dst,
+    })
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", choices=sorted(SIZES), default="100k")
@@ -650,7 +840,20 @@ def main(argv=None):
     ap.add_argument("--bounces", type=int, help="override the size's bounce event count")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--day-only", action="store_true",
+                    help="only write day.csv and day.json, for the data already in --out "
+                         "(size, seed and event count are read from its manifest.json)")
     a = ap.parse_args(argv)
+    if a.day_only:
+        try:
+            with open(os.path.join(a.out, "manifest.json"), encoding="utf-8") as f:
+                man = json.load(f)
+        except (OSError, ValueError) as e:
+            ap.error(f"--day-only needs the data's manifest.json in {a.out}: {e}")
+        if man.get("version") != GENERATOR_VERSION:
+            ap.error(f"{a.out} was made by generator version {man.get('version')}, not {GENERATOR_VERSION}")
+        write_day(a.out, Gen(man["seed"]), man["seed"], man["size"], man["bounces"])
+        return 0
     n, m = SIZES[a.size]
     if a.subscribers is not None:
         n = a.subscribers
@@ -660,8 +863,9 @@ def main(argv=None):
         ap.error("--subscribers must be >= 1 and --bounces >= 0")
     os.makedirs(a.out, exist_ok=True)
     manifest_path = os.path.join(a.out, "manifest.json")
-    if os.path.exists(manifest_path):
-        os.remove(manifest_path)        # the manifest is written last: it marks a complete data set
+    for old in (manifest_path, os.path.join(a.out, "day.json")):
+        if os.path.exists(old):
+            os.remove(old)              # the manifests are written last: they mark complete files
     t = time.monotonic()
     g = Gen(a.seed)
     subs_path = os.path.join(a.out, "subscribers.csv")
@@ -679,10 +883,9 @@ def main(argv=None):
         "files": {"subscribers.csv": os.path.getsize(subs_path), "bounces.csv": os.path.getsize(bounces_path)},
         "subscriber_stats": sst, "bounce_stats": bst,
     }
-    with open(manifest_path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, sort_keys=True)
-        f.write("\n")
-    os.replace(manifest_path + ".tmp", manifest_path)
+    write_json(manifest_path, manifest)
+    del pool, invalid_keys, seen
+    write_day(a.out, Gen(a.seed), a.seed, manifest["size"], m)
     return 0
 
 
