@@ -149,13 +149,16 @@ public struct CleanJob {
             let decision = engine.decide(events, asOf: request.asOf)
             // clean-v1 counts the bounces of an invalid address too: keep its counts if it has any.
             guard decision != nil || (cleanV1 && !rules.isValid(key)) else { return }
-            let slot = try builder.add(decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
-            _ = verdicts.insertIfAbsent(Fingerprint(key), Verdict(slot: slot, rule: decision?.rule))
+            let fingerprint = Fingerprint(key)
+            let slot = try builder.add(fingerprint: fingerprint, decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
+            _ = verdicts.insertIfAbsent(fingerprint, Verdict(slot: slot, rule: decision?.rule))
         }
-        let evidence = try builder.finish(history: history)
+        logger.info("history scanned", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(builder.slots)"])
+        let duplicates = try prepass?.wait() ?? DuplicateIndex()
+        let evidence = try builder.finish(history: history, keys: duplicates.keys)
         var summary = CleanSummary()
         summary.historyEvents = scan.events
-        logger.info("history loaded", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(verdicts.count)"])
+        logger.info("evidence read", metadata: ["events": "\(evidence.referenceCount)"])
 
         // 2. Stream the list.
         let list = try openList()
@@ -170,7 +173,6 @@ public struct CleanJob {
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
         auditor.attach(audit: audit, suppressed: suppressed, sorter: sortedRows, evidence: evidence)
 
-        let duplicates = try prepass?.wait() ?? DuplicateIndex()
         if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"]) }
         let file = request.listPath
         var lastProgress = 0

@@ -25,6 +25,9 @@ final class DuplicateIndex {
     let prepassDigest: [UInt8]?
     /// Rows found to be later duplicates by the pre-pass.
     private(set) var sortedDuplicates = 0
+    /// The list's distinct keys, from the pre-pass: lets the history scan skip the evidence of
+    /// addresses the list does not hold (nil in memory: every address counts).
+    private(set) var keys: FingerprintFilter?
 
     /// The in-memory index.
     init() {
@@ -64,6 +67,7 @@ final class DuplicateIndex {
         var high: UInt64 = 0, low: UInt64 = 0, firstLine: UInt64 = 0
         var started = false
         var duplicates = 0
+        var filter = FingerprintFilter(expected: row)
         var rowKey = [UInt8](repeating: 0, count: 8)
         var lineValue = [UInt8](repeating: 0, count: 8)
         try byKey.finish().forEach { k, v in
@@ -81,9 +85,11 @@ final class DuplicateIndex {
                 high = h
                 low = l
                 firstLine = line
+                filter.insert(Fingerprint(high: h, low: l))
             }
         }
         sortedDuplicates = duplicates
+        keys = filter
         stream = try byRow.finish()
         try loadNext()
     }

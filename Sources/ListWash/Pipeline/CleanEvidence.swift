@@ -30,7 +30,9 @@ struct SuppressionRecord: Equatable {
 /// event. Instead the scan writes each slot's header to the file and notes (rowid, reference)
 /// for every evidence event; an external sort puts the notes in rowid order, the rows are read
 /// front to back once and each event's JSON is appended to the file. Memory holds 8 bytes per
-/// reference and 12 per slot; the file is read back by position (`pread`).
+/// reference and 12 per slot (28 while the file is built); the file is read back by position
+/// (`pread`). With a large list, the pre-pass's filter of the list's keys spares the evidence
+/// of history addresses the list does not hold.
 final class EvidenceFile: @unchecked Sendable {
     private let fd: Int32
     /// Where each slot's header starts, and its first reference.
@@ -40,6 +42,8 @@ final class EvidenceFile: @unchecked Sendable {
     private let references: [UInt64]
 
     var slots: Int { headers.count }
+    /// Evidence events held.
+    var referenceCount: Int { references.count }
 
     fileprivate init(fd: Int32, headers: [Int64], firstReference: [UInt32], references: [UInt64]) {
         self.fd = fd
@@ -203,6 +207,7 @@ final class EvidenceFile: @unchecked Sendable {
         private var headers: [Int64] = []
         private var firstReference: [UInt32] = []
         private var referenceCount: UInt32 = 0
+        private var fingerprints: [Fingerprint] = []
         private var finished = false
 
         init(directory: String, memoryBudget: Int) throws {
@@ -239,16 +244,18 @@ final class EvidenceFile: @unchecked Sendable {
 
         /// Adds one address's record; `rows` are the rowids of the address's events, in the
         /// order `decision.evidence` indexes them. Returns its slot.
-        func add(decision: Decision?, bounces: BounceStats, rows: [Int64]) throws -> UInt32 {
+        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws -> UInt32 {
             let slot = UInt32(headers.count)
             headers.append(position)
+            fingerprints.append(fingerprint)
             firstReference.append(referenceCount)
             let record = SuppressionRecord(rule: decision?.rule, reason: decision?.reason ?? "", kind: decision?.kind ?? "",
                                            firstSeen: decision?.firstSeen, lastSeen: decision?.lastSeen,
                                            evidenceCount: decision?.evidence.count ?? 0, bounces: bounces, evidence: [])
             EvidenceFile.encodeHeader(record, into: &buffer)
             var key = [UInt8](repeating: 0, count: 8)
-            var value = [UInt8](repeating: 0, count: 4)
+            var value = [UInt8](repeating: 0, count: 8)
+            withUnsafeBytes(of: slot.bigEndian) { raw in for i in 0..<4 { value[4 + i] = raw[i] } }
             for index in decision?.evidence ?? [] {
                 withUnsafeBytes(of: UInt64(bitPattern: rows[index]).bigEndian) { raw in for i in 0..<8 { key[i] = raw[i] } }
                 withUnsafeBytes(of: referenceCount.bigEndian) { raw in for i in 0..<4 { value[i] = raw[i] } }
@@ -260,11 +267,16 @@ final class EvidenceFile: @unchecked Sendable {
         }
 
         /// Reads the evidence rows in rowid order, appends their JSON and hands the file over.
-        func finish(history: HistoryStore) throws -> EvidenceFile {
+        /// Slots whose address `keys` says the list does not hold get no evidence (nothing
+        /// will ask for it).
+        func finish(history: HistoryStore, keys: FingerprintFilter? = nil) throws -> EvidenceFile {
+            let wanted = keys.map { filter in fingerprints.map { filter.mayContain($0) } }
+            fingerprints = []
             var references = [UInt64](repeating: 0, count: Int(referenceCount))
             try sorter.finish().forEach { key, value in
                 let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
                 let reference = Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+                if let wanted, !wanted[Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))] { return }
                 let start = position
                 guard try history.eventRow(rowid, { EvidenceFile.renderEvent($0, into: &buffer) }) else {
                     throw HistoryError.sqlite(path: history.path, code: 1, message: "an event of the history is missing (row \(rowid))")

@@ -66,3 +66,34 @@ public struct Fingerprint: Hashable, Sendable {
         return (h1, h2)
     }
 }
+
+/// A Bloom filter of fingerprints: "certainly not in the set" or "probably in it" (about 2%
+/// false positives at 10 bits a key), in a fixed number of bits.
+struct FingerprintFilter {
+    private var words: [UInt64]
+    private let mask: UInt64
+
+    /// A filter sized for about `expected` keys (at least 2^16 bits).
+    init(expected: Int) {
+        var bits = 1 << 16
+        while bits < expected * 10, bits < 1 << 34 { bits <<= 1 }
+        words = [UInt64](repeating: 0, count: bits / 64)
+        mask = UInt64(bits - 1)
+    }
+
+    @inline(__always) private func positions(_ f: Fingerprint) -> (UInt64, UInt64, UInt64) {
+        (f.high & mask, f.low & mask, (f.high >> 32 ^ f.low << 7 ^ f.low >> 41) & mask)
+    }
+
+    mutating func insert(_ f: Fingerprint) {
+        let (a, b, c) = positions(f)
+        for p in [a, b, c] { words[Int(p >> 6)] |= 1 << (p & 63) }
+    }
+
+    func mayContain(_ f: Fingerprint) -> Bool {
+        let (a, b, c) = positions(f)
+        return words[Int(a >> 6)] & (1 << (a & 63)) != 0
+            && words[Int(b >> 6)] & (1 << (b & 63)) != 0
+            && words[Int(c >> 6)] & (1 << (c & 63)) != 0
+    }
+}
