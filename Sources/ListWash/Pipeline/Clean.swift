@@ -155,6 +155,7 @@ public struct CleanJob {
         }
         logger.info("history scanned", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(builder.slots)"])
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
+        if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"]) }
         let evidence = try builder.finish(history: history, keys: duplicates.keys)
         var summary = CleanSummary()
         summary.historyEvents = scan.events
@@ -173,7 +174,6 @@ public struct CleanJob {
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
         auditor.attach(audit: audit, suppressed: suppressed, sorter: sortedRows, evidence: evidence)
 
-        if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"]) }
         let file = request.listPath
         var lastProgress = 0
         var row = 0
