@@ -206,34 +206,114 @@ public final class HistoryStore {
         deinit { if open { abandon() } }
 
         /// Appends events to the history (at the end of the table: no index is touched).
+        ///
+        /// Every parameter is bound again for each row, so the statement is reset without
+        /// clearing its bindings, and text is bound without a copy (SQLITE_STATIC) from inside
+        /// the closures that lend the strings' bytes, the step included.
         public func stage(_ events: [EventRecord]) throws {
             let db = store.db
             let insert = try db.cached("""
                 INSERT INTO events (id, ts, address, type, kind, reason, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 """)
-            for e in events {
-                insert.reset()
-                insert.bind(1, e.id)
-                insert.bind(2, e.timestamp)
-                insert.bind(3, e.address)
-                insert.bind(4, e.type.rawValue)
-                insert.bind(5, e.kind?.rawValue)
-                insert.bind(6, e.reason)
-                insert.bind(7, e.replyCode.map(Int64.init))
-                insert.bind(8, e.enhancedCode)
-                insert.bind(9, e.diagnostic)
-                insert.bind(10, e.rule)
-                insert.bind(11, e.providerVerdict)
-                insert.bind(12, e.source)
-                _ = try insert.step()
-                let entry = AddressEntry(timestamp: e.timestamp, id: e.id, rowid: db.lastInsertRowid, type: e.type, kind: e.kind,
-                                         exactDiffers: e.address != e.addressKey, reason: try store.reasons.code(for: e.reason, db: db))
-                var key = e.addressKey
-                key.withUTF8 { buffer.append(key: UnsafeRawBufferPointer($0), entry: entry) }
+            // The buffer and the reason cache as locals while the batch is staged (the class's
+            // stored properties would be checked for exclusive access once per event).
+            do {
+                var buffer = EntryBuffer()
+                swap(&buffer, &self.buffer)
+                var reasonCache = self.reasonCache
+                defer {
+                    swap(&buffer, &self.buffer)
+                    self.reasonCache = reasonCache
+                }
+                try events.withUnsafeBufferPointer { events in
+                    for i in events.indices {
+                        try stageOne(events[i], insert: insert, db: db, buffer: &buffer, reasonCache: &reasonCache)
+                    }
+                }
             }
             staged += events.count
             if buffer.byteCount >= store.runBufferBytes { try flush() }
+        }
+
+        @inline(__always)
+        private func stageOne(_ e: EventRecord, insert: SQLiteStatement, db: SQLiteConnection,
+                              buffer: inout EntryBuffer, reasonCache: inout (name: String, code: UInt8)?) throws {
+            insert.resetKeepingBindings()
+            insert.bind(2, e.timestamp)
+            insert.bind(7, e.replyCode.map(Int64.init))
+            try Self.withBytes(e.address) { address in
+                insert.bindTextNoCopy(3, address)
+                try Self.withBytes(e.addressKey) { key in
+                    try Self.withBytes(e.diagnostic) { diagnostic in
+                        insert.bindTextNoCopy(9, diagnostic)
+                        try Self.withBytes(e.source) { source in
+                            insert.bindTextNoCopy(12, source)
+                            try Self.withBytes(e.rule) { rule in
+                                insert.bindTextNoCopy(10, rule)
+                                try Self.withBytes(e.reason) { reason in
+                                    insert.bindTextNoCopy(6, reason)
+                                    try Self.withBytes(e.type.rawValue) { type in
+                                        insert.bindTextNoCopy(4, type)
+                                        try Self.withOptionalBytes(e.kind?.rawValue, 5, insert) {
+                                            try Self.withOptionalBytes(e.enhancedCode, 8, insert) {
+                                                try Self.withOptionalBytes(e.providerVerdict, 11, insert) {
+                                                    try e.id.withUnsafeBytes { id in
+                                                        insert.bindBlobNoCopy(1, id)
+                                                        _ = try insert.step()
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let entry = AddressEntry(timestamp: e.timestamp, id: e.id, rowid: db.lastInsertRowid, type: e.type, kind: e.kind,
+                                             exactDiffers: !Self.sameBytes(address, key), reason: try reasonCode(e.reason, db: db, cache: &reasonCache))
+                    buffer.append(key: UnsafeRawBufferPointer(key), entry: entry)
+                }
+            }
+        }
+
+        /// The last reason looked up and its code: consecutive events mostly share a reason.
+        private var reasonCache: (name: String, code: UInt8)?
+
+        @inline(__always)
+        private func reasonCode(_ reason: String, db: SQLiteConnection, cache: inout (name: String, code: UInt8)?) throws -> UInt8 {
+            if let cache, cache.name == reason { return cache.code }
+            let code = try store.reasons.code(for: reason, db: db)
+            cache = (reason, code)
+            return code
+        }
+
+        @inline(__always)
+        private static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard a.count == b.count else { return false }
+            guard a.count > 0, a.baseAddress != b.baseAddress else { return true }
+            return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+        }
+
+        /// A string's UTF-8 bytes for the duration of `body`, without copying native strings.
+        @inline(__always)
+        private static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            if let result = try text.utf8.withContiguousStorageIfAvailable(body) { return result }
+            var copy = text
+            return try copy.withUTF8(body)
+        }
+
+        /// Binds an optional string (NULL for nil) at `index` and runs `body` while its bytes are lent.
+        @inline(__always)
+        private static func withOptionalBytes<R>(_ text: String?, _ index: Int32, _ insert: SQLiteStatement, _ body: () throws -> R) rethrows -> R {
+            guard let text else {
+                insert.bindNull(index)
+                return try body()
+            }
+            return try withBytes(text) { bytes in
+                insert.bindTextNoCopy(index, bytes)
+                return try body()
+            }
         }
 
         /// Writes the gathered entries as one run, without the repeats of stored events.

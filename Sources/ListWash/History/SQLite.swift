@@ -21,8 +21,14 @@ final class SQLiteConnection {
     private(set) var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
 
+    /// Process-wide SQLite settings, applied once before the first connection opens (SQLite
+    /// ignores them once initialised): no memory statistics, so allocations skip a global mutex.
+    /// Connections stay serialised per connection by their users (one thread at a time each).
+    private static let configured: Int32 = listwash_sqlite3_config_memstatus(0)
+
     init(path: String, readOnly: Bool) throws {
         self.path = path
+        _ = Self.configured
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
         if rc != SQLITE_OK {
@@ -105,6 +111,30 @@ final class SQLiteStatement {
     func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+    }
+
+    /// Resets for the next execution keeping the bound values (and SQLite's buffers for them):
+    /// for a caller that binds every parameter again before each step.
+    func resetKeepingBindings() {
+        sqlite3_reset(handle)
+    }
+
+    /// Binds text that is not copied (SQLITE_STATIC): the bytes must stay valid and unchanged
+    /// until the statement is stepped and reset, or the parameter bound again.
+    func bindTextNoCopy(_ index: Int32, _ raw: UnsafeBufferPointer<UInt8>) {
+        raw.withMemoryRebound(to: CChar.self) {
+            _ = sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.empty, Int32($0.count), nil)
+        }
+    }
+
+    /// Binds a blob that is not copied (SQLITE_STATIC), with the same lifetime rule as
+    /// ``bindTextNoCopy(_:_:)``.
+    func bindBlobNoCopy(_ index: Int32, _ raw: UnsafeRawBufferPointer) {
+        _ = sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(Self.empty), Int32(raw.count), nil)
+    }
+
+    func bindNull(_ index: Int32) {
+        sqlite3_bind_null(handle, index)
     }
 
     func bind(_ index: Int32, _ value: Int64?) {

@@ -178,8 +178,14 @@ public struct IngestJob {
                     }
                     batch.append(record)
                     if batch.count >= batchSize {
-                        try pipe.send(.records(batch))
+                        // Hand the full batch over and carry on in an emptied one from the
+                        // writer: no fresh buffer per batch, and the records are freed here,
+                        // on the thread that allocated them.
+                        var full = pipe.takeEmptied() ?? []
+                        swap(&full, &batch)
+                        try pipe.send(.records(full))
                         batch.removeAll(keepingCapacity: true)
+                        batch.reserveCapacity(batchSize)
                     }
                 }, reject: { try pipe.send(.rejection($0)) })
                 if !batch.isEmpty { try pipe.send(.records(batch)) }
@@ -196,6 +202,7 @@ public struct IngestJob {
                 switch pipe.receive() {
                 case .records(let records):
                     try load.stage(records)
+                    pipe.giveBack(records)
                 case .rejection(let rejection):
                     summary.rejected += 1
                     logger.debug("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
@@ -311,6 +318,8 @@ final class BatchPipe: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var queue: [Message] = []
+    /// Batches the writer has stored, returned for the reader to refill (at most `capacity`).
+    private var emptied: [[EventRecord]] = []
     private let capacity: Int
     private var cancelled = false
     private var producerFinished = false
@@ -337,11 +346,29 @@ final class BatchPipe: @unchecked Sendable {
         return message
     }
 
+    /// Returns a stored batch for reuse; the reader empties it (see ``takeEmptied()``).
+    func giveBack(_ records: consuming [EventRecord]) {
+        condition.lock()
+        let keep = emptied.count < capacity && !cancelled
+        if keep { emptied.append(records) }
+        condition.unlock()
+        // A batch not kept is freed here, outside the lock.
+    }
+
+    /// A batch the writer has stored (its records still in it, for the caller to remove with
+    /// `removeAll(keepingCapacity: true)`), or nil when none is waiting.
+    func takeEmptied() -> [EventRecord]? {
+        condition.lock()
+        defer { condition.unlock() }
+        return emptied.popLast()
+    }
+
     /// Stops the reader at its next hand-over.
     func cancel() {
         condition.lock()
         cancelled = true
         queue.removeAll()
+        emptied.removeAll()
         condition.broadcast()
         condition.unlock()
     }

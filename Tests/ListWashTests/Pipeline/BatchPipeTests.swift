@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import ListWash
+
+@Suite struct BatchPipeTests {
+    let classifier = try! Classifier()
+
+    func record(_ n: Int) -> EventRecord {
+        EventRecord(RawEvent(address: "u\(n)@example.com", timestamp: Int64(n), type: .bounce, replyCode: 550, enhancedCode: "5.1.1",
+                             diagnostic: "550 5.1.1 user unknown", source: EventSource(file: "t.csv", line: n)), classifier: classifier)!
+    }
+
+    @Test func storedBatchesComeBackToTheReaderUpToTheCapacity() {
+        let pipe = BatchPipe(capacity: 2)
+        #expect(pipe.takeEmptied() == nil)
+        for n in 0..<3 { pipe.giveBack([record(n)]) }
+        // Two kept (the capacity), the last given back first; the third was dropped.
+        #expect(pipe.takeEmptied()?.map(\.timestamp) == [1])
+        #expect(pipe.takeEmptied()?.map(\.timestamp) == [0])
+        #expect(pipe.takeEmptied() == nil)
+    }
+
+    @Test func aCancelledPipeKeepsNoBatches() {
+        let pipe = BatchPipe(capacity: 2)
+        pipe.giveBack([record(1)])
+        pipe.cancel()
+        #expect(pipe.takeEmptied() == nil)
+        pipe.giveBack([record(2)])
+        #expect(pipe.takeEmptied() == nil)
+    }
+
+    /// Every stored column of every row, in rowid order, and the runs' content.
+    func dump(_ path: String) throws -> [String] {
+        let store = try HistoryStore(path: path, create: false)
+        var rows: [String] = []
+        let events = try store.db.prepare("""
+            SELECT rowid, quote(id), ts, address, type, quote(kind), reason, quote(reply_code), quote(enhanced_code),
+                   diagnostic, rule, quote(provider_verdict), source FROM events ORDER BY rowid
+            """)
+        while try events.step() { rows.append((0..<13).map { events.string($0) ?? "NULL" }.joined(separator: "|")) }
+        let runs = try store.db.prepare("SELECT run, address_key, hex(entries) FROM address_runs ORDER BY run, address_key")
+        while try runs.step() { rows.append((0..<3).map { runs.string($0) ?? "NULL" }.joined(separator: "|")) }
+        return rows
+    }
+
+    @Test func smallRecycledBatchesStoreWhatOneBatchStores() throws {
+        let folder = try TemporaryFolder()
+        // Repeated addresses in mixed case, and the first 30 events repeated at the end.
+        let lines = (0..<2_000).map { i in
+            "User\(i % 150)@Example.com,2026-10-01T00:\(String(format: "%02d", i % 60)):00Z,550,5.1.1,550 5.1.1 unknown \(i % 7)\n"
+        }
+        let text = "email,timestamp,smtp_code,enhanced_code,diagnostic\n" + (lines + lines.prefix(30)).joined()
+        let file = try folder.write("e.csv", text)
+        var small = IngestJob(historyPath: "\(folder.path)/small.sqlite", policy: Policy(), logger: silentLogger)
+        small.batchSize = 7
+        var whole = IngestJob(historyPath: "\(folder.path)/whole.sqlite", policy: Policy(), logger: silentLogger)
+        whole.batchSize = 100_000
+        let a = try small.run(files: [file])
+        let b = try whole.run(files: [file])
+        #expect(a.map(\.new) == b.map(\.new))
+        #expect(a.map(\.duplicate) == b.map(\.duplicate))
+        #expect(a.first?.duplicate ?? 0 > 0)
+        let stored = try dump("\(folder.path)/small.sqlite")
+        #expect(stored.count > 2_000 - (a.first?.duplicate ?? 0))
+        #expect(stored == (try dump("\(folder.path)/whole.sqlite")))
+    }
+}
