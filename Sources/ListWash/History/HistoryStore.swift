@@ -558,19 +558,29 @@ public final class HistoryStore {
         var source: UnsafeRawBufferPointer { select.bytes(10) }
     }
 
-    /// Reads one event's row by its rowid without making Strings; false when there is none.
+    /// Reads events' rows by rowid without making Strings, through one prepared statement.
     /// Reading rows in rowid order reads the table front to back.
-    func eventRow(_ rowid: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
-        let select = try db.cached("""
-            SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source
-            FROM events WHERE rowid = ?1
-            """)
-        select.bind(1, rowid)
-        defer { select.reset() }
-        guard try select.step() else { return false }
-        try body(EventRow(select: select))
-        return true
+    final class EventRowReader {
+        private let select: SQLiteStatement
+
+        fileprivate init(db: SQLiteConnection) throws {
+            select = try db.prepare("""
+                SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source
+                FROM events WHERE rowid = ?1
+                """)
+        }
+
+        /// Calls `body` with the row; false when there is none.
+        func read(_ rowid: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
+            select.bind(1, rowid)
+            defer { select.resetKeepingBindings() }
+            guard try select.step() else { return false }
+            try body(EventRow(select: select))
+            return true
+        }
     }
+
+    func eventRowReader() throws -> EventRowReader { try EventRowReader(db: db) }
 
     /// One stored event, with everything the audit shows.
     public struct StoredEvent: Sendable, Equatable {

@@ -153,45 +153,56 @@ final class EvidenceFile: @unchecked Sendable {
         }
     }
 
+    /// The constant parts of an evidence object, in `JSONWriter`'s order.
+    private static let parts: [[UInt8]] = [
+        "{\"id\":\"", "\",\"timestamp\":", ",\"type\":", ",\"reply_code\":", ",\"enhanced_code\":", ",\"diagnostic\":",
+        ",\"reason\":", ",\"kind\":", ",\"classifier_rule\":", ",\"provider_verdict\":", ",\"source\":",
+    ].map { Array($0.utf8) }
+    private static let null = Array("null".utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// Renders one event as the audit's evidence object (the same bytes `JSONWriter` writes).
     static func renderEvent(_ row: HistoryStore.EventRow, into out: inout [UInt8]) {
-        func key(_ name: StaticString, first: Bool = false) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            name.withUTF8Buffer { out.append(contentsOf: $0) }
-            out += [UInt8(ascii: "\""), UInt8(ascii: ":")]
-        }
         func string(_ bytes: UnsafeRawBufferPointer?) {
-            guard let bytes else { return out += Array("null".utf8) }
+            guard let bytes else { return out.append(contentsOf: null) }
             JSONWriter.appendString(bytes: bytes.bindMemory(to: UInt8.self), to: &out)
         }
-        out.append(UInt8(ascii: "{"))
-        key("id", first: true)
-        out.append(UInt8(ascii: "\""))
-        let hex: StaticString = "0123456789abcdef"
-        hex.withUTF8Buffer { h in
-            for b in row.id { out += [h[Int(b >> 4)], h[Int(b & 0xF)]] }
+        let parts = Self.parts
+        out.append(contentsOf: parts[0])
+        for b in row.id {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
         }
-        out.append(UInt8(ascii: "\""))
-        key("timestamp")
+        out.append(contentsOf: parts[1])
         JSONWriter.appendString(Timestamp.format(row.timestamp), to: &out)
-        key("type")
+        out.append(contentsOf: parts[2])
         string(row.type)
-        key("reply_code")
-        if let code = row.replyCode { out += Array(String(code).utf8) } else { out += Array("null".utf8) }
-        key("enhanced_code")
+        out.append(contentsOf: parts[3])
+        if let code = row.replyCode {
+            if code < 0 { out.append(UInt8(ascii: "-")) }
+            var digits: [UInt8] = []
+            var v = code.magnitude
+            repeat {
+                digits.append(0x30 + UInt8(v % 10))
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: digits.reversed())
+        } else {
+            out.append(contentsOf: null)
+        }
+        out.append(contentsOf: parts[4])
         string(row.enhancedCode)
-        key("diagnostic")
+        out.append(contentsOf: parts[5])
         string(row.diagnostic)
-        key("reason")
+        out.append(contentsOf: parts[6])
         string(row.reason)
-        key("kind")
+        out.append(contentsOf: parts[7])
         string(row.kind)
-        key("classifier_rule")
+        out.append(contentsOf: parts[8])
         string(row.rule)
-        key("provider_verdict")
+        out.append(contentsOf: parts[9])
         string(row.providerVerdict)
-        key("source")
+        out.append(contentsOf: parts[10])
         string(row.source)
         out.append(UInt8(ascii: "}"))
     }
@@ -273,12 +284,13 @@ final class EvidenceFile: @unchecked Sendable {
             let wanted = keys.map { filter in fingerprints.map { filter.mayContain($0) } }
             fingerprints = []
             var references = [UInt64](repeating: 0, count: Int(referenceCount))
+            let rows = try history.eventRowReader()
             try sorter.finish().forEach { key, value in
                 let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
                 let reference = Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
                 if let wanted, !wanted[Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))] { return }
                 let start = position
-                guard try history.eventRow(rowid, { EvidenceFile.renderEvent($0, into: &buffer) }) else {
+                guard try rows.read(rowid, { EvidenceFile.renderEvent($0, into: &buffer) }) else {
                     throw HistoryError.sqlite(path: history.path, code: 1, message: "an event of the history is missing (row \(rowid))")
                 }
                 let length = min(position - start, 0xFF_FFFF)
