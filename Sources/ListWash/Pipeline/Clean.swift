@@ -156,10 +156,17 @@ public struct CleanJob {
         logger.info("history scanned", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(builder.slots)"])
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
         if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"]) }
-        let evidence = try builder.finish(history: history, keys: duplicates.keys)
+        // The evidence rows are read on the other core while this one reads the list: the
+        // history's connection is that thread's alone until it ends (the list pass does not
+        // touch the history, and every way out of this function waits for it first).
+        let evidence = BackgroundWork { [logger] in
+            let file = try builder.finish(history: history, keys: duplicates.keys)
+            logger.info("evidence read", metadata: ["events": "\(file.referenceCount)"])
+            return file
+        }
+        defer { _ = try? evidence.wait() }
         var summary = CleanSummary()
         summary.historyEvents = scan.events
-        logger.info("evidence read", metadata: ["events": "\(evidence.referenceCount)"])
 
         // 2. Stream the list.
         let list = try openList()
@@ -172,7 +179,7 @@ public struct CleanJob {
         let sortedRows = request.suppressedFormat == .cleanV1
             ? ExternalSorter(directory: out.staging, memoryBudget: request.sortMemoryBudget) : nil
         try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
-        auditor.attach(audit: audit, suppressed: suppressed, sorter: sortedRows, evidence: evidence)
+        auditor.attach(audit: audit, suppressed: suppressed, sorter: sortedRows, evidence: evidence, spillDirectory: out.staging)
 
         let file = request.listPath
         var lastProgress = 0

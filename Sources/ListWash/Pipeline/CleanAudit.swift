@@ -27,7 +27,14 @@ final class AuditConsumer: @unchecked Sendable {
     private var audit: OutputFile?
     private var suppressed: OutputFile?
     private var sorter: ExternalSorter?
+    /// The evidence file, being built on another thread while the list pass runs.
+    private var evidenceWork: BackgroundWork<EvidenceFile>?
     private var evidence: EvidenceFile?
+    /// Rows handed over before the evidence file was ready, in order (a FIFO through an
+    /// external sort keyed by sequence number, so memory stays bounded).
+    private var waiting: ExternalSorter?
+    private var waitingCount: UInt64 = 0
+    private var spillDirectory = ""
 
     private let condition = NSCondition()
     private var queue: [[Item]] = []
@@ -62,12 +69,16 @@ final class AuditConsumer: @unchecked Sendable {
     }
 
     /// The outputs the thread writes; call before the first ``send(_:)``.
-    func attach(audit: OutputFile, suppressed: OutputFile, sorter: ExternalSorter?, evidence: EvidenceFile?) {
+    /// `evidence` may still be running: rows that arrive before it ends wait on disk in
+    /// `spillDirectory`, so the list pass never waits for it.
+    func attach(audit: OutputFile, suppressed: OutputFile, sorter: ExternalSorter?,
+                evidence: BackgroundWork<EvidenceFile>?, spillDirectory: String = "") {
         condition.lock()
         self.audit = audit
         self.suppressed = suppressed
         self.sorter = sorter
-        self.evidence = evidence
+        self.evidenceWork = evidence
+        self.spillDirectory = spillDirectory
         condition.unlock()
     }
 
@@ -126,8 +137,16 @@ final class AuditConsumer: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
             while let items = take() {
+                if evidence == nil, let work = evidenceWork {
+                    guard work.isFinished else {
+                        try park(items)
+                        continue
+                    }
+                    try resume(work)
+                }
                 for item in items { try handle(item) }
             }
+            if evidence == nil, let work = evidenceWork { try resume(work) }
         } catch {
             condition.lock()
             failure = error
@@ -138,6 +157,55 @@ final class AuditConsumer: @unchecked Sendable {
         queue.removeAll()
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Keeps rows that arrived before the evidence file is ready.
+    private func park(_ items: [Item]) throws {
+        if waiting == nil { waiting = ExternalSorter(directory: spillDirectory, memoryBudget: 8 << 20) }
+        var key = [UInt8](repeating: 0, count: 8)
+        var value: [UInt8] = []
+        for item in items {
+            withUnsafeBytes(of: waitingCount.bigEndian) { raw in for i in 0..<8 { key[i] = raw[i] } }
+            waitingCount += 1
+            value.removeAll(keepingCapacity: true)
+            Self.encode(item, into: &value)
+            try waiting!.append(key: key, value: value)
+        }
+    }
+
+    /// Takes the finished evidence file and handles the rows that waited for it, in order.
+    private func resume(_ work: BackgroundWork<EvidenceFile>) throws {
+        evidence = try work.wait()
+        guard let parked = waiting else { return }
+        waiting = nil
+        try parked.finish().forEach { _, value in try handle(Self.decode(value)) }
+    }
+
+    private static func encode(_ item: Item, into out: inout [UInt8]) {
+        func int64(_ v: Int) { withUnsafeBytes(of: Int64(v).littleEndian) { out += $0 } }
+        switch item {
+        case .duplicate(let line, let key, let firstLine):
+            out.append(0)
+            int64(line)
+            int64(firstLine)
+            out += key
+        case .suppress(let line, let key, let rule, let slot):
+            out.append(1)
+            int64(line)
+            int64(slot.map(Int.init) ?? -1)
+            out.append(UInt8(SuppressionRule.allCases.firstIndex(of: rule)!))
+            out += key
+        }
+    }
+
+    private static func decode(_ raw: UnsafeRawBufferPointer) -> Item {
+        let line = Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 1, as: Int64.self)))
+        let second = Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 9, as: Int64.self)))
+        if raw[0] == 0 {
+            return .duplicate(line: line, key: Array(raw[17...]), firstLine: second)
+        }
+        return .suppress(line: line, key: Array(raw[18...]), rule: SuppressionRule.allCases[Int(raw[17])],
+                         slot: second < 0 ? nil : UInt32(second))
     }
 
     private func handle(_ item: Item) throws {

@@ -24,6 +24,13 @@ final class BackgroundWork<T>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// True once the work has ended (it will not wait).
+    var isFinished: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return result != nil
+    }
+
     /// Waits for the work to end; returns its result or rethrows its error.
     func wait() throws -> T {
         condition.lock()

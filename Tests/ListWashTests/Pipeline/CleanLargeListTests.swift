@@ -106,6 +106,41 @@ import Testing
         out.discard()
     }
 
+    @Test func rowsHandedOverBeforeTheEvidenceIsReadWaitOnDiskAndKeepTheirOrder() throws {
+        let folder = try TemporaryFolder()
+        let history = try HistoryStore(path: try history(in: folder, policy: Policy()), create: false)
+        let out = try OutputDirectory(path: "\(folder.path)/out")
+        let audit = try out.create("audit.jsonl")
+        let consumer = AuditConsumer(policy: Policy(), asOf: asOf, format: .listwash)
+        try consumer.start()
+        defer { consumer.stop() }
+        // The evidence stays unfinished until every row has been handed over.
+        let release = DispatchSemaphore(value: 0)
+        let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: 1 << 16)
+        let evidence = BackgroundWork { () throws -> EvidenceFile in
+            release.wait()
+            return try history.reading { try builder.finish(history: history) }
+        }
+        consumer.attach(audit: audit, suppressed: try out.create("suppressed.csv"), sorter: nil, evidence: evidence, spillDirectory: out.staging)
+        for i in 0..<3_000 {
+            if i % 3 == 0 {
+                try consumer.send(.duplicate(line: i + 2, key: Array("twice\(i)@example.org".utf8), firstLine: 1))
+            } else {
+                try consumer.send(.suppress(line: i + 2, key: Array("bad\(i)@@example.org".utf8), rule: .invalidAddress, slot: nil))
+            }
+        }
+        release.signal()
+        try consumer.finish()
+        try audit.close()
+        try out.commit()
+        let lines = try folder.read("out/audit.jsonl").split(separator: "\n")
+        #expect(lines.count == 3_000)
+        for (i, line) in lines.enumerated() {
+            #expect(line.hasPrefix("{\"line\":\(i + 2),"))
+            #expect(line.contains(i % 3 == 0 ? "\"action\":\"drop_duplicate\"" : "\"rule\":\"invalid_address\""))
+        }
+    }
+
     static let samples: String = {
         var url = URL(fileURLWithPath: #filePath)
         while url.pathComponents.count > 1, !FileManager.default.fileExists(atPath: url.appendingPathComponent("Samples").path) {
