@@ -20,6 +20,13 @@ public struct CleanRequest: Sendable {
 struct Verdict {
     var slot: UInt32
     var rule: SuppressionRule?
+
+    /// From the table's 32 bits: slot << 4 | rule index (15: none).
+    init(packed: UInt32) {
+        slot = packed >> 4
+        let index = Int(packed & 0x0F)
+        rule = index < SuppressionRule.allCases.count ? SuppressionRule.allCases[index] : nil
+    }
 }
 
 /// The layout of `suppressed.csv`.
@@ -143,24 +150,22 @@ public struct CleanJob {
         // 1. The history's verdicts, as of the run's time: one slot per suppressed address, its
         //    record (decision, counts, evidence) in a temporary file, 8 bytes of it in memory.
         let cleanV1 = request.suppressedFormat == .cleanV1
-        var verdicts = FingerprintTable<Verdict>()
         let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: request.sortMemoryBudget)
         let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events, rows in
             let decision = engine.decide(events, asOf: request.asOf)
             // clean-v1 counts the bounces of an invalid address too: keep its counts if it has any.
             guard decision != nil || (cleanV1 && !rules.isValid(key)) else { return }
-            let fingerprint = Fingerprint(key)
-            let slot = try builder.add(fingerprint: fingerprint, decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
-            _ = verdicts.insertIfAbsent(fingerprint, Verdict(slot: slot, rule: decision?.rule))
+            _ = try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
         }
         logger.info("history scanned", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(builder.slots)"])
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
         if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"]) }
+        let verdicts = try builder.verdicts(keys: duplicates.keys)
         // The evidence rows are read on the other core while this one reads the list: the
         // history's connection is that thread's alone until it ends (the list pass does not
         // touch the history, and every way out of this function waits for it first).
         let evidence = BackgroundWork { [logger] in
-            let file = try builder.finish(history: history, keys: duplicates.keys)
+            let file = try builder.finish(history: history)
             logger.info("evidence read", metadata: ["events": "\(file.referenceCount)"])
             return file
         }
@@ -213,7 +218,7 @@ public struct CleanJob {
                 summary.duplicates += 1
                 return try auditor.send(.duplicate(line: record.line, key: key, firstLine: first))
             }
-            let verdict = verdicts[fingerprint]
+            let verdict = verdicts[fingerprint].map(Verdict.init(packed:))
             guard let rule = rules.isValid(key) ? verdict?.rule : .invalidAddress else {
                 summary.kept += 1
                 try cleaned.write(record.raw)
@@ -300,6 +305,13 @@ public struct CleanJob {
 struct Verdict {
     var slot: UInt32
     var rule: SuppressionRule?
+
+    /// From the table's 32 bits: slot << 4 | rule index (15: none).
+    init(packed: UInt32) {
+        slot = packed >> 4
+        let index = Int(packed & 0x0F)
+        rule = index < SuppressionRule.allCases.count ? SuppressionRule.allCases[index] : nil
+    }
 }
 
 /// The layout of `suppressed.csv`.

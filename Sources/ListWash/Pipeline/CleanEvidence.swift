@@ -218,7 +218,10 @@ final class EvidenceFile: @unchecked Sendable {
         private var headers: [Int64] = []
         private var firstReference: [UInt32] = []
         private var referenceCount: UInt32 = 0
-        private var fingerprints: [Fingerprint] = []
+        /// Per slot: the address's fingerprint and rule (17 bytes), kept in a second temporary
+        /// file until the verdict table and the list's key filter are built from them.
+        private let slotFile: TemporaryFile
+        private var wanted: [Bool]?
         private var finished = false
 
         init(directory: String, memoryBudget: Int) throws {
@@ -230,6 +233,7 @@ final class EvidenceFile: @unchecked Sendable {
             guard fd >= 0 else { throw OutputError.cannotCreate(path: directory, reason: String(cString: strerror(errno))) }
             template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
             buffer.reserveCapacity(1 << 20)
+            slotFile = try TemporaryFile(directory: directory)
         }
 
         deinit { if !finished { close(fd) } }
@@ -256,9 +260,12 @@ final class EvidenceFile: @unchecked Sendable {
         /// Adds one address's record; `rows` are the rowids of the address's events, in the
         /// order `decision.evidence` indexes them. Returns its slot.
         func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws -> UInt32 {
+            guard headers.count < 1 << 28 else {
+                throw HistoryError.sqlite(path: directory, code: 1, message: "more than 2^28 suppressed addresses in one run of clean")
+            }
             let slot = UInt32(headers.count)
             headers.append(position)
-            fingerprints.append(fingerprint)
+            try slotFile.append(fingerprint: fingerprint, byte: decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? 0x0F)
             firstReference.append(referenceCount)
             let record = SuppressionRecord(rule: decision?.rule, reason: decision?.reason ?? "", kind: decision?.kind ?? "",
                                            firstSeen: decision?.firstSeen, lastSeen: decision?.lastSeen,
@@ -277,12 +284,26 @@ final class EvidenceFile: @unchecked Sendable {
             return slot
         }
 
+        /// The list pass's table (fingerprint → slot << 4 | rule index, see ``Verdict``), sized
+        /// once for the slots there are; with `keys`, also notes which slots the list can ask
+        /// for (nil: all of them). Reads the slot file back once.
+        func verdicts(keys: FingerprintFilter?) throws -> CompactFingerprintTable {
+            var table = CompactFingerprintTable(capacity: headers.count)
+            var wanted: [Bool] = []
+            if keys != nil { wanted.reserveCapacity(headers.count) }
+            var slot: UInt32 = 0
+            try slotFile.forEach { fingerprint, rule in
+                table.insertIfAbsent(fingerprint, slot << 4 | UInt32(rule))
+                if let keys { wanted.append(keys.mayContain(fingerprint)) }
+                slot += 1
+            }
+            self.wanted = keys == nil ? nil : wanted
+            return table
+        }
+
         /// Reads the evidence rows in rowid order, appends their JSON and hands the file over.
-        /// Slots whose address `keys` says the list does not hold get no evidence (nothing
-        /// will ask for it).
-        func finish(history: HistoryStore, keys: FingerprintFilter? = nil) throws -> EvidenceFile {
-            let wanted = keys.map { filter in fingerprints.map { filter.mayContain($0) } }
-            fingerprints = []
+        /// Slots that ``select(keys:)`` ruled out get no evidence (nothing will ask for it).
+        func finish(history: HistoryStore) throws -> EvidenceFile {
             var references = [UInt64](repeating: 0, count: Int(referenceCount))
             let rows = try history.eventRowReader()
             try sorter.finish().forEach { key, value in
@@ -300,6 +321,73 @@ final class EvidenceFile: @unchecked Sendable {
             try flushIfFull(force: true)
             finished = true
             return EvidenceFile(fd: fd, headers: headers, firstReference: firstReference, references: references)
+        }
+    }
+}
+
+/// An unlinked temporary file of 17-byte records (a fingerprint and a byte), written once in
+/// order and read back in order.
+final class TemporaryFile {
+    private let fd: Int32
+    private let path: String
+    private var buffer: [UInt8] = []
+
+    init(directory: String) throws {
+        var template = Array("\(directory)/.slots-XXXXXX".utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        path = directory
+        guard fd >= 0 else { throw OutputError.cannotCreate(path: directory, reason: String(cString: strerror(errno))) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit { close(fd) }
+
+    func append(fingerprint: Fingerprint, byte: UInt8) throws {
+        withUnsafeBytes(of: fingerprint.high.littleEndian) { buffer += $0 }
+        withUnsafeBytes(of: fingerprint.low.littleEndian) { buffer += $0 }
+        buffer.append(byte)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        var done = 0
+        try buffer.withUnsafeBytes { raw in
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Every record in the order written.
+    func forEach(_ body: (Fingerprint, UInt8) throws -> Void) throws {
+        try flush()
+        var chunk = [UInt8](repeating: 0, count: 17 * 61_681)
+        var offset: off_t = 0
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { raw -> Int in
+                while true {
+                    let n = pread(fd, raw.baseAddress!, raw.count, offset)
+                    if n < 0, errno == EINTR { continue }
+                    guard n >= 0 else { throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+                    return n
+                }
+            }
+            if n == 0 { return }
+            offset += off_t(n)
+            try chunk.withUnsafeBytes { raw in
+                var at = 0
+                while at + 17 <= n {
+                    try body(Fingerprint(high: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
+                                         low: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self))),
+                             raw[at + 16])
+                    at += 17
+                }
+            }
         }
     }
 }

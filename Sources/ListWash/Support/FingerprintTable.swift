@@ -70,3 +70,52 @@ extension Fingerprint {
         self.low = low
     }
 }
+
+/// A fixed-size open-addressing table from ``Fingerprint`` to a 32-bit value, 16 bytes a
+/// slot, sized once for a known number of keys (no growing, so no moment with two tables).
+/// Keeps the fingerprint's high word and the low word's low 32 bits: two different
+/// addresses would have to agree on 96 bits to be confused (for ten million list addresses
+/// against ten million history addresses, a chance of about 10⁻¹⁵).
+struct CompactFingerprintTable {
+    private var slots: [(high: UInt64, packed: UInt64)]
+    private let mask: Int
+    private(set) var count = 0
+
+    /// Room for `capacity` keys at most 3/4 full.
+    init(capacity: Int) {
+        var n = 16
+        while n * 3 / 4 < capacity { n <<= 1 }
+        slots = Array(repeating: (0, 0), count: n)
+        mask = n - 1
+    }
+
+    /// An empty slot has both words zero; a stored high word always has its low bit set.
+    @inline(__always) private static func words(_ key: Fingerprint) -> (UInt64, UInt64) {
+        (key.high | 1, key.low << 32)
+    }
+
+    /// Stores `value` for `key` unless the key is present (the first value wins).
+    mutating func insertIfAbsent(_ key: Fingerprint, _ value: UInt32) {
+        precondition(count < slots.count * 3 / 4 + 1, "CompactFingerprintTable sized too small")
+        let (high, low) = Self.words(key)
+        var i = Int(truncatingIfNeeded: key.low) & mask
+        while slots[i].high != 0 {
+            if slots[i].high == high, slots[i].packed & 0xFFFF_FFFF_0000_0000 == low { return }
+            i = (i + 1) & mask
+        }
+        slots[i] = (high, low | UInt64(value))
+        count += 1
+    }
+
+    subscript(key: Fingerprint) -> UInt32? {
+        let (high, low) = Self.words(key)
+        var i = Int(truncatingIfNeeded: key.low) & mask
+        while slots[i].high != 0 {
+            if slots[i].high == high, slots[i].packed & 0xFFFF_FFFF_0000_0000 == low {
+                return UInt32(truncatingIfNeeded: slots[i].packed)
+            }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+}
