@@ -40,7 +40,7 @@ struct Verdict {
     public var largeListBytes: Int = 64 << 20
     /// The memory each external sort (duplicates, clean-v1's sorted `suppressed.csv`) may
     /// use before it spills to temporary files in the output folder's staging area.
-    public var sortMemoryBudget: Int = 32 << 20
+    public var sortMemoryBudget: Int = 16 << 20
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
                 delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil,

@@ -22,65 +22,54 @@ struct SuppressionRecord: Equatable {
     }
 }
 
-/// The suppressed history addresses' records in a temporary file, one slot each, built during
+/// The suppressed history addresses' records in temporary files, one slot each, built during
 /// the history scan and read back by slot for the audit.
 ///
 /// The audit shows each suppressed row's evidence events in full, and those rows sit in
 /// `events` in arrival order: reading them address by address would be one random read per
-/// event. Instead the scan writes each slot's header to the file and notes (rowid, reference)
-/// for every evidence event; an external sort puts the notes in rowid order, the rows are read
-/// front to back once and each event's JSON is appended to the file. Memory holds 8 bytes per
-/// reference and 12 per slot (28 while the file is built); the file is read back by position
-/// (`pread`). With a large list, the pre-pass's filter of the list's keys spares the evidence
-/// of history addresses the list does not hold.
+/// event. Instead the scan writes each slot's header to the data file and notes (rowid,
+/// reference) for every evidence event; an external sort puts the notes in rowid order, the
+/// rows are read front to back once and each event's JSON is appended to the data file; a
+/// second external sort writes where each reference's JSON landed, in reference order, to an
+/// index file. Memory holds none of it: three unlinked files read back by position
+/// (`pread`): the slot index (12 bytes a slot: header offset, first reference), the
+/// reference index (8 bytes a reference: offset << 24 | length) and the data. With a large
+/// list, the pre-pass's filter of the list's keys spares the evidence of history addresses
+/// the list does not hold.
 final class EvidenceFile: @unchecked Sendable {
-    private let fd: Int32
-    /// Where each slot's header starts, and its first reference.
-    private let headers: [Int64]
-    private let firstReference: [UInt32]
-    /// Each reference's JSON: offset << 24 | length.
-    private let references: [UInt64]
-
-    var slots: Int { headers.count }
+    private let data: TemporaryFile
+    private let slotIndex: TemporaryFile
+    private let referenceIndex: TemporaryFile
     /// Evidence events held.
-    var referenceCount: Int { references.count }
+    let referenceCount: Int
 
-    fileprivate init(fd: Int32, headers: [Int64], firstReference: [UInt32], references: [UInt64]) {
-        self.fd = fd
-        self.headers = headers
-        self.firstReference = firstReference
-        self.references = references
+    fileprivate init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, referenceCount: Int) {
+        self.data = data
+        self.slotIndex = slotIndex
+        self.referenceIndex = referenceIndex
+        self.referenceCount = referenceCount
     }
 
-    deinit { close(fd) }
-
-    private func read(at offset: Int64, count: Int, into bytes: inout [UInt8]) throws {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        var done = 0
-        try bytes.withUnsafeMutableBytes { raw in
-            while done < count {
-                let n = pread(fd, raw.baseAddress! + start + done, count - done, off_t(offset) + off_t(done))
-                if n < 0, errno == EINTR { continue }
-                guard n >= 0 else { throw OutputError.writeFailed(path: "(evidence)", reason: String(cString: strerror(errno))) }
-                if n == 0 { break }
-                done += n
-            }
-        }
-        bytes.removeLast(count - done)
-    }
-
-    /// The record of one slot (safe from any thread: positioned reads of a file no longer written).
+    /// The record of one slot (safe from any thread: positioned reads of files no longer written).
     func record(_ slot: UInt32) throws -> SuppressionRecord {
-        let index = Int(slot)
+        var index: [UInt8] = []
+        try slotIndex.read(at: Int64(slot) * 12, count: 12, into: &index)
+        guard index.count == 12 else { throw OutputError.writeFailed(path: "(evidence)", reason: "no slot \(slot)") }
+        let (headerOffset, first) = index.withUnsafeBytes {
+            (Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: Int64.self)),
+             Int64(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
+        }
         var header: [UInt8] = []
-        try read(at: headers[index], count: Self.maxHeader, into: &header)
+        try data.read(at: headerOffset, count: Self.maxHeader, into: &header)
         var record = try Self.decode(header)
+        guard record.evidenceCount > 0 else { return record }
+        var references: [UInt8] = []
+        try referenceIndex.read(at: first * 8, count: record.evidenceCount * 8, into: &references)
         var evidence: [UInt8] = []
-        let first = Int(firstReference[index])
-        for r in first..<(first + record.evidenceCount) {
-            if r > first { evidence.append(UInt8(ascii: ",")) }
-            try read(at: Int64(references[r] >> 24), count: Int(references[r] & 0xFF_FFFF), into: &evidence)
+        for r in 0..<(references.count / 8) {
+            let packed = references.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: r * 8, as: UInt64.self)) }
+            if r > 0 { evidence.append(UInt8(ascii: ",")) }
+            try data.read(at: Int64(packed >> 24), count: Int(packed & 0xFF_FFFF), into: &evidence)
         }
         record.evidence = evidence
         return record
@@ -210,69 +199,54 @@ final class EvidenceFile: @unchecked Sendable {
     /// Gathers the records during the history scan (see ``EvidenceFile``).
     final class Builder {
         private let directory: String
-        /// (rowid → reference number) of every evidence event, to read the rows in rowid order.
+        private let memoryBudget: Int
+        /// (rowid → reference number, slot) of every evidence event, to read the rows in rowid order.
         private let sorter: ExternalSorter
-        private let fd: Int32
-        private var buffer: [UInt8] = []
-        private var written: Int64 = 0
-        private var headers: [Int64] = []
-        private var firstReference: [UInt32] = []
-        private var referenceCount: UInt32 = 0
-        /// Per slot: the address's fingerprint and rule (17 bytes), kept in a second temporary
-        /// file until the verdict table and the list's key filter are built from them.
+        private let data: TemporaryFile
+        private let slotIndex: TemporaryFile
+        /// Per slot: the address's fingerprint and rule (17 bytes), until the verdict table
+        /// and the list's key filter are built from them.
         private let slotFile: TemporaryFile
         private var wanted: [Bool]?
-        private var finished = false
+        private var referenceCount: UInt32 = 0
+        private(set) var slots = 0
+        private var header: [UInt8] = []
+        private var key = [UInt8](repeating: 0, count: 8)
+        private var value = [UInt8](repeating: 0, count: 8)
 
         init(directory: String, memoryBudget: Int) throws {
             self.directory = directory
-            sorter = ExternalSorter(directory: directory, memoryBudget: max(memoryBudget, 1 << 16))
-            // An unlinked temporary file: it disappears with its descriptor, whatever happens.
-            var template = Array("\(directory)/.evidence-XXXXXX".utf8CString)
-            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else { throw OutputError.cannotCreate(path: directory, reason: String(cString: strerror(errno))) }
-            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-            buffer.reserveCapacity(1 << 20)
+            self.memoryBudget = max(memoryBudget, 1 << 16)
+            sorter = ExternalSorter(directory: directory, memoryBudget: self.memoryBudget)
+            data = try TemporaryFile(directory: directory)
+            slotIndex = try TemporaryFile(directory: directory)
             slotFile = try TemporaryFile(directory: directory)
-        }
-
-        deinit { if !finished { close(fd) } }
-
-        var slots: Int { headers.count }
-
-        private var position: Int64 { written + Int64(buffer.count) }
-
-        private func flushIfFull(force: Bool = false) throws {
-            guard force || buffer.count >= 1 << 20 else { return }
-            var done = 0
-            try buffer.withUnsafeBytes { raw in
-                while done < raw.count {
-                    let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                    if n < 0, errno == EINTR { continue }
-                    guard n > 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
-                    done += n
-                }
-            }
-            written += Int64(buffer.count)
-            buffer.removeAll(keepingCapacity: true)
         }
 
         /// Adds one address's record; `rows` are the rowids of the address's events, in the
         /// order `decision.evidence` indexes them. Returns its slot.
         func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws -> UInt32 {
-            guard headers.count < 1 << 28 else {
-                throw HistoryError.sqlite(path: directory, code: 1, message: "more than 2^28 suppressed addresses in one run of clean")
+            guard slots < 1 << 28, referenceCount < UInt32.max - 1 << 16 else {
+                throw OutputError.writeFailed(path: directory, reason: "too many suppressed addresses for one run of clean")
             }
-            let slot = UInt32(headers.count)
-            headers.append(position)
-            try slotFile.append(fingerprint: fingerprint, byte: decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? 0x0F)
-            firstReference.append(referenceCount)
+            let slot = UInt32(slots)
+            slots += 1
+            header.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: data.size.littleEndian) { header += $0 }
+            withUnsafeBytes(of: referenceCount.littleEndian) { header += $0 }
+            try slotIndex.append(header)
+            let rule = decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? 0x0F
+            header.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: fingerprint.high.littleEndian) { header += $0 }
+            withUnsafeBytes(of: fingerprint.low.littleEndian) { header += $0 }
+            header.append(rule)
+            try slotFile.append(header)
             let record = SuppressionRecord(rule: decision?.rule, reason: decision?.reason ?? "", kind: decision?.kind ?? "",
                                            firstSeen: decision?.firstSeen, lastSeen: decision?.lastSeen,
                                            evidenceCount: decision?.evidence.count ?? 0, bounces: bounces, evidence: [])
-            EvidenceFile.encodeHeader(record, into: &buffer)
-            var key = [UInt8](repeating: 0, count: 8)
-            var value = [UInt8](repeating: 0, count: 8)
+            header.removeAll(keepingCapacity: true)
+            EvidenceFile.encodeHeader(record, into: &header)
+            try data.append(header)
             withUnsafeBytes(of: slot.bigEndian) { raw in for i in 0..<4 { value[4 + i] = raw[i] } }
             for index in decision?.evidence ?? [] {
                 withUnsafeBytes(of: UInt64(bitPattern: rows[index]).bigEndian) { raw in for i in 0..<8 { key[i] = raw[i] } }
@@ -280,7 +254,6 @@ final class EvidenceFile: @unchecked Sendable {
                 try sorter.append(key: key, value: value)
                 referenceCount += 1
             }
-            try flushIfFull()
             return slot
         }
 
@@ -288,12 +261,14 @@ final class EvidenceFile: @unchecked Sendable {
         /// once for the slots there are; with `keys`, also notes which slots the list can ask
         /// for (nil: all of them). Reads the slot file back once.
         func verdicts(keys: FingerprintFilter?) throws -> CompactFingerprintTable {
-            var table = CompactFingerprintTable(capacity: headers.count)
+            var table = CompactFingerprintTable(capacity: slots)
             var wanted: [Bool] = []
-            if keys != nil { wanted.reserveCapacity(headers.count) }
+            if keys != nil { wanted.reserveCapacity(slots) }
             var slot: UInt32 = 0
-            try slotFile.forEach { fingerprint, rule in
-                table.insertIfAbsent(fingerprint, slot << 4 | UInt32(rule))
+            try slotFile.forEachRecord(size: 17) { raw in
+                let fingerprint = Fingerprint(high: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                                              low: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+                table.insertIfAbsent(fingerprint, slot << 4 | UInt32(raw[16]))
                 if let keys { wanted.append(keys.mayContain(fingerprint)) }
                 slot += 1
             }
@@ -301,41 +276,61 @@ final class EvidenceFile: @unchecked Sendable {
             return table
         }
 
-        /// Reads the evidence rows in rowid order, appends their JSON and hands the file over.
-        /// Slots that ``select(keys:)`` ruled out get no evidence (nothing will ask for it).
+        /// Reads the evidence rows in rowid order, appends their JSON and hands the files over.
+        /// Slots that ``verdicts(keys:)`` ruled out get no evidence (nothing will ask for it).
         func finish(history: HistoryStore) throws -> EvidenceFile {
-            var references = [UInt64](repeating: 0, count: Int(referenceCount))
             let rows = try history.eventRowReader()
+            // (reference → where its JSON is), to write the reference index in reference order.
+            let placed = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
+            var buffer: [UInt8] = []
+            var placeKey = [UInt8](repeating: 0, count: 4)
+            var placeValue = [UInt8](repeating: 0, count: 8)
             try sorter.finish().forEach { key, value in
-                let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
-                let reference = Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
                 if let wanted, !wanted[Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))] { return }
-                let start = position
+                let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+                buffer.removeAll(keepingCapacity: true)
                 guard try rows.read(rowid, { EvidenceFile.renderEvent($0, into: &buffer) }) else {
                     throw HistoryError.sqlite(path: history.path, code: 1, message: "an event of the history is missing (row \(rowid))")
                 }
-                let length = min(position - start, 0xFF_FFFF)
-                references[reference] = UInt64(start) << 24 | UInt64(length)
-                try flushIfFull()
+                let packed = UInt64(data.size) << 24 | UInt64(min(buffer.count, 0xFF_FFFF))
+                try data.append(buffer)
+                for i in 0..<4 { placeKey[i] = value[i] }
+                withUnsafeBytes(of: packed.littleEndian) { raw in for i in 0..<8 { placeValue[i] = raw[i] } }
+                try placed.append(key: placeKey, value: placeValue)
             }
-            try flushIfFull(force: true)
-            finished = true
-            return EvidenceFile(fd: fd, headers: headers, firstReference: firstReference, references: references)
+            let referenceIndex = try TemporaryFile(directory: directory)
+            var next: UInt32 = 0
+            let none = [UInt8](repeating: 0, count: 8)
+            try placed.finish().forEach { key, value in
+                let reference = UInt32(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                while next < reference {
+                    try referenceIndex.append(none)
+                    next += 1
+                }
+                try referenceIndex.append(value)
+                next += 1
+            }
+            try data.flush()
+            try slotIndex.flush()
+            try referenceIndex.flush()
+            return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, referenceCount: Int(referenceCount))
         }
     }
 }
 
-/// An unlinked temporary file of 17-byte records (a fingerprint and a byte), written once in
-/// order and read back in order.
-final class TemporaryFile {
+/// An unlinked temporary file (it disappears with its descriptor, whatever happens), written
+/// in order through a 1 MiB buffer and read back by position.
+final class TemporaryFile: @unchecked Sendable {
     private let fd: Int32
-    private let path: String
+    private let directory: String
     private var buffer: [UInt8] = []
+    /// Bytes appended so far (written or buffered).
+    private(set) var size: Int64 = 0
 
     init(directory: String) throws {
-        var template = Array("\(directory)/.slots-XXXXXX".utf8CString)
+        var template = Array("\(directory)/.listwash-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        path = directory
+        self.directory = directory
         guard fd >= 0 else { throw OutputError.cannotCreate(path: directory, reason: String(cString: strerror(errno))) }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         buffer.reserveCapacity(1 << 20)
@@ -343,49 +338,66 @@ final class TemporaryFile {
 
     deinit { close(fd) }
 
-    func append(fingerprint: Fingerprint, byte: UInt8) throws {
-        withUnsafeBytes(of: fingerprint.high.littleEndian) { buffer += $0 }
-        withUnsafeBytes(of: fingerprint.low.littleEndian) { buffer += $0 }
-        buffer.append(byte)
+    func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws {
+        buffer.append(contentsOf: bytes)
+        size += Int64(bytes.count)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    private func flush() throws {
+    func append(_ raw: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: raw)
+        size += Int64(raw.count)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// Writes the buffered bytes out.
+    func flush() throws {
         var done = 0
         try buffer.withUnsafeBytes { raw in
             while done < raw.count {
                 let n = write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+                guard n > 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
                 done += n
             }
         }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Every record in the order written.
-    func forEach(_ body: (Fingerprint, UInt8) throws -> Void) throws {
-        try flush()
-        var chunk = [UInt8](repeating: 0, count: 17 * 61_681)
-        var offset: off_t = 0
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { raw -> Int in
-                while true {
-                    let n = pread(fd, raw.baseAddress!, raw.count, offset)
-                    if n < 0, errno == EINTR { continue }
-                    guard n >= 0 else { throw OutputError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
-                    return n
-                }
+    /// Appends up to `count` bytes from `offset` (fewer at the end of the file) to `bytes`.
+    /// Reads only what was flushed.
+    func read(at offset: Int64, count: Int, into bytes: inout [UInt8]) throws {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        var done = 0
+        try bytes.withUnsafeMutableBytes { raw in
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + start + done, count - done, off_t(offset) + off_t(done))
+                if n < 0, errno == EINTR { continue }
+                guard n >= 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
+                if n == 0 { break }
+                done += n
             }
-            if n == 0 { return }
-            offset += off_t(n)
+        }
+        bytes.removeLast(count - done)
+    }
+
+    /// Every `size`-byte record in the order written.
+    func forEachRecord(size: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try flush()
+        let perChunk = max(1, (1 << 20) / size)
+        var chunk: [UInt8] = []
+        var offset: Int64 = 0
+        while true {
+            chunk.removeAll(keepingCapacity: true)
+            try read(at: offset, count: perChunk * size, into: &chunk)
+            if chunk.count < size { return }
+            offset += Int64(chunk.count)
             try chunk.withUnsafeBytes { raw in
                 var at = 0
-                while at + 17 <= n {
-                    try body(Fingerprint(high: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
-                                         low: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self))),
-                             raw[at + 16])
-                    at += 17
+                while at + size <= raw.count {
+                    try body(UnsafeRawBufferPointer(rebasing: raw[at..<(at + size)]))
+                    at += size
                 }
             }
         }
