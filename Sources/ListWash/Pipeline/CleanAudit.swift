@@ -178,7 +178,15 @@ final class AuditConsumer: @unchecked Sendable {
         evidence = try work.wait()
         guard let parked = waiting else { return }
         waiting = nil
-        try parked.finish().forEach { _, value in try handle(Self.decode(value)) }
+        var chunk: [Item] = []
+        try parked.finish().forEach { _, value in
+            chunk.append(Self.decode(value))
+            if chunk.count >= 8_192 {
+                try handleInParallel(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        try handleInParallel(chunk)
     }
 
     private static func encode(_ item: Item, into out: inout [UInt8]) {
@@ -208,8 +216,22 @@ final class AuditConsumer: @unchecked Sendable {
                          slot: second < 0 ? nil : UInt32(second))
     }
 
+    /// What one removed row writes: its audit line, and its `suppressed.csv` row (with the
+    /// key, for clean-v1's sorted layout).
+    typealias RenderedRows = Rendered
+
+    struct Rendered {
+        var audit: [UInt8] = []
+        var suppressed: [UInt8]?
+        var key: [UInt8] = []
+    }
+
     private func handle(_ item: Item) throws {
-        guard let audit, let suppressed else { throw Stopped() }
+        try write(render(item))
+    }
+
+    /// Renders one row; reads only immutable state and the evidence file, so any thread may call it.
+    private func render(_ item: Item) throws -> Rendered {
         switch item {
         case .duplicate(let line, let key, let firstLine):
             var json = JSONWriter()
@@ -219,8 +241,7 @@ final class AuditConsumer: @unchecked Sendable {
             json.string("action", "drop_duplicate")
             json.int("duplicate_of_line", firstLine)
             json.endObject()
-            try audit.write(json.bytes + [0x0A])
-            audit.countRow()
+            return Rendered(audit: json.bytes + [0x0A])
         case .suppress(let line, let key, let rule, let slot):
             let email = String(decoding: key, as: UTF8.self)
             let record = try slot.map { slot -> SuppressionRecord in
@@ -230,26 +251,56 @@ final class AuditConsumer: @unchecked Sendable {
             // An invalid address is suppressed whatever the history says; clean-v1 still counts its bounces.
             let decision = rule == .invalidAddress ? Decision.invalid : record?.decision ?? Decision.invalid
             let evidenceCount = rule == .invalidAddress ? 0 : record?.evidenceCount ?? 0
+            let row: [UInt8]
             switch format {
             case .listwash:
-                try suppressed.write(CSVText.line([
+                row = CSVText.line([
                     email, decision.rule.rawValue, decision.reason, decision.kind, String(evidenceCount),
                     decision.firstSeen.map(Timestamp.format) ?? "", decision.lastSeen.map(Timestamp.format) ?? "",
-                ]))
+                ])
             case .cleanV1:
                 // Every bounce of the address counts here, whatever its kind (invalid addresses too).
                 let bounces = record?.bounces ?? BounceStats([])
-                try sorter?.append(key: key, value: CSVText.line([
+                row = CSVText.line([
                     email, SuppressedFormat.cleanV1Reason(decision.rule), String(bounces.count),
                     bounces.first.map(Timestamp.format) ?? "", bounces.last.map(Timestamp.format) ?? "",
-                ]))
+                ])
+            }
+            let audit = Self.auditRecord(line: line, key: key, decision: decision,
+                                         evidence: rule == .invalidAddress ? [] : record?.evidence ?? [],
+                                         policy: policy, asOf: asOf) + [0x0A]
+            return Rendered(audit: audit, suppressed: row, key: key)
+        }
+    }
+
+    /// Writes one rendered row (in list order).
+    private func write(_ rendered: Rendered) throws {
+        guard let audit, let suppressed else { throw Stopped() }
+        if let row = rendered.suppressed {
+            switch format {
+            case .listwash: try suppressed.write(row)
+            case .cleanV1: try sorter?.append(key: rendered.key, value: row)
             }
             suppressed.countRow()
-            try audit.write(Self.auditRecord(line: line, key: key, decision: decision,
-                                             evidence: rule == .invalidAddress ? [] : record?.evidence ?? [],
-                                             policy: policy, asOf: asOf) + [0x0A])
-            audit.countRow()
         }
+        try audit.write(rendered.audit)
+        audit.countRow()
+    }
+
+    /// Handles rows that waited for the evidence: rendered two ways at once (the list pass has
+    /// usually ended by then, so the other core is free), written in order.
+    private func handleInParallel(_ items: [Item]) throws {
+        let half = (items.count + 1) / 2
+        let results = RenderedHalves()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            let range = part == 0 ? 0..<half : half..<items.count
+            do {
+                results.set(part, .success(try range.map { try render(items[$0]) }))
+            } catch {
+                results.set(part, .failure(error))
+            }
+        }
+        for part in 0..<2 { for rendered in try results.get(part) { try write(rendered) } }
     }
 
     /// One audit line; `evidence` is the evidence events' JSON objects separated by commas.
@@ -290,5 +341,23 @@ final class AuditConsumer: @unchecked Sendable {
         json.endArray()
         json.endObject()
         return json.bytes
+    }
+}
+
+/// The two halves' results of ``AuditConsumer``'s parallel rendering.
+private final class RenderedHalves: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [Result<[AuditConsumer.RenderedRows], any Error>?] = [nil, nil]
+
+    func set(_ part: Int, _ result: Result<[AuditConsumer.RenderedRows], any Error>) {
+        lock.lock()
+        parts[part] = result
+        lock.unlock()
+    }
+
+    func get(_ part: Int) throws -> [AuditConsumer.RenderedRows] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try parts[part]?.get() ?? []
     }
 }
