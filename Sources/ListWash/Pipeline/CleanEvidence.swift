@@ -179,20 +179,11 @@ final class EvidenceFile: @unchecked Sendable {
         } else {
             out.append(contentsOf: null)
         }
-        out.append(contentsOf: parts[4])
-        string(row.enhancedCode)
-        out.append(contentsOf: parts[5])
-        string(row.diagnostic)
-        out.append(contentsOf: parts[6])
-        string(row.reason)
-        out.append(contentsOf: parts[7])
-        string(row.kind)
-        out.append(contentsOf: parts[8])
-        string(row.rule)
-        out.append(contentsOf: parts[9])
-        string(row.providerVerdict)
-        out.append(contentsOf: parts[10])
-        string(row.source)
+        let texts = [row.enhancedCode, row.diagnostic, row.reason, row.kind, row.rule, row.providerVerdict, row.source]
+        for (i, text) in texts.enumerated() {
+            out.append(contentsOf: parts[4 + i])
+            string(text)
+        }
         out.append(UInt8(ascii: "}"))
     }
 

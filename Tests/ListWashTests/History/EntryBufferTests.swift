@@ -2,18 +2,6 @@ import Testing
 @testable import ListWash
 
 @Suite struct EntryBufferTests {
-    /// A deterministic generator (SplitMix64), so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func entry(ts: Int64, id: UInt8, rowid: Int64) -> AddressEntry {
         AddressEntry(timestamp: ts, id: [UInt8](repeating: id, count: 16), rowid: rowid, type: .bounce, kind: .hard,
                      exactDiffers: false, reason: UInt8(truncatingIfNeeded: rowid))

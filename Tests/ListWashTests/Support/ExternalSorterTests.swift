@@ -3,22 +3,10 @@ import Testing
 @testable import ListWash
 
 @Suite struct ExternalSorterTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random keys with many repeats, prefixes of each other, empty keys, zero bytes and
     /// bytes ≥ 0x80; the value holds the insertion index.
     func records(_ n: Int, seed: UInt64) -> [(key: [UInt8], value: [UInt8])] {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix(state: seed)
         let alphabet: [UInt8] = [0x00, 0x41, 0x61, 0x62, 0x7F, 0x80, 0xC3, 0xFF]
         return (0..<n).map { i in
             let length = Int.random(in: 0...12, using: &rng)
