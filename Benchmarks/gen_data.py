@@ -582,15 +582,39 @@ class Gen:
 
     # ---- bounces ------------------------------------------------------------------------
 
+    def history_rows(self, r, key, dom, fam, seq, offs, t0, n, rows):
+        """Appends one history's first n events to rows as the log writes them: the address
+        as shown (first letter or all upper case, a leading space), one reply per event."""
+        replies, ids, ips = self.replies, self.trace_ids, self.ips
+        nid, nip = len(ids), len(ips)
+        day_text, sec_text = self.day_text, self.sec_text
+        y = r()
+        if y < 0.04:
+            shown = ascii_upper(key[:1]) + key[1:]
+        elif y < 0.05:
+            shown = ascii_upper(key)
+        elif y < 0.06:
+            shown = " " + key
+        else:
+            shown = key
+        if '"' in shown or "," in shown:
+            shown = csv_field(shown)
+        for i in range(n):
+            lst = replies[(seq[i], fam)]
+            code, enh, text, fmt = lst[int(r() * len(lst))]
+            if fmt:
+                text = text.format(e=key, d=dom, id=ids[int(r() * nid)], ip=ips[int(r() * nip)])
+            if '"' in text or "," in text or "\n" in text:
+                text = '"' + text.replace('"', '""') + '"'
+            ts = t0 + offs[i] - self.start
+            rows.append(f"{shown},{day_text[ts // 86400]}{sec_text[ts % 86400]},{code},{enh},{text}\n")
+
     def bounces(self, m, path, pool, invalid_keys, seen):
         r = self.r
         rng = self.rng
         profiles, nprof = self.profiles, len(self.profiles)
         cats_of, noise, soft = self.profile_cats, self.noise, self.soft
-        replies, family_of = self.replies, self.family_of
-        ids, ips = self.trace_ids, self.ips
-        nid, nip = len(ids), len(ips)
-        day_text, sec_text = self.day_text, self.sec_text
+        family_of = self.family_of
         span_max = WINDOW_DAYS * 86400 - 1
         given, family = self.given, self.family
         ng, nf = len(given), len(family)
@@ -656,27 +680,7 @@ class Gen:
                             seq.append(noise[int(r() * len(noise))] if r() < noise_share else cats[int(r() * ncat)])
                     if written + n > m:         # the last history is cut to the exact size
                         n = m - written
-                    # the address as the log writes it
-                    y = r()
-                    if y < 0.04:
-                        shown = ascii_upper(key[:1]) + key[1:]
-                    elif y < 0.05:
-                        shown = ascii_upper(key)
-                    elif y < 0.06:
-                        shown = " " + key
-                    else:
-                        shown = key
-                    if '"' in shown or "," in shown:
-                        shown = csv_field(shown)
-                    for i in range(n):
-                        lst = replies[(seq[i], fam)]
-                        code, enh, text, fmt = lst[int(r() * len(lst))]
-                        if fmt:
-                            text = text.format(e=key, d=dom, id=ids[int(r() * nid)], ip=ips[int(r() * nip)])
-                        if '"' in text or "," in text or "\n" in text:
-                            text = '"' + text.replace('"', '""') + '"'
-                        ts = t0 + offs[i] - self.start
-                        rows.append(f"{shown},{day_text[ts // 86400]}{sec_text[ts % 86400]},{code},{enh},{text}\n")
+                    self.history_rows(r, key, dom, fam, seq, offs, t0, n, rows)
                     st["profiles"][name] += 1
                     st["histories"] += 1
                     if on_list:
@@ -707,10 +711,7 @@ class Gen:
     def _day(self, m, path, pool, invalid_keys, seen, rng, r):
         profiles, nprof = self.profiles, len(self.profiles)
         cats_of, noise, soft = self.profile_cats, self.noise, self.soft
-        replies, family_of = self.replies, self.family_of
-        ids, ips = self.trace_ids, self.ips
-        nid, nip = len(ids), len(ips)
-        day_text, sec_text = self.day_text, self.sec_text
+        family_of = self.family_of
         day_start = self.as_of - 86400          # events from here to as_of - 1
         span_max = 86400 - 1
         given, family = self.given, self.family
@@ -767,26 +768,7 @@ class Gen:
             t0 = day_start + int(r() * (span_max - span + 1))
             if written + n > m:                 # the last history is cut to the exact size
                 n = m - written
-            y = r()
-            if y < 0.04:
-                shown = ascii_upper(key[:1]) + key[1:]
-            elif y < 0.05:
-                shown = ascii_upper(key)
-            elif y < 0.06:
-                shown = " " + key
-            else:
-                shown = key
-            if '"' in shown or "," in shown:
-                shown = csv_field(shown)
-            for i in range(n):
-                lst = replies[(seq[i], fam)]
-                code, enh, text, fmt = lst[int(r() * len(lst))]
-                if fmt:
-                    text = text.format(e=key, d=dom, id=ids[int(r() * nid)], ip=ips[int(r() * nip)])
-                if '"' in text or "," in text or "\n" in text:
-                    text = '"' + text.replace('"', '""') + '"'
-                ts = t0 + offs[i] - self.start
-                rows.append(f"{shown},{day_text[ts // 86400]}{sec_text[ts % 86400]},{code},{enh},{text}\n")
+            self.history_rows(r, key, dom, fam, seq, offs, t0, n, rows)
             st["profiles"][name] += 1
             st["histories"] += 1
             if on_list:
