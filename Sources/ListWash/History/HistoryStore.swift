@@ -351,15 +351,20 @@ public final class HistoryStore {
             repeats += repeated.count
         }
 
+        /// Why compacting the runs after the commit failed, if it did. The load itself is
+        /// committed and the history complete; the next load tries the compaction again.
+        public private(set) var compactionError: (any Error)?
+
         /// Writes the last run, merges this load's runs into one and commits; returns how many
-        /// events were new and how many were already there.
+        /// events were new and how many were already there. Then compacts the runs if there are
+        /// too many (its own transaction: a failure there is kept in ``compactionError``).
         public func commit() throws -> (new: Int, duplicate: Int) {
             try flush()
             if ownRuns.count > 1 { repeats += try store.merge(runs: ownRuns) }
             try store.db.execute("COMMIT")
             open = false
             store.runsCache = nil
-            try store.compactIfNeeded()
+            do { try store.compactIfNeeded() } catch { compactionError = error }
             return (staged - repeats, repeats)
         }
 

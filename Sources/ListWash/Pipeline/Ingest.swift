@@ -225,6 +225,10 @@ public struct IngestJob {
         let (new, duplicate) = try load.commit()
         summary.new = new
         summary.duplicate = duplicate
+        if let error = load.compactionError {
+            logger.warning("the file is stored; merging the history's runs failed and is tried again by the next ingest",
+                           metadata: ["file": "\(file)", "error": "\(error)"])
+        }
         logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
         return summary
     }
