@@ -481,7 +481,12 @@ public final class HistoryStore {
 
     /// ``forEachAddress(asOf:caseSensitive:_:)`` that also gives each event's row in `events`
     /// (for ``eventRow(_:_:)``), in the same order as the events.
-    public func forEachAddress(asOf: Int64, caseSensitive: Bool, _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
+    /// With `worthDeciding`, an address whose bounces (at or before `asOf`) number `bounces`
+    /// and that has no hard bounce, complaint or unsubscribe (`strong` false) reaches `body`
+    /// only if it returns true: the caller's cheap test, before any event is built.
+    public func forEachAddress(asOf: Int64, caseSensitive: Bool,
+                               worthDeciding: ((_ key: [UInt8], _ bounces: Int, _ strong: Bool) -> Bool)? = nil,
+                               _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
         let merger = try RunMerger(db: db, runs: try runNumbers())
         let hasher = SHA256Hasher()
         var ids: [UInt8] = []
@@ -500,21 +505,35 @@ public final class HistoryStore {
             kept.removeAll(keepingCapacity: true)
             rows.removeAll(keepingCapacity: true)
             var anyExact = false
+            var count = 0
+            var bounces = 0
+            var strong = false
             for e in entries where e.timestamp <= asOf {
                 withUnsafeBytes(of: e.idHigh.bigEndian) { ids.append(contentsOf: $0) }
                 withUnsafeBytes(of: e.idLow.bigEndian) { ids.append(contentsOf: $0) }
+                count += 1
+                switch e.type {
+                case .bounce:
+                    bounces += 1
+                    strong = strong || e.kind == .hard
+                case .complaint, .unsubscribe: strong = true
+                case .delivered: break
+                }
+            }
+            if ids.count >= 1 << 16 {
+                hasher.update(ids)
+                ids.removeAll(keepingCapacity: true)
+            }
+            guard count > 0 else { continue }
+            total += count
+            if let worthDeciding, !strong, !worthDeciding(key, bounces, strong) { continue }
+            for e in entries where e.timestamp <= asOf {
                 group.append(PolicyEvent(timestamp: e.timestamp, type: e.type, kind: e.kind,
                                          reason: Int(e.reason) < names.count ? names[Int(e.reason)] : ""))
                 kept.append(e)
                 rows.append(e.rowid)
                 anyExact = anyExact || e.exactDiffers
             }
-            if ids.count >= 1 << 16 {
-                hasher.update(ids)
-                ids.removeAll(keepingCapacity: true)
-            }
-            guard !group.isEmpty else { continue }
-            total += group.count
             if caseSensitive, anyExact {
                 try splitByExactAddress(key: key, entries: kept, events: group, body)
             } else {

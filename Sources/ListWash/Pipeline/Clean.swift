@@ -137,7 +137,13 @@ public struct CleanJob {
         //    record (decision, counts, evidence) in a temporary file, 8 bytes of it in memory.
         let cleanV1 = request.suppressedFormat == .cleanV1
         let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: request.sortMemoryBudget)
-        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive) { key, events, rows in
+        // Most addresses have too few bounces to be suppressed: those skip the policy engine
+        // (clean-v1 still wants an invalid address's bounce counts).
+        let worthDeciding = { (key: [UInt8], bounces: Int, strong: Bool) -> Bool in
+            engine.mightSuppress(bounces: bounces, strong: strong) || (cleanV1 && !rules.isValid(key))
+        }
+        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive,
+                                              worthDeciding: worthDeciding) { key, events, rows in
             let decision = engine.decide(events, asOf: request.asOf)
             // clean-v1 counts the bounces of an invalid address too: keep its counts if it has any.
             guard decision != nil || (cleanV1 && !rules.isValid(key)) else { return }

@@ -65,6 +65,12 @@ public struct PolicyEngine: Sendable {
 
     public init(policy: Policy) { self.policy = policy }
 
+    /// False only when ``decide(_:asOf:)`` surely keeps an address with `bounces` bounces and
+    /// no hard bounce, complaint or unsubscribe: too few bounces to reach either threshold.
+    public func mightSuppress(bounces: Int, strong: Bool) -> Bool {
+        strong || bounces >= min(policy.mailboxFull.threshold, policy.softBounce.threshold)
+    }
+
     /// Decides for one address. `events` must be in time order; events after `asOf` are ignored.
     /// Returns nil when the address is kept.
     /// - Complexity: O(n) in the number of events.

@@ -19,6 +19,29 @@ import Testing
         return (0..<count).map { i in soft(count == 1 ? last : first + (last - first) * Int64(i) / Int64(count - 1)) }
     }
 
+    @Test func mightSuppressIsFalseOnlyWhereDecideKeeps() {
+        var generator = SplitMix(state: 5)
+        let kinds: [BounceKind?] = [.soft, .sender, .ignore, .hard, nil]
+        let types: [EventType] = [.bounce, .bounce, .bounce, .delivered, .complaint, .unsubscribe]
+        let reasons = ["mailboxfull", "networkerror", "greylisted"]
+        for policy in [Policy(), { var p = Policy(); p.mailboxFull.threshold = 1; return p }()] {
+            let engine = PolicyEngine(policy: policy)
+            for _ in 0..<2_000 {
+                let events = (0..<Int.random(in: 0...6, using: &generator)).map { i -> PolicyEvent in
+                    let type = types.randomElement(using: &generator)!
+                    return PolicyEvent(timestamp: asOf - Int64(i) * day, type: type,
+                                       kind: type == .bounce ? kinds.randomElement(using: &generator)! : nil,
+                                       reason: reasons.randomElement(using: &generator)!)
+                }.reversed().map { $0 }
+                let bounces = events.filter { $0.type == .bounce }.count
+                let strong = events.contains { $0.kind == .hard || $0.type == .complaint || $0.type == .unsubscribe }
+                if !engine.mightSuppress(bounces: bounces, strong: strong) {
+                    #expect(engine.decide(events, asOf: asOf) == nil)
+                }
+            }
+        }
+    }
+
     @Test func hardBounceSuppressesAfterOnePermanentFailure() {
         let d = engine.decide([hard(asOf - day)], asOf: asOf)
         #expect(d?.rule == .hardBounce)
