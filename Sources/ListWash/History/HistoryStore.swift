@@ -400,12 +400,20 @@ public final class HistoryStore {
         return select.int64(0)
     }
 
+    /// Removes the rows of repeated events, one statement per run of consecutive rowids (a
+    /// file ingested again repeats all of its rows: one range).
     fileprivate func deleteEvents(rowids: [Int64]) throws {
-        let delete = try db.cached("DELETE FROM events WHERE rowid = ?1")
-        for rowid in rowids.sorted() {
+        let delete = try db.cached("DELETE FROM events WHERE rowid BETWEEN ?1 AND ?2")
+        let sorted = rowids.sorted()
+        var start = 0
+        while start < sorted.count {
+            var end = start
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
             delete.reset()
-            delete.bind(1, rowid)
+            delete.bind(1, sorted[start])
+            delete.bind(2, sorted[end])
             _ = try delete.step()
+            start = end + 1
         }
     }
 
