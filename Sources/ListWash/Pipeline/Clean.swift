@@ -115,7 +115,7 @@ public struct CleanJob {
 
         // The audit's thread: it writes the removed rows' audit lines while this one reads the list.
         let auditor = AuditConsumer(policy: policy, asOf: request.asOf, format: request.suppressedFormat)
-        try auditor.start()
+        auditor.start()
         defer { auditor.stop() }
         let out = try OutputDirectory(path: request.outputDirectory)
 
@@ -134,20 +134,20 @@ public struct CleanJob {
         defer { _ = try? prepass?.wait() }
 
         // 1. The history's verdicts, as of the run's time: one slot per suppressed address, its
-        //    record (decision, counts, evidence) in a temporary file, 8 bytes of it in memory.
+        //    record (decision, counts, evidence) in temporary files, 16 bytes of it in memory.
         let cleanV1 = request.suppressedFormat == .cleanV1
         let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: request.sortMemoryBudget)
-        // Most addresses have too few bounces to be suppressed: those skip the policy engine
-        // (clean-v1 still wants an invalid address's bounce counts).
+        // clean-v1 counts the bounces of an invalid address too: its counts are kept if it has any.
+        let keepsCounts = { (key: [UInt8]) in cleanV1 && !rules.isValid(key) }
+        // Most addresses have too few bounces to be suppressed: those skip the policy engine.
         let worthDeciding = { (key: [UInt8], bounces: Int, strong: Bool) -> Bool in
-            engine.mightSuppress(bounces: bounces, strong: strong) || (cleanV1 && !rules.isValid(key))
+            engine.mightSuppress(bounces: bounces, strong: strong) || keepsCounts(key)
         }
         let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive,
                                               worthDeciding: worthDeciding) { key, events, rows in
             let decision = engine.decide(events, asOf: request.asOf)
-            // clean-v1 counts the bounces of an invalid address too: keep its counts if it has any.
-            guard decision != nil || (cleanV1 && !rules.isValid(key)) else { return }
-            _ = try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
+            guard decision != nil || keepsCounts(key) else { return }
+            try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
         }
         logger.info("history scanned", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(builder.slots)"])
         let duplicates = try prepass?.wait() ?? DuplicateIndex()

@@ -41,7 +41,6 @@ final class AuditConsumer: @unchecked Sendable {
     private let capacity = 8
     private var ended = false
     private var cancelled = false
-    private var ready = false
     private var done = false
     private var failure: (any Error)?
     /// The producer's batch being filled (list pass only).
@@ -57,15 +56,11 @@ final class AuditConsumer: @unchecked Sendable {
     }
 
     /// Starts the thread.
-    func start() throws {
+    func start() {
         let thread = Thread { [self] in consume() }
         thread.stackSize = 8 << 20
         started = true
         thread.start()
-        condition.lock()
-        defer { condition.unlock() }
-        while !ready, !done { condition.wait() }
-        if let failure { throw failure }
     }
 
     /// The outputs the thread writes; call before the first ``send(_:)``.
@@ -132,10 +127,6 @@ final class AuditConsumer: @unchecked Sendable {
 
     private func consume() {
         do {
-            condition.lock()
-            ready = true
-            condition.broadcast()
-            condition.unlock()
             while let items = take() {
                 if evidence == nil, let work = evidenceWork {
                     guard work.isFinished else {

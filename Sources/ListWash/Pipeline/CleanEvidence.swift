@@ -214,9 +214,9 @@ final class EvidenceFile: @unchecked Sendable {
             slotFile = try TemporaryFile(directory: directory)
         }
 
-        /// Adds one address's record; `rows` are the rowids of the address's events, in the
-        /// order `decision.evidence` indexes them. Returns its slot.
-        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws -> UInt32 {
+        /// Adds one address's record as the next slot; `rows` are the rowids of the address's
+        /// events, in the order `decision.evidence` indexes them.
+        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws {
             guard slots < 1 << 28, referenceCount < UInt32.max - 1 << 16 else {
                 throw OutputError.writeFailed(path: directory, reason: "too many suppressed addresses for one run of clean")
             }
@@ -245,7 +245,6 @@ final class EvidenceFile: @unchecked Sendable {
                 try sorter.append(key: key, value: value)
                 referenceCount += 1
             }
-            return slot
         }
 
         /// The list pass's table (fingerprint → slot << 4 | rule index, see ``Verdict``), sized

@@ -1,9 +1,9 @@
 /// A 128-bit fingerprint of an address key (MurmurHash3 x64-128).
 ///
-/// `clean` keeps one fingerprint per distinct address (for duplicates) and per suppressed
-/// history address instead of the address bytes, so memory per address is 16 bytes plus
-/// table overhead. At 128 bits, the chance that two of ten million distinct addresses
-/// collide is about 10⁻²⁵.
+/// `clean` keeps fingerprints instead of address bytes: one per distinct address of a small
+/// list (for duplicates, ``FingerprintTable``) and 96 bits of one per suppressed history
+/// address (``CompactFingerprintTable``). At 128 bits, the chance that two of ten million
+/// distinct addresses collide is about 10⁻²⁵.
 public struct Fingerprint: Hashable, Sendable {
     public var high: UInt64
     public var low: UInt64

@@ -92,7 +92,7 @@ import Testing
         let folder = try TemporaryFolder()
         let out = try OutputDirectory(path: "\(folder.path)/out")
         let consumer = AuditConsumer(policy: Policy(), asOf: asOf, format: .cleanV1)
-        try consumer.start()
+        consumer.start()
         defer { consumer.stop() }
         // Its sort cannot spill (no such folder): the thread fails at the second row.
         consumer.attach(audit: try out.create("audit.jsonl"), suppressed: try out.create("suppressed.csv"),
@@ -112,7 +112,7 @@ import Testing
         let out = try OutputDirectory(path: "\(folder.path)/out")
         let audit = try out.create("audit.jsonl")
         let consumer = AuditConsumer(policy: Policy(), asOf: asOf, format: .listwash)
-        try consumer.start()
+        consumer.start()
         defer { consumer.stop() }
         // The evidence stays unfinished until every row has been handed over.
         let release = DispatchSemaphore(value: 0)
