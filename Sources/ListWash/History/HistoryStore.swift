@@ -594,13 +594,18 @@ public final class HistoryStore {
     /// Reading rows in rowid order reads the table front to back.
     final class EventRowReader {
         private let select: SQLiteStatement
+        /// A connection of the reader's own, in a read transaction it ends (nil: the store's).
+        private let ownConnection: SQLiteConnection?
 
-        fileprivate init(db: SQLiteConnection) throws {
+        fileprivate init(db: SQLiteConnection, ownConnection: SQLiteConnection? = nil) throws {
             select = try db.prepare("""
                 SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source
                 FROM events WHERE rowid = ?1
                 """)
+            self.ownConnection = ownConnection
         }
+
+        deinit { try? ownConnection?.execute("COMMIT") }
 
         /// Calls `body` with the row; false when there is none.
         func read(_ rowid: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
@@ -613,6 +618,16 @@ public final class HistoryStore {
     }
 
     func eventRowReader() throws -> EventRowReader { try EventRowReader(db: db) }
+
+    /// A reader on a second connection, for another thread to read rows while this store's
+    /// connection is busy. Call it inside ``reading(_:)``: the shared lock held there keeps
+    /// every writer from committing, so the reader's own read transaction sees the same history.
+    func separateEventRowReader() throws -> EventRowReader {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        // Rows are read roughly in rowid order: a small cache holds the b-tree's upper pages.
+        try connection.execute("PRAGMA cache_size=-8192; BEGIN DEFERRED")
+        return try EventRowReader(db: connection, ownConnection: connection)
+    }
 
     /// One stored event, with everything the audit shows.
     public struct StoredEvent: Sendable, Equatable {

@@ -109,6 +109,12 @@ public struct CleanJob {
     }
 
     private func run(history: HistoryStore) throws -> CleanSummary {
+        let started = ContinuousClock.now
+        /// Seconds since the run started, for the phases' log lines.
+        let elapsed = { () -> Logger.MetadataValue in
+            let d = (ContinuousClock.now - started).components
+            return "\(String(format: "%.2f", Double(d.seconds) + Double(d.attoseconds) / 1e18)) s"
+        }
         let policy = request.policy
         let rules = policy.addressRules
         let engine = PolicyEngine(policy: policy)
@@ -149,16 +155,16 @@ public struct CleanJob {
             guard decision != nil || keepsCounts(key) else { return }
             try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
         }
-        logger.info("history scanned", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(builder.slots)"])
+        logger.info("history scanned", metadata: ["events": "\(scan.events)", "suppressed_addresses": "\(builder.slots)", "at": elapsed()])
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
-        if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)"]) }
+        if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)", "at": elapsed()]) }
         let verdicts = try builder.verdicts(keys: duplicates.keys)
         // The evidence rows are read on the other core while this one reads the list: the
         // history's connection is that thread's alone until it ends (the list pass does not
         // touch the history, and every way out of this function waits for it first).
         let evidence = BackgroundWork { [logger] in
             let file = try builder.finish(history: history)
-            logger.info("evidence read", metadata: ["events": "\(file.referenceCount)"])
+            logger.info("evidence read", metadata: ["events": "\(file.referenceCount)", "at": elapsed()])
             return file
         }
         defer { _ = try? evidence.wait() }
@@ -220,7 +226,9 @@ public struct CleanJob {
             summary.suppressed[rule, default: 0] += 1
             try auditor.send(.suppress(line: record.line, key: key, rule: rule, slot: verdict?.slot))
         }
+        logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
         try auditor.finish()
+        logger.info("audit written", metadata: ["at": elapsed()])
         // The digest can be taken once (it finalizes the hash).
         let listDigest = list.digest()
         if let prepass = duplicates.prepassDigest, prepass != listDigest {

@@ -30,10 +30,8 @@ final class AuditConsumer: @unchecked Sendable {
     /// The evidence file, being built on another thread while the list pass runs.
     private var evidenceWork: BackgroundWork<EvidenceFile>?
     private var evidence: EvidenceFile?
-    /// Rows handed over before the evidence file was ready, in order (a FIFO through an
-    /// external sort keyed by sequence number, so memory stays bounded).
-    private var waiting: ExternalSorter?
-    private var waitingCount: UInt64 = 0
+    /// Rows handed over before the evidence file was ready, in order, on disk (so memory stays bounded).
+    private var waiting: TemporaryFile?
     private var spillDirectory = ""
 
     private let condition = NSCondition()
@@ -152,15 +150,12 @@ final class AuditConsumer: @unchecked Sendable {
 
     /// Keeps rows that arrived before the evidence file is ready.
     private func park(_ items: [Item]) throws {
-        if waiting == nil { waiting = ExternalSorter(directory: spillDirectory, memoryBudget: 8 << 20) }
-        var key = [UInt8](repeating: 0, count: 8)
+        if waiting == nil { waiting = try TemporaryFile(directory: spillDirectory) }
         var value: [UInt8] = []
         for item in items {
-            withUnsafeBytes(of: waitingCount.bigEndian) { raw in for i in 0..<8 { key[i] = raw[i] } }
-            waitingCount += 1
             value.removeAll(keepingCapacity: true)
             Self.encode(item, into: &value)
-            try waiting!.append(key: key, value: value)
+            try waiting!.appendFramed(value)
         }
     }
 
@@ -170,7 +165,7 @@ final class AuditConsumer: @unchecked Sendable {
         guard let parked = waiting else { return }
         waiting = nil
         var chunk: [Item] = []
-        try parked.finish().forEach { _, value in
+        try parked.forEachFramed { value in
             chunk.append(Self.decode(value))
             if chunk.count >= 8_192 {
                 try handleInParallel(chunk)

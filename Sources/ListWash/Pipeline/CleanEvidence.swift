@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -144,45 +145,45 @@ final class EvidenceFile: @unchecked Sendable {
 
     /// The constant parts of an evidence object, in `JSONWriter`'s order.
     private static let parts: [[UInt8]] = [
-        "{\"id\":\"", "\",\"timestamp\":", ",\"type\":", ",\"reply_code\":", ",\"enhanced_code\":", ",\"diagnostic\":",
+        "{\"id\":\"", "\",\"timestamp\":\"", "\",\"type\":", ",\"reply_code\":", ",\"enhanced_code\":", ",\"diagnostic\":",
         ",\"reason\":", ",\"kind\":", ",\"classifier_rule\":", ",\"provider_verdict\":", ",\"source\":",
     ].map { Array($0.utf8) }
     private static let null = Array("null".utf8)
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Renders one event as the audit's evidence object (the same bytes `JSONWriter` writes).
+    /// Renders one event as the audit's evidence object (the same bytes `JSONWriter` writes),
+    /// straight from the row's column bytes: this runs once per evidence event, so it makes
+    /// no Strings and no arrays.
     static func renderEvent(_ row: HistoryStore.EventRow, into out: inout [UInt8]) {
         func string(_ bytes: UnsafeRawBufferPointer?) {
             guard let bytes else { return out.append(contentsOf: null) }
             JSONWriter.appendString(bytes: bytes.bindMemory(to: UInt8.self), to: &out)
         }
-        let parts = Self.parts
-        out.append(contentsOf: parts[0])
-        for b in row.id {
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0xF)])
-        }
-        out.append(contentsOf: parts[1])
-        JSONWriter.appendString(Timestamp.format(row.timestamp), to: &out)
-        out.append(contentsOf: parts[2])
-        string(row.type)
-        out.append(contentsOf: parts[3])
-        if let code = row.replyCode {
-            if code < 0 { out.append(UInt8(ascii: "-")) }
-            var digits: [UInt8] = []
-            var v = code.magnitude
-            repeat {
-                digits.append(0x30 + UInt8(v % 10))
-                v /= 10
-            } while v > 0
-            out.append(contentsOf: digits.reversed())
-        } else {
-            out.append(contentsOf: null)
-        }
-        let texts = [row.enhancedCode, row.diagnostic, row.reason, row.kind, row.rule, row.providerVerdict, row.source]
-        for (i, text) in texts.enumerated() {
-            out.append(contentsOf: parts[4 + i])
-            string(text)
+        Self.parts.withUnsafeBufferPointer { parts in
+            out.append(contentsOf: parts[0])
+            for b in row.id {
+                out.append(JSONWriter.hexDigit(b >> 4))
+                out.append(JSONWriter.hexDigit(b & 0xF))
+            }
+            out.append(contentsOf: parts[1])
+            Timestamp.append(row.timestamp, to: &out)
+            out.append(contentsOf: parts[2])
+            string(row.type)
+            out.append(contentsOf: parts[3])
+            if let code = row.replyCode { JSONWriter.appendInt(code, to: &out) } else { out.append(contentsOf: null) }
+            out.append(contentsOf: parts[4])
+            string(row.enhancedCode)
+            out.append(contentsOf: parts[5])
+            string(row.diagnostic)
+            out.append(contentsOf: parts[6])
+            string(row.reason)
+            out.append(contentsOf: parts[7])
+            string(row.kind)
+            out.append(contentsOf: parts[8])
+            string(row.rule)
+            out.append(contentsOf: parts[9])
+            string(row.providerVerdict)
+            out.append(contentsOf: parts[10])
+            string(row.source)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -268,26 +269,46 @@ final class EvidenceFile: @unchecked Sendable {
 
         /// Reads the evidence rows in rowid order, appends their JSON and hands the files over.
         /// Slots that ``verdicts(keys:)`` ruled out get no evidence (nothing will ask for it).
+        ///
+        /// The rows are read and rendered on two threads, each on its own connection, a chunk
+        /// of the rowid-ordered references each; the chunks' JSON is appended in order, so the
+        /// files are the same as one thread would write.
         func finish(history: HistoryStore) throws -> EvidenceFile {
-            let rows = try history.eventRowReader()
+            let chunks = [EvidenceChunk(reader: try history.eventRowReader(), path: history.path),
+                          EvidenceChunk(reader: try history.separateEventRowReader(), path: history.path)]
             // (reference → where its JSON is), to write the reference index in reference order.
             let placed = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
-            var buffer: [UInt8] = []
             var placeKey = [UInt8](repeating: 0, count: 4)
             var placeValue = [UInt8](repeating: 0, count: 8)
-            try sorter.finish().forEach { key, value in
-                if let wanted, !wanted[Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))] { return }
-                let rowid = Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
-                buffer.removeAll(keepingCapacity: true)
-                guard try rows.read(rowid, { EvidenceFile.renderEvent($0, into: &buffer) }) else {
-                    throw HistoryError.sqlite(path: history.path, code: 1, message: "an event of the history is missing (row \(rowid))")
+            var filling = 0
+            func flush() throws {
+                DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].render() }
+                for chunk in chunks {
+                    try chunk.check()
+                    var start = 0
+                    for (reference, end) in zip(chunk.references, chunk.ends) {
+                        let packed = UInt64(data.size) << 24 | UInt64(min(end - start, 0xFF_FFFF))
+                        try chunk.bytes.withUnsafeBytes { try data.append(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+                        start = end
+                        withUnsafeBytes(of: reference.bigEndian) { raw in for i in 0..<4 { placeKey[i] = raw[i] } }
+                        withUnsafeBytes(of: packed.littleEndian) { raw in for i in 0..<8 { placeValue[i] = raw[i] } }
+                        try placed.append(key: placeKey, value: placeValue)
+                    }
+                    chunk.clear()
                 }
-                let packed = UInt64(data.size) << 24 | UInt64(min(buffer.count, 0xFF_FFFF))
-                try data.append(buffer)
-                for i in 0..<4 { placeKey[i] = value[i] }
-                withUnsafeBytes(of: packed.littleEndian) { raw in for i in 0..<8 { placeValue[i] = raw[i] } }
-                try placed.append(key: placeKey, value: placeValue)
+                filling = 0
             }
+            try sorter.finish().forEach { key, value in
+                let slot = Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+                if let wanted, !wanted[slot] { return }
+                chunks[filling].add(rowid: Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self))),
+                                    reference: UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+                if chunks[filling].isFull {
+                    filling += 1
+                    if filling == chunks.count { try flush() }
+                }
+            }
+            try flush()
             let referenceIndex = try TemporaryFile(directory: directory)
             var next: UInt32 = 0
             let none = [UInt8](repeating: 0, count: 8)
@@ -305,6 +326,57 @@ final class EvidenceFile: @unchecked Sendable {
             try referenceIndex.flush()
             return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, referenceCount: Int(referenceCount))
         }
+    }
+}
+
+/// One thread's share of the evidence rows: a run of rowid-ordered references, rendered to
+/// JSON through the thread's own row reader.
+private final class EvidenceChunk: @unchecked Sendable {
+    static let capacity = 4_096
+    private let reader: HistoryStore.EventRowReader
+    private let path: String
+    private var rowids: [Int64] = []
+    private(set) var references: [UInt32] = []
+    /// The rendered objects, back to back; `ends[i]` is where the i-th one ends.
+    private(set) var bytes: [UInt8] = []
+    private(set) var ends: [Int] = []
+    private var failure: (any Error)?
+
+    init(reader: HistoryStore.EventRowReader, path: String) {
+        self.reader = reader
+        self.path = path
+    }
+
+    var isFull: Bool { rowids.count >= Self.capacity }
+
+    func add(rowid: Int64, reference: UInt32) {
+        rowids.append(rowid)
+        references.append(reference)
+    }
+
+    /// Renders the chunk's rows (on any one thread at a time); an error waits for ``check()``.
+    func render() {
+        do {
+            for rowid in rowids {
+                guard try reader.read(rowid, { EvidenceFile.renderEvent($0, into: &bytes) }) else {
+                    throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (row \(rowid))")
+                }
+                ends.append(bytes.count)
+            }
+        } catch {
+            failure = error
+        }
+    }
+
+    func check() throws {
+        if let failure { throw failure }
+    }
+
+    func clear() {
+        rowids.removeAll(keepingCapacity: true)
+        references.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
     }
 }
 
@@ -370,6 +442,44 @@ final class TemporaryFile: @unchecked Sendable {
             }
         }
         bytes.removeLast(count - done)
+    }
+
+    /// Appends one record of any length (a 4-byte length, then the bytes), for ``forEachFramed(_:)``.
+    func appendFramed(_ bytes: [UInt8]) throws {
+        try withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { try append($0) }
+        try append(bytes)
+    }
+
+    /// Every record written by ``appendFramed(_:)``, in the order written: a FIFO on disk.
+    func forEachFramed(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try flush()
+        var chunk: [UInt8] = []
+        var offset: Int64 = 0
+        while offset < size {
+            chunk.removeAll(keepingCapacity: true)
+            try read(at: offset, count: 1 << 20, into: &chunk)
+            var used = 0
+            try chunk.withUnsafeBytes { raw in
+                while used + 4 <= raw.count {
+                    let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: used, as: UInt32.self)))
+                    guard used + 4 + length <= raw.count else { break }
+                    try body(UnsafeRawBufferPointer(rebasing: raw[(used + 4)..<(used + 4 + length)]))
+                    used += 4 + length
+                }
+            }
+            if used == 0 {
+                // One record larger than the chunk: read it whole.
+                let length = chunk.count >= 4 ? chunk.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) } : 0
+                guard chunk.count >= 4, offset + 4 + Int64(length) <= size else {
+                    throw OutputError.writeFailed(path: directory, reason: "a spooled record is truncated")
+                }
+                chunk.removeAll(keepingCapacity: true)
+                try read(at: offset + 4, count: length, into: &chunk)
+                try chunk.withUnsafeBytes { try body($0) }
+                used = 4 + length
+            }
+            offset += Int64(used)
+        }
     }
 
     /// Every `size`-byte record in the order written.

@@ -65,7 +65,8 @@ public struct JSONWriter {
     public mutating func int<T: BinaryInteger>(_ name: String?, _ value: T?) {
         if let name { key(name) }
         beginValue()
-        bytes += Array((value.map { String($0) } ?? "null").utf8)
+        guard let value else { return bytes += Array("null".utf8) }
+        if let small = Int64(exactly: value) { Self.appendInt(small, to: &bytes) } else { bytes += Array(String(value).utf8) }
     }
 
     /// A number member written as given (for decimals kept exact, e.g. `72`).
@@ -99,26 +100,47 @@ public struct JSONWriter {
     /// Appends UTF-8 bytes as a JSON string literal: runs that need no escaping are copied whole.
     public static func appendString(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let hex: StaticString = "0123456789abcdef"
         var runStart = 0
         for i in 0..<bytes.count {
             let b = bytes[i]
             guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { continue }
             if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             runStart = i + 1
+            out.append(0x5C)
             switch b {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0x22, 0x5C: out.append(b)
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
             default:
-                hex.withUTF8Buffer { h in
-                    out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, h[Int(b >> 4)], h[Int(b & 0xF)]]
-                }
+                out.append(UInt8(ascii: "u"))
+                out.append(0x30)
+                out.append(0x30)
+                out.append(hexDigit(b >> 4))
+                out.append(hexDigit(b & 0xF))
             }
         }
         if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The lower-case hex digit of 0...15.
+    @inline(__always)
+    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
+
+    /// Appends a decimal integer without making a String.
+    public static func appendInt(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64's 20 digits
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var start = raw.count
+            repeat {
+                start -= 1
+                raw[start] = 0x30 + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start...]))
+        }
     }
 }

@@ -114,21 +114,39 @@ public enum Timestamp {
         let (y, m, d) = civilFromDays(days)
         guard (0...9999).contains(y) else { return "\(y)-\(m)-\(d)T\(rest / 3600):\(rest / 60 % 60):\(rest % 60)Z" }
         return String(unsafeUninitializedCapacity: 20) { buffer in
-            func put(_ value: Int, _ width: Int, at offset: Int) {
-                var v = value
-                for k in stride(from: width - 1, through: 0, by: -1) {
-                    buffer[offset + k] = UInt8(0x30 + v % 10)
-                    v /= 10
-                }
-            }
-            put(y, 4, at: 0); buffer[4] = 0x2D
-            put(m, 2, at: 5); buffer[7] = 0x2D
-            put(d, 2, at: 8); buffer[10] = UInt8(ascii: "T")
-            put(rest / 3600, 2, at: 11); buffer[13] = 0x3A
-            put(rest / 60 % 60, 2, at: 14); buffer[16] = 0x3A
-            put(rest % 60, 2, at: 17); buffer[19] = UInt8(ascii: "Z")
+            writeDigits(y: y, m: m, d: d, rest: rest, into: UnsafeMutableRawBufferPointer(buffer))
             return 20
         }
+    }
+
+    /// Appends `format(seconds)`'s bytes to `out` without making a String.
+    public static func append(_ seconds: Int64, to out: inout [UInt8]) {
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let rest = Int(seconds - Int64(days) * 86_400)
+        let (y, m, d) = civilFromDays(days)
+        guard (0...9999).contains(y) else { return out.append(contentsOf: format(seconds).utf8) }
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { raw in
+            writeDigits(y: y, m: m, d: d, rest: rest, into: raw)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<20]))
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` into the first 20 bytes of `buffer`.
+    private static func writeDigits(y: Int, m: Int, d: Int, rest: Int, into buffer: UnsafeMutableRawBufferPointer) {
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var v = value
+            for k in stride(from: width - 1, through: 0, by: -1) {
+                buffer[offset + k] = UInt8(0x30 + v % 10)
+                v /= 10
+            }
+        }
+        put(y, 4, at: 0); buffer[4] = 0x2D
+        put(m, 2, at: 5); buffer[7] = 0x2D
+        put(d, 2, at: 8); buffer[10] = UInt8(ascii: "T")
+        put(rest / 3600, 2, at: 11); buffer[13] = 0x3A
+        put(rest / 60 % 60, 2, at: 14); buffer[16] = 0x3A
+        put(rest % 60, 2, at: 17); buffer[19] = UInt8(ascii: "Z")
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

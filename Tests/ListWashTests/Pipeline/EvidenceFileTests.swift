@@ -60,4 +60,82 @@ import Testing
             #expect(String(decoding: rendered, as: UTF8.self) == String(decoding: json.bytes, as: UTF8.self))
         }
     }
+
+    /// Evidence rows are rendered on two threads, a chunk of references each: every slot's
+    /// evidence must still be its own events' objects, in the decision's order, as one thread
+    /// reading row by row renders them. 6,000 addresses of two hard bounces each make three
+    /// rounds of chunks, the last one partly filled.
+    @Test func evidenceReadInChunksOnTwoThreadsMatchesRowByRowRendering() throws {
+        let folder = try TemporaryFolder()
+        let classifier = try Classifier()
+        let store = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
+        var raws: [RawEvent] = []
+        for i in 0..<6_000 {
+            raws.append(bounce("user\(i)@example.com", 1_000 + Int64(i), 550, "5.1.1", "550 5.1.1 <user\(i)@example.com> unknown", line: 2 * i))
+            raws.append(bounce("user\(i)@example.com", 900_000 - Int64(i), 550, "5.1.1", "550 5.1.1 no such user \"\(i)\"", line: 2 * i + 1))
+        }
+        _ = try store.insert(raws.compactMap { EventRecord($0, classifier: classifier) })
+        let engine = PolicyEngine(policy: Policy())
+        let asOf: Int64 = 1_000_000
+        try store.reading {
+            let builder = try EvidenceFile.Builder(directory: folder.path, memoryBudget: 1 << 16)
+            var expectedRows: [[Int64]] = []
+            _ = try store.forEachAddress(asOf: asOf, caseSensitive: false) { key, events, rows in
+                let decision = try #require(engine.decide(events, asOf: asOf))
+                expectedRows.append(decision.evidence.map { rows[$0] })
+                try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: BounceStats(events), rows: rows)
+            }
+            #expect(expectedRows.count == 6_000)
+            _ = try builder.verdicts(keys: nil)
+            let file = try builder.finish(history: store)
+            #expect(file.referenceCount == 12_000)
+            let reader = try store.eventRowReader()
+            for slot in [0, 1, 2_047, 2_048, 2_049, 4_095, 4_096, 5_999] {
+                var expected: [UInt8] = []
+                for (i, rowid) in expectedRows[slot].enumerated() {
+                    if i > 0 { expected.append(UInt8(ascii: ",")) }
+                    #expect(try reader.read(rowid) { EvidenceFile.renderEvent($0, into: &expected) })
+                }
+                let record = try file.record(UInt32(slot))
+                #expect(record.evidenceCount == 2)
+                #expect(String(decoding: record.evidence, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            }
+        }
+    }
+
+    /// The audit's waiting rows go through a framed temporary file: records of any length come
+    /// back whole and in order, including one larger than the 1 MiB read chunk.
+    @Test func framedRecordsComeBackInOrder() throws {
+        let folder = try TemporaryFolder()
+        let file = try TemporaryFile(directory: folder.path)
+        var records: [[UInt8]] = []
+        for i in 0..<5_000 { records.append(Array("record \(i) ".utf8) + [UInt8](repeating: UInt8(i & 0xFF), count: i % 700)) }
+        records.insert([], at: 17)
+        records.insert([UInt8](repeating: 7, count: 3 << 20), at: 2_500)
+        for record in records { try file.appendFramed(record) }
+        var read: [[UInt8]] = []
+        try file.forEachFramed { read.append(Array($0)) }
+        #expect(read.count == records.count)
+        #expect(read == records)
+    }
+
+    @Test func integersAndTimesAppendAsTheirStringsRead() {
+        for value: Int64 in [0, 7, -7, 10, 550, 1_000_000, -86_400, .max, .min] {
+            var bytes: [UInt8] = []
+            JSONWriter.appendInt(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+        for seconds: Int64 in [0, -1, 86_399, 951_782_400, 1_793_491_199, 253_402_300_799, 253_402_300_800, -62_167_219_201] {
+            var bytes: [UInt8] = []
+            Timestamp.append(seconds, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == Timestamp.format(seconds))
+        }
+        var json = JSONWriter()
+        json.beginArray()
+        json.int(nil, UInt64.max)
+        json.int(nil, Int?.none)
+        json.int(nil, -3)
+        json.endArray()
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "[18446744073709551615,null,-3]")
+    }
 }
