@@ -3,9 +3,9 @@ import Glibc
 #endif
 
 /// One event as a per-address run holds it: what the policy needs (time, type, kind, reason),
-/// the event id (for duplicates and the history's fingerprint) and the rowid of the full row
-/// in `events` (for the audit's evidence). Stored as 32 bytes, little-endian:
-/// `ts:8 id:16 rowid:6 flags:1 reason:1`.
+/// the event id (for duplicates and the history's fingerprint) and the event's number, where
+/// its full record is in `event_blocks` (for the audit's evidence, see ``EventBlock``).
+/// Stored as 32 bytes, little-endian: `ts:8 id:16 number:6 flags:1 reason:1`.
 struct AddressEntry: Equatable {
     static let size = 32
 
@@ -13,12 +13,13 @@ struct AddressEntry: Equatable {
     /// The id's 16 bytes as two big-endian words, so that comparing words compares bytes.
     var idHigh: UInt64
     var idLow: UInt64
-    var rowid: Int64
+    /// The event's number (block << 6 | slot).
+    var event: Int64
     /// Bits 0–1 type, bits 2–4 kind (0 = none), bit 5: the exact address differs from the key.
     var flags: UInt8
     var reason: UInt8
 
-    init(timestamp: Int64, id: [UInt8], rowid: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8) {
+    init(timestamp: Int64, id: [UInt8], event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8) {
         self.timestamp = timestamp
         (idHigh, idLow) = id.withUnsafeBytes { raw in
             raw.count >= 16
@@ -26,7 +27,7 @@ struct AddressEntry: Equatable {
                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
                 : (0, 0)
         }
-        self.rowid = rowid
+        self.event = event
         flags = Self.typeCode(type) | (Self.kindCode(kind) << 2) | (exactDiffers ? 0x20 : 0)
         self.reason = reason
     }
@@ -38,7 +39,7 @@ struct AddressEntry: Equatable {
         idLow = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
         var row: Int64 = 0
         for i in 0..<6 { row |= Int64(raw[offset + 24 + i]) << (8 * i) }
-        rowid = row
+        event = row
         flags = raw[offset + 30]
         reason = raw[offset + 31]
     }
@@ -48,7 +49,7 @@ struct AddressEntry: Equatable {
         withUnsafeBytes(of: timestamp.littleEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: idHigh.bigEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: idLow.bigEndian) { bytes.append(contentsOf: $0) }
-        for i in 0..<6 { bytes.append(UInt8(truncatingIfNeeded: rowid >> (8 * i))) }
+        for i in 0..<6 { bytes.append(UInt8(truncatingIfNeeded: event >> (8 * i))) }
         bytes.append(flags)
         bytes.append(reason)
     }
@@ -124,7 +125,7 @@ struct AddressEntry: Equatable {
     }
 
     /// Sorts entries into the history's order and removes repeats of one event; returns the
-    /// rowids of the repeats (rows of `events` that hold an event already stored).
+    /// numbers of the repeats (events stored again that are already there).
     static func sortAndDeduplicate(_ entries: inout [AddressEntry]) -> [Int64] {
         guard entries.count > 1 else { return [] }
         entries.sort(by: precedes)
@@ -132,8 +133,8 @@ struct AddressEntry: Equatable {
         var kept = 1
         for i in 1..<entries.count {
             if entries[i].isSameEvent(as: entries[kept - 1]) {
-                repeats.append(max(entries[i].rowid, entries[kept - 1].rowid))
-                entries[kept - 1].rowid = min(entries[i].rowid, entries[kept - 1].rowid)
+                repeats.append(max(entries[i].event, entries[kept - 1].event))
+                entries[kept - 1].event = min(entries[i].event, entries[kept - 1].event)
             } else {
                 entries[kept] = entries[i]
                 kept += 1

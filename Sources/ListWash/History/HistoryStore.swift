@@ -1,3 +1,4 @@
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,7 @@ public final class HistoryStore {
     private var runsCache: [Int64]?
     /// How many bytes of entries an ingest gathers before writing them as a run (about 70
     /// bytes an event): bounds `ingest`'s memory whatever the file's size.
-    var runBufferBytes = 160 << 20
+    var runBufferBytes = 256 << 20
     /// More runs than this and an ingest merges the smaller ones (see ``compactIfNeeded()``).
     var maxRuns = 6
 
@@ -92,11 +93,48 @@ public final class HistoryStore {
                 }
                 guard let type = EventType(storedName: select.bytes(4)) else { continue }
                 let reason = try dictionary.code(for: String(decoding: select.bytes(6), as: UTF8.self), db: db)
-                group.append(AddressEntry(timestamp: select.int64(2), id: Array(select.bytes(1)), rowid: select.int64(0), type: type,
+                group.append(AddressEntry(timestamp: select.int64(2), id: Array(select.bytes(1)), event: select.int64(0), type: type,
                                           kind: BounceKind(storedName: select.bytes(5)), exactDiffers: !address.elementsEqual(lower), reason: reason))
             }
             if !group.isEmpty { try key.withUnsafeBytes { try writer.write(key: $0, entries: group) } }
             if writer.events > 0 { try writer.finish() }
+        }),
+        // Events stored in blocks of 64 (see ``EventBlock``): an ingest writes one row per 64
+        // events. Each event keeps its rowid as its number, so the runs' entries stay valid.
+        ("0003-event-blocks", { db in
+            try db.execute("""
+                CREATE TABLE event_blocks (
+                    block INTEGER PRIMARY KEY,        -- event number >> 6
+                    events BLOB NOT NULL              -- up to 64 events, packed (see EventBlock)
+                );
+                """)
+            let select = try db.prepare("""
+                SELECT rowid, id, ts, reply_code, address, type, kind, reason, enhanced_code, diagnostic, rule, provider_verdict, source
+                FROM events ORDER BY rowid
+                """)
+            let insert = try db.prepare("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
+            var block: Int64 = -1
+            var bytes: [UInt8] = []
+            func write() throws {
+                guard !bytes.isEmpty else { return }
+                insert.reset()
+                insert.bind(1, block)
+                insert.bind(2, bytes)
+                _ = try insert.step()
+                bytes.removeAll(keepingCapacity: true)
+            }
+            while try select.step() {
+                let rowid = select.int64(0)
+                if EventBlock.block(of: rowid) != block {
+                    try write()
+                    block = EventBlock.block(of: rowid)
+                }
+                EventBlock.append(slot: EventBlock.slot(of: rowid), id: select.bytes(1), timestamp: select.int64(2),
+                                  replyCode: select.isNull(3) ? nil : select.int64(3),
+                                  strings: (Int32(4)...12).map { select.isNull($0) ? nil : select.bytes($0) }, to: &bytes)
+            }
+            try write()
+            try db.execute("DROP TABLE events")
         }),
     ]
 
@@ -108,7 +146,7 @@ public final class HistoryStore {
         db = try SQLiteConnection(path: path, readOnly: !create)
         if create {
             // Large pages suit the packed runs; page size only takes on a new file.
-            try db.execute("PRAGMA page_size=4096; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; PRAGMA temp_store=FILE;")
+            try db.execute("PRAGMA page_size=4096; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA temp_store=FILE;")
             try migrate()
         } else {
             try db.execute("PRAGMA cache_size=-32768;")
@@ -175,7 +213,7 @@ public final class HistoryStore {
         try db.execute("BEGIN IMMEDIATE")
         runsCache = nil
         do {
-            return Load(store: self, priorRuns: try runs().map(\.run))
+            return try Load(store: self, priorRuns: try runs().map(\.run))
         } catch {
             try? db.execute("ROLLBACK")
             throw error
@@ -198,79 +236,76 @@ public final class HistoryStore {
         private var repeats = 0
         private var open = true
 
-        init(store: HistoryStore, priorRuns: [Int64]) {
+        /// The block being filled; events are numbered as they are added.
+        private var blocks: EventBlockWriter
+
+        /// The database file, read-only, to start the kernel writing back the pages SQLite has
+        /// written so far (``stage(_:)``): the commit's fsync then waits for the last ones only.
+        private let writeback: Int32
+        private var writebackBlock: Int64
+
+        init(store: HistoryStore, priorRuns: [Int64]) throws {
             self.store = store
             self.priorRuns = priorRuns
+            blocks = try EventBlockWriter(db: store.db)
+            writebackBlock = blocks.block
+            writeback = Glibc.open(store.path, O_RDONLY | O_CLOEXEC)
         }
 
-        deinit { if open { abandon() } }
+        deinit {
+            if open { abandon() }
+            if writeback >= 0 { Glibc.close(writeback) }
+        }
 
-        /// Appends events to the history (at the end of the table: no index is touched).
-        ///
-        /// Every parameter is bound again for each row, so the statement is reset without
-        /// clearing its bindings, and text is bound without a copy (SQLITE_STATIC) from inside
-        /// the closures that lend the strings' bytes, the step included.
+        /// Appends events to the history: into the block being filled, written out at the end
+        /// of `event_blocks` every 64 events (no index is touched).
         public func stage(_ events: [EventRecord]) throws {
             let db = store.db
-            let insert = try db.cached("""
-                INSERT INTO events (id, ts, address, type, kind, reason, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                """)
-            // The buffer and the reason cache as locals while the batch is staged (the class's
+            // The buffers and the reason cache as locals while the batch is staged (the class's
             // stored properties would be checked for exclusive access once per event).
             do {
                 var buffer = EntryBuffer()
                 swap(&buffer, &self.buffer)
+                var blocks = self.blocks
                 var reasonCache = self.reasonCache
                 defer {
                     swap(&buffer, &self.buffer)
+                    self.blocks = blocks
                     self.reasonCache = reasonCache
                 }
                 try events.withUnsafeBufferPointer { events in
                     for i in events.indices {
-                        try stageOne(events[i], insert: insert, db: db, buffer: &buffer, reasonCache: &reasonCache)
+                        try stageOne(events[i], blocks: &blocks, db: db, buffer: &buffer, reasonCache: &reasonCache)
                     }
                 }
             }
             staged += events.count
             if buffer.byteCount >= store.runBufferBytes { try flush() }
+            // About every 64 MiB of events (1,024 blocks), whether or not SQLite's cache has
+            // spilled them yet; a hint only, so its result does not matter.
+            if blocks.block - writebackBlock >= 1_024, writeback >= 0 {
+                _ = listwash_start_writeback(writeback, 0, 0)
+                writebackBlock = blocks.block
+            }
         }
 
         @inline(__always)
-        private func stageOne(_ e: EventRecord, insert: SQLiteStatement, db: SQLiteConnection,
+        private func stageOne(_ e: EventRecord, blocks: inout EventBlockWriter, db: SQLiteConnection,
                               buffer: inout EntryBuffer, reasonCache: inout (name: String, code: UInt8)?) throws {
-            insert.resetKeepingBindings()
-            insert.bind(2, e.timestamp)
-            insert.bind(7, e.replyCode.map(Int64.init))
+            let number = e.id.withUnsafeBytes { blocks.beginEvent(id: $0, timestamp: e.timestamp, replyCode: e.replyCode.map(Int64.init)) }
+            blocks.text(e.address)
+            blocks.text(e.type.rawValue)
+            blocks.text(e.kind?.rawValue)
+            blocks.text(e.reason)
+            blocks.text(e.enhancedCode)
+            blocks.text(e.diagnostic)
+            blocks.text(e.rule)
+            blocks.text(e.providerVerdict)
+            blocks.text(e.source)
+            try blocks.endEvent()
             try Self.withBytes(e.address) { address in
-                insert.bindTextNoCopy(3, address)
                 try Self.withBytes(e.addressKey) { key in
-                    try Self.withBytes(e.diagnostic) { diagnostic in
-                        insert.bindTextNoCopy(9, diagnostic)
-                        try Self.withBytes(e.source) { source in
-                            insert.bindTextNoCopy(12, source)
-                            try Self.withBytes(e.rule) { rule in
-                                insert.bindTextNoCopy(10, rule)
-                                try Self.withBytes(e.reason) { reason in
-                                    insert.bindTextNoCopy(6, reason)
-                                    try Self.withBytes(e.type.rawValue) { type in
-                                        insert.bindTextNoCopy(4, type)
-                                        try Self.withOptionalBytes(e.kind?.rawValue, 5, insert) {
-                                            try Self.withOptionalBytes(e.enhancedCode, 8, insert) {
-                                                try Self.withOptionalBytes(e.providerVerdict, 11, insert) {
-                                                    try e.id.withUnsafeBytes { id in
-                                                        insert.bindBlobNoCopy(1, id)
-                                                        _ = try insert.step()
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    let entry = AddressEntry(timestamp: e.timestamp, id: e.id, rowid: db.lastInsertRowid, type: e.type, kind: e.kind,
+                    let entry = AddressEntry(timestamp: e.timestamp, id: e.id, event: number, type: e.type, kind: e.kind,
                                              exactDiffers: !Self.sameBytes(address, key), reason: try reasonCode(e.reason, db: db, cache: &reasonCache))
                     buffer.append(key: UnsafeRawBufferPointer(key), entry: entry)
                 }
@@ -303,21 +338,9 @@ public final class HistoryStore {
             return try copy.withUTF8(body)
         }
 
-        /// Binds an optional string (NULL for nil) at `index` and runs `body` while its bytes are lent.
-        @inline(__always)
-        private static func withOptionalBytes<R>(_ text: String?, _ index: Int32, _ insert: SQLiteStatement, _ body: () throws -> R) rethrows -> R {
-            guard let text else {
-                insert.bindNull(index)
-                return try body()
-            }
-            return try withBytes(text) { bytes in
-                insert.bindTextNoCopy(index, bytes)
-                return try body()
-            }
-        }
-
         /// Writes the gathered entries as one run, without the repeats of stored events.
         private func flush() throws {
+            try blocks.finishBlock()
             guard !buffer.isEmpty else { return }
             let db = store.db
             var writer = AddressRunWriter(db: db, run: try store.nextRun())
@@ -336,7 +359,7 @@ public final class HistoryStore {
                     guard !stored.isEmpty else { continue }
                     group.removeAll { entry in
                         guard stored.contains(where: { $0.isSameEvent(as: entry) }) else { return false }
-                        repeated.append(entry.rowid)
+                        repeated.append(entry.event)
                         return true
                     }
                 }
@@ -347,7 +370,7 @@ public final class HistoryStore {
                 try writer.finish()
                 ownRuns.append(writer.run)
             }
-            try store.deleteEvents(rowids: repeated)
+            try store.deleteEvents(numbers: repeated)
             repeats += repeated.count
         }
 
@@ -400,20 +423,45 @@ public final class HistoryStore {
         return select.int64(0)
     }
 
-    /// Removes the rows of repeated events, one statement per run of consecutive rowids (a
-    /// file ingested again repeats all of its rows: one range).
-    fileprivate func deleteEvents(rowids: [Int64]) throws {
-        let delete = try db.cached("DELETE FROM events WHERE rowid BETWEEN ?1 AND ?2")
-        let sorted = rowids.sorted()
-        var start = 0
-        while start < sorted.count {
-            var end = start
-            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
-            delete.reset()
-            delete.bind(1, sorted[start])
-            delete.bind(2, sorted[end])
-            _ = try delete.step()
-            start = end + 1
+    /// Removes repeated events by number: a block left empty is deleted (a file ingested again
+    /// repeats all of its events: all of its blocks go), any other block is written again
+    /// without them.
+    fileprivate func deleteEvents(numbers: [Int64]) throws {
+        guard !numbers.isEmpty else { return }
+        let select = try db.cached("SELECT events FROM event_blocks WHERE block = ?1")
+        let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
+        let delete = try db.cached("DELETE FROM event_blocks WHERE block = ?1")
+        let sorted = numbers.sorted()
+        var gone = [Bool](repeating: false, count: EventBlock.capacity)
+        var kept: [UInt8] = []
+        var i = 0
+        while i < sorted.count {
+            let block = EventBlock.block(of: sorted[i])
+            for s in gone.indices { gone[s] = false }
+            while i < sorted.count, EventBlock.block(of: sorted[i]) == block {
+                gone[EventBlock.slot(of: sorted[i])] = true
+                i += 1
+            }
+            select.reset()
+            select.bind(1, block)
+            guard try select.step() else { continue }
+            kept.removeAll(keepingCapacity: true)
+            do {
+                try EventBlock.forEach(in: select.bytes(0)) { slot, event in
+                    guard !gone[slot] else { return }
+                    kept.append(UInt8(slot))
+                    withUnsafeBytes(of: UInt32(event.count).littleEndian) { kept.append(contentsOf: $0) }
+                    kept.append(contentsOf: event)
+                }
+            } catch {
+                throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
+            }
+            select.reset()
+            let statement = kept.isEmpty ? delete : update
+            statement.reset()
+            statement.bind(1, block)
+            if !kept.isEmpty { statement.bind(2, kept) }
+            _ = try statement.step()
         }
     }
 
@@ -442,7 +490,7 @@ public final class HistoryStore {
             }
         }
         if writer.events > 0 { try writer.finish() }
-        try deleteEvents(rowids: repeated)
+        try deleteEvents(numbers: repeated)
         runsCache = nil
         return repeated.count
     }
@@ -471,7 +519,7 @@ public final class HistoryStore {
 
     /// Number of events stored.
     public func count() throws -> Int {
-        let select = try db.cached("SELECT count(*) FROM events")
+        let select = try db.cached("SELECT coalesce(sum(events), 0) FROM runs")
         _ = try select.step()
         defer { select.reset() }
         return Int(select.int64(0))
@@ -539,7 +587,7 @@ public final class HistoryStore {
                 group.append(PolicyEvent(timestamp: e.timestamp, type: e.type, kind: e.kind,
                                          reason: Int(e.reason) < names.count ? names[Int(e.reason)] : ""))
                 kept.append(e)
-                rows.append(e.rowid)
+                rows.append(e.event)
                 anyExact = anyExact || e.exactDiffers
             }
             if caseSensitive, anyExact {
@@ -556,77 +604,17 @@ public final class HistoryStore {
     /// (read from `events` for the entries whose address is not the key itself).
     private func splitByExactAddress(key: [UInt8], entries: [AddressEntry], events: [PolicyEvent],
                                      _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws {
-        let select = try db.cached("SELECT address FROM events WHERE rowid = ?1")
+        let reader = try eventRowReader()
         var groups: [[UInt8]: (events: [PolicyEvent], rows: [Int64])] = [:]
         for (entry, event) in zip(entries, events) {
             var exact = key
-            if entry.exactDiffers {
-                select.reset()
-                select.bind(1, entry.rowid)
-                if try select.step() { exact = Array(select.bytes(0)) }
-            }
+            if entry.exactDiffers { _ = try reader.read(entry.event) { exact = Array($0.address) } }
             groups[exact, default: ([], [])].events.append(event)
-            groups[exact, default: ([], [])].rows.append(entry.rowid)
+            groups[exact, default: ([], [])].rows.append(entry.event)
         }
-        select.reset()
         for exact in groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             try body(exact, groups[exact]!.events, groups[exact]!.rows)
         }
-    }
-
-    /// The columns of one stored event, as a view valid only inside ``eventRow(_:_:)``'s body.
-    struct EventRow {
-        fileprivate let select: SQLiteStatement
-        var id: UnsafeRawBufferPointer { select.bytes(0) }
-        var timestamp: Int64 { select.int64(1) }
-        var type: UnsafeRawBufferPointer { select.bytes(2) }
-        var replyCode: Int64? { select.isNull(3) ? nil : select.int64(3) }
-        var enhancedCode: UnsafeRawBufferPointer? { select.isNull(4) ? nil : select.bytes(4) }
-        var diagnostic: UnsafeRawBufferPointer { select.bytes(5) }
-        var reason: UnsafeRawBufferPointer { select.bytes(6) }
-        var kind: UnsafeRawBufferPointer? { select.isNull(7) ? nil : select.bytes(7) }
-        var rule: UnsafeRawBufferPointer { select.bytes(8) }
-        var providerVerdict: UnsafeRawBufferPointer? { select.isNull(9) ? nil : select.bytes(9) }
-        var source: UnsafeRawBufferPointer { select.bytes(10) }
-    }
-
-    /// Reads events' rows by rowid without making Strings, through one prepared statement.
-    /// Reading rows in rowid order reads the table front to back.
-    final class EventRowReader {
-        private let select: SQLiteStatement
-        /// A connection of the reader's own, in a read transaction it ends (nil: the store's).
-        private let ownConnection: SQLiteConnection?
-
-        fileprivate init(db: SQLiteConnection, ownConnection: SQLiteConnection? = nil) throws {
-            select = try db.prepare("""
-                SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source
-                FROM events WHERE rowid = ?1
-                """)
-            self.ownConnection = ownConnection
-        }
-
-        deinit { try? ownConnection?.execute("COMMIT") }
-
-        /// Calls `body` with the row; false when there is none.
-        func read(_ rowid: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
-            select.bind(1, rowid)
-            defer { select.resetKeepingBindings() }
-            guard try select.step() else { return false }
-            try body(EventRow(select: select))
-            return true
-        }
-    }
-
-    func eventRowReader() throws -> EventRowReader { try EventRowReader(db: db) }
-
-    /// A reader on a second connection, for another thread to read rows while this store's
-    /// connection is busy. Call it inside ``reading(_:)``: the shared lock held there keeps
-    /// every writer from committing, so the reader's own read transaction sees the same history.
-    func separateEventRowReader() throws -> EventRowReader {
-        let connection = try SQLiteConnection(path: path, readOnly: true)
-        // Rows are read roughly in rowid order: a small cache holds the b-tree's upper pages.
-        try connection.execute("PRAGMA cache_size=-8192; BEGIN DEFERRED")
-        return try EventRowReader(db: connection, ownConnection: connection)
     }
 
     /// One stored event, with everything the audit shows.
@@ -660,26 +648,21 @@ public final class HistoryStore {
         }
         lookup.reset()
         _ = AddressEntry.sortAndDeduplicate(&entries)
-        let select = try db.cached("""
-            SELECT id, ts, type, reply_code, enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source, address
-            FROM events WHERE rowid = ?1
-            """)
+        let reader = try eventRowReader()
         var out: [StoredEvent] = []
         for entry in entries where entry.timestamp <= asOf {
             if caseSensitive, entry.exactDiffers != (lower != key) { continue }
-            select.reset()
-            select.bind(1, entry.rowid)
-            guard try select.step() else { continue }
-            if caseSensitive, entry.exactDiffers, !select.bytes(11).elementsEqual(key) { continue }
-            guard let type = EventType(storedName: select.bytes(2)) else { continue }
-            out.append(StoredEvent(
-                id: Array(select.bytes(0)), timestamp: select.int64(1), type: type,
-                replyCode: select.isNull(3) ? nil : Int(select.int64(3)), enhancedCode: select.string(4),
-                diagnostic: select.string(5) ?? "", reason: select.string(6) ?? "",
-                kind: BounceKind(storedName: select.bytes(7)), rule: select.string(8) ?? "",
-                providerVerdict: select.string(9), source: select.string(10) ?? ""))
+            _ = try reader.read(entry.event) { row in
+                if caseSensitive, entry.exactDiffers, !row.address.elementsEqual(key) { return }
+                guard let type = EventType(storedName: row.type) else { return }
+                func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
+                out.append(StoredEvent(
+                    id: Array(row.id), timestamp: row.timestamp, type: type, replyCode: row.replyCode.map(Int.init),
+                    enhancedCode: row.enhancedCode.map(text), diagnostic: text(row.diagnostic), reason: text(row.reason),
+                    kind: row.kind.flatMap { BounceKind(storedName: $0) }, rule: text(row.rule),
+                    providerVerdict: row.providerVerdict.map(text), source: text(row.source)))
+            }
         }
-        select.reset()
         return out
     }
 }

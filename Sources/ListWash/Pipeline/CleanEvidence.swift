@@ -28,9 +28,9 @@ struct SuppressionRecord: Equatable {
 ///
 /// The audit shows each suppressed row's evidence events in full, and those rows sit in
 /// `events` in arrival order: reading them address by address would be one random read per
-/// event. Instead the scan writes each slot's header to the data file and notes (rowid,
-/// reference) for every evidence event; an external sort puts the notes in rowid order, the
-/// rows are read front to back once and each event's JSON is appended to the data file; a
+/// event. Instead the scan writes each slot's header to the data file and notes (event number,
+/// reference) for every evidence event; an external sort puts the notes in number order, the
+/// event blocks are read front to back once and each event's JSON is appended to the data file; a
 /// second external sort writes where each reference's JSON landed, in reference order, to an
 /// index file. Memory holds none of it: three unlinked files read back by position
 /// (`pread`): the slot index (12 bytes a slot: header offset, first reference), the
@@ -192,7 +192,7 @@ final class EvidenceFile: @unchecked Sendable {
     final class Builder {
         private let directory: String
         private let memoryBudget: Int
-        /// (rowid → reference number, slot) of every evidence event, to read the rows in rowid order.
+        /// (event number → reference number, slot) of every evidence event, to read the events in number order.
         private let sorter: ExternalSorter
         private let data: TemporaryFile
         private let slotIndex: TemporaryFile
@@ -215,7 +215,7 @@ final class EvidenceFile: @unchecked Sendable {
             slotFile = try TemporaryFile(directory: directory)
         }
 
-        /// Adds one address's record as the next slot; `rows` are the rowids of the address's
+        /// Adds one address's record as the next slot; `rows` are the numbers of the address's
         /// events, in the order `decision.evidence` indexes them.
         func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws {
             guard slots < 1 << 28, referenceCount < UInt32.max - 1 << 16 else {
@@ -267,11 +267,11 @@ final class EvidenceFile: @unchecked Sendable {
             return table
         }
 
-        /// Reads the evidence rows in rowid order, appends their JSON and hands the files over.
+        /// Reads the evidence events in number order, appends their JSON and hands the files over.
         /// Slots that ``verdicts(keys:)`` ruled out get no evidence (nothing will ask for it).
         ///
         /// The rows are read and rendered on two threads, each on its own connection, a chunk
-        /// of the rowid-ordered references each; the chunks' JSON is appended in order, so the
+        /// of the number-ordered references each; the chunks' JSON is appended in order, so the
         /// files are the same as one thread would write.
         func finish(history: HistoryStore) throws -> EvidenceFile {
             let chunks = [EvidenceChunk(reader: try history.eventRowReader(), path: history.path),
@@ -301,7 +301,7 @@ final class EvidenceFile: @unchecked Sendable {
             try sorter.finish().forEach { key, value in
                 let slot = Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
                 if let wanted, !wanted[slot] { return }
-                chunks[filling].add(rowid: Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self))),
+                chunks[filling].add(event: Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self))),
                                     reference: UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
                 if chunks[filling].isFull {
                     filling += 1
@@ -329,13 +329,13 @@ final class EvidenceFile: @unchecked Sendable {
     }
 }
 
-/// One thread's share of the evidence rows: a run of rowid-ordered references, rendered to
+/// One thread's share of the evidence events: a run of number-ordered references, rendered to
 /// JSON through the thread's own row reader.
 private final class EvidenceChunk: @unchecked Sendable {
     static let capacity = 4_096
     private let reader: HistoryStore.EventRowReader
     private let path: String
-    private var rowids: [Int64] = []
+    private var events: [Int64] = []
     private(set) var references: [UInt32] = []
     /// The rendered objects, back to back; `ends[i]` is where the i-th one ends.
     private(set) var bytes: [UInt8] = []
@@ -347,19 +347,19 @@ private final class EvidenceChunk: @unchecked Sendable {
         self.path = path
     }
 
-    var isFull: Bool { rowids.count >= Self.capacity }
+    var isFull: Bool { events.count >= Self.capacity }
 
-    func add(rowid: Int64, reference: UInt32) {
-        rowids.append(rowid)
+    func add(event: Int64, reference: UInt32) {
+        events.append(event)
         references.append(reference)
     }
 
     /// Renders the chunk's rows (on any one thread at a time); an error waits for ``check()``.
     func render() {
         do {
-            for rowid in rowids {
-                guard try reader.read(rowid, { EvidenceFile.renderEvent($0, into: &bytes) }) else {
-                    throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (row \(rowid))")
+            for event in events {
+                guard try reader.read(event, { EvidenceFile.renderEvent($0, into: &bytes) }) else {
+                    throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (number \(event))")
                 }
                 ends.append(bytes.count)
             }
@@ -373,7 +373,7 @@ private final class EvidenceChunk: @unchecked Sendable {
     }
 
     func clear() {
-        rowids.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
         references.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct EntryBufferTests {
     func entry(ts: Int64, id: UInt8, rowid: Int64) -> AddressEntry {
-        AddressEntry(timestamp: ts, id: [UInt8](repeating: id, count: 16), rowid: rowid, type: .bounce, kind: .hard,
+        AddressEntry(timestamp: ts, id: [UInt8](repeating: id, count: 16), event: rowid, type: .bounce, kind: .hard,
                      exactDiffers: false, reason: UInt8(truncatingIfNeeded: rowid))
     }
 

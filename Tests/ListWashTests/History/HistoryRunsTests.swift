@@ -212,8 +212,10 @@ import Testing
         #expect(throws: HistoryError.self) { try HistoryStore(path: path, create: false) }
 
         let store = try HistoryStore(path: path, create: true)
-        #expect(try query(store, "SELECT count(*) FROM schema_migrations") == 2)
-        #expect(try query(store, "SELECT count(*) FROM sqlite_master WHERE name = 'events_v1'") == 0)
+        #expect(try query(store, "SELECT count(*) FROM schema_migrations") == 3)
+        #expect(try query(store, "SELECT count(*) FROM sqlite_master WHERE name IN ('events_v1', 'events')") == 0)
+        // Version 2's rows became event blocks, each event keeping its rowid as its number.
+        #expect(try store.storedEventNumbers() == (1...Int64(v1.count)).map { $0 })
         #expect(try query(store, "SELECT count(*) FROM runs") == 1)
         #expect(try query(store, "SELECT count(*) FROM address_runs") == 3)
         #expect(try query(store, "SELECT events FROM runs") == Int64(v1.count))
@@ -340,7 +342,7 @@ import Testing
         #expect(try store.insert(b) == (new: b.count, duplicate: 0))
         #expect(try query(store, "SELECT count(*) FROM runs") == 2)
         let before = try scan(store)
-        let rows = try query(store, "SELECT max(rowid) FROM events")
+        let rows = try #require(try store.storedEventNumbers().max())
 
         // Everything again, reversed: nothing new, nothing written.
         #expect(try store.insert((a + b).reversed()) == (new: 0, duplicate: a.count + b.count))
@@ -358,9 +360,10 @@ import Testing
         #expect(try scan(store) == expectedScan(all))
         #expect(try scan(store, caseSensitive: true) == expectedScan(all, caseSensitive: true))
         try checkEventsForKey(store, all)
-        // Every events row is referenced by exactly one entry, and no repeat's row is left.
+        // Every event record is referenced by exactly one entry, and no repeat's record is left.
         #expect(try query(store, "SELECT sum(events) FROM runs") == Int64(all.count))
-        #expect(try query(store, "SELECT count(*) FROM events WHERE rowid > \(rows)") == Int64(c.count))
+        #expect(try store.storedEventNumbers().count == all.count)
+        #expect(try store.storedEventNumbers().filter { $0 > rows }.count == c.count)
     }
 
     @Test func repeatsWithinOneLoadAcrossFlushesAreCountedOnce() throws {
@@ -537,6 +540,7 @@ import Testing
         var reasonsStored: [String]
         var runs: [Int64]
         var rows: Int64
+        var events: [Int64]
     }
 
     func state(_ store: HistoryStore) throws -> State {
@@ -545,7 +549,7 @@ import Testing
         while try select.step() { stored.append(select.string(0) ?? "") }
         return State(scan: try scan(store), sensitive: try scan(store, caseSensitive: true), count: try store.count(),
                      reasonsInMemory: store.reasons.names, reasonsStored: stored, runs: try store.runs().map(\.run),
-                     rows: try query(store, "SELECT count(*) FROM address_runs"))
+                     rows: try query(store, "SELECT count(*) FROM address_runs"), events: try store.storedEventNumbers())
     }
 
     @Test func anAbandonedLoadLeavesTheHistoryAndItsReasonsAsTheyWere() throws {
@@ -572,7 +576,7 @@ import Testing
 
         // A load that fails part-way (the database refuses a row) is rolled back by insert.
         try store.db.execute("""
-            CREATE TEMP TRIGGER refuse BEFORE INSERT ON events WHEN NEW.diagnostic = 'refuse me'
+            CREATE TEMP TRIGGER refuse BEFORE INSERT ON event_blocks WHEN instr(NEW.events, CAST('refuse me' AS BLOB)) > 0
             BEGIN SELECT RAISE(ABORT, 'refused'); END
             """)
         #expect(throws: HistoryError.self) {
@@ -620,15 +624,15 @@ import Testing
     @Test func addressEntriesRoundTripThroughTheirBytes() {
         let id: [UInt8] = (0..<16).map { UInt8(truncatingIfNeeded: 0xF0 + $0 * 17) }
         let timestamps: [Int64] = [0, 1, -1, -86_400, 1_700_000_000, .min, .max]
-        let rowids: [Int64] = [1, 255, 256, (1 << 48) - 2, (1 << 48) - 1, 1 << 40]
+        let numbers: [Int64] = [1, 255, 256, (1 << 48) - 2, (1 << 48) - 1, 1 << 40]
         var count = 0
         for type in EventType.allCases {
             for kind in [nil] + BounceKind.allCases.map(Optional.some) {
                 for exact in [false, true] {
                     for (i, ts) in timestamps.enumerated() {
-                        let rowid = rowids[(i + count) % rowids.count]
+                        let number = numbers[(i + count) % numbers.count]
                         let reason = UInt8(truncatingIfNeeded: count * 37)
-                        let entry = AddressEntry(timestamp: ts, id: id, rowid: rowid, type: type, kind: kind, exactDiffers: exact, reason: reason)
+                        let entry = AddressEntry(timestamp: ts, id: id, event: number, type: type, kind: kind, exactDiffers: exact, reason: reason)
                         #expect(entry.type == type)
                         #expect(entry.kind == kind)
                         #expect(entry.exactDiffers == exact)
@@ -639,7 +643,7 @@ import Testing
                         let back = bytes.withUnsafeBytes { AddressEntry($0, at: 1) }
                         #expect(back == entry)
                         #expect(back.timestamp == ts)
-                        #expect(back.rowid == rowid)
+                        #expect(back.event == number)
                         #expect(back.reason == reason)
                         #expect(back.type == type && back.kind == kind && back.exactDiffers == exact)
                         #expect(back.id == id)
@@ -653,7 +657,7 @@ import Testing
 
     @Test func addressEntryBytesAreTheDocumentedLayout() {
         let id: [UInt8] = Array(1...16)
-        let entry = AddressEntry(timestamp: -2, id: id, rowid: (1 << 48) - 1, type: .complaint, kind: .sender, exactDiffers: true, reason: 200)
+        let entry = AddressEntry(timestamp: -2, id: id, event: (1 << 48) - 1, type: .complaint, kind: .sender, exactDiffers: true, reason: 200)
         var bytes: [UInt8] = []
         entry.write(to: &bytes)
         #expect(bytes == [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF] + id + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
@@ -664,10 +668,10 @@ import Testing
         let idA: [UInt8] = Array(repeating: 1, count: 16)
         let idB: [UInt8] = Array(repeating: 1, count: 15) + [2]
         let entries = [
-            AddressEntry(timestamp: 5, id: idB, rowid: 9, type: .bounce, kind: .hard, exactDiffers: false, reason: 1),
-            AddressEntry(timestamp: 5, id: idA, rowid: 7, type: .bounce, kind: .soft, exactDiffers: false, reason: 2),
-            AddressEntry(timestamp: -3, id: idB, rowid: 8, type: .delivered, kind: nil, exactDiffers: true, reason: 3),
-            AddressEntry(timestamp: 5, id: idB, rowid: 4, type: .bounce, kind: .hard, exactDiffers: false, reason: 1),
+            AddressEntry(timestamp: 5, id: idB, event: 9, type: .bounce, kind: .hard, exactDiffers: false, reason: 1),
+            AddressEntry(timestamp: 5, id: idA, event: 7, type: .bounce, kind: .soft, exactDiffers: false, reason: 2),
+            AddressEntry(timestamp: -3, id: idB, event: 8, type: .delivered, kind: nil, exactDiffers: true, reason: 3),
+            AddressEntry(timestamp: 5, id: idB, event: 4, type: .bounce, kind: .hard, exactDiffers: false, reason: 1),
         ]
         var blob: [UInt8] = []
         for e in entries { e.write(to: &blob) }
@@ -678,6 +682,6 @@ import Testing
         let repeats = AddressEntry.sortAndDeduplicate(&decoded)
         #expect(repeats == [9])
         #expect(decoded.map(\.timestamp) == [-3, 5, 5])
-        #expect(decoded.map(\.rowid) == [8, 7, 4])
+        #expect(decoded.map(\.event) == [8, 7, 4])
     }
 }

@@ -18,6 +18,29 @@ import Testing
         #expect(try store.count() == 2)
     }
 
+    /// 150 events fill two blocks of 64 and part of a third; each reads back by its number,
+    /// and a damaged block is an error that names the history, not a crash or a wrong event.
+    @Test func eventsReadBackFromTheirBlocksAndADamagedBlockIsAnError() throws {
+        let folder = try TemporaryFolder()
+        let store = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
+        let events = records((0..<150).map { bounce("u\($0)@example.com", 1_000 + Int64($0), 550, "5.1.1", "550 5.1.1 unknown \($0)") })
+        #expect(try store.insert(events) == (new: 150, duplicate: 0))
+        let numbers = try store.storedEventNumbers()
+        #expect(numbers.count == 150)
+        #expect(Set(numbers.map(EventBlock.block(of:))).count == 3)
+        let reader = try store.eventRowReader()
+        var diagnostics: [String] = []
+        for number in numbers {
+            #expect(try reader.read(number) { diagnostics.append(String(decoding: $0.diagnostic, as: UTF8.self)) })
+        }
+        #expect(Set(diagnostics) == Set(events.map(\.diagnostic)))
+        #expect(try !reader.read(numbers.max()! + 1) { _ in })
+
+        try store.db.execute("UPDATE event_blocks SET events = x'0102030405' WHERE block = (SELECT min(block) FROM event_blocks)")
+        #expect(throws: HistoryError.self) { try store.eventRowReader().read(numbers[0]) { _ in } }
+        #expect(throws: HistoryError.self) { try store.events(forKey: Array("u0@example.com".utf8), asOf: .max, caseSensitive: false) }
+    }
+
     @Test func eventIdIgnoresSourceAndAddressCaseOfTheDomain() {
         var a = bounce("a@Example.com", 100, 550, "5.1.1", "x", line: 1)
         var b = bounce(" a@example.COM ", 100, 550, "5.1.1", "x", line: 99)

@@ -29,15 +29,22 @@ import Testing
         #expect(pipe.takeEmptied() == nil)
     }
 
-    /// Every stored column of every row, in rowid order, and the runs' content.
+    /// Every stored field of every event, in number order, and the runs' content.
     func dump(_ path: String) throws -> [String] {
         let store = try HistoryStore(path: path, create: false)
         var rows: [String] = []
-        let events = try store.db.prepare("""
-            SELECT rowid, quote(id), ts, address, type, quote(kind), reason, quote(reply_code), quote(enhanced_code),
-                   diagnostic, rule, quote(provider_verdict), source FROM events ORDER BY rowid
-            """)
-        while try events.step() { rows.append((0..<13).map { events.string($0) ?? "NULL" }.joined(separator: "|")) }
+        let blocks = try store.db.prepare("SELECT block, events FROM event_blocks ORDER BY block")
+        while try blocks.step() {
+            let block = blocks.int64(0)
+            try EventBlock.forEach(in: blocks.bytes(1)) { slot, bytes in
+                let e = try HistoryStore.EventRow(bytes)
+                func text(_ b: UnsafeRawBufferPointer?) -> String { b.map { String(decoding: $0, as: UTF8.self) } ?? "NULL" }
+                rows.append([String(EventBlock.number(block: block, slot: slot)), Array(e.id).hexString, String(e.timestamp),
+                             text(e.address), text(e.type), text(e.kind), text(e.reason), e.replyCode.map(String.init) ?? "NULL",
+                             text(e.enhancedCode), text(e.diagnostic), text(e.rule), text(e.providerVerdict), text(e.source)]
+                    .joined(separator: "|"))
+            }
+        }
         let runs = try store.db.prepare("SELECT run, address_key, hex(entries) FROM address_runs ORDER BY run, address_key")
         while try runs.step() { rows.append((0..<3).map { runs.string($0) ?? "NULL" }.joined(separator: "|")) }
         return rows

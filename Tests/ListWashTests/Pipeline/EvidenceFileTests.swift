@@ -40,9 +40,11 @@ import Testing
         let stored = try store.events(forKey: Array("a@example.com".utf8), asOf: 10_000, caseSensitive: false)
         #expect(stored.count == 3)
         let reader = try store.eventRowReader()
+        let numbers = try store.storedEventNumbers()
+        #expect(numbers.count == 3)
         for (i, event) in stored.enumerated() {
             var rendered: [UInt8] = []
-            #expect(try reader.read(Int64(i + 1)) { EvidenceFile.renderEvent($0, into: &rendered) })
+            #expect(try reader.read(numbers[i]) { EvidenceFile.renderEvent($0, into: &rendered) })
             var json = JSONWriter()
             json.beginObject()
             json.string("id", event.id.hexString)

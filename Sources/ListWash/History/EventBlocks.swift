@@ -1,0 +1,270 @@
+/// The events' full records, stored in blocks of up to 64: `event_blocks(block, events)`.
+///
+/// Every event has a number, `block << 6 | slot`, which the address runs' entries hold (see
+/// ``AddressEntry``). An ingest appends whole blocks at the end of the table: one SQLite row
+/// per 64 events instead of one per event, so storing an event costs about a memory copy
+/// (SQLite's per-row insert was most of an ingest's time). `clean` reads the evidence in
+/// event-number order, so it reads each block it needs once.
+///
+/// A block's blob is its events back to back, in slot order, each:
+/// `slot:u8 length:u32` (of what follows), `id:16 ts:i64 reply_code:i64` (Int64.min: none),
+/// then nine strings, `length:u32` (0xFFFF_FFFF: null) and UTF-8 bytes: address, type, kind,
+/// reason, enhanced_code, diagnostic, rule, provider_verdict, source. Integers little-endian.
+enum EventBlock {
+    static let shift = 6
+    static let capacity = 1 << shift
+
+    static func block(of number: Int64) -> Int64 { number >> Int64(shift) }
+    static func slot(of number: Int64) -> Int { Int(number & Int64(capacity - 1)) }
+    static func number(block: Int64, slot: Int) -> Int64 { block << Int64(shift) | Int64(slot) }
+
+    static let null = UInt32.max
+
+    /// Appends one event at `slot` (the strings' bytes in ``EventBlock``'s order; nil writes null).
+    static func append(slot: Int, id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?,
+                       strings: [UnsafeRawBufferPointer?], to out: inout [UInt8]) {
+        let lengthAt = beginEvent(slot: slot, id: id, timestamp: timestamp, replyCode: replyCode, to: &out)
+        for string in strings { appendString(string, to: &out) }
+        endEvent(lengthAt: lengthAt, in: &out)
+    }
+
+    /// Appends an event's slot, a length to fill and its fixed fields; returns where the length goes.
+    static func beginEvent(slot: Int, id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?, to out: inout [UInt8]) -> Int {
+        out.append(UInt8(slot))
+        let lengthAt = out.count
+        out.append(contentsOf: [0, 0, 0, 0])
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: id.prefix(16)))
+        for _ in min(id.count, 16)..<16 { out.append(0) }
+        withUnsafeBytes(of: timestamp.littleEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: (replyCode ?? .min).littleEndian) { out.append(contentsOf: $0) }
+        return lengthAt
+    }
+
+    /// Fills in the length of the event begun at `lengthAt` (after its strings).
+    static func endEvent(lengthAt: Int, in out: inout [UInt8]) {
+        let length = UInt32(out.count - lengthAt - 4)
+        withUnsafeBytes(of: length.littleEndian) { raw in for i in 0..<4 { out[lengthAt + i] = raw[i] } }
+    }
+
+    @inline(__always)
+    static func appendString(_ bytes: UnsafeRawBufferPointer?, to out: inout [UInt8]) {
+        guard let bytes else { return withUnsafeBytes(of: null.littleEndian) { out.append(contentsOf: $0) } }
+        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: bytes)
+    }
+
+    /// Each event of a block's blob: its slot and its bytes after the length (for ``HistoryStore/EventRow``).
+    static func forEach(in blob: UnsafeRawBufferPointer, _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
+        var at = 0
+        while at + 5 <= blob.count {
+            let slot = Int(blob[at])
+            let length = Int(UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: at + 1, as: UInt32.self)))
+            guard at + 5 + length <= blob.count, length >= 32 else { throw EventBlockError.corrupt }
+            try body(slot, UnsafeRawBufferPointer(rebasing: blob[(at + 5)..<(at + 5 + length)]))
+            at += 5 + length
+        }
+        guard at == blob.count else { throw EventBlockError.corrupt }
+    }
+}
+
+/// A block that does not parse: the history file is damaged.
+enum EventBlockError: Error {
+    case corrupt
+}
+
+extension HistoryStore {
+    /// The fields of one stored event, as a view of its block's bytes, valid only inside the
+    /// body it is lent to (see ``EventRowReader/read(_:_:)``).
+    struct EventRow {
+        let id: UnsafeRawBufferPointer
+        let timestamp: Int64
+        let replyCode: Int64?
+        let address: UnsafeRawBufferPointer
+        let type: UnsafeRawBufferPointer
+        let kind: UnsafeRawBufferPointer?
+        let reason: UnsafeRawBufferPointer
+        let enhancedCode: UnsafeRawBufferPointer?
+        let diagnostic: UnsafeRawBufferPointer
+        let rule: UnsafeRawBufferPointer
+        let providerVerdict: UnsafeRawBufferPointer?
+        let source: UnsafeRawBufferPointer
+
+        /// Parses an event's bytes (after its slot and length).
+        init(_ raw: UnsafeRawBufferPointer) throws {
+            guard raw.count >= 32 else { throw EventBlockError.corrupt }
+            id = UnsafeRawBufferPointer(rebasing: raw[0..<16])
+            timestamp = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: Int64.self))
+            let code = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: Int64.self))
+            replyCode = code == .min ? nil : code
+            var at = 32
+            func next() throws -> UnsafeRawBufferPointer? {
+                guard at + 4 <= raw.count else { throw EventBlockError.corrupt }
+                let length = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+                at += 4
+                if length == EventBlock.null { return nil }
+                guard at + Int(length) <= raw.count else { throw EventBlockError.corrupt }
+                defer { at += Int(length) }
+                return UnsafeRawBufferPointer(rebasing: raw[at..<(at + Int(length))])
+            }
+            let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+            address = try next() ?? empty
+            type = try next() ?? empty
+            kind = try next()
+            reason = try next() ?? empty
+            enhancedCode = try next()
+            diagnostic = try next() ?? empty
+            rule = try next() ?? empty
+            providerVerdict = try next()
+            source = try next() ?? empty
+        }
+    }
+
+    /// Reads events by number, one block at a time: numbers asked for in increasing order
+    /// read each block once. One thread at a time.
+    final class EventRowReader {
+        private let select: SQLiteStatement
+        /// A connection of the reader's own, in a read transaction it ends (nil: the store's).
+        private let ownConnection: SQLiteConnection?
+        private let path: String
+        private var block: Int64 = -1
+        private var bytes: [UInt8] = []
+        /// Where each slot's event starts in `bytes` and its length (-1: no such event).
+        private var starts = [Int](repeating: -1, count: EventBlock.capacity)
+        private var lengths = [Int](repeating: 0, count: EventBlock.capacity)
+
+        fileprivate init(db: SQLiteConnection, ownConnection: SQLiteConnection? = nil) throws {
+            select = try db.prepare("SELECT events FROM event_blocks WHERE block = ?1")
+            self.ownConnection = ownConnection
+            path = db.path
+        }
+
+        deinit {
+            select.reset()
+            try? ownConnection?.execute("COMMIT")
+        }
+
+        /// Calls `body` with the event; false when there is none.
+        func read(_ number: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
+            let wanted = EventBlock.block(of: number)
+            if wanted != block { try load(wanted) }
+            let slot = EventBlock.slot(of: number)
+            let start = starts[slot]
+            guard start >= 0 else { return false }
+            let length = lengths[slot]
+            try bytes.withUnsafeBytes { raw in
+                try body(try EventRow(UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])))
+            }
+            return true
+        }
+
+        private func load(_ number: Int64) throws {
+            block = -1
+            bytes.removeAll(keepingCapacity: true)
+            for i in 0..<EventBlock.capacity { starts[i] = -1 }
+            select.reset()
+            select.bind(1, number)
+            defer { select.reset() }
+            if try select.step() { bytes.append(contentsOf: select.bytes(0)) }
+            do {
+                try bytes.withUnsafeBytes { raw in
+                    try EventBlock.forEach(in: raw) { slot, event in
+                        starts[slot] = event.baseAddress! - raw.baseAddress!
+                        lengths[slot] = event.count
+                    }
+                }
+            } catch {
+                throw HistoryError.sqlite(path: path, code: 11, message: "event block \(number) is damaged")
+            }
+            block = number
+        }
+    }
+
+    func eventRowReader() throws -> EventRowReader { try EventRowReader(db: db) }
+
+    /// A reader on a second connection, for another thread to read events while this store's
+    /// connection is busy. Call it inside ``reading(_:)``: the shared lock held there keeps
+    /// every writer from committing, so the reader's own read transaction sees the same history.
+    func separateEventRowReader() throws -> EventRowReader {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        // Blocks are read in number order: a small cache holds the b-tree's upper pages.
+        try connection.execute("PRAGMA cache_size=-8192; BEGIN DEFERRED")
+        return try EventRowReader(db: connection, ownConnection: connection)
+    }
+}
+
+/// Gathers events into blocks and appends them to `event_blocks` (inside the caller's
+/// transaction), numbering each event as it is added.
+struct EventBlockWriter {
+    private let insert: SQLiteStatement
+    private var bytes: [UInt8] = []
+    private(set) var block: Int64
+    private var count = 0
+    private var lengthAt = 0
+
+    /// Starts after the last block stored.
+    init(db: SQLiteConnection) throws {
+        let select = try db.cached("SELECT coalesce(max(block), 0) + 1 FROM event_blocks")
+        _ = try select.step()
+        block = select.int64(0)
+        select.reset()
+        insert = try db.cached("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
+        bytes.reserveCapacity(64 << 10)
+    }
+
+    /// The number the next event gets.
+    var nextNumber: Int64 { EventBlock.number(block: block, slot: count) }
+
+    /// Starts the next event; its nine strings follow through ``text(_:)`` in ``EventBlock``'s
+    /// order, then ``endEvent()``. Returns the event's number.
+    @inline(__always)
+    mutating func beginEvent(id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?) -> Int64 {
+        lengthAt = EventBlock.beginEvent(slot: count, id: id, timestamp: timestamp, replyCode: replyCode, to: &bytes)
+        return nextNumber
+    }
+
+    /// One of the event's strings (nil: null), lent without a copy where the string allows.
+    @inline(__always)
+    mutating func text(_ value: String?) {
+        guard let value else { return EventBlock.appendString(nil, to: &bytes) }
+        if value.utf8.withContiguousStorageIfAvailable({ EventBlock.appendString(UnsafeRawBufferPointer($0), to: &bytes) }) == nil {
+            var copy = value
+            copy.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &bytes) }
+        }
+    }
+
+    @inline(__always)
+    mutating func endEvent() throws {
+        EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)
+        count += 1
+        if count == EventBlock.capacity { try finishBlock() }
+    }
+
+    /// Writes the block being filled, if it holds any event; the next event starts a new block.
+    mutating func finishBlock() throws {
+        guard count > 0 else { return }
+        insert.reset()
+        insert.bind(1, block)
+        try bytes.withUnsafeBytes { raw in
+            insert.bindBlobNoCopy(2, raw)
+            _ = try insert.step()
+        }
+        insert.reset()
+        bytes.removeAll(keepingCapacity: true)
+        block += 1
+        count = 0
+    }
+}
+
+extension HistoryStore {
+    /// The numbers of every event record stored, in order: a full read of `event_blocks`, for
+    /// checks that no record is left without an entry.
+    func storedEventNumbers() throws -> [Int64] {
+        let select = try db.prepare("SELECT block, events FROM event_blocks ORDER BY block")
+        var numbers: [Int64] = []
+        while try select.step() {
+            let block = select.int64(0)
+            try EventBlock.forEach(in: select.bytes(1)) { slot, _ in numbers.append(EventBlock.number(block: block, slot: slot)) }
+        }
+        return numbers
+    }
+}
