@@ -256,6 +256,14 @@ struct EventBlockWriter {
 }
 
 extension HistoryStore {
+    /// The highest number an event of the history can have (0 for an empty history).
+    func highestEventNumber() throws -> Int64 {
+        let select = try db.cached("SELECT coalesce(max(block), 0) FROM event_blocks")
+        defer { select.reset() }
+        _ = try select.step()
+        return EventBlock.number(block: select.int64(0), slot: EventBlock.capacity - 1)
+    }
+
     /// The numbers of every event record stored, in order: a full read of `event_blocks`, for
     /// checks that no record is left without an entry.
     func storedEventNumbers() throws -> [Int64] {

@@ -142,7 +142,8 @@ public struct CleanJob {
         // 1. The history's verdicts, as of the run's time: one slot per suppressed address, its
         //    record (decision, counts, evidence) in temporary files, 16 bytes of it in memory.
         let cleanV1 = request.suppressedFormat == .cleanV1
-        let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: request.sortMemoryBudget)
+        let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: request.sortMemoryBudget,
+                                               highestEvent: try history.highestEventNumber())
         // clean-v1 counts the bounces of an invalid address too: its counts are kept if it has any.
         let keepsCounts = { (key: [UInt8]) in cleanV1 && !rules.isValid(key) }
         // Most addresses have too few bounces to be suppressed: those skip the policy engine.

@@ -192,8 +192,8 @@ final class EvidenceFile: @unchecked Sendable {
     final class Builder {
         private let directory: String
         private let memoryBudget: Int
-        /// (event number → reference number, slot) of every evidence event, to read the events in number order.
-        private let sorter: ExternalSorter
+        /// (event number, reference number, slot) of every evidence event, to read the events in number order.
+        private let references: NumberBuckets
         private let data: TemporaryFile
         private let slotIndex: TemporaryFile
         /// Per slot: the address's fingerprint and rule (17 bytes), until the verdict table
@@ -203,13 +203,13 @@ final class EvidenceFile: @unchecked Sendable {
         private var referenceCount: UInt32 = 0
         private(set) var slots = 0
         private var header: [UInt8] = []
-        private var key = [UInt8](repeating: 0, count: 8)
-        private var value = [UInt8](repeating: 0, count: 8)
 
-        init(directory: String, memoryBudget: Int) throws {
+        /// `highestEvent`: the history's highest event number (``HistoryStore/highestEventNumber()``),
+        /// which sizes the buckets the references are sorted in.
+        init(directory: String, memoryBudget: Int, highestEvent: Int64) throws {
             self.directory = directory
             self.memoryBudget = max(memoryBudget, 1 << 16)
-            sorter = ExternalSorter(directory: directory, memoryBudget: self.memoryBudget)
+            references = try NumberBuckets(directory: directory, highest: highestEvent, memoryBudget: self.memoryBudget / 2)
             data = try TemporaryFile(directory: directory)
             slotIndex = try TemporaryFile(directory: directory)
             slotFile = try TemporaryFile(directory: directory)
@@ -239,11 +239,8 @@ final class EvidenceFile: @unchecked Sendable {
             header.removeAll(keepingCapacity: true)
             EvidenceFile.encodeHeader(record, into: &header)
             try data.append(header)
-            withUnsafeBytes(of: slot.bigEndian) { raw in for i in 0..<4 { value[4 + i] = raw[i] } }
             for index in decision?.evidence ?? [] {
-                withUnsafeBytes(of: UInt64(bitPattern: rows[index]).bigEndian) { raw in for i in 0..<8 { key[i] = raw[i] } }
-                withUnsafeBytes(of: referenceCount.bigEndian) { raw in for i in 0..<4 { value[i] = raw[i] } }
-                try sorter.append(key: key, value: value)
+                try references.append(number: rows[index], reference: referenceCount, slot: slot)
                 referenceCount += 1
             }
         }
@@ -298,11 +295,9 @@ final class EvidenceFile: @unchecked Sendable {
                 }
                 filling = 0
             }
-            try sorter.finish().forEach { key, value in
-                let slot = Int(UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
-                if let wanted, !wanted[slot] { return }
-                chunks[filling].add(event: Int64(bitPattern: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt64.self))),
-                                    reference: UInt32(bigEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+            try references.forEachInOrder { number, reference, slot in
+                if let wanted, !wanted[Int(slot)] { return }
+                chunks[filling].add(event: number, reference: reference)
                 if chunks[filling].isFull {
                     filling += 1
                     if filling == chunks.count { try flush() }
@@ -325,6 +320,72 @@ final class EvidenceFile: @unchecked Sendable {
             try slotIndex.flush()
             try referenceIndex.flush()
             return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, referenceCount: Int(referenceCount))
+        }
+    }
+}
+
+/// (event number, reference, slot) records gathered in any order and read back in number
+/// order, in bounded memory: each record goes to the bucket of its number's range (a 64 KiB
+/// buffer each, full buffers appended to one temporary file), and each bucket is read back
+/// and sorted alone. A history holds at most one event per number, so a bucket of
+/// `memoryBudget / 16` numbers never holds more records than that, however the references
+/// fall. Cheaper than an external merge sort for fixed-size numeric keys: one copy on the
+/// way in, one read and one in-memory sort per bucket on the way out.
+final class NumberBuckets {
+    private struct Record {
+        var number: Int64
+        var reference: UInt32
+        var slot: UInt32
+    }
+
+    private let file: TemporaryFile
+    /// Numbers per bucket.
+    private let span: Int64
+    private var staging: [[Record]]
+    /// Per bucket: where its full buffers went in `file` (offset, records).
+    private var spilled: [[(offset: Int64, count: Int)]]
+    private static let bufferRecords = 4_096
+
+    init(directory: String, highest: Int64, memoryBudget: Int) throws {
+        file = try TemporaryFile(directory: directory)
+        span = max(Int64(max(memoryBudget, 1 << 16) / MemoryLayout<Record>.stride), 1)
+        let buckets = Int(max(highest, 0) / span) + 1
+        staging = Array(repeating: [], count: buckets)
+        spilled = Array(repeating: [], count: buckets)
+    }
+
+    func append(number: Int64, reference: UInt32, slot: UInt32) throws {
+        let bucket = min(Int(max(number, 0) / span), staging.count - 1)
+        staging[bucket].append(Record(number: number, reference: reference, slot: slot))
+        if staging[bucket].count >= Self.bufferRecords {
+            spilled[bucket].append((file.size, staging[bucket].count))
+            try staging[bucket].withUnsafeBytes { try file.append($0) }
+            staging[bucket].removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Every record in number order.
+    func forEachInOrder(_ body: (_ number: Int64, _ reference: UInt32, _ slot: UInt32) throws -> Void) throws {
+        try file.flush()
+        var records: [Record] = []
+        var bytes: [UInt8] = []
+        for bucket in staging.indices {
+            records.removeAll(keepingCapacity: true)
+            for (offset, count) in spilled[bucket] {
+                bytes.removeAll(keepingCapacity: true)
+                try file.read(at: offset, count: count * MemoryLayout<Record>.stride, into: &bytes)
+                guard bytes.count == count * MemoryLayout<Record>.stride else {
+                    throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is truncated")
+                }
+                bytes.withUnsafeBytes { raw in
+                    for i in 0..<count { records.append(raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Record>.stride, as: Record.self)) }
+                }
+            }
+            records += staging[bucket]
+            staging[bucket] = []
+            // Numbers are unique (an event is the evidence of one slot at most).
+            records.sort { $0.number < $1.number }
+            for record in records { try body(record.number, record.reference, record.slot) }
         }
     }
 }

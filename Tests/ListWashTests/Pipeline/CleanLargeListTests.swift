@@ -116,7 +116,7 @@ import Testing
         defer { consumer.stop() }
         // The evidence stays unfinished until every row has been handed over.
         let release = DispatchSemaphore(value: 0)
-        let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: 1 << 16)
+        let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: 1 << 16, highestEvent: try history.highestEventNumber())
         let evidence = BackgroundWork { () throws -> EvidenceFile in
             release.wait()
             return try history.reading { try builder.finish(history: history) }

@@ -80,7 +80,7 @@ import Testing
         let engine = PolicyEngine(policy: Policy())
         let asOf: Int64 = 1_000_000
         try store.reading {
-            let builder = try EvidenceFile.Builder(directory: folder.path, memoryBudget: 1 << 16)
+            let builder = try EvidenceFile.Builder(directory: folder.path, memoryBudget: 1 << 16, highestEvent: try store.highestEventNumber())
             var expectedRows: [[Int64]] = []
             _ = try store.forEachAddress(asOf: asOf, caseSensitive: false) { key, events, rows in
                 let decision = try #require(engine.decide(events, asOf: asOf))
@@ -139,5 +139,24 @@ import Testing
         json.int(nil, -3)
         json.endArray()
         #expect(String(decoding: json.bytes, as: UTF8.self) == "[18446744073709551615,null,-3]")
+    }
+
+    /// Evidence references come back in event-number order from buckets of a small memory
+    /// budget (many buckets, each spilled to the file several times), with their own
+    /// reference and slot; a number above the expected highest still comes out last.
+    @Test func referencesComeBackFromTheirBucketsInNumberOrder() throws {
+        let folder = try TemporaryFolder()
+        var random = SystemRandomNumberGenerator()
+        let numbers = Array(Set((0..<60_000).map { _ in Int64.random(in: 0..<500_000, using: &random) }))
+        let buckets = try NumberBuckets(directory: folder.path, highest: 499_999, memoryBudget: 1 << 16)
+        for (i, number) in numbers.enumerated() {
+            try buckets.append(number: number, reference: UInt32(i), slot: UInt32(truncatingIfNeeded: number &* 7))
+        }
+        try buckets.append(number: 9_000_000, reference: 4_000_000, slot: 1)
+        var got: [(Int64, UInt32, UInt32)] = []
+        try buckets.forEachInOrder { got.append(($0, $1, $2)) }
+        #expect(got.map(\.0) == numbers.sorted() + [9_000_000])
+        let referenceOf = Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ($0.element, UInt32($0.offset)) })
+        #expect(got.dropLast().allSatisfy { referenceOf[$0.0] == $0.1 && $0.2 == UInt32(truncatingIfNeeded: $0.0 &* 7) })
     }
 }
