@@ -14,8 +14,8 @@ public final class HistoryStore {
     let reasons = ReasonDictionary()
     /// The runs' numbers, oldest first; read once per snapshot and dropped on every write.
     private var runsCache: [Int64]?
-    /// How many bytes of entries an ingest gathers before writing them as a run (about 70
-    /// bytes an event): bounds `ingest`'s memory whatever the file's size.
+    /// How many bytes of entries an ingest holds in memory (about 73 bytes an event) before
+    /// it sorts them into a chunk on disk: bounds `ingest`'s memory whatever the file's size.
     var runBufferBytes = 256 << 20
     /// More runs than this and an ingest merges the smaller ones (see ``compactIfNeeded()``).
     var maxRuns = 6
@@ -222,15 +222,17 @@ public final class HistoryStore {
 
     /// One bulk load in progress (see ``HistoryStore/beginLoad()``).
     ///
-    /// Events go to the end of `events` as they come; their entries wait in memory until
-    /// ``HistoryStore/runBufferBytes`` is reached and are then written, sorted by address, as a
-    /// run. Repeats of events already stored (same time and id) are found there: against the
-    /// runs of earlier loads by one lookup per address and run, within the load by sorting,
-    /// and their rows are removed again before the commit.
+    /// Events go into blocks at the end of `event_blocks` as they come; their entries wait in
+    /// memory, sorted into chunks on disk whenever ``HistoryStore/runBufferBytes`` is reached,
+    /// and at the commit are written, merged and sorted by address, as the load's one run.
+    /// Repeats of events already stored (same time and id) are found then: against the runs
+    /// of earlier loads by one lookup per address and run, within the load by sorting, and
+    /// they are removed from their blocks again before the commit.
     public final class Load {
         let store: HistoryStore
         private let priorRuns: [Int64]
-        private var ownRuns: [Int64] = []
+        /// The buffer's earlier fills, sorted, on disk (nil while everything fits in the buffer).
+        private var spilled: SpilledChunks?
         private var buffer = EntryBuffer()
         private(set) var staged = 0
         private var repeats = 0
@@ -280,7 +282,7 @@ public final class HistoryStore {
                 }
             }
             staged += events.count
-            if buffer.byteCount >= store.runBufferBytes { try flush() }
+            if buffer.byteCount >= store.runBufferBytes { try spill() }
             // About every 64 MiB of events (1,024 blocks), whether or not SQLite's cache has
             // spilled them yet; a hint only, so its result does not matter.
             if blocks.block - writebackBlock >= 1_024, writeback >= 0 {
@@ -339,17 +341,28 @@ public final class HistoryStore {
         }
 
         /// Writes the gathered entries as one run, without the repeats of stored events.
-        private func flush() throws {
+        /// Sorts the full buffer into a chunk on disk (see ``SpilledChunks``).
+        private func spill() throws {
+            if spilled == nil {
+                // Beside the history: the disk the user chose for large files.
+                let folder = store.path.lastIndex(of: "/").map { String(store.path[..<$0]) } ?? "."
+                spilled = try SpilledChunks(directory: folder.isEmpty ? "/" : folder)
+            }
+            try spilled!.spill(&buffer)
+        }
+
+        /// Writes the load's entries as one run, without the repeats of stored events: from
+        /// the buffer alone, or merged with the chunks spilled before.
+        private func writeRun() throws {
             try blocks.finishBlock()
-            guard !buffer.isEmpty else { return }
             let db = store.db
             var writer = AddressRunWriter(db: db, run: try store.nextRun())
             let lookup = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
             var stored: [AddressEntry] = []
             var repeated: [Int64] = []
-            try buffer.forEachKey { key, group in
+            let store = { (key: UnsafeRawBufferPointer, group: inout [AddressEntry]) throws in
                 repeated += AddressEntry.sortAndDeduplicate(&group)
-                for run in priorRuns where !group.isEmpty {
+                for run in self.priorRuns where !group.isEmpty {
                     lookup.reset()
                     lookup.bind(1, run)
                     lookup.bindText(2, key)
@@ -365,12 +378,16 @@ public final class HistoryStore {
                 }
                 if !group.isEmpty { try writer.write(key: key, entries: group) }
             }
-            buffer.removeAll()
-            if writer.events > 0 {
-                try writer.finish()
-                ownRuns.append(writer.run)
+            if let spilled {
+                if !buffer.isEmpty { try spilled.spill(&buffer) }
+                try spilled.merge(store)
+                self.spilled = nil
+            } else {
+                try buffer.forEachKey(store)
+                buffer.removeAll()
             }
-            try store.deleteEvents(numbers: repeated)
+            if writer.events > 0 { try writer.finish() }
+            try self.store.deleteEvents(numbers: repeated)
             repeats += repeated.count
         }
 
@@ -378,12 +395,11 @@ public final class HistoryStore {
         /// committed and the history complete; the next load tries the compaction again.
         public private(set) var compactionError: (any Error)?
 
-        /// Writes the last run, merges this load's runs into one and commits; returns how many
+        /// Writes the load's run and commits; returns how many
         /// events were new and how many were already there. Then compacts the runs if there are
         /// too many (its own transaction: a failure there is kept in ``compactionError``).
         public func commit() throws -> (new: Int, duplicate: Int) {
-            try flush()
-            if ownRuns.count > 1 { repeats += try store.merge(runs: ownRuns) }
+            try writeRun()
             try store.db.execute("COMMIT")
             open = false
             store.runsCache = nil

@@ -286,14 +286,15 @@ import Testing
         #expect(reference == expectedScan(events))
         #expect(reference.events > 300)
 
-        // One load written as many runs (a run after every batch), merged into one at commit.
+        // One load spilled as many sorted chunks (one after every batch), merged into one run
+        // at the commit; nothing reaches the runs before it.
         let split = try HistoryStore(path: "\(folder.path)/split.sqlite", create: true)
         split.runBufferBytes = 1
         let l = try split.beginLoad()
         for start in stride(from: 0, to: events.count, by: 17) {
             try l.stage(Array(events[start..<min(start + 17, events.count)]))
         }
-        #expect(try query(split, "SELECT count(*) FROM runs") == Int64((events.count + 16) / 17))
+        #expect(try query(split, "SELECT count(*) FROM runs") == 0)
         #expect(try l.commit() == (new: unique(events).count, duplicate: events.count - unique(events).count))
         #expect(try query(split, "SELECT count(*) FROM runs") == 1)
         #expect(try scan(split) == reference)
@@ -366,18 +367,38 @@ import Testing
         #expect(try store.storedEventNumbers().filter { $0 > rows }.count == c.count)
     }
 
+    /// A spilled chunk is read back through a 1 MiB window: an address with more entries than
+    /// that (40,000 × 32 bytes) in one chunk still reads whole, between two ordinary keys.
+    @Test func anAddressLargerThanTheReadWindowMergesWhole() throws {
+        let folder = try TemporaryFolder()
+        let store = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
+        // The first batch's entries (about 2.7 MB) overflow the buffer: they are spilled as
+        // one chunk, the second batch becomes the other at the commit.
+        store.runBufferBytes = 1 << 20
+        let many = (0..<40_000).map { record("many@example.org", Int64($0), code: 550, status: "5.1.1", "550 5.1.1 unknown") }
+        let others = (0..<5_000).map { record("u\($0 % 700)@example.com", 100_000 + Int64($0), code: 452, status: "4.2.2", "452 4.2.2 full") }
+        let l = try store.beginLoad()
+        try l.stage(Array(others.prefix(2_500)) + many)
+        try l.stage(Array(others.suffix(2_500)))
+        #expect(try l.commit() == (new: 45_000, duplicate: 0))
+        let s = try scan(store)
+        #expect(s == expectedScan(many + others))
+        #expect(s.groups.map(\.count).max() == 40_000)
+    }
+
     @Test func repeatsWithinOneLoadAcrossFlushesAreCountedOnce() throws {
         let folder = try TemporaryFolder()
         let store = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
         store.runBufferBytes = 1
         let events = unique(mixedEvents(60, seed: 21))
-        // Each event three times: in the same batch, in a later batch (another run) and in the last one.
+        // Each event three times: in the same batch, in a later batch (another spilled chunk)
+        // and in the last one.
         let l = try store.beginLoad()
         try l.stage(events + Array(events.prefix(10)))
         try l.stage(Array(events.reversed()))
         try l.stage(Array(events.suffix(31)))
         try l.stage(Array(events.prefix(10)))
-        #expect(try query(store, "SELECT count(*) FROM runs") >= 2)
+        #expect(try query(store, "SELECT count(*) FROM runs") == 0)
         let repeats = 10 + events.count + 31 + 10
         #expect(try l.commit() == (new: events.count, duplicate: repeats))
         #expect(try store.count() == events.count)
