@@ -14,9 +14,10 @@ public final class HistoryStore {
     let reasons = ReasonDictionary()
     /// The runs' numbers, oldest first; read once per snapshot and dropped on every write.
     private var runsCache: [Int64]?
-    /// How many bytes of entries an ingest holds in memory (about 73 bytes an event) before
-    /// it sorts them into a chunk on disk: bounds `ingest`'s memory whatever the file's size.
-    var runBufferBytes = 256 << 20
+    /// How many bytes of entries an ingest fills (about 73 bytes an event) before it sorts
+    /// them into a chunk on disk, on the other core while it fills the next: `ingest` holds
+    /// two of these whatever the file's size.
+    var runBufferBytes = 64 << 20
     /// More runs than this and an ingest merges the smaller ones (see ``compactIfNeeded()``).
     var maxRuns = 6
 
@@ -233,6 +234,8 @@ public final class HistoryStore {
         private let priorRuns: [Int64]
         /// The buffer's earlier fills, sorted, on disk (nil while everything fits in the buffer).
         private var spilled: SpilledChunks?
+        /// The fill being sorted into `spilled` on the other core.
+        private var spilling: BackgroundWork<EntryBox>?
         private var buffer = EntryBuffer()
         private(set) var staged = 0
         private var repeats = 0
@@ -340,15 +343,31 @@ public final class HistoryStore {
             return try copy.withUTF8(body)
         }
 
-        /// Writes the gathered entries as one run, without the repeats of stored events.
-        /// Sorts the full buffer into a chunk on disk (see ``SpilledChunks``).
+        /// Hands the full buffer to a background thread that sorts it into a chunk on disk (see
+        /// ``SpilledChunks``), and goes on in the buffer of the chunk before (one chunk is
+        /// sorted at a time): the sorting overlaps the parsing instead of stopping it.
         private func spill() throws {
             if spilled == nil {
                 // Beside the history: the disk the user chose for large files.
                 let folder = store.path.lastIndex(of: "/").map { String(store.path[..<$0]) } ?? "."
                 spilled = try SpilledChunks(directory: folder.isEmpty ? "/" : folder)
             }
-            try spilled!.spill(&buffer)
+            var next = try spilling?.wait().buffer ?? EntryBuffer()
+            spilling = nil
+            swap(&next, &buffer)
+            // The full buffer moves into a box the worker alone holds, so it is sorted in place.
+            let full = EntryBox(consume next)
+            let chunks = spilled!
+            spilling = BackgroundWork {
+                try chunks.spill(&full.buffer)
+                return full
+            }
+        }
+
+        /// Waits for the chunk being sorted, if any (its error is the load's).
+        private func finishSpilling() throws {
+            defer { spilling = nil }
+            _ = try spilling?.wait()
         }
 
         /// Writes the load's entries as one run, without the repeats of stored events: from
@@ -378,6 +397,7 @@ public final class HistoryStore {
                 }
                 if !group.isEmpty { try writer.write(key: key, entries: group) }
             }
+            try finishSpilling()
             if let spilled {
                 if !buffer.isEmpty { try spilled.spill(&buffer) }
                 try spilled.merge(store)
@@ -411,6 +431,7 @@ public final class HistoryStore {
         public func abandon() {
             guard open else { return }
             open = false
+            try? finishSpilling()
             try? store.db.execute("ROLLBACK")
             store.runsCache = nil
             try? store.reasons.load(db: store.db)

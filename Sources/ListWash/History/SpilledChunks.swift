@@ -6,7 +6,10 @@
 ///
 /// A chunk is its keys in order, each `keyLength:u32 key count:u32` and `count` entries of
 /// ``AddressEntry/size`` bytes (little-endian).
-final class SpilledChunks {
+///
+/// ``spill(_:)`` runs on one background thread at a time; ``merge(_:)`` runs on the load's
+/// thread once the last spill has been waited for.
+final class SpilledChunks: @unchecked Sendable {
     private let file: TemporaryFile
     private var chunks: [(start: Int64, end: Int64)] = []
     private var record: [UInt8] = []
@@ -125,5 +128,15 @@ private final class ChunkReader {
             next += Int64(window.count - before)
         }
         return window.count >= count
+    }
+}
+
+/// An entry buffer on its way to a background sort (a class, so the sorting thread holds the
+/// only reference to its arrays and sorts them in place).
+final class EntryBox: @unchecked Sendable {
+    var buffer: EntryBuffer
+
+    init(_ buffer: consuming EntryBuffer) {
+        self.buffer = buffer
     }
 }
