@@ -154,10 +154,10 @@ public final class OutputFile {
 public enum CSVText {
     /// Appends `value` to `out`, quoted when it holds the delimiter, a quote, CR or LF, or
     /// starts or ends with a blank.
-    public static func appendField(_ value: some Collection<UInt8>, to out: inout [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
+    public static func appendField(_ value: some BidirectionalCollection<UInt8>, to out: inout [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
         let quote = UInt8(ascii: "\"")
         let needsQuotes = value.contains { $0 == delimiter || $0 == quote || $0 == 0x0A || $0 == 0x0D }
-            || (value.first.map(AddressRules.isBlank) ?? false) || (value.reversed().first.map(AddressRules.isBlank) ?? false)
+            || (value.first.map(AddressRules.isBlank) ?? false) || (value.last.map(AddressRules.isBlank) ?? false)
         guard needsQuotes else {
             out.append(contentsOf: value)
             return
@@ -175,7 +175,7 @@ public enum CSVText {
         var out: [UInt8] = []
         for (i, field) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendField(Array(field.utf8), to: &out)
+            appendField(field.utf8, to: &out)
         }
         out.append(0x0A)
         return out

@@ -227,7 +227,7 @@ final class AuditConsumer: @unchecked Sendable {
             json.string("action", "drop_duplicate")
             json.int("duplicate_of_line", firstLine)
             json.endObject()
-            return Rendered(audit: json.bytes + [0x0A])
+            return Rendered(audit: json.takeLine())
         case .suppress(let line, let key, let rule, let slot):
             let email = String(decoding: key, as: UTF8.self)
             let record = try slot.map { slot -> SuppressionRecord in
@@ -254,7 +254,7 @@ final class AuditConsumer: @unchecked Sendable {
             }
             let audit = Self.auditRecord(line: line, key: key, decision: decision,
                                          evidence: rule == .invalidAddress ? [] : record?.evidence ?? [],
-                                         policy: policy, asOf: asOf) + [0x0A]
+                                         policy: policy, asOf: asOf, newline: true)
             return Rendered(audit: audit, suppressed: row, key: key)
         }
     }
@@ -289,10 +289,12 @@ final class AuditConsumer: @unchecked Sendable {
         for part in 0..<2 { for rendered in try results.get(part) { try write(rendered) } }
     }
 
-    /// One audit line; `evidence` is the evidence events' JSON objects separated by commas.
+    /// One audit line (with its line feed when `newline`); `evidence` is the evidence events'
+    /// JSON objects separated by commas.
     static func auditRecord(line: Int, key: [UInt8], decision: Decision, evidence: [UInt8],
-                            policy: Policy, asOf: Int64) -> [UInt8] {
+                            policy: Policy, asOf: Int64, newline: Bool = false) -> [UInt8] {
         var json = JSONWriter()
+        json.reserveCapacity(evidence.count + 512)
         json.beginObject()
         json.int("line", line)
         json.string("address", String(decoding: key, as: UTF8.self))
@@ -326,6 +328,7 @@ final class AuditConsumer: @unchecked Sendable {
         json.rawElements(evidence)
         json.endArray()
         json.endObject()
+        if newline { return json.takeLine() }
         return json.bytes
     }
 }

@@ -29,14 +29,14 @@ struct SuppressionRecord: Equatable {
 /// The audit shows each suppressed row's evidence events in full, and those rows sit in
 /// `events` in arrival order: reading them address by address would be one random read per
 /// event. Instead the scan writes each slot's header to the data file and notes (event number,
-/// reference) for every evidence event; an external sort puts the notes in number order, the
-/// event blocks are read front to back once and each event's JSON is appended to the data file; a
-/// second external sort writes where each reference's JSON landed, in reference order, to an
-/// index file. Memory holds none of it: three unlinked files read back by position
-/// (`pread`): the slot index (12 bytes a slot: header offset, first reference), the
-/// reference index (8 bytes a reference: offset << 24 | length) and the data. With a large
-/// list, the pre-pass's filter of the list's keys spares the evidence of history addresses
-/// the list does not hold.
+/// reference, slot) for every evidence event in buckets by number (``NumberBuckets``); the
+/// notes come back in number order, the event blocks are read front to back once, and each
+/// event's JSON goes to buckets by reference (``ReferenceBuckets``), which lay the objects out
+/// in reference order at the end of the data file: a slot's evidence is one range. Memory
+/// holds none of it: three unlinked files read back by position (`pread`): the slot index
+/// (12 bytes a slot: header offset, first reference), the reference index (8 bytes a
+/// reference: where its object starts) and the data. With a large list, the pre-pass's
+/// filter of the list's keys spares the evidence of history addresses the list does not hold.
 final class EvidenceFile: @unchecked Sendable {
     private let data: TemporaryFile
     private let slotIndex: TemporaryFile
@@ -64,14 +64,18 @@ final class EvidenceFile: @unchecked Sendable {
         try data.read(at: headerOffset, count: Self.maxHeader, into: &header)
         var record = try Self.decode(header)
         guard record.evidenceCount > 0 else { return record }
-        var references: [UInt8] = []
-        try referenceIndex.read(at: first * 8, count: record.evidenceCount * 8, into: &references)
-        var evidence: [UInt8] = []
-        for r in 0..<(references.count / 8) {
-            let packed = references.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: r * 8, as: UInt64.self)) }
-            if r > 0 { evidence.append(UInt8(ascii: ",")) }
-            try data.read(at: Int64(packed >> 24), count: Int(packed & 0xFF_FFFF), into: &evidence)
+        // Where its first reference's object starts and where the one after its last starts.
+        var bounds: [UInt8] = []
+        try referenceIndex.read(at: first * 8, count: (record.evidenceCount + 1) * 8, into: &bounds)
+        guard bounds.count == (record.evidenceCount + 1) * 8 else {
+            throw OutputError.writeFailed(path: "(evidence)", reason: "no references for slot \(slot)")
         }
+        let (start, end) = bounds.withUnsafeBytes {
+            (Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: Int64.self)),
+             Int64(littleEndian: $0.loadUnaligned(fromByteOffset: record.evidenceCount * 8, as: Int64.self)))
+        }
+        var evidence: [UInt8] = []
+        try data.read(at: start, count: Int(end - start), into: &evidence)
         record.evidence = evidence
         return record
     }
@@ -273,23 +277,21 @@ final class EvidenceFile: @unchecked Sendable {
         func finish(history: HistoryStore) throws -> EvidenceFile {
             let chunks = [EvidenceChunk(reader: try history.eventRowReader(), path: history.path),
                           EvidenceChunk(reader: try history.separateEventRowReader(), path: history.path)]
-            // (reference → where its JSON is), to write the reference index in reference order.
-            let placed = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
-            var placeKey = [UInt8](repeating: 0, count: 4)
-            var placeValue = [UInt8](repeating: 0, count: 8)
+            // The rendered objects, by reference range, to be laid out in reference order.
+            let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount))
             var filling = 0
             func flush() throws {
                 DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].render() }
                 for chunk in chunks {
                     try chunk.check()
                     var start = 0
-                    for (reference, end) in zip(chunk.references, chunk.ends) {
-                        let packed = UInt64(data.size) << 24 | UInt64(min(end - start, 0xFF_FFFF))
-                        try chunk.bytes.withUnsafeBytes { try data.append(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
-                        start = end
-                        withUnsafeBytes(of: reference.bigEndian) { raw in for i in 0..<4 { placeKey[i] = raw[i] } }
-                        withUnsafeBytes(of: packed.littleEndian) { raw in for i in 0..<8 { placeValue[i] = raw[i] } }
-                        try placed.append(key: placeKey, value: placeValue)
+                    try chunk.bytes.withUnsafeBytes { bytes in
+                        for i in chunk.references.indices {
+                            let end = chunk.ends[i]
+                            try placed.append(reference: chunk.references[i], slot: chunk.slots[i],
+                                              object: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                            start = end
+                        }
                     }
                     chunk.clear()
                 }
@@ -297,29 +299,109 @@ final class EvidenceFile: @unchecked Sendable {
             }
             try references.forEachInOrder { number, reference, slot in
                 if let wanted, !wanted[Int(slot)] { return }
-                chunks[filling].add(event: number, reference: reference)
+                chunks[filling].add(event: number, reference: reference, slot: slot)
                 if chunks[filling].isFull {
                     filling += 1
                     if filling == chunks.count { try flush() }
                 }
             }
             try flush()
+            // Each slot's objects back to back in `data`, commas between them; the reference
+            // index says where each reference's object starts (referenceCount + 1 entries, the
+            // last where the last one ends), so a slot's evidence is one range.
             let referenceIndex = try TemporaryFile(directory: directory)
             var next: UInt32 = 0
-            let none = [UInt8](repeating: 0, count: 8)
-            try placed.finish().forEach { key, value in
-                let reference = UInt32(bigEndian: key.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+            var previousSlot = UInt32.max
+            func index(upTo reference: UInt32) throws {
                 while next < reference {
-                    try referenceIndex.append(none)
+                    try withUnsafeBytes(of: UInt64(data.size).littleEndian) { try referenceIndex.append($0) }
                     next += 1
                 }
-                try referenceIndex.append(value)
+            }
+            try placed.forEachInOrder { reference, slot, object in
+                try index(upTo: reference)
+                if slot == previousSlot { try data.append(CollectionOfOne(UInt8(ascii: ","))) }
+                try withUnsafeBytes(of: UInt64(data.size).littleEndian) { try referenceIndex.append($0) }
+                try data.append(object)
+                previousSlot = slot
                 next += 1
             }
+            try index(upTo: referenceCount + 1)
             try data.flush()
             try slotIndex.flush()
             try referenceIndex.flush()
             return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, referenceCount: Int(referenceCount))
+        }
+    }
+}
+
+/// Rendered evidence objects gathered in event-number order and read back in reference
+/// order, in bounded memory: each goes to the bucket of its reference's range (a 32 KiB
+/// buffer each, full buffers appended to one temporary file), and each bucket is read back
+/// and ordered alone (32,768 references, about 10 MB of JSON).
+final class ReferenceBuckets {
+    private let file: TemporaryFile
+    private static let span = 32_768
+    private static let bufferBytes = 32 << 10
+    private var staging: [[UInt8]]
+    /// Per bucket: where its full buffers went in `file` (offset, bytes).
+    private var spilled: [[(offset: Int64, count: Int)]]
+
+    init(directory: String, references: Int) throws {
+        file = try TemporaryFile(directory: directory)
+        let buckets = references / Self.span + 1
+        staging = Array(repeating: [], count: buckets)
+        spilled = Array(repeating: [], count: buckets)
+    }
+
+    /// One object: `reference:u32 slot:u32 length:u32` and its bytes.
+    func append(reference: UInt32, slot: UInt32, object: UnsafeRawBufferPointer) throws {
+        let bucket = min(Int(reference) / Self.span, staging.count - 1)
+        for value in [reference, slot, UInt32(object.count)] {
+            withUnsafeBytes(of: value.littleEndian) { staging[bucket].append(contentsOf: $0) }
+        }
+        staging[bucket].append(contentsOf: object)
+        if staging[bucket].count >= Self.bufferBytes {
+            spilled[bucket].append((file.size, staging[bucket].count))
+            try file.append(staging[bucket])
+            staging[bucket].removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Every object in reference order (references are unique).
+    func forEachInOrder(_ body: (_ reference: UInt32, _ slot: UInt32, _ object: UnsafeRawBufferPointer) throws -> Void) throws {
+        try file.flush()
+        var bytes: [UInt8] = []
+        var order: [(reference: UInt32, start: Int)] = []
+        for bucket in staging.indices {
+            bytes.removeAll(keepingCapacity: true)
+            for (offset, count) in spilled[bucket] {
+                let before = bytes.count
+                try file.read(at: offset, count: count, into: &bytes)
+                guard bytes.count - before == count else {
+                    throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is truncated")
+                }
+            }
+            bytes += staging[bucket]
+            staging[bucket] = []
+            try bytes.withUnsafeBytes { raw in
+                order.removeAll(keepingCapacity: true)
+                var at = 0
+                while at + 12 <= raw.count {
+                    let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                    guard at + 12 + length <= raw.count else {
+                        throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
+                    }
+                    order.append((UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), at))
+                    at += 12 + length
+                }
+                order.sort { $0.reference < $1.reference }
+                for (reference, start) in order {
+                    let slot = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self))
+                    let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt32.self)))
+                    try body(reference, slot, UnsafeRawBufferPointer(rebasing: raw[(start + 12)..<(start + 12 + length)]))
+                }
+            }
         }
     }
 }
@@ -398,6 +480,7 @@ private final class EvidenceChunk: @unchecked Sendable {
     private let path: String
     private var events: [Int64] = []
     private(set) var references: [UInt32] = []
+    private(set) var slots: [UInt32] = []
     /// The rendered objects, back to back; `ends[i]` is where the i-th one ends.
     private(set) var bytes: [UInt8] = []
     private(set) var ends: [Int] = []
@@ -410,9 +493,10 @@ private final class EvidenceChunk: @unchecked Sendable {
 
     var isFull: Bool { events.count >= Self.capacity }
 
-    func add(event: Int64, reference: UInt32) {
+    func add(event: Int64, reference: UInt32, slot: UInt32) {
         events.append(event)
         references.append(reference)
+        slots.append(slot)
     }
 
     /// Renders the chunk's rows (on any one thread at a time); an error waits for ``check()``.
@@ -436,6 +520,7 @@ private final class EvidenceChunk: @unchecked Sendable {
     func clear() {
         events.removeAll(keepingCapacity: true)
         references.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
     }

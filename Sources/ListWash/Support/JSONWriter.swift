@@ -6,6 +6,9 @@ public struct JSONWriter {
 
     public init() {}
 
+    /// Room for `count` bytes, so a large document grows without copies.
+    public mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
+
     private var afterKey = false
 
     private mutating func separator() {
@@ -82,6 +85,13 @@ public struct JSONWriter {
         guard !elements.isEmpty else { return }
         beginValue()
         bytes += elements
+    }
+
+    /// The bytes written, with a line feed after them, leaving the writer empty (no copy).
+    public mutating func takeLine() -> [UInt8] {
+        bytes.append(0x0A)
+        defer { bytes = [] }
+        return bytes
     }
 
     /// A boolean member.

@@ -159,4 +159,29 @@ import Testing
         let referenceOf = Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ($0.element, UInt32($0.offset)) })
         #expect(got.dropLast().allSatisfy { referenceOf[$0.0] == $0.1 && $0.2 == UInt32(truncatingIfNeeded: $0.0 &* 7) })
     }
+
+    /// Rendered objects come back from their reference buckets in reference order, whole,
+    /// with their slot: 80,000 of them (three buckets, each spilled to the file many times),
+    /// appended in a shuffled order, some empty and one of 100 KB.
+    @Test func objectsComeBackFromTheirBucketsInReferenceOrder() throws {
+        let folder = try TemporaryFolder()
+        let count = 80_000
+        let buckets = try ReferenceBuckets(directory: folder.path, references: count)
+        func object(_ reference: Int) -> [UInt8] {
+            reference == 40_000 ? [UInt8](repeating: 0x41, count: 100_000) : Array("{\"r\":\(reference)}".utf8).dropLast(reference % 5 == 0 ? 100 : 0)
+        }
+        for reference in (0..<count).shuffled() {
+            try object(reference).withUnsafeBytes {
+                try buckets.append(reference: UInt32(reference), slot: UInt32(reference / 3), object: $0)
+            }
+        }
+        var next = 0
+        try buckets.forEachInOrder { reference, slot, bytes in
+            #expect(Int(reference) == next)
+            #expect(slot == reference / 3)
+            #expect(Array(bytes) == object(Int(reference)))
+            next += 1
+        }
+        #expect(next == count)
+    }
 }
