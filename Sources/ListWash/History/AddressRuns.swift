@@ -44,14 +44,11 @@ struct AddressEntry: Equatable {
         reason = raw[offset + 31]
     }
 
-    /// Appends the 32 stored bytes.
+    /// Appends the 32 stored bytes (built in registers, appended at once).
     func write(to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: timestamp.littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: idHigh.bigEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: idLow.bigEndian) { bytes.append(contentsOf: $0) }
-        for i in 0..<6 { bytes.append(UInt8(truncatingIfNeeded: event >> (8 * i))) }
-        bytes.append(flags)
-        bytes.append(reason)
+        let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
+        let words = (timestamp.littleEndian, idHigh.bigEndian, idLow.bigEndian, tail.littleEndian)
+        withUnsafeBytes(of: words) { bytes.append(contentsOf: $0) }
     }
 
     var id: [UInt8] {

@@ -83,7 +83,7 @@ public final class HistoryStore {
             let select = try db.prepare("SELECT rowid, id, ts, address, type, kind, reason FROM events ORDER BY rowid")
             var key: [UInt8] = []
             var group: [AddressEntry] = []
-            var writer = AddressRunWriter(db: db, run: 1)
+            var writer = try AddressRunWriter(db: db, run: 1)
             while try select.step() {
                 let address = select.bytes(3)
                 let lower = address.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
@@ -375,7 +375,7 @@ public final class HistoryStore {
         private func writeRun() throws {
             try blocks.finishBlock()
             let db = store.db
-            var writer = AddressRunWriter(db: db, run: try store.nextRun())
+            var writer = try AddressRunWriter(db: db, run: try store.nextRun())
             let lookup = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
             var stored: [AddressEntry] = []
             var repeated: [Int64] = []
@@ -505,7 +505,7 @@ public final class HistoryStore {
     /// Merges runs into one new run (inside the caller's transaction); repeats of one event
     /// across the runs are kept once and their extra rows removed. Returns how many were removed.
     fileprivate func merge(runs merged: [Int64]) throws -> Int {
-        var writer = AddressRunWriter(db: db, run: try nextRun())
+        var writer = try AddressRunWriter(db: db, run: try nextRun())
         var repeated: [Int64] = []
         do {
             let merger = try RunMerger(db: db, runs: merged)
@@ -711,21 +711,27 @@ struct AddressRunWriter {
     private(set) var events: Int64 = 0
     private var addresses: Int64 = 0
     private var blob: [UInt8] = []
+    private let insert: SQLiteStatement
 
-    init(db: SQLiteConnection, run: Int64) {
+    init(db: SQLiteConnection, run: Int64) throws {
         self.db = db
         self.run = run
+        insert = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
     }
 
+    /// One address's row; the key and the packed entries are bound without a copy (the step
+    /// runs while they are lent).
     mutating func write(key: UnsafeRawBufferPointer, entries: [AddressEntry]) throws {
         guard !entries.isEmpty else { return }
         blob.removeAll(keepingCapacity: true)
         for entry in entries { entry.write(to: &blob) }
-        let insert = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
+        insert.resetKeepingBindings()
         insert.bind(1, run)
-        insert.bindText(2, key)
-        blob.withUnsafeBytes { insert.bindBlob(3, $0) }
-        _ = try insert.step()
+        insert.bindTextNoCopy(2, key.bindMemory(to: UInt8.self))
+        try blob.withUnsafeBytes { raw in
+            insert.bindBlobNoCopy(3, raw)
+            _ = try insert.step()
+        }
         insert.reset()
         events += Int64(entries.count)
         addresses += 1

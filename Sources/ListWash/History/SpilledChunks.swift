@@ -43,17 +43,22 @@ final class SpilledChunks: @unchecked Sendable {
         var entries: [AddressEntry] = []
         var key: [UInt8] = []
         while true {
+            // The smallest key: by the keys' first 8 bytes, and by all of them on a tie.
             var smallest: ChunkReader?
             for reader in readers where reader.live {
-                if let s = smallest, reader.withKey({ a in s.withKey { b in compareKeys(a, b) } }) >= 0 { continue }
+                if let s = smallest {
+                    if reader.prefix > s.prefix { continue }
+                    if reader.prefix == s.prefix, reader.withKey({ a in s.withKey { b in compareKeys(a, b) } }) >= 0 { continue }
+                }
                 smallest = reader
             }
             guard let smallest else { return }
+            let prefix = smallest.prefix
             key.removeAll(keepingCapacity: true)
             smallest.withKey { key.append(contentsOf: $0) }
             entries.removeAll(keepingCapacity: true)
             try key.withUnsafeBytes { current in
-                for reader in readers where reader.live && reader.withKey({ compareKeys($0, current) }) == 0 {
+                for reader in readers where reader.live && reader.prefix == prefix && reader.withKey({ compareKeys($0, current) }) == 0 {
                     reader.withEntries { AddressEntry.decode($0, into: &entries) }
                     try reader.advance()
                 }
@@ -73,6 +78,8 @@ private final class ChunkReader {
     private var keyRange = 0..<0
     private var entriesRange = 0..<0
     private(set) var live = true
+    /// The current key's first 8 bytes, big-endian and zero-padded: compared before the bytes.
+    private(set) var prefix: UInt64 = 0
 
     init(file: TemporaryFile, start: Int64, end: Int64) throws {
         self.file = file
@@ -105,6 +112,11 @@ private final class ChunkReader {
         keyRange = (at + 4)..<(at + 4 + keyLength)
         entriesRange = (at + 8 + keyLength)..<(at + total)
         at += total
+        prefix = withKey { key in
+            var p: UInt64 = 0
+            for i in 0..<8 { p = p << 8 | UInt64(i < key.count ? key[i] : 0) }
+            return p
+        }
     }
 
     private var truncated: OutputError { OutputError.writeFailed(path: "(ingest)", reason: "a spilled chunk is truncated") }
