@@ -23,6 +23,8 @@ final class AuditConsumer: @unchecked Sendable {
     private let policy: Policy
     private let asOf: Int64
     private let format: SuppressedFormat
+    /// Each rule's ``auditTail(rule:policy:asOf:)``, rendered once.
+    private let tails: [SuppressionRule: [UInt8]]
     // Set by the list pass before its first hand-over (the queue's lock orders the writes).
     private var audit: OutputFile?
     private var suppressed: OutputFile?
@@ -50,6 +52,7 @@ final class AuditConsumer: @unchecked Sendable {
         self.policy = policy
         self.asOf = asOf
         self.format = format
+        tails = Dictionary(uniqueKeysWithValues: SuppressionRule.allCases.map { ($0, Self.auditTail(rule: $0, policy: policy, asOf: asOf)) })
         batch.reserveCapacity(batchSize)
     }
 
@@ -254,7 +257,7 @@ final class AuditConsumer: @unchecked Sendable {
             }
             let audit = Self.auditRecord(line: line, key: key, decision: decision,
                                          evidence: rule == .invalidAddress ? [] : record?.evidence ?? [],
-                                         policy: policy, asOf: asOf, newline: true)
+                                         policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule])
             return Rendered(audit: audit, suppressed: row, key: key)
         }
     }
@@ -290,9 +293,10 @@ final class AuditConsumer: @unchecked Sendable {
     }
 
     /// One audit line (with its line feed when `newline`); `evidence` is the evidence events'
-    /// JSON objects separated by commas.
+    /// JSON objects separated by commas. `tail` is ``auditTail(rule:policy:asOf:)`` for the
+    /// decision's rule, when the caller keeps it (it is the same for every line of a rule).
     static func auditRecord(line: Int, key: [UInt8], decision: Decision, evidence: [UInt8],
-                            policy: Policy, asOf: Int64, newline: Bool = false) -> [UInt8] {
+                            policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil) -> [UInt8] {
         var json = JSONWriter()
         json.reserveCapacity(evidence.count + 512)
         json.beginObject()
@@ -302,9 +306,23 @@ final class AuditConsumer: @unchecked Sendable {
         json.string("rule", decision.rule.rawValue)
         json.string("reason", decision.reason)
         json.string("kind", decision.kind)
+        var bytes = json.takeBytes()
+        bytes += tail ?? auditTail(rule: decision.rule, policy: policy, asOf: asOf)
+        bytes += evidence
+        bytes.append(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "}"))
+        if newline { bytes.append(0x0A) }
+        return bytes
+    }
+
+    /// The part of an audit line that depends only on the rule, the policy and the time:
+    /// `,"as_of":…,"policy":{…},"evidence":[` (the policy values the rule used).
+    static func auditTail(rule: SuppressionRule, policy: Policy, asOf: Int64) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
         json.string("as_of", Timestamp.format(asOf))
         json.beginObject("policy")
-        switch decision.rule {
+        switch rule {
         case .invalidAddress:
             json.string("address.syntax", policy.address.syntax.rawValue)
         case .hardBounce:
@@ -325,11 +343,10 @@ final class AuditConsumer: @unchecked Sendable {
         }
         json.endObject()
         json.beginArray("evidence")
-        json.rawElements(evidence)
-        json.endArray()
-        json.endObject()
-        if newline { return json.takeLine() }
-        return json.bytes
+        // The object is continued, not opened: its "{" becomes the comma after "kind".
+        var bytes = json.takeBytes()
+        bytes[0] = UInt8(ascii: ",")
+        return bytes
     }
 }
 

@@ -87,6 +87,13 @@ public struct JSONWriter {
         bytes += elements
     }
 
+    /// The bytes written so far, as they are (an object or array may still be open), leaving
+    /// the writer empty (no copy).
+    public mutating func takeBytes() -> [UInt8] {
+        defer { bytes = []; needsComma = []; afterKey = false }
+        return bytes
+    }
+
     /// The bytes written, with a line feed after them, leaving the writer empty (no copy).
     public mutating func takeLine() -> [UInt8] {
         bytes.append(0x0A)

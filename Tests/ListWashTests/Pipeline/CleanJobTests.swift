@@ -100,6 +100,31 @@ import Testing
         #expect(try folder.read("out/suppressed.csv").contains("soft@example.org,soft_bounce_escalation,"))
     }
 
+    /// An audit line is stitched from its head, its rule's pre-rendered tail and the evidence:
+    /// for every rule, with and without evidence, it is one JSON object with the rule's policy
+    /// values, and the same bytes whether the tail is passed in or rendered on the spot.
+    @Test func auditLinesAreWholeJSONForEveryRule() throws {
+        let policy = Policy()
+        let evidence = Array(#"{"id":"a"},{"id":"b"}"#.utf8)
+        for rule in SuppressionRule.allCases {
+            let decision = Decision(rule: rule, reason: "r\"q", kind: "hard", evidence: [], firstSeen: nil, lastSeen: nil, bounces: BounceStats([]))
+            for objects in [[], evidence] {
+                let tail = AuditConsumer.auditTail(rule: rule, policy: policy, asOf: asOf)
+                let line = AuditConsumer.auditRecord(line: 7, key: Array("x@example.org".utf8), decision: decision, evidence: objects,
+                                                     policy: policy, asOf: asOf, newline: true, tail: tail)
+                #expect(line == AuditConsumer.auditRecord(line: 7, key: Array("x@example.org".utf8), decision: decision, evidence: objects,
+                                                          policy: policy, asOf: asOf, newline: true))
+                #expect(line.last == 0x0A)
+                let record = try #require(try JSONSerialization.jsonObject(with: Data(line.dropLast())) as? [String: Any])
+                #expect(record["rule"] as? String == rule.rawValue)
+                #expect(record["reason"] as? String == "r\"q")
+                #expect(record["as_of"] as? String == Timestamp.format(asOf))
+                #expect((record["policy"] as? [String: Any])?.isEmpty == false)
+                #expect((record["evidence"] as? [[String: Any]])?.count == (objects.isEmpty ? 0 : 2))
+            }
+        }
+    }
+
     @Test func anXMLListLosesExactlyTheRemovedRecordsAndKeepsEverythingElse() throws {
         let folder = try TemporaryFolder()
         let history = try history(in: folder, [PolicyEvent.hardRaw("gone@example.org", asOf - 86_400)])
