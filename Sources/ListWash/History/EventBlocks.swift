@@ -182,13 +182,23 @@ extension HistoryStore {
     func eventRowReader() throws -> EventRowReader { try EventRowReader(db: db) }
 
     /// A reader on a second connection, for another thread to read events while this store's
-    /// connection is busy. Call it inside ``reading(_:)``: the shared lock held there keeps
-    /// every writer from committing, so the reader's own read transaction sees the same history.
-    func separateEventRowReader() throws -> EventRowReader {
-        let connection = try SQLiteConnection(path: path, readOnly: true)
-        // Blocks are read in number order: a small cache holds the b-tree's upper pages.
-        try connection.execute("PRAGMA cache_size=-8192; BEGIN DEFERRED")
-        return try EventRowReader(db: connection, ownConnection: connection)
+    /// connection is busy; nil when it cannot have one at once. Call it inside
+    /// ``reading(_:)``: the shared lock held there keeps every writer from committing, so the
+    /// reader's own read transaction sees the same history.
+    ///
+    /// It takes its shared lock now and does not wait for it: an ingest that is waiting to
+    /// write (SQLite's pending lock) refuses new readers until this store's lock goes, which
+    /// is only at the end of the caller's work. The caller then reads on one thread instead.
+    func separateEventRowReader() -> EventRowReader? {
+        do {
+            let connection = try SQLiteConnection(path: path, readOnly: true)
+            connection.setBusyTimeout(milliseconds: 0)
+            // Blocks are read in number order: a small cache holds the b-tree's upper pages.
+            try connection.execute("PRAGMA cache_size=-8192; BEGIN DEFERRED; SELECT count(*) FROM runs;")
+            return try EventRowReader(db: connection, ownConnection: connection)
+        } catch {
+            return nil
+        }
     }
 }
 

@@ -47,6 +47,11 @@ final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
+    /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+    func setBusyTimeout(milliseconds: Int32) {
+        sqlite3_busy_timeout(handle, milliseconds)
+    }
+
     func error(_ rc: Int32) -> HistoryError {
         HistoryError.sqlite(path: path, code: rc, message: String(cString: sqlite3_errmsg(handle)))
     }

@@ -273,10 +273,13 @@ final class EvidenceFile: @unchecked Sendable {
         ///
         /// The rows are read and rendered on two threads, each on its own connection, a chunk
         /// of the number-ordered references each; the chunks' JSON is appended in order, so the
-        /// files are the same as one thread would write.
-        func finish(history: HistoryStore) throws -> EvidenceFile {
-            let chunks = [EvidenceChunk(reader: try history.eventRowReader(), path: history.path),
-                          EvidenceChunk(reader: try history.separateEventRowReader(), path: history.path)]
+        /// files are the same as one thread would write (and one thread does, when a waiting
+        /// ingest keeps the second connection from its lock).
+        /// `twoThreads: false` reads on this thread alone, as when the second connection is refused.
+        func finish(history: HistoryStore, twoThreads: Bool = true) throws -> EvidenceFile {
+            let second = twoThreads ? history.separateEventRowReader() : nil
+            let readers = [try history.eventRowReader()] + (second.map { [$0] } ?? [])
+            let chunks = readers.map { EvidenceChunk(reader: $0, path: history.path) }
             // The rendered objects, by reference range, to be laid out in reference order.
             let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount))
             var filling = 0

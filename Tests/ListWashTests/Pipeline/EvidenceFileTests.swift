@@ -184,4 +184,39 @@ import Testing
         }
         #expect(next == count)
     }
+
+    /// A second connection that cannot have its lock at once (another connection holds the
+    /// database exclusively, as an ingest does while it writes) is given up at once, not
+    /// waited for, and the evidence is then read on one thread with the same result.
+    @Test func withoutASecondConnectionTheEvidenceIsReadOnOneThread() throws {
+        let folder = try TemporaryFolder()
+        let classifier = try Classifier()
+        let path = "\(folder.path)/h.sqlite"
+        let store = try HistoryStore(path: path, create: true)
+        let raws = (0..<300).map { bounce("u\($0 % 100)@example.com", 1_000 + Int64($0), 550, "5.1.1", "550 5.1.1 unknown \($0)") }
+        _ = try store.insert(raws.compactMap { EventRecord($0, classifier: classifier) })
+        func evidence(twoThreads: Bool) throws -> [String] {
+            try store.reading {
+                let builder = try EvidenceFile.Builder(directory: folder.path, memoryBudget: 1 << 16, highestEvent: try store.highestEventNumber())
+                let engine = PolicyEngine(policy: Policy())
+                _ = try store.forEachAddress(asOf: 10_000, caseSensitive: false) { key, events, rows in
+                    try builder.add(fingerprint: Fingerprint(key), decision: engine.decide(events, asOf: 10_000), bounces: BounceStats(events), rows: rows)
+                }
+                _ = try builder.verdicts(keys: nil)
+                let file = try builder.finish(history: store, twoThreads: twoThreads)
+                return try (0..<UInt32(builder.slots)).map { String(decoding: try file.record($0).evidence, as: UTF8.self) }
+            }
+        }
+        let both = try evidence(twoThreads: true)
+        #expect(both.count == 100)
+        #expect(try evidence(twoThreads: false) == both)
+
+        let writer = try SQLiteConnection(path: path, readOnly: false)
+        try writer.execute("BEGIN EXCLUSIVE")
+        let started = ContinuousClock.now
+        #expect(store.separateEventRowReader() == nil)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        try writer.execute("ROLLBACK")
+        #expect(store.separateEventRowReader() != nil)
+    }
 }
