@@ -236,10 +236,7 @@ struct EventBlockWriter {
     @inline(__always)
     mutating func text(_ value: String?) {
         guard let value else { return EventBlock.appendString(nil, to: &bytes) }
-        if value.utf8.withContiguousStorageIfAvailable({ EventBlock.appendString(UnsafeRawBufferPointer($0), to: &bytes) }) == nil {
-            var copy = value
-            copy.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &bytes) }
-        }
+        HistoryStore.Load.withBytes(value) { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &bytes) }
     }
 
     @inline(__always)

@@ -207,8 +207,8 @@ public final class HistoryStore {
         }
     }
 
-    /// Starts a bulk load: events are appended to `events` and their entries gathered into
-    /// runs; ``Load/commit()`` writes the last run and commits, all in one transaction, so a
+    /// Starts a bulk load: events are appended to `event_blocks` and their entries gathered;
+    /// ``Load/commit()`` writes them as one run and commits, all in one transaction, so a
     /// file is added whole or not at all.
     public func beginLoad() throws -> Load {
         try db.execute("BEGIN IMMEDIATE")
@@ -286,7 +286,7 @@ public final class HistoryStore {
             }
             staged += events.count
             if buffer.byteCount >= store.runBufferBytes { try spill() }
-            // About every 64 MiB of events (1,024 blocks), whether or not SQLite's cache has
+            // Every 1,024 blocks (about 20 MB of events), whether or not SQLite's cache has
             // spilled them yet; a hint only, so its result does not matter.
             if blocks.block - writebackBlock >= 1_024, writeback >= 0 {
                 _ = listwash_start_writeback(writeback, 0, 0)
@@ -337,7 +337,7 @@ public final class HistoryStore {
 
         /// A string's UTF-8 bytes for the duration of `body`, without copying native strings.
         @inline(__always)
-        private static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
             if let result = try text.utf8.withContiguousStorageIfAvailable(body) { return result }
             var copy = text
             return try copy.withUTF8(body)
@@ -572,8 +572,8 @@ public final class HistoryStore {
         try forEachAddress(asOf: asOf, caseSensitive: caseSensitive) { key, events, _ in try body(key, events) }
     }
 
-    /// ``forEachAddress(asOf:caseSensitive:_:)`` that also gives each event's row in `events`
-    /// (for ``eventRow(_:_:)``), in the same order as the events.
+    /// ``forEachAddress(asOf:caseSensitive:_:)`` that also gives each event's number (for
+    /// ``EventRowReader/read(_:_:)``), in the same order as the events.
     /// With `worthDeciding`, an address whose bounces (at or before `asOf`) number `bounces`
     /// and that has no hard bounce, complaint or unsubscribe (`strong` false) reaches `body`
     /// only if it returns true: the caller's cheap test, before any event is built.
@@ -638,7 +638,7 @@ public final class HistoryStore {
     }
 
     /// With case-sensitive local parts, one key's events split by the address as received
-    /// (read from `events` for the entries whose address is not the key itself).
+    /// (read from the event's block for the entries whose address is not the key itself).
     private func splitByExactAddress(key: [UInt8], entries: [AddressEntry], events: [PolicyEvent],
                                      _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws {
         let reader = try eventRowReader()

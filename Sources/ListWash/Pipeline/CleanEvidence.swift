@@ -26,9 +26,9 @@ struct SuppressionRecord: Equatable {
 /// The suppressed history addresses' records in temporary files, one slot each, built during
 /// the history scan and read back by slot for the audit.
 ///
-/// The audit shows each suppressed row's evidence events in full, and those rows sit in
-/// `events` in arrival order: reading them address by address would be one random read per
-/// event. Instead the scan writes each slot's header to the data file and notes (event number,
+/// The audit shows each suppressed row's evidence events in full, and those events sit in
+/// `event_blocks` in arrival order: reading them address by address would be one random read
+/// per event. Instead the scan writes each slot's header to the data file and notes (event number,
 /// reference, slot) for every evidence event in buckets by number (``NumberBuckets``); the
 /// notes come back in number order, the event blocks are read front to back once, and each
 /// event's JSON goes to buckets by reference (``ReferenceBuckets``), which lay the objects out
@@ -174,20 +174,18 @@ final class EvidenceFile: @unchecked Sendable {
             string(row.type)
             out.append(contentsOf: parts[3])
             if let code = row.replyCode { JSONWriter.appendInt(code, to: &out) } else { out.append(contentsOf: null) }
-            out.append(contentsOf: parts[4])
-            string(row.enhancedCode)
-            out.append(contentsOf: parts[5])
-            string(row.diagnostic)
-            out.append(contentsOf: parts[6])
-            string(row.reason)
-            out.append(contentsOf: parts[7])
-            string(row.kind)
-            out.append(contentsOf: parts[8])
-            string(row.rule)
-            out.append(contentsOf: parts[9])
-            string(row.providerVerdict)
-            out.append(contentsOf: parts[10])
-            string(row.source)
+            // The text members, each after its constant part.
+            func member(_ part: Int, _ bytes: UnsafeRawBufferPointer?) {
+                out.append(contentsOf: parts[part])
+                string(bytes)
+            }
+            member(4, row.enhancedCode)
+            member(5, row.diagnostic)
+            member(6, row.reason)
+            member(7, row.kind)
+            member(8, row.rule)
+            member(9, row.providerVerdict)
+            member(10, row.source)
         }
         out.append(UInt8(ascii: "}"))
     }
