@@ -32,7 +32,7 @@ enum EventBlock {
     static func beginEvent(slot: Int, id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?, to out: inout [UInt8]) -> Int {
         out.append(UInt8(slot))
         let lengthAt = out.count
-        out.append(contentsOf: [0, 0, 0, 0])
+        withUnsafeBytes(of: UInt32(0)) { out.append(contentsOf: $0) }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: id.prefix(16)))
         for _ in min(id.count, 16)..<16 { out.append(0) }
         withUnsafeBytes(of: timestamp.littleEndian) { out.append(contentsOf: $0) }
@@ -51,6 +51,13 @@ enum EventBlock {
         guard let bytes else { return withUnsafeBytes(of: null.littleEndian) { out.append(contentsOf: $0) } }
         withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(contentsOf: bytes)
+    }
+
+    /// Appends an event as ``forEach(in:_:)`` gave it (its slot and its bytes after the length).
+    static func append(slot: Int, event: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(UInt8(slot))
+        withUnsafeBytes(of: UInt32(event.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: event)
     }
 
     /// Each event of a block's blob: its slot and its bytes after the length (for ``HistoryStore/EventRow``).

@@ -486,9 +486,7 @@ public final class HistoryStore {
             do {
                 try EventBlock.forEach(in: select.bytes(0)) { slot, event in
                     guard !gone[slot] else { return }
-                    kept.append(UInt8(slot))
-                    withUnsafeBytes(of: UInt32(event.count).littleEndian) { kept.append(contentsOf: $0) }
-                    kept.append(contentsOf: event)
+                    EventBlock.append(slot: slot, event: event, to: &kept)
                 }
             } catch {
                 throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")

@@ -18,8 +18,6 @@ final class SpilledChunks: @unchecked Sendable {
         file = try TemporaryFile(directory: directory)
     }
 
-    var isEmpty: Bool { chunks.isEmpty }
-
     /// Sorts the buffer's entries by key and appends them as one chunk; the buffer is emptied.
     func spill(_ buffer: inout EntryBuffer) throws {
         let start = file.size

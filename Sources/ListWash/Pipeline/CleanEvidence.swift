@@ -336,44 +336,40 @@ final class EvidenceFile: @unchecked Sendable {
     }
 }
 
-/// Rendered evidence objects gathered in event-number order and read back in reference
-/// order, in bounded memory: each goes to the bucket of its reference's range (a 32 KiB
-/// buffer each, full buffers appended to one temporary file), and each bucket is read back
-/// and ordered alone (32,768 references, about 10 MB of JSON).
-final class ReferenceBuckets {
+/// Bytes appended to numbered buckets in any order and read back bucket by bucket, in
+/// bounded memory: each bucket keeps a small buffer, full buffers go to one temporary file,
+/// and a bucket comes back whole (its spilled buffers in order, then what its buffer holds).
+/// ``NumberBuckets`` and ``ReferenceBuckets`` sort their records this way.
+final class BucketFile {
     private let file: TemporaryFile
-    private static let span = 32_768
-    private static let bufferBytes = 32 << 10
+    private let bufferBytes: Int
     private var staging: [[UInt8]]
     /// Per bucket: where its full buffers went in `file` (offset, bytes).
     private var spilled: [[(offset: Int64, count: Int)]]
 
-    init(directory: String, references: Int) throws {
+    init(directory: String, buckets: Int, bufferBytes: Int) throws {
         file = try TemporaryFile(directory: directory)
-        let buckets = references / Self.span + 1
-        staging = Array(repeating: [], count: buckets)
-        spilled = Array(repeating: [], count: buckets)
+        self.bufferBytes = bufferBytes
+        staging = Array(repeating: [], count: max(buckets, 1))
+        spilled = Array(repeating: [], count: max(buckets, 1))
     }
 
-    /// One object: `reference:u32 slot:u32 length:u32` and its bytes.
-    func append(reference: UInt32, slot: UInt32, object: UnsafeRawBufferPointer) throws {
-        let bucket = min(Int(reference) / Self.span, staging.count - 1)
-        for value in [reference, slot, UInt32(object.count)] {
-            withUnsafeBytes(of: value.littleEndian) { staging[bucket].append(contentsOf: $0) }
-        }
-        staging[bucket].append(contentsOf: object)
-        if staging[bucket].count >= Self.bufferBytes {
+    var count: Int { staging.count }
+
+    /// Appends to a bucket; a record may be appended in parts (they stay contiguous).
+    func append(_ bytes: UnsafeRawBufferPointer, to bucket: Int) throws {
+        staging[bucket].append(contentsOf: bytes)
+        if staging[bucket].count >= bufferBytes {
             spilled[bucket].append((file.size, staging[bucket].count))
             try file.append(staging[bucket])
             staging[bucket].removeAll(keepingCapacity: true)
         }
     }
 
-    /// Every object in reference order (references are unique).
-    func forEachInOrder(_ body: (_ reference: UInt32, _ slot: UInt32, _ object: UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Each bucket's bytes, in bucket order (one bucket in memory at a time).
+    func forEachBucket(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try file.flush()
         var bytes: [UInt8] = []
-        var order: [(reference: UInt32, start: Int)] = []
         for bucket in staging.indices {
             bytes.removeAll(keepingCapacity: true)
             for (offset, count) in spilled[bucket] {
@@ -385,35 +381,60 @@ final class ReferenceBuckets {
             }
             bytes += staging[bucket]
             staging[bucket] = []
-            try bytes.withUnsafeBytes { raw in
-                order.removeAll(keepingCapacity: true)
-                var at = 0
-                while at + 12 <= raw.count {
-                    let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
-                    guard at + 12 + length <= raw.count else {
-                        throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
-                    }
-                    order.append((UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), at))
-                    at += 12 + length
+            try bytes.withUnsafeBytes { try body($0) }
+        }
+    }
+}
+
+/// Rendered evidence objects gathered in event-number order and read back in reference
+/// order: each goes to the bucket of its reference's range, and each bucket is ordered alone
+/// (32,768 references, about 10 MB of JSON).
+final class ReferenceBuckets {
+    private let buckets: BucketFile
+    private static let span = 32_768
+
+    init(directory: String, references: Int) throws {
+        buckets = try BucketFile(directory: directory, buckets: references / Self.span + 1, bufferBytes: 32 << 10)
+    }
+
+    /// One object: `reference:u32 slot:u32 length:u32` and its bytes.
+    func append(reference: UInt32, slot: UInt32, object: UnsafeRawBufferPointer) throws {
+        let bucket = min(Int(reference) / Self.span, buckets.count - 1)
+        let header = (reference.littleEndian, slot.littleEndian, UInt32(object.count).littleEndian)
+        try withUnsafeBytes(of: header) { try buckets.append($0, to: bucket) }
+        try buckets.append(object, to: bucket)
+    }
+
+    /// Every object in reference order (references are unique).
+    func forEachInOrder(_ body: (_ reference: UInt32, _ slot: UInt32, _ object: UnsafeRawBufferPointer) throws -> Void) throws {
+        var order: [(reference: UInt32, start: Int)] = []
+        try buckets.forEachBucket { raw in
+            order.removeAll(keepingCapacity: true)
+            var at = 0
+            while at + 12 <= raw.count {
+                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                guard at + 12 + length <= raw.count else {
+                    throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
                 }
-                order.sort { $0.reference < $1.reference }
-                for (reference, start) in order {
-                    let slot = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self))
-                    let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt32.self)))
-                    try body(reference, slot, UnsafeRawBufferPointer(rebasing: raw[(start + 12)..<(start + 12 + length)]))
-                }
+                order.append((UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), at))
+                at += 12 + length
+            }
+            order.sort { $0.reference < $1.reference }
+            for (reference, start) in order {
+                let slot = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self))
+                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt32.self)))
+                try body(reference, slot, UnsafeRawBufferPointer(rebasing: raw[(start + 12)..<(start + 12 + length)]))
             }
         }
     }
 }
 
 /// (event number, reference, slot) records gathered in any order and read back in number
-/// order, in bounded memory: each record goes to the bucket of its number's range (a 64 KiB
-/// buffer each, full buffers appended to one temporary file), and each bucket is read back
-/// and sorted alone. A history holds at most one event per number, so a bucket of
-/// `memoryBudget / 16` numbers never holds more records than that, however the references
-/// fall. Cheaper than an external merge sort for fixed-size numeric keys: one copy on the
-/// way in, one read and one in-memory sort per bucket on the way out.
+/// order: each record goes to the bucket of its number's range, and each bucket is sorted
+/// alone. A history holds at most one event per number, so a bucket of `memoryBudget / 16`
+/// numbers never holds more records than that, however the references fall. Cheaper than an
+/// external merge sort for fixed-size numeric keys: one copy on the way in, one read and one
+/// in-memory sort per bucket on the way out.
 final class NumberBuckets {
     private struct Record {
         var number: Int64
@@ -421,51 +442,28 @@ final class NumberBuckets {
         var slot: UInt32
     }
 
-    private let file: TemporaryFile
+    private let buckets: BucketFile
     /// Numbers per bucket.
     private let span: Int64
-    private var staging: [[Record]]
-    /// Per bucket: where its full buffers went in `file` (offset, records).
-    private var spilled: [[(offset: Int64, count: Int)]]
-    private static let bufferRecords = 4_096
 
     init(directory: String, highest: Int64, memoryBudget: Int) throws {
-        file = try TemporaryFile(directory: directory)
         span = max(Int64(max(memoryBudget, 1 << 16) / MemoryLayout<Record>.stride), 1)
-        let buckets = Int(max(highest, 0) / span) + 1
-        staging = Array(repeating: [], count: buckets)
-        spilled = Array(repeating: [], count: buckets)
+        buckets = try BucketFile(directory: directory, buckets: Int(max(highest, 0) / span) + 1,
+                                 bufferBytes: 4_096 * MemoryLayout<Record>.stride)
     }
 
     func append(number: Int64, reference: UInt32, slot: UInt32) throws {
-        let bucket = min(Int(max(number, 0) / span), staging.count - 1)
-        staging[bucket].append(Record(number: number, reference: reference, slot: slot))
-        if staging[bucket].count >= Self.bufferRecords {
-            spilled[bucket].append((file.size, staging[bucket].count))
-            try staging[bucket].withUnsafeBytes { try file.append($0) }
-            staging[bucket].removeAll(keepingCapacity: true)
-        }
+        let bucket = min(Int(max(number, 0) / span), buckets.count - 1)
+        try withUnsafeBytes(of: Record(number: number, reference: reference, slot: slot)) { try buckets.append($0, to: bucket) }
     }
 
     /// Every record in number order.
     func forEachInOrder(_ body: (_ number: Int64, _ reference: UInt32, _ slot: UInt32) throws -> Void) throws {
-        try file.flush()
         var records: [Record] = []
-        var bytes: [UInt8] = []
-        for bucket in staging.indices {
+        let size = MemoryLayout<Record>.stride
+        try buckets.forEachBucket { raw in
             records.removeAll(keepingCapacity: true)
-            for (offset, count) in spilled[bucket] {
-                bytes.removeAll(keepingCapacity: true)
-                try file.read(at: offset, count: count * MemoryLayout<Record>.stride, into: &bytes)
-                guard bytes.count == count * MemoryLayout<Record>.stride else {
-                    throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is truncated")
-                }
-                bytes.withUnsafeBytes { raw in
-                    for i in 0..<count { records.append(raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Record>.stride, as: Record.self)) }
-                }
-            }
-            records += staging[bucket]
-            staging[bucket] = []
+            for i in 0..<(raw.count / size) { records.append(raw.loadUnaligned(fromByteOffset: i * size, as: Record.self)) }
             // Numbers are unique (an event is the evidence of one slot at most).
             records.sort { $0.number < $1.number }
             for record in records { try body(record.number, record.reference, record.slot) }
