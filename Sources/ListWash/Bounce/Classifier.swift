@@ -296,33 +296,43 @@ public final class Classifier: Sendable {
         -> Classification
     {
         var text = diagnostic
-        var enhanced = enhancedCode ?? ""
+        guard var enhanced = enhancedCode else {
+            return text.withUTF8 { classify(replyCode: replyCode, enhancedCode: nil, diagnostic: $0, recipientKey: recipientKey) }
+        }
         return text.withUTF8 { text in
-            enhanced.withUTF8 { enhancedBytes in
-                let header = 14 + enhancedBytes.count
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: header + text.count) { key in
-                    let raw = UnsafeMutableRawBufferPointer(key)
-                    raw[0] = replyCode == nil ? 0 : 1
-                    raw.storeBytes(of: Int64(replyCode ?? 0).littleEndian, toByteOffset: 1, as: Int64.self)
-                    raw[9] = enhancedCode == nil ? 0 : 1
-                    raw.storeBytes(of: UInt32(truncatingIfNeeded: enhancedBytes.count).littleEndian, toByteOffset: 10, as: UInt32.self)
-                    if let base = enhancedBytes.baseAddress, enhancedBytes.count > 0 {
-                        (key.baseAddress! + 14).update(from: base, count: enhancedBytes.count)
-                    }
-                    let length = header + RecipientMask.write(
-                        text, masking: recipientKey, into: UnsafeMutableBufferPointer(rebasing: key[header...]))
-                    let masked = UnsafeBufferPointer(rebasing: key[header..<length])
-                    let whole = UnsafeBufferPointer(rebasing: key[..<length])
-                    guard memo.accepts(keyBytes: length) else {
-                        return classify(replyCode: replyCode, enhancedCode: enhancedCode, bytes: masked)
-                    }
-                    let hash = ClassificationMemo.hash(whole)
-                    if let known = memo.lookup(whole, hash: hash) { return known }
-                    let result = classify(replyCode: replyCode, enhancedCode: enhancedCode, bytes: masked)
-                    memo.insert(whole, hash: hash, result)
-                    return result
-                }
+            enhanced.withUTF8 { classify(replyCode: replyCode, enhancedCode: $0, diagnostic: text, recipientKey: recipientKey) }
+        }
+    }
+
+    /// ``classify(replyCode:enhancedCode:diagnostic:recipientKey:)`` on the fields' bytes (an
+    /// enhanced code of nil is absent, as opposed to empty): what `ingest` calls for each bounce.
+    func classify(replyCode: Int?, enhancedCode: UnsafeBufferPointer<UInt8>?, diagnostic text: UnsafeBufferPointer<UInt8>,
+                  recipientKey: UnsafeBufferPointer<UInt8>) -> Classification {
+        let enhancedBytes = enhancedCode ?? UnsafeBufferPointer(start: nil, count: 0)
+        let header = 14 + enhancedBytes.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: header + text.count) { key in
+            let raw = UnsafeMutableRawBufferPointer(key)
+            raw[0] = replyCode == nil ? 0 : 1
+            raw.storeBytes(of: Int64(replyCode ?? 0).littleEndian, toByteOffset: 1, as: Int64.self)
+            raw[9] = enhancedCode == nil ? 0 : 1
+            raw.storeBytes(of: UInt32(truncatingIfNeeded: enhancedBytes.count).littleEndian, toByteOffset: 10, as: UInt32.self)
+            if let base = enhancedBytes.baseAddress, enhancedBytes.count > 0 {
+                (key.baseAddress! + 14).update(from: base, count: enhancedBytes.count)
             }
+            let length = header + RecipientMask.write(
+                text, masking: recipientKey, into: UnsafeMutableBufferPointer(rebasing: key[header...]))
+            let masked = UnsafeBufferPointer(rebasing: key[header..<length])
+            let whole = UnsafeBufferPointer(rebasing: key[..<length])
+            // The enhanced code as text only when the rules run (a memo miss).
+            let enhancedText = { enhancedCode.map { String(decoding: $0, as: UTF8.self) } }
+            guard memo.accepts(keyBytes: length) else {
+                return classify(replyCode: replyCode, enhancedCode: enhancedText(), bytes: masked)
+            }
+            let hash = ClassificationMemo.hash(whole)
+            if let known = memo.lookup(whole, hash: hash) { return known }
+            let result = classify(replyCode: replyCode, enhancedCode: enhancedText(), bytes: masked)
+            memo.insert(whole, hash: hash, result)
+            return result
         }
     }
 

@@ -20,13 +20,17 @@ struct AddressEntry: Equatable {
     var reason: UInt8
 
     init(timestamp: Int64, id: [UInt8], event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8) {
-        self.timestamp = timestamp
-        (idHigh, idLow) = id.withUnsafeBytes { raw in
-            raw.count >= 16
-                ? (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-                : (0, 0)
+        self = id.withUnsafeBytes {
+            AddressEntry(timestamp: timestamp, id: $0, event: event, type: type, kind: kind, exactDiffers: exactDiffers, reason: reason)
         }
+    }
+
+    init(timestamp: Int64, id raw: UnsafeRawBufferPointer, event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8) {
+        self.timestamp = timestamp
+        (idHigh, idLow) = raw.count >= 16
+            ? (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+               UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            : (0, 0)
         self.event = event
         flags = Self.typeCode(type) | (Self.kindCode(kind) << 2) | (exactDiffers ? 0x20 : 0)
         self.reason = reason

@@ -19,6 +19,8 @@ enum EventBlock {
     static func number(block: Int64, slot: Int) -> Int64 { block << Int64(shift) | Int64(slot) }
 
     static let null = UInt32.max
+    /// Where an event's id starts, counted from its slot byte.
+    static let idOffset = 5
 
     /// Appends one event at `slot` (the strings' bytes in ``EventBlock``'s order; nil writes null).
     static func append(slot: Int, id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?,
@@ -42,8 +44,13 @@ enum EventBlock {
 
     /// Fills in the length of the event begun at `lengthAt` (after its strings).
     static func endEvent(lengthAt: Int, in out: inout [UInt8]) {
-        let length = UInt32(out.count - lengthAt - 4)
-        withUnsafeBytes(of: length.littleEndian) { raw in for i in 0..<4 { out[lengthAt + i] = raw[i] } }
+        fillLength(at: lengthAt, in: &out)
+    }
+
+    /// Writes at `at` the length of the bytes after it (those after the 4 bytes reserved there).
+    static func fillLength(at: Int, in out: inout [UInt8]) {
+        let length = UInt32(out.count - at - 4)
+        withUnsafeBytes(of: length.littleEndian) { raw in for i in 0..<4 { out[at + i] = raw[i] } }
     }
 
     @inline(__always)
@@ -216,7 +223,6 @@ struct EventBlockWriter {
     private var bytes: [UInt8] = []
     private(set) var block: Int64
     private var count = 0
-    private var lengthAt = 0
 
     /// Starts after the last block stored.
     init(db: SQLiteConnection) throws {
@@ -231,26 +237,17 @@ struct EventBlockWriter {
     /// The number the next event gets.
     var nextNumber: Int64 { EventBlock.number(block: block, slot: count) }
 
-    /// Starts the next event; its nine strings follow through ``text(_:)`` in ``EventBlock``'s
-    /// order, then ``endEvent()``. Returns the event's number.
+    /// Appends an event packed by ``EventBatch`` (its block form, slot byte first) at the next
+    /// slot; returns its number.
     @inline(__always)
-    mutating func beginEvent(id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?) -> Int64 {
-        lengthAt = EventBlock.beginEvent(slot: count, id: id, timestamp: timestamp, replyCode: replyCode, to: &bytes)
-        return nextNumber
-    }
-
-    /// One of the event's strings (nil: null), lent without a copy where the string allows.
-    @inline(__always)
-    mutating func text(_ value: String?) {
-        guard let value else { return EventBlock.appendString(nil, to: &bytes) }
-        HistoryStore.Load.withBytes(value) { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &bytes) }
-    }
-
-    @inline(__always)
-    mutating func endEvent() throws {
-        EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)
+    mutating func append(packed event: UnsafeRawBufferPointer) throws -> Int64 {
+        let number = nextNumber
+        let at = bytes.count
+        bytes.append(contentsOf: event)
+        bytes[at] = UInt8(count)
         count += 1
         if count == EventBlock.capacity { try finishBlock() }
+        return number
     }
 
     /// Writes the block being filled, if it holds any event; the next event starts a new block.

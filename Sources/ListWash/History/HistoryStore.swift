@@ -262,9 +262,17 @@ public final class HistoryStore {
             if writeback >= 0 { Glibc.close(writeback) }
         }
 
-        /// Appends events to the history: into the block being filled, written out at the end
-        /// of `event_blocks` every 64 events (no index is touched).
+        /// Appends events to the history (records made before, packed first; `ingest` packs on
+        /// its reader thread and stages ``EventBatch``es).
         public func stage(_ events: [EventRecord]) throws {
+            var batch = EventBatch(reservingEvents: events.count)
+            for e in events { batch.append(e) }
+            try stage(batch)
+        }
+
+        /// Appends a batch's events to the history: into the block being filled, written out at
+        /// the end of `event_blocks` every 64 events (no index is touched).
+        func stage(_ batch: EventBatch) throws {
             let db = store.db
             // The buffers and the reason cache as locals while the batch is staged (the class's
             // stored properties would be checked for exclusive access once per event).
@@ -278,13 +286,22 @@ public final class HistoryStore {
                     self.blocks = blocks
                     self.reasonCache = reasonCache
                 }
-                try events.withUnsafeBufferPointer { events in
-                    for i in events.indices {
-                        try stageOne(events[i], blocks: &blocks, db: db, buffer: &buffer, reasonCache: &reasonCache)
+                try batch.bytes.withUnsafeBytes { bytes in
+                    try batch.keys.withUnsafeBytes { keys in
+                        for item in batch.items {
+                            let event = UnsafeRawBufferPointer(rebasing: bytes[item.start..<item.start + item.length])
+                            let number = try blocks.append(packed: event)
+                            let reason = UnsafeRawBufferPointer(rebasing: bytes[item.reasonStart..<item.reasonStart + item.reasonLength])
+                            let entry = AddressEntry(
+                                timestamp: item.timestamp, id: UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset..<EventBlock.idOffset + 16]),
+                                event: number, type: item.type, kind: item.kind, exactDiffers: item.exactDiffers,
+                                reason: try reasonCode(reason, db: db, cache: &reasonCache))
+                            buffer.append(key: UnsafeRawBufferPointer(rebasing: keys[item.keyStart..<item.keyStart + item.keyLength]), entry: entry)
+                        }
                     }
                 }
             }
-            staged += events.count
+            staged += batch.count
             if buffer.byteCount >= store.runBufferBytes { try spill() }
             // Every 1,024 blocks (about 20 MB of events), whether or not SQLite's cache has
             // spilled them yet; a hint only, so its result does not matter.
@@ -294,45 +311,15 @@ public final class HistoryStore {
             }
         }
 
-        @inline(__always)
-        private func stageOne(_ e: EventRecord, blocks: inout EventBlockWriter, db: SQLiteConnection,
-                              buffer: inout EntryBuffer, reasonCache: inout (name: String, code: UInt8)?) throws {
-            let number = e.id.withUnsafeBytes { blocks.beginEvent(id: $0, timestamp: e.timestamp, replyCode: e.replyCode.map(Int64.init)) }
-            blocks.text(e.address)
-            blocks.text(e.type.rawValue)
-            blocks.text(e.kind?.rawValue)
-            blocks.text(e.reason)
-            blocks.text(e.enhancedCode)
-            blocks.text(e.diagnostic)
-            blocks.text(e.rule)
-            blocks.text(e.providerVerdict)
-            blocks.text(e.source)
-            try blocks.endEvent()
-            try Self.withBytes(e.address) { address in
-                try Self.withBytes(e.addressKey) { key in
-                    let entry = AddressEntry(timestamp: e.timestamp, id: e.id, event: number, type: e.type, kind: e.kind,
-                                             exactDiffers: !Self.sameBytes(address, key), reason: try reasonCode(e.reason, db: db, cache: &reasonCache))
-                    buffer.append(key: UnsafeRawBufferPointer(key), entry: entry)
-                }
-            }
-        }
-
         /// The last reason looked up and its code: consecutive events mostly share a reason.
-        private var reasonCache: (name: String, code: UInt8)?
+        private var reasonCache: (name: [UInt8], code: UInt8)?
 
         @inline(__always)
-        private func reasonCode(_ reason: String, db: SQLiteConnection, cache: inout (name: String, code: UInt8)?) throws -> UInt8 {
-            if let cache, cache.name == reason { return cache.code }
-            let code = try store.reasons.code(for: reason, db: db)
-            cache = (reason, code)
+        private func reasonCode(_ reason: UnsafeRawBufferPointer, db: SQLiteConnection, cache: inout (name: [UInt8], code: UInt8)?) throws -> UInt8 {
+            if let cache, cache.name.elementsEqual(reason) { return cache.code }
+            let code = try store.reasons.code(for: String(decoding: reason, as: UTF8.self), db: db)
+            cache = (Array(reason), code)
             return code
-        }
-
-        @inline(__always)
-        private static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard a.count == b.count else { return false }
-            guard a.count > 0, a.baseAddress != b.baseAddress else { return true }
-            return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
         }
 
         /// A string's UTF-8 bytes for the duration of `body`, without copying native strings.

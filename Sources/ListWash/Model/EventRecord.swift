@@ -22,8 +22,8 @@ public struct EventRecord: Sendable, Equatable {
     ///
     /// A bounce is classified with its own address masked in the diagnostic (see
     /// ``Classifier/classify(replyCode:enhancedCode:diagnostic:recipient:)``); the stored
-    /// diagnostic is the text as received. This runs once per event of multi-million-line files,
-    /// so it works on the strings' bytes and shares storage where the value is unchanged.
+    /// diagnostic is the text as received. `ingest` packs events straight into an
+    /// ``EventBatch`` with the same steps on bytes; this is the same event as a value.
     public init?(_ raw: RawEvent, classifier: Classifier) {
         guard let (address, addressKey) = Self.normalizedAddress(raw.address) else { return nil }
         self.address = address
@@ -35,7 +35,7 @@ public struct EventRecord: Sendable, Equatable {
         enhancedCode = enhanced
         diagnostic = raw.diagnostic
         providerVerdict = raw.providerVerdict
-        source = Self.sourceText(raw.source)
+        source = raw.source.description
         var exactText = address
         let (id, c) = exactText.withUTF8 { exact -> ([UInt8], Classification?) in
             let c = raw.type == .bounce
@@ -44,15 +44,14 @@ public struct EventRecord: Sendable, Equatable {
             return (Self.identity(address: exact, raw: raw), c)
         }
         self.id = id
-        if let c {
-            reason = c.reason.rawValue
-            kind = c.kind
-            rule = c.rule
-        } else {
-            reason = raw.type.rawValue
-            kind = nil
-            rule = "event:\(raw.type.rawValue)"
-        }
+        (reason, kind, rule) = Self.outcome(type: raw.type, c)
+    }
+
+    /// The reason, kind and rule stored for an event: its classification's for a bounce, its
+    /// type's own for the other events (which are not classified).
+    static func outcome(type: EventType, _ c: Classification?) -> (reason: String, kind: BounceKind?, rule: String) {
+        guard let c else { return (type.rawValue, nil, "event:\(type.rawValue)") }
+        return (c.reason.rawValue, c.kind, c.rule)
     }
 
     /// The address as ``AddressRules`` keys it with a case-sensitive local part (blanks trimmed,
@@ -61,53 +60,51 @@ public struct EventRecord: Sendable, Equatable {
     static func normalizedAddress(_ address: String) -> (exact: String, key: String)? {
         var text = address
         return text.withUTF8 { field -> (String, String)? in
-            var lo = 0, hi = field.count
-            while lo < hi, AddressRules.isBlank(field[lo]) { lo += 1 }
-            while hi > lo, AddressRules.isBlank(field[hi - 1]) { hi -= 1 }
-            guard lo < hi else { return nil }
-            var at = hi - 1
-            while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }  // lo - 1 when there is none
-            var localUpper = false, domainUpper = false
-            for i in lo..<hi where field[i] >= 0x41 && field[i] <= 0x5A {
-                if i > at { domainUpper = true; break } else { localUpper = true }
+            withNormalizedAddress(field) { exact, key in
+                let exactText = exact.baseAddress == field.baseAddress && exact.count == field.count
+                    ? address : String(decoding: exact, as: UTF8.self)
+                return (exactText, key.baseAddress == exact.baseAddress ? exactText : String(decoding: key, as: UTF8.self))
             }
-            let exact: String
-            if lo == 0, hi == field.count, !domainUpper {
-                exact = address
-            } else {
-                exact = String(unsafeUninitializedCapacity: hi - lo) { out in
-                    for i in lo..<hi {
-                        let b = field[i]
-                        out[i - lo] = i > at && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-                    }
-                    return hi - lo
-                }
-            }
-            guard localUpper else { return (exact, exact) }
-            let key = String(unsafeUninitializedCapacity: hi - lo) { out in
-                for i in lo..<hi {
-                    let b = field[i]
-                    out[i - lo] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-                }
-                return hi - lo
-            }
-            return (exact, key)
         }
     }
 
-    /// `raw.description` (`file:line`), built in one allocation for the common case.
-    static func sourceText(_ source: EventSource) -> String {
-        guard let line = source.line, source.messageID == nil else { return source.description }
-        var file = source.file
-        return file.withUTF8 { name in
-            String(unsafeUninitializedCapacity: name.count + 21) { out in
-                var p = 0
-                if let base = name.baseAddress { out.baseAddress!.update(from: base, count: name.count) }
-                p = name.count
-                out[p] = UInt8(ascii: ":")
-                p += 1
-                return p + writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: out[p...]))
+    /// ``normalizedAddress(_:)`` on bytes: calls `body` with the exact form and the key (each the
+    /// input's own bytes where unchanged, else a temporary copy, the key `exact` itself when the
+    /// local part has no capital); nil when the trimmed field is empty.
+    @inline(__always)
+    static func withNormalizedAddress<R>(
+        _ field: UnsafeBufferPointer<UInt8>,
+        _ body: (_ exact: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>) throws -> R
+    ) rethrows -> R? {
+        var lo = 0, hi = field.count
+        while lo < hi, AddressRules.isBlank(field[lo]) { lo += 1 }
+        while hi > lo, AddressRules.isBlank(field[hi - 1]) { hi -= 1 }
+        guard lo < hi else { return nil }
+        var at = hi - 1
+        while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }  // lo - 1 when there is none
+        var localUpper = false, domainUpper = false
+        for i in lo..<hi where field[i] >= 0x41 && field[i] <= 0x5A {
+            if i > at { domainUpper = true; break } else { localUpper = true }
+        }
+        let trimmed = UnsafeBufferPointer(rebasing: field[lo..<hi])
+        if !domainUpper, !localUpper { return try body(trimmed, trimmed) }
+        let n = hi - lo
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n) { scratch in
+            let base = scratch.baseAddress!
+            var exact = trimmed
+            if domainUpper {
+                for i in lo..<hi {
+                    let b = field[i]
+                    base[i - lo] = i > at && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                }
+                exact = UnsafeBufferPointer(start: base, count: n)
             }
+            guard localUpper else { return try body(exact, exact) }
+            for i in lo..<hi {
+                let b = field[i]
+                base[n + i - lo] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            }
+            return try body(exact, UnsafeBufferPointer(start: base + n, count: n))
         }
     }
 
@@ -122,41 +119,54 @@ public struct EventRecord: Sendable, Equatable {
         address.withUnsafeBufferPointer { identity(address: $0, raw: raw) }
     }
 
-    /// ``identity(address:raw:)`` over the address's bytes: the input is laid out in one
-    /// temporary buffer (on the stack when small) and hashed in one shot.
+    /// ``identity(address:raw:)`` over the address's bytes.
     static func identity(address: UnsafeBufferPointer<UInt8>, raw: RawEvent) -> [UInt8] {
-        var type = raw.type.rawValue
         var enhanced = raw.enhancedCode ?? ""
         var diagnostic = raw.diagnostic
-        return type.withUTF8 { type in
-            enhanced.withUTF8 { enhanced in
-                diagnostic.withUTF8 { diagnostic in
-                    let capacity = identityPrefix.count + 6 + address.count + 20 + type.count + 20
-                        + enhanced.count + diagnostic.count
-                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-                        var p = 0
-                        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-                            (buffer.baseAddress! + p).update(from: base, count: bytes.count)
-                            p += bytes.count
-                        }
-                        func separator() { buffer[p] = 0; p += 1 }
-                        identityPrefix.withUnsafeBufferPointer { put($0) }
-                        separator(); put(address)
-                        separator(); p += writeDecimal(raw.timestamp, into: UnsafeMutableBufferPointer(rebasing: buffer[p...]))
-                        separator(); put(type)
-                        separator()
-                        if let code = raw.replyCode {
-                            p += writeDecimal(Int64(code), into: UnsafeMutableBufferPointer(rebasing: buffer[p...]))
-                        }
-                        separator(); put(enhanced)
-                        separator(); put(diagnostic)
-                        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-                        withUnsafeMutableBytes(of: &digest) { out in
-                            SHA256Hasher.digest(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<p])), into: out)
-                        }
-                        return withUnsafeBytes(of: &digest) { Array($0.prefix(16)) }
-                    }
+        return enhanced.withUTF8 { enhanced in
+            diagnostic.withUTF8 { diagnostic in
+                var id = [UInt8](repeating: 0, count: 16)
+                id.withUnsafeMutableBytes {
+                    identity(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
+                             enhancedCode: enhanced, diagnostic: diagnostic, into: $0)
+                }
+                return id
+            }
+        }
+    }
+
+    /// The identity's 16 bytes written to `out`, from the fields' bytes (an absent enhanced code
+    /// hashes as an empty one): the input is laid out in one temporary buffer (on the stack when
+    /// small) and hashed in one shot.
+    static func identity(address: UnsafeBufferPointer<UInt8>, timestamp: Int64, type: EventType, replyCode: Int?,
+                         enhancedCode enhanced: UnsafeBufferPointer<UInt8>, diagnostic: UnsafeBufferPointer<UInt8>,
+                         into out: UnsafeMutableRawBufferPointer) {
+        var typeName = type.rawValue
+        typeName.withUTF8 { type in
+            let capacity = identityPrefix.count + 6 + address.count + 20 + type.count + 20
+                + enhanced.count + diagnostic.count
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                var p = 0
+                func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+                    (buffer.baseAddress! + p).update(from: base, count: bytes.count)
+                    p += bytes.count
+                }
+                func separator() { buffer[p] = 0; p += 1 }
+                identityPrefix.withUnsafeBufferPointer { put($0) }
+                separator(); put(address)
+                separator(); p += writeDecimal(timestamp, into: UnsafeMutableBufferPointer(rebasing: buffer[p...]))
+                separator(); put(type)
+                separator()
+                if let code = replyCode {
+                    p += writeDecimal(Int64(code), into: UnsafeMutableBufferPointer(rebasing: buffer[p...]))
+                }
+                separator(); put(enhanced)
+                separator(); put(diagnostic)
+                var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &digest) { digestBytes in
+                    SHA256Hasher.digest(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<p])), into: digestBytes)
+                    out.copyMemory(from: UnsafeRawBufferPointer(rebasing: digestBytes[..<16]))
                 }
             }
         }

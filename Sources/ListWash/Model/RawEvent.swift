@@ -20,6 +20,28 @@ public struct EventSource: Sendable, Equatable, Hashable {
         if let messageID { text += " <\(messageID)>" }
         return text
     }
+
+    /// Appends ``description``'s UTF-8 bytes to `out`.
+    func appendDescription(to out: inout [UInt8]) {
+        out.append(contentsOf: file.utf8)
+        if let line { Self.appendLine(line, to: &out) }
+        if let messageID {
+            out.append(contentsOf: " <".utf8)
+            out.append(contentsOf: messageID.utf8)
+            out.append(UInt8(ascii: ">"))
+        }
+    }
+
+    /// Appends `:` and the line number in decimal.
+    @inline(__always)
+    static func appendLine(_ line: Int, to out: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            scratch[0] = UInt8(ascii: ":")
+            let n = writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: scratch.bindMemory(to: UInt8.self)[1...]))
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<(n + 1)]))
+        }
+    }
 }
 
 /// One event as an importer read it, before normalization, classification and the event id.

@@ -166,29 +166,47 @@ public struct IngestJob {
         let options = importOptions
         let batchSize = batchSize
         let producer = Thread {
-            var batch: [EventRecord] = []
-            batch.reserveCapacity(batchSize)
+            var batch = EventBatch(reservingEvents: batchSize)
             var read = 0
             do {
-                let (notes, skipped) = try Self.readEvents(file: file, format: chosen, options: options, emit: { raw in
+                /// Hands the full batch over and carries on in one the writer has emptied: no
+                /// fresh buffers per batch.
+                func handOver() throws {
+                    var full = pipe.takeEmptied() ?? EventBatch(reservingEvents: batchSize)
+                    swap(&full, &batch)
+                    try pipe.send(.events(full))
+                    batch.removeAll()
+                }
+                let emit = { (raw: RawEvent) throws in
                     read += 1
-                    guard let record = EventRecord(raw, classifier: classifier) else {
+                    guard batch.append(raw, classifier: classifier) else {
                         try pipe.send(.rejection(Rejection(file: file, line: raw.source.line ?? 0, reason: "empty email", raw: "")))
                         return
                     }
-                    batch.append(record)
-                    if batch.count >= batchSize {
-                        // Hand the full batch over and carry on in an emptied one from the
-                        // writer: no fresh buffer per batch, and the records are freed here,
-                        // on the thread that allocated them.
-                        var full = pipe.takeEmptied() ?? []
-                        swap(&full, &batch)
-                        try pipe.send(.records(full))
-                        batch.removeAll(keepingCapacity: true)
-                        batch.reserveCapacity(batchSize)
-                    }
-                }, reject: { try pipe.send(.rejection($0)) })
-                if !batch.isEmpty { try pipe.send(.records(batch)) }
+                    if batch.count >= batchSize { try handOver() }
+                }
+                let reject = { (rejection: Rejection) throws in try pipe.send(.rejection(rejection)) }
+                let (notes, skipped): ([String], Int)
+                if chosen == .csv {
+                    // Canonical CSV, the bulk format: packed from the reader's bytes.
+                    let source = try FileByteSource(path: file)
+                    try CanonicalEvents.readCSV(source: source, file: file, fields: { f in
+                        read += 1
+                        let packed = batch.append(
+                            address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
+                            enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, classifier: classifier,
+                            source: { out in
+                                out.append(contentsOf: file.utf8)
+                                EventSource.appendLine(f.line, to: &out)
+                            })
+                        if !packed { try pipe.send(.rejection(Rejection(file: file, line: f.line, reason: "empty email", raw: ""))) }
+                        if batch.count >= batchSize { try handOver() }
+                    }, reject: reject)
+                    (notes, skipped) = ([], 0)
+                } else {
+                    (notes, skipped) = try Self.readEvents(file: file, format: chosen, options: options, emit: emit, reject: reject)
+                }
+                if !batch.isEmpty { try pipe.send(.events(batch)) }
                 try pipe.send(.finished(read: read, skipped: skipped, notes: notes))
             } catch {
                 try? pipe.send(.failed(error))
@@ -200,9 +218,9 @@ public struct IngestJob {
         do {
             receiving: while true {
                 switch pipe.receive() {
-                case .records(let records):
-                    try load.stage(records)
-                    pipe.giveBack(records)
+                case .events(let batch):
+                    try load.stage(batch)
+                    pipe.giveBack(batch)
                 case .rejection(let rejection):
                     summary.rejected += 1
                     logger.debug("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
@@ -311,7 +329,7 @@ public struct IngestJob {
 /// `capacity` messages wait, so memory stays bounded whatever the file's size.
 final class BatchPipe: @unchecked Sendable {
     enum Message: Sendable {
-        case records([EventRecord])
+        case events(EventBatch)
         case rejection(Rejection)
         case finished(read: Int, skipped: Int, notes: [String])
         case failed(any Error)
@@ -323,7 +341,7 @@ final class BatchPipe: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Message] = []
     /// Batches the writer has stored, returned for the reader to refill (at most `capacity`).
-    private var emptied: [[EventRecord]] = []
+    private var emptied: [EventBatch] = []
     private let capacity: Int
     private var cancelled = false
     private var producerFinished = false
@@ -351,17 +369,17 @@ final class BatchPipe: @unchecked Sendable {
     }
 
     /// Returns a stored batch for reuse; the reader empties it (see ``takeEmptied()``).
-    func giveBack(_ records: consuming [EventRecord]) {
+    func giveBack(_ batch: consuming EventBatch) {
         condition.lock()
         let keep = emptied.count < capacity && !cancelled
-        if keep { emptied.append(records) }
+        if keep { emptied.append(batch) }
         condition.unlock()
         // A batch not kept is freed here, outside the lock.
     }
 
-    /// A batch the writer has stored (its records still in it, for the caller to remove with
-    /// `removeAll(keepingCapacity: true)`), or nil when none is waiting.
-    func takeEmptied() -> [EventRecord]? {
+    /// A batch the writer has stored (its events still in it, for the caller to remove with
+    /// ``EventBatch/removeAll()``), or nil when none is waiting.
+    func takeEmptied() -> EventBatch? {
         condition.lock()
         defer { condition.unlock() }
         return emptied.popLast()

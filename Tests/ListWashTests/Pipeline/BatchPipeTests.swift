@@ -5,27 +5,30 @@ import Testing
 @Suite struct BatchPipeTests {
     let classifier = try! Classifier()
 
-    func record(_ n: Int) -> EventRecord {
-        EventRecord(RawEvent(address: "u\(n)@example.com", timestamp: Int64(n), type: .bounce, replyCode: 550, enhancedCode: "5.1.1",
-                             diagnostic: "550 5.1.1 user unknown", source: EventSource(file: "t.csv", line: n)), classifier: classifier)!
+    func batch(_ n: Int) -> EventBatch {
+        var batch = EventBatch()
+        let packed = batch.append(RawEvent(address: "u\(n)@example.com", timestamp: Int64(n), type: .bounce, replyCode: 550, enhancedCode: "5.1.1",
+                                           diagnostic: "550 5.1.1 user unknown", source: EventSource(file: "t.csv", line: n)), classifier: classifier)
+        #expect(packed)
+        return batch
     }
 
     @Test func storedBatchesComeBackToTheReaderUpToTheCapacity() {
         let pipe = BatchPipe(capacity: 2)
         #expect(pipe.takeEmptied() == nil)
-        for n in 0..<3 { pipe.giveBack([record(n)]) }
+        for n in 0..<3 { pipe.giveBack(batch(n)) }
         // Two kept (the capacity), the last given back first; the third was dropped.
-        #expect(pipe.takeEmptied()?.map(\.timestamp) == [1])
-        #expect(pipe.takeEmptied()?.map(\.timestamp) == [0])
+        #expect(pipe.takeEmptied()?.items.map(\.timestamp) == [1])
+        #expect(pipe.takeEmptied()?.items.map(\.timestamp) == [0])
         #expect(pipe.takeEmptied() == nil)
     }
 
     @Test func aCancelledPipeKeepsNoBatches() {
         let pipe = BatchPipe(capacity: 2)
-        pipe.giveBack([record(1)])
+        pipe.giveBack(batch(1))
         pipe.cancel()
         #expect(pipe.takeEmptied() == nil)
-        pipe.giveBack([record(2)])
+        pipe.giveBack(batch(2))
         #expect(pipe.takeEmptied() == nil)
     }
 
@@ -70,5 +73,38 @@ import Testing
         let stored = try dump("\(folder.path)/small.sqlite")
         #expect(stored.count > 2_000 - (a.first?.duplicate ?? 0))
         #expect(stored == (try dump("\(folder.path)/whole.sqlite")))
+    }
+
+    @Test func theCanonicalCSVPathStoresWhatTheRecordPathStores() throws {
+        let folder = try TemporaryFolder()
+        let rows = [
+            " User@Example.COM ,2026-10-01T00:00:00Z,bounce,550,5.1.1,550 5.1.1 <User@example.com>: user unknown",
+            "b@example.com,1759276800,complaint,,,",
+            "\"q\"\"x@example.com\",2026-10-02T00:00:00Z,,452, 4.2.2 ,\"452 4.2.2 mailbox full,\nsecond line\"",
+            "c@EXAMPLE.com,2026-10-03T00:00:00Z,Delivered,250,,ok",
+            "ü@exämple.com,2026-10-04T00:00:00Z,bounce,550,,550 Benutzer unbekannt",
+            "  ,2026-10-04T00:00:00Z,bounce,550,,no address",
+            "d@example.com,yesterday,bounce,550,,bad time",
+            "e@example.com,2026-10-05T00:00:00Z,opened,,,unknown type",
+        ]
+        let file = try folder.write("e.csv", "email,timestamp,event,smtp_code,enhanced_code,diagnostic\n" + rows.joined(separator: "\n") + "\n")
+        var rejected: [String] = []
+        var job = IngestJob(historyPath: "\(folder.path)/packed.sqlite", policy: Policy(), logger: silentLogger)
+        job.onReject = { rejected.append("\($0.line) \($0.reason)") }
+        let summary = try job.run(files: [file])
+        #expect(summary.map(\.new) == [5])
+        // Line numbers count the quoted newline in the third row.
+        #expect(rejected == ["8 empty email", "9 timestamp is not ISO 8601 or Unix seconds",
+                             "10 unknown event type (expected bounce, delivered, complaint or unsubscribe)"])
+        // The same rows as RawEvents and EventRecords, stored through insert.
+        let classifier = try Policy().makeClassifier()
+        var records: [EventRecord] = []
+        try CanonicalEvents.readCSV(source: FileByteSource(path: file), file: file,
+                                    emit: { records.append(EventRecord($0, classifier: classifier)!) }, reject: { _ in })
+        #expect(records.count == 5)
+        _ = try HistoryStore(path: "\(folder.path)/records.sqlite", create: true).insert(records)
+        let packed = try dump("\(folder.path)/packed.sqlite")
+        #expect(packed.count == 5 + 5)  // five events, five keys
+        #expect(packed == (try dump("\(folder.path)/records.sqlite")))
     }
 }

@@ -15,6 +15,32 @@ public enum CanonicalEvents {
     /// Reads canonical event CSV from `source`, calling `emit` for each event and `reject`
     /// for each row that cannot be read.
     public static func readCSV(source: ByteSource, file: String, emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws {
+        try readCSV(source: source, file: file, fields: { f in
+            try emit(RawEvent(
+                address: String(decoding: f.address, as: UTF8.self), timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
+                enhancedCode: f.enhancedCode.map { String(decoding: $0, as: UTF8.self) },
+                diagnostic: String(decoding: f.diagnostic, as: UTF8.self), source: EventSource(file: file, line: f.line)))
+        }, reject: reject)
+    }
+
+    /// One canonical CSV event's fields, checked and converted, the text ones in place in the
+    /// reader's buffer (valid only during the callback).
+    struct CSVFields {
+        /// Blanks trimmed, not empty.
+        var address: UnsafeBufferPointer<UInt8>
+        var timestamp: Int64
+        var type: EventType
+        var replyCode: Int?
+        /// Blanks trimmed; nil when empty or absent.
+        var enhancedCode: UnsafeBufferPointer<UInt8>?
+        /// As found.
+        var diagnostic: UnsafeBufferPointer<UInt8>
+        var line: Int
+    }
+
+    /// ``readCSV(source:file:emit:reject:)`` without the strings: `fields` gets each event's
+    /// fields in place (what `ingest` packs straight into the history's form).
+    static func readCSV(source: ByteSource, file: String, fields: (CSVFields) throws -> Void, reject: (Rejection) throws -> Void) throws {
         let reader = CSVReader(source: source)
         var columns: (address: Int, timestamp: Int, type: Int?, reply: Int?, status: Int?, diagnostic: Int?)?
         var fieldCount = 0
@@ -39,13 +65,9 @@ public enum CanonicalEvents {
             guard record.fieldCount == fieldCount else {
                 return try rejectRecord(CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message)
             }
-            // Byte-level: this loop runs once per event of multi-million-line logs. Fields are
-            // read in place from the reader's buffer; only the event's own strings are made.
-            let address = withValue(record, c.address) { value -> String? in
-                let address = trimmed(value)
-                return address.isEmpty ? nil : String(decoding: address, as: UTF8.self)
-            }
-            guard let address else { return try rejectRecord("empty email") }
+            // Byte-level: this runs once per event of multi-million-line logs. Fields are read
+            // in place from the reader's buffer.
+            if withValue(record, c.address, { trimmed($0).isEmpty }) { return try rejectRecord("empty email") }
             guard let ts = withValue(record, c.timestamp, { Timestamp.parse(bytes: trimmed($0), assumeUTC: true) }) else {
                 return try rejectRecord("timestamp is not ISO 8601 or Unix seconds")
             }
@@ -60,16 +82,18 @@ public enum CanonicalEvents {
                 }
             }
             let replyCode = c.reply.flatMap { column in withValue(record, column) { Self.integer(trimmed($0)) } }
-            let status = c.status.flatMap { column in
-                withValue(record, column) { value -> String? in
-                    let status = trimmed(value)
-                    return status.isEmpty ? nil : String(decoding: status, as: UTF8.self)
+            let line = record.line
+            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            try withValue(record, c.address) { value in
+                let address = trimmed(value)
+                try withOptionalValue(record, c.status) { status in
+                    let enhanced = status.map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
+                    try withOptionalValue(record, c.diagnostic) { diagnostic in
+                        try fields(CSVFields(address: address, timestamp: ts, type: eventType, replyCode: replyCode,
+                                             enhancedCode: enhanced, diagnostic: diagnostic ?? empty, line: line))
+                    }
                 }
             }
-            let diagnostic = c.diagnostic.map { column in withValue(record, column) { String(decoding: $0, as: UTF8.self) } } ?? ""
-            try emit(RawEvent(
-                address: address, timestamp: ts, type: eventType, replyCode: replyCode,
-                enhancedCode: status, diagnostic: diagnostic, source: EventSource(file: file, line: record.line)))
         }
         if columns == nil { throw InputError.emptyFile(path: file) }
     }
@@ -121,6 +145,13 @@ public enum CanonicalEvents {
             return try body(UnsafeBufferPointer(rebasing: r[1..<close]))
         }
         return try record.field(index).withUnsafeBufferPointer(body)
+    }
+
+    /// ``withValue(_:_:_:)`` for a column that may be absent (nil then).
+    @inline(__always)
+    static func withOptionalValue<T>(_ record: CSVRecordView, _ index: Int?, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) rethrows -> T {
+        guard let index else { return try body(nil) }
+        return try withValue(record, index) { try body($0) }
     }
 
     /// `bytes` without leading and trailing spaces, tabs, CR and LF.

@@ -1,0 +1,149 @@
+import Glibc
+
+/// Events packed for the history as `ingest`'s reader thread makes them: each event already in
+/// its block form (``EventBlock``: slot, length, fixed fields and nine strings) and its address
+/// key, in flat buffers that are emptied and refilled from batch to batch.
+///
+/// An event read from a canonical CSV goes from the reader's buffer into these bytes without a
+/// `String`, an id array or an ``EventRecord`` on the way; the storing thread copies each
+/// event's bytes into its block and its key into the address entries. (With a record per event,
+/// allocating, copying and freeing its nine strings was about a third of ingest's time.)
+struct EventBatch: Sendable {
+    struct Item: Sendable, Equatable {
+        /// Where the event's block form starts in `bytes` (at its slot byte), and its length.
+        var start: Int
+        var length: Int
+        /// The address key's place in `keys`.
+        var keyStart: Int
+        var keyLength: Int
+        /// The reason string's place in `bytes`.
+        var reasonStart: Int
+        var reasonLength: Int
+        var timestamp: Int64
+        var type: EventType
+        var kind: BounceKind?
+        var exactDiffers: Bool
+    }
+
+    private(set) var bytes: [UInt8] = []
+    private(set) var keys: [UInt8] = []
+    private(set) var items: [Item] = []
+
+    var count: Int { items.count }
+    var isEmpty: Bool { items.isEmpty }
+
+    init(reservingEvents events: Int = 0) {
+        items.reserveCapacity(events)
+        bytes.reserveCapacity(events * 256)
+        keys.reserveCapacity(events * 32)
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        items.removeAll(keepingCapacity: true)
+    }
+
+    /// Normalizes, classifies, identifies and packs one event from its fields' bytes, as
+    /// ``EventRecord/init(_:classifier:)`` does from a ``RawEvent``. `enhancedCode` nil or empty
+    /// is none. `source` appends the event's source text (see ``EventSource/description``).
+    /// Returns false (and packs nothing) when the address is empty.
+    @inline(__always)
+    mutating func append(
+        address field: UnsafeBufferPointer<UInt8>, timestamp: Int64, type: EventType, replyCode: Int?,
+        enhancedCode: UnsafeBufferPointer<UInt8>?, diagnostic: UnsafeBufferPointer<UInt8>,
+        providerVerdict: String?, classifier: Classifier, source: (inout [UInt8]) -> Void
+    ) -> Bool {
+        let enhanced = enhancedCode.flatMap { $0.isEmpty ? nil : $0 }
+        return EventRecord.withNormalizedAddress(field) { (exact, key) -> Void in
+            var id: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &id) { out in
+                EventRecord.identity(address: exact, timestamp: timestamp, type: type, replyCode: replyCode,
+                                     enhancedCode: enhanced ?? UnsafeBufferPointer(start: nil, count: 0),
+                                     diagnostic: diagnostic, into: out)
+            }
+            let c = type == .bounce
+                ? classifier.classify(replyCode: replyCode, enhancedCode: enhanced, diagnostic: diagnostic, recipientKey: exact)
+                : nil
+            let (reason, kind, rule) = EventRecord.outcome(type: type, c)
+            let start = bytes.count
+            let lengthAt = withUnsafeBytes(of: &id) {
+                EventBlock.beginEvent(slot: 0, id: $0, timestamp: timestamp, replyCode: replyCode.map(Int64.init), to: &bytes)
+            }
+            EventBlock.appendString(UnsafeRawBufferPointer(exact), to: &bytes)
+            Self.appendText(type.rawValue, to: &bytes)
+            Self.appendText(kind?.rawValue, to: &bytes)
+            let reasonStart = bytes.count + 4
+            Self.appendText(reason, to: &bytes)
+            let reasonLength = bytes.count - reasonStart
+            EventBlock.appendString(enhanced.map(UnsafeRawBufferPointer.init), to: &bytes)
+            EventBlock.appendString(UnsafeRawBufferPointer(diagnostic), to: &bytes)
+            Self.appendText(rule, to: &bytes)
+            Self.appendText(providerVerdict, to: &bytes)
+            let sourceAt = bytes.count
+            bytes.append(contentsOf: [0, 0, 0, 0] as [UInt8])
+            source(&bytes)
+            EventBlock.fillLength(at: sourceAt, in: &bytes)
+            EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)
+            let keyStart = keys.count
+            keys.append(contentsOf: key)
+            items.append(Item(start: start, length: bytes.count - start, keyStart: keyStart, keyLength: key.count,
+                              reasonStart: reasonStart, reasonLength: reasonLength, timestamp: timestamp, type: type,
+                              kind: kind, exactDiffers: !Self.sameBytes(exact, key)))
+        } != nil
+    }
+
+    /// Packs a raw event (an importer's); false when its address is empty.
+    mutating func append(_ raw: RawEvent, classifier: Classifier) -> Bool {
+        var address = raw.address
+        var diagnostic = raw.diagnostic
+        var enhanced = raw.enhancedCode ?? ""
+        return address.withUTF8 { address in
+            diagnostic.withUTF8 { diagnostic in
+                enhanced.withUTF8 { enhanced in
+                    append(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
+                           enhancedCode: enhanced, diagnostic: diagnostic, providerVerdict: raw.providerVerdict,
+                           classifier: classifier, source: { raw.source.appendDescription(to: &$0) })
+                }
+            }
+        }
+    }
+
+    /// Packs a record made before (its id and classification as they are).
+    mutating func append(_ e: EventRecord) {
+        let start = bytes.count
+        let lengthAt = e.id.withUnsafeBytes {
+            EventBlock.beginEvent(slot: 0, id: $0, timestamp: e.timestamp, replyCode: e.replyCode.map(Int64.init), to: &bytes)
+        }
+        Self.appendText(e.address, to: &bytes)
+        Self.appendText(e.type.rawValue, to: &bytes)
+        Self.appendText(e.kind?.rawValue, to: &bytes)
+        let reasonStart = bytes.count + 4
+        Self.appendText(e.reason, to: &bytes)
+        let reasonLength = bytes.count - reasonStart
+        Self.appendText(e.enhancedCode, to: &bytes)
+        Self.appendText(e.diagnostic, to: &bytes)
+        Self.appendText(e.rule, to: &bytes)
+        Self.appendText(e.providerVerdict, to: &bytes)
+        Self.appendText(e.source, to: &bytes)
+        EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)
+        let keyStart = keys.count
+        keys.append(contentsOf: e.addressKey.utf8)
+        items.append(Item(start: start, length: bytes.count - start, keyStart: keyStart, keyLength: keys.count - keyStart,
+                          reasonStart: reasonStart, reasonLength: reasonLength, timestamp: e.timestamp, type: e.type,
+                          kind: e.kind, exactDiffers: !e.address.utf8.elementsEqual(e.addressKey.utf8)))
+    }
+
+    @inline(__always)
+    private static func appendText(_ value: String?, to out: inout [UInt8]) {
+        guard let value else { return EventBlock.appendString(nil, to: &out) }
+        HistoryStore.Load.withBytes(value) { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    @inline(__always)
+    private static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard a.count > 0, a.baseAddress != b.baseAddress else { return true }
+        return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+    }
+}
