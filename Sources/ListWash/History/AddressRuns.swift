@@ -170,6 +170,24 @@ struct EntryBuffer {
     private var arena: [UInt8] = []
     private var items: [Item] = []
 
+    init() {}
+
+    /// A buffer that fills up to about `bytes` (``byteCount``) without growing: its arrays are
+    /// allocated once at their full size. Growing by doubling would touch twice the memory,
+    /// and freshly mapped pages are a large part of a bulk load's cost (the kernel zeroes each).
+    init(reservingBytes bytes: Int) {
+        reserve(bytes: bytes)
+    }
+
+    /// Makes room for about `bytes` (see ``init(reservingBytes:)``).
+    mutating func reserve(bytes: Int) {
+        arena.reserveCapacity(bytes)
+        items.reserveCapacity(bytes / 48)  // an entry is its key, 32 bytes and an item: over 48 bytes
+    }
+
+    /// Whether the buffer can take about `bytes` without growing.
+    func holds(bytes: Int) -> Bool { arena.capacity >= bytes }
+
     var count: Int { items.count }
     var byteCount: Int { arena.count + items.count * MemoryLayout<Item>.stride }
     var isEmpty: Bool { items.isEmpty }

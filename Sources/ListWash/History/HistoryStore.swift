@@ -303,6 +303,10 @@ public final class HistoryStore {
             }
             staged += batch.count
             if buffer.byteCount >= store.runBufferBytes { try spill() }
+            // A load past its first MiB of entries is a bulk one: the buffer gets its full size at once.
+            if buffer.byteCount >= 1 << 20, !buffer.holds(bytes: store.runBufferBytes) {
+                buffer.reserve(bytes: store.runBufferBytes + (1 << 20))
+            }
             // Every 1,024 blocks (about 20 MB of events), whether or not SQLite's cache has
             // spilled them yet; a hint only, so its result does not matter.
             if blocks.block - writebackBlock >= 1_024, writeback >= 0 {
@@ -339,7 +343,7 @@ public final class HistoryStore {
                 let folder = store.path.lastIndex(of: "/").map { String(store.path[..<$0]) } ?? "."
                 spilled = try SpilledChunks(directory: folder.isEmpty ? "/" : folder)
             }
-            var next = try spilling?.wait().buffer ?? EntryBuffer()
+            var next = try spilling?.wait().buffer ?? EntryBuffer(reservingBytes: store.runBufferBytes + (1 << 20))
             spilling = nil
             swap(&next, &buffer)
             // The full buffer moves into a box the worker alone holds, so it is sorted in place.
