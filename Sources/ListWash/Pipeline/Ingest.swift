@@ -190,13 +190,14 @@ public struct IngestJob {
                 if chosen == .csv {
                     // Canonical CSV, the bulk format: packed from the reader's bytes.
                     let source = try FileByteSource(path: file)
+                    let fileName = Array(file.utf8)
                     try CanonicalEvents.readCSV(source: source, file: file, fields: { f in
                         read += 1
                         let packed = batch.append(
                             address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
                             enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, classifier: classifier,
                             source: { out in
-                                out.append(contentsOf: file.utf8)
+                                out.append(contentsOf: fileName)
                                 EventSource.appendLine(f.line, to: &out)
                             })
                         if !packed { try pipe.send(.rejection(Rejection(file: file, line: f.line, reason: "empty email", raw: ""))) }
