@@ -137,7 +137,8 @@ struct EventBatch: Sendable {
     @inline(__always)
     private static func appendText(_ value: String?, to out: inout [UInt8]) {
         guard let value else { return EventBlock.appendString(nil, to: &out) }
-        HistoryStore.Load.withBytes(value) { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &out) }
+        var text = value  // withUTF8 lends a native string's own bytes
+        text.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &out) }
     }
 
     @inline(__always)

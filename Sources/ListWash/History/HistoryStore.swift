@@ -326,14 +326,6 @@ public final class HistoryStore {
             return code
         }
 
-        /// A string's UTF-8 bytes for the duration of `body`, without copying native strings.
-        @inline(__always)
-        static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-            if let result = try text.utf8.withContiguousStorageIfAvailable(body) { return result }
-            var copy = text
-            return try copy.withUTF8(body)
-        }
-
         /// Hands the full buffer to a background thread that sorts it into a chunk on disk (see
         /// ``SpilledChunks``), and goes on in the buffer of the chunk before (one chunk is
         /// sorted at a time): the sorting overlaps the parsing instead of stopping it.

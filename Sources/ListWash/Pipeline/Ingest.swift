@@ -169,44 +169,32 @@ public struct IngestJob {
             var batch = EventBatch(reservingEvents: batchSize)
             var read = 0
             do {
-                /// Hands the full batch over and carries on in one the writer has emptied: no
-                /// fresh buffers per batch.
+                // Hands the full batch over and carries on in one the writer has emptied: no
+                // fresh buffers per batch.
                 func handOver() throws {
                     var full = pipe.takeEmptied() ?? EventBatch(reservingEvents: batchSize)
                     swap(&full, &batch)
                     try pipe.send(.events(full))
                     batch.removeAll()
                 }
-                let emit = { (raw: RawEvent) throws in
+                @inline(__always) func packed(_ done: Bool, line: Int?) throws {
                     read += 1
-                    guard batch.append(raw, classifier: classifier) else {
-                        try pipe.send(.rejection(Rejection(file: file, line: raw.source.line ?? 0, reason: "empty email", raw: "")))
-                        return
-                    }
+                    if !done { try pipe.send(.rejection(Rejection(file: file, line: line ?? 0, reason: "empty email", raw: ""))) }
                     if batch.count >= batchSize { try handOver() }
                 }
-                let reject = { (rejection: Rejection) throws in try pipe.send(.rejection(rejection)) }
-                let (notes, skipped): ([String], Int)
-                if chosen == .csv {
+                let fileName = Array(file.utf8)
+                let (notes, skipped) = try Self.readEvents(file: file, format: chosen, options: options, emit: { raw in
+                    try packed(batch.append(raw, classifier: classifier), line: raw.source.line)
+                }, csvFields: { f in
                     // Canonical CSV, the bulk format: packed from the reader's bytes.
-                    let source = try FileByteSource(path: file)
-                    let fileName = Array(file.utf8)
-                    try CanonicalEvents.readCSV(source: source, file: file, fields: { f in
-                        read += 1
-                        let packed = batch.append(
-                            address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
-                            enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, classifier: classifier,
-                            source: { out in
-                                out.append(contentsOf: fileName)
-                                EventSource.appendLine(f.line, to: &out)
-                            })
-                        if !packed { try pipe.send(.rejection(Rejection(file: file, line: f.line, reason: "empty email", raw: ""))) }
-                        if batch.count >= batchSize { try handOver() }
-                    }, reject: reject)
-                    (notes, skipped) = ([], 0)
-                } else {
-                    (notes, skipped) = try Self.readEvents(file: file, format: chosen, options: options, emit: emit, reject: reject)
-                }
+                    try packed(batch.append(
+                        address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
+                        enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, classifier: classifier,
+                        source: { out in
+                            out.append(contentsOf: fileName)
+                            EventSource.appendLine(f.line, to: &out)
+                        }), line: f.line)
+                }, reject: { try pipe.send(.rejection($0)) })
                 if !batch.isEmpty { try pipe.send(.events(batch)) }
                 try pipe.send(.finished(read: read, skipped: skipped, notes: notes))
             } catch {
@@ -254,8 +242,11 @@ public struct IngestJob {
 
     /// Reads one file's events in its format (no history involved: this runs on the reader
     /// thread). Returns the importer's notes and the number of messages that were not events.
+    /// A canonical CSV goes to `csvFields` (its fields in place, see
+    /// ``CanonicalEvents/CSVFields``), every other format to `emit`.
     private static func readEvents(file: String, format chosen: IngestFormat, options importOptions: EventImportOptions,
-                                   emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> (notes: [String], skipped: Int) {
+                                   emit: (RawEvent) throws -> Void, csvFields: (CanonicalEvents.CSVFields) throws -> Void,
+                                   reject: (Rejection) throws -> Void) throws -> (notes: [String], skipped: Int) {
         if let container = chosen.mailContainer {
             return ([], try readMail(file: file, format: container, emit: emit, reject: reject))
         }
@@ -264,7 +255,7 @@ public struct IngestJob {
         switch chosen {
         case .eml, .mbox, .maildir:
             break
-        case .csv: try CanonicalEvents.readCSV(source: source, file: file, emit: emit, reject: reject)
+        case .csv: try CanonicalEvents.readCSV(source: source, file: file, fields: csvFields, reject: reject)
         case .jsonl: try CanonicalEvents.readJSONLines(source: source, file: file, emit: emit, reject: reject)
         case .postfix:
             // Logs are streamed in chunks; everything else from providers is JSON, read whole.
