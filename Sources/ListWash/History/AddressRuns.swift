@@ -186,7 +186,7 @@ struct EntryBuffer {
     }
 
     /// Whether the buffer can take about `bytes` without growing.
-    func holds(bytes: Int) -> Bool { arena.capacity >= bytes }
+    func holds(bytes: Int) -> Bool { arena.capacity >= bytes && items.capacity >= bytes / 48 }
 
     var count: Int { items.count }
     var byteCount: Int { arena.count + items.count * MemoryLayout<Item>.stride }

@@ -81,7 +81,7 @@ struct EventBatch: Sendable {
             Self.appendText(rule, to: &bytes)
             Self.appendText(providerVerdict, to: &bytes)
             let sourceAt = bytes.count
-            bytes.append(contentsOf: [0, 0, 0, 0] as [UInt8])
+            withUnsafeBytes(of: UInt32(0)) { bytes.append(contentsOf: $0) }  // the length, filled in below
             source(&bytes)
             EventBlock.fillLength(at: sourceAt, in: &bytes)
             EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)

@@ -87,12 +87,18 @@ import Testing
             "d@example.com,yesterday,bounce,550,,bad time",
             "e@example.com,2026-10-05T00:00:00Z,opened,,,unknown type",
         ]
-        let file = try folder.write("e.csv", "email,timestamp,event,smtp_code,enhanced_code,diagnostic\n" + rows.joined(separator: "\n") + "\n")
+        let file = "\(folder.path)/e.csv"
+        var bytes = Array(("email,timestamp,event,smtp_code,enhanced_code,diagnostic\n" + rows.joined(separator: "\n") + "\n").utf8)
+        // A Latin-1 row: ill-formed UTF-8 in the address, the status and the diagnostic, which
+        // a String reads as U+FFFD, so the packed path must store the same.
+        bytes += Array("jos".utf8) + [0xE9] + Array("@example.com,2026-10-06T00:00:00Z,bounce,550,5.1.".utf8) + [0xB9]
+            + Array(",550 Benutzer unbekannt ".utf8) + [0xFC, 0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
         var rejected: [String] = []
         var job = IngestJob(historyPath: "\(folder.path)/packed.sqlite", policy: Policy(), logger: silentLogger)
         job.onReject = { rejected.append("\($0.line) \($0.reason)") }
         let summary = try job.run(files: [file])
-        #expect(summary.map(\.new) == [5])
+        #expect(summary.map(\.new) == [6])
         // Line numbers count the quoted newline in the third row.
         #expect(rejected == ["8 empty email", "9 timestamp is not ISO 8601 or Unix seconds",
                              "10 unknown event type (expected bounce, delivered, complaint or unsubscribe)"])
@@ -101,10 +107,11 @@ import Testing
         var records: [EventRecord] = []
         try CanonicalEvents.readCSV(source: FileByteSource(path: file), file: file,
                                     emit: { records.append(EventRecord($0, classifier: classifier)!) }, reject: { _ in })
-        #expect(records.count == 5)
+        #expect(records.count == 6)
+        #expect(records.last?.address == "jos\u{FFFD}@example.com")
         _ = try HistoryStore(path: "\(folder.path)/records.sqlite", create: true).insert(records)
         let packed = try dump("\(folder.path)/packed.sqlite")
-        #expect(packed.count == 5 + 5)  // five events, five keys
+        #expect(packed.count == 6 + 6)  // six events, six keys
         #expect(packed == (try dump("\(folder.path)/records.sqlite")))
     }
 }

@@ -84,13 +84,19 @@ public enum CanonicalEvents {
             let replyCode = c.reply.flatMap { column in withValue(record, column) { Self.integer(trimmed($0)) } }
             let line = record.line
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            // Text fields as valid UTF-8, as the String-based reading stored them.
             try withValue(record, c.address) { value in
-                let address = trimmed(value)
-                try withOptionalValue(record, c.status) { status in
-                    let enhanced = status.map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
-                    try withOptionalValue(record, c.diagnostic) { diagnostic in
-                        try fields(CSVFields(address: address, timestamp: ts, type: eventType, replyCode: replyCode,
-                                             enhancedCode: enhanced, diagnostic: diagnostic ?? empty, line: line))
+                try withValidUTF8(trimmed(value)) { address in
+                    try withOptionalValue(record, c.status) { status in
+                        try withValidUTF8(status.map(trimmed) ?? empty) { enhanced in
+                            try withOptionalValue(record, c.diagnostic) { diagnostic in
+                                try withValidUTF8(diagnostic ?? empty) { diagnostic in
+                                    try fields(CSVFields(address: address, timestamp: ts, type: eventType, replyCode: replyCode,
+                                                         enhancedCode: enhanced.isEmpty ? nil : enhanced,
+                                                         diagnostic: diagnostic, line: line))
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -145,6 +151,34 @@ public enum CanonicalEvents {
             return try body(UnsafeBufferPointer(rebasing: r[1..<close]))
         }
         return try record.field(index).withUnsafeBufferPointer(body)
+    }
+
+    /// Calls `body` with `bytes` as valid UTF-8: the bytes themselves when they are ASCII, else
+    /// as `String(decoding:as:)` reads them (each ill-formed sequence replaced by U+FFFD, and
+    /// valid text unchanged), so that an event read in place is stored exactly as one read into
+    /// `String`s: same id, same key, same text.
+    @inline(__always)
+    static func withValidUTF8<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        if isASCII(bytes) { return try body(bytes) }
+        var text = String(decoding: bytes, as: UTF8.self)
+        return try text.withUTF8(body)
+    }
+
+    /// Whether every byte is below 0x80 (eight at a time).
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
     }
 
     /// ``withValue(_:_:_:)`` for a column that may be absent (nil then).
