@@ -1,4 +1,6 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// Events packed for the history as `ingest`'s reader thread makes them: each event already in
 /// its block form (``EventBlock``: slot, length, fixed fields and nine strings) and its address
