@@ -309,9 +309,7 @@ public final class HistoryStore {
             staged += batch.count
             if buffer.byteCount >= store.runBufferBytes { try spill() }
             // A load past its first MiB of entries is a bulk one: the buffer gets its full size at once.
-            if buffer.byteCount >= 1 << 20, !buffer.holds(bytes: store.runBufferBytes) {
-                buffer.reserve(bytes: store.runBufferBytes + (1 << 20))
-            }
+            if buffer.byteCount >= 1 << 20, !buffer.holds(bytes: fullBuffer) { buffer.reserve(bytes: fullBuffer) }
             // Every 1,024 blocks (about 20 MB of events), whether or not SQLite's cache has
             // spilled them yet; a hint only, so its result does not matter.
             if blocks.block - writebackBlock >= 1_024, writeback >= 0 {
@@ -319,6 +317,10 @@ public final class HistoryStore {
                 writebackBlock = blocks.block
             }
         }
+
+        /// What a full entry buffer holds: the spill size and one batch's worth more (a buffer
+        /// is spilled after the batch that takes it past ``HistoryStore/runBufferBytes``).
+        private var fullBuffer: Int { store.runBufferBytes + (1 << 20) }
 
         /// The last reason looked up and its code: consecutive events mostly share a reason.
         private var reasonCache: (name: [UInt8], code: UInt8)?
@@ -340,7 +342,7 @@ public final class HistoryStore {
                 let folder = store.path.lastIndex(of: "/").map { String(store.path[..<$0]) } ?? "."
                 spilled = try SpilledChunks(directory: folder.isEmpty ? "/" : folder)
             }
-            var next = try spilling?.wait().buffer ?? EntryBuffer(reservingBytes: store.runBufferBytes + (1 << 20))
+            var next = try spilling?.wait().buffer ?? EntryBuffer(reservingBytes: fullBuffer)
             spilling = nil
             swap(&next, &buffer)
             // The full buffer moves into a box the worker alone holds, so it is sorted in place.

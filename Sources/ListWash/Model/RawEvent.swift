@@ -35,11 +35,10 @@ public struct EventSource: Sendable, Equatable, Hashable {
     /// Appends `:` and the line number in decimal.
     @inline(__always)
     static func appendLine(_ line: Int, to out: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { scratch in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
             scratch[0] = UInt8(ascii: ":")
-            let n = writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: scratch.bindMemory(to: UInt8.self)[1...]))
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<(n + 1)]))
+            let n = writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: scratch[1...]))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[...n]))
         }
     }
 }
