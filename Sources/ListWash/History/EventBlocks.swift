@@ -67,13 +67,32 @@ enum EventBlock {
         out.append(contentsOf: event)
     }
 
-    /// Each event of a block's blob: its slot and its bytes after the length (for ``HistoryStore/EventRow``).
+    /// Appends a stored block's events in this layout: a block stored in ``CompactBlock``'s
+    /// form is expanded, one stored before it is copied as it is.
+    static func expand(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+        if blob.first == CompactBlock.marker {
+            try CompactBlock.expand(blob, into: &out)
+        } else {
+            out.append(contentsOf: blob)
+        }
+    }
+
+    /// Each event of a stored block (either form): its slot and its bytes after the length
+    /// (for ``HistoryStore/EventRow``).
     static func forEach(in blob: UnsafeRawBufferPointer, _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
+        guard blob.first == CompactBlock.marker else { return try forEachExpanded(in: blob, body) }
+        var expanded: [UInt8] = []
+        try CompactBlock.expand(blob, into: &expanded)
+        try expanded.withUnsafeBytes { try forEachExpanded(in: $0, body) }
+    }
+
+    /// Each event of a block in this layout.
+    static func forEachExpanded(in blob: UnsafeRawBufferPointer, _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
         var at = 0
         while at + 5 <= blob.count {
             let slot = Int(blob[at])
             let length = Int(UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: at + 1, as: UInt32.self)))
-            guard at + 5 + length <= blob.count, length >= 32 else { throw EventBlockError.corrupt }
+            guard slot < capacity, at + 5 + length <= blob.count, length >= 32 else { throw EventBlockError.corrupt }
             try body(slot, UnsafeRawBufferPointer(rebasing: blob[(at + 5)..<(at + 5 + length)]))
             at += 5 + length
         }
@@ -103,7 +122,25 @@ extension HistoryStore {
         let providerVerdict: UnsafeRawBufferPointer?
         let source: UnsafeRawBufferPointer
 
-        /// Parses an event's bytes (after its slot and length).
+        init(id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?, address: UnsafeRawBufferPointer,
+             type: UnsafeRawBufferPointer, kind: UnsafeRawBufferPointer?, reason: UnsafeRawBufferPointer,
+             enhancedCode: UnsafeRawBufferPointer?, diagnostic: UnsafeRawBufferPointer, rule: UnsafeRawBufferPointer,
+             providerVerdict: UnsafeRawBufferPointer?, source: UnsafeRawBufferPointer) {
+            self.id = id
+            self.timestamp = timestamp
+            self.replyCode = replyCode
+            self.address = address
+            self.type = type
+            self.kind = kind
+            self.reason = reason
+            self.enhancedCode = enhancedCode
+            self.diagnostic = diagnostic
+            self.rule = rule
+            self.providerVerdict = providerVerdict
+            self.source = source
+        }
+
+        /// Parses an event's bytes in the expanded layout (after its slot and length).
         init(_ raw: UnsafeRawBufferPointer) throws {
             guard raw.count >= 32 else { throw EventBlockError.corrupt }
             id = UnsafeRawBufferPointer(rebasing: raw[0..<16])
@@ -141,8 +178,13 @@ extension HistoryStore {
         private let ownConnection: SQLiteConnection?
         private let path: String
         private var block: Int64 = -1
+        /// The block as stored.
         private var bytes: [UInt8] = []
-        /// Where each slot's event starts in `bytes` and its length (-1: no such event).
+        /// Whether the block is compact, and then where its events are.
+        private var isCompact = false
+        private var compact = CompactBlock.Index()
+        private var scratch: [UInt8] = []
+        /// For an expanded block, where each slot's event starts in `bytes` and its length (-1: no such event).
         private var starts = [Int](repeating: -1, count: EventBlock.capacity)
         private var lengths = [Int](repeating: 0, count: EventBlock.capacity)
 
@@ -162,6 +204,15 @@ extension HistoryStore {
             let wanted = EventBlock.block(of: number)
             if wanted != block { try load(wanted) }
             let slot = EventBlock.slot(of: number)
+            if isCompact {
+                guard compact.starts[slot] >= 0 else { return false }
+                do {
+                    try bytes.withUnsafeBytes { try compact.withRow(slot: slot, in: $0, scratch: &scratch, body) }
+                } catch is EventBlockError {
+                    throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
+                }
+                return true
+            }
             let start = starts[slot]
             guard start >= 0 else { return false }
             let length = lengths[slot]
@@ -180,8 +231,14 @@ extension HistoryStore {
             defer { select.reset() }
             if try select.step() { bytes.append(contentsOf: select.bytes(0)) }
             do {
+                isCompact = bytes.first == CompactBlock.marker
+                if isCompact {
+                    try bytes.withUnsafeBytes { try compact.build($0) }
+                    block = number
+                    return
+                }
                 try bytes.withUnsafeBytes { raw in
-                    try EventBlock.forEach(in: raw) { slot, event in
+                    try EventBlock.forEachExpanded(in: raw) { slot, event in
                         starts[slot] = event.baseAddress! - raw.baseAddress!
                         lengths[slot] = event.count
                     }
@@ -217,10 +274,13 @@ extension HistoryStore {
 }
 
 /// Gathers events into blocks and appends them to `event_blocks` (inside the caller's
-/// transaction), numbering each event as it is added.
+/// transaction), numbering each event as it is added; each block is stored in
+/// ``CompactBlock``'s form.
 struct EventBlockWriter {
     private let insert: SQLiteStatement
     private var bytes: [UInt8] = []
+    private var encoder = CompactBlock.Encoder()
+    private var compact: [UInt8] = []
     private(set) var block: Int64
     private var count = 0
 
@@ -232,6 +292,7 @@ struct EventBlockWriter {
         select.reset()
         insert = try db.cached("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
         bytes.reserveCapacity(64 << 10)
+        compact.reserveCapacity(64 << 10)
     }
 
     /// The number the next event gets.
@@ -253,9 +314,11 @@ struct EventBlockWriter {
     /// Writes the block being filled, if it holds any event; the next event starts a new block.
     mutating func finishBlock() throws {
         guard count > 0 else { return }
+        compact.removeAll(keepingCapacity: true)
+        try bytes.withUnsafeBytes { try encoder.encode($0, into: &compact) }
         insert.reset()
         insert.bind(1, block)
-        try bytes.withUnsafeBytes { raw in
+        try compact.withUnsafeBytes { raw in
             insert.bindBlobNoCopy(2, raw)
             _ = try insert.step()
         }

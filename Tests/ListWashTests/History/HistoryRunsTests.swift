@@ -212,7 +212,7 @@ import Testing
         #expect(throws: HistoryError.self) { try HistoryStore(path: path, create: false) }
 
         let store = try HistoryStore(path: path, create: true)
-        #expect(try query(store, "SELECT count(*) FROM schema_migrations") == 3)
+        #expect(try query(store, "SELECT count(*) FROM schema_migrations") == 4)
         #expect(try query(store, "SELECT count(*) FROM sqlite_master WHERE name IN ('events_v1', 'events')") == 0)
         // Version 2's rows became event blocks, each event keeping its rowid as its number.
         #expect(try store.storedEventNumbers() == (1...Int64(v1.count)).map { $0 })
@@ -255,6 +255,12 @@ import Testing
         #expect(try scan(store) == expectedScan(v1 + [extra]))
         #expect(try scan(store, caseSensitive: true) == expectedScan(v1 + [extra], caseSensitive: true))
         try checkEventsForKey(store, v1 + [extra])
+        // The migrated events' block keeps its expanded form, the new event's block is compact,
+        // and the two read alike (above).
+        let forms = try store.db.prepare("SELECT events FROM event_blocks ORDER BY block")
+        var firstBytes: [UInt8] = []
+        while try forms.step() { firstBytes.append(forms.bytes(0).first ?? 0) }
+        #expect(firstBytes.count == 2 && firstBytes[0] != CompactBlock.marker && firstBytes[1] == CompactBlock.marker)
 
         // Reopened read-only, the migrated history reads the same.
         let reader = try HistoryStore(path: path, create: false)
