@@ -350,45 +350,186 @@ struct EntryBuffer {
     }
 }
 
+/// How a run's rows hold its addresses (`runs.layout`).
+enum RunLayout: Int64, Sendable {
+    /// One row per address, `entries` its 32-byte entries: runs written before migration
+    /// `0005-grouped-runs`.
+    case perAddress = 1
+    /// One row per group of up to ``RunGroup/addresses`` consecutive addresses, keyed by the
+    /// first one (see ``RunGroup``): a load writes a sixteenth of the rows, and SQLite's
+    /// per-row work had been most of the time an ingest spends writing its run.
+    case grouped = 2
+}
+
+/// A grouped run's row: per address, `key length:varint key entries:varint` and the entries
+/// (32 bytes each), in key order. The row's `address_key` is the group's first key.
+enum RunGroup {
+    /// A group that does not parse (the caller names the history and the run).
+    struct Damaged: Error {}
+
+    /// Addresses a group holds at most; a group also ends once it passes ``bytes``.
+    static let addresses = 16
+    static let bytes = 8 << 10
+
+    /// The entries' bytes of `key` in a group, or nil.
+    static func entries(of key: UnsafeRawBufferPointer, in blob: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer? {
+        guard !blob.isEmpty else { throw Damaged() }  // a group holds one address at least
+        var at = 0
+        while at < blob.count {
+            let (stored, entries, next) = try member(of: blob, at: at)
+            let order = compareKeys(stored, key)
+            if order == 0 { return entries }
+            if order > 0 { return nil }
+            at = next
+        }
+        return nil
+    }
+
+    /// The address that starts at `at`: its key, its entries' bytes and where the next starts.
+    static func member(of blob: UnsafeRawBufferPointer, at start: Int)
+        throws -> (key: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, next: Int) {
+        var at = start
+        func varint() throws -> Int {
+            var value = 0
+            var shift = 0
+            while true {
+                guard at < blob.count, shift < 35 else { throw Damaged() }
+                let b = blob[at]
+                at += 1
+                value |= Int(b & 0x7F) << shift
+                if b < 0x80 { return value }
+                shift += 7
+            }
+        }
+        let keyLength = try varint()
+        guard keyLength <= blob.count - at else { throw Damaged() }
+        let key = UnsafeRawBufferPointer(rebasing: blob[at..<(at + keyLength)])
+        at += keyLength
+        let count = try varint()
+        guard count <= (blob.count - at) / AddressEntry.size else { throw Damaged() }
+        let entries = UnsafeRawBufferPointer(rebasing: blob[at..<(at + count * AddressEntry.size)])
+        return (key, entries, at + count * AddressEntry.size)
+    }
+}
+
+/// One run's addresses in key order, whatever its layout: `key` and `entries` are valid until
+/// the next ``advance()``.
+final class RunCursor {
+    private let select: SQLiteStatement
+    private let layout: RunLayout
+    private let run: Int64
+    private let path: String
+    private(set) var isLive = false
+    private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
+    private(set) var entries = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// In a group, where the next address starts.
+    private var next = 0
+
+    init(db: SQLiteConnection, run: Int64, layout: RunLayout) throws {
+        select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")
+        select.bind(1, run)
+        self.layout = layout
+        self.run = run
+        path = db.path
+        try step()
+    }
+
+    func advance() throws {
+        if layout == .grouped, next < select.bytes(1).count {
+            return try take()
+        }
+        try step()
+    }
+
+    private func step() throws {
+        isLive = try select.step()
+        guard isLive else { return }
+        switch layout {
+        case .perAddress:
+            key = select.bytes(0)
+            entries = select.bytes(1)
+        case .grouped:
+            next = 0
+            try take()
+        }
+    }
+
+    private func take() throws {
+        do {
+            (key, entries, next) = try RunGroup.member(of: select.bytes(1), at: next)
+        } catch {
+            throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+        }
+    }
+}
+
 /// Reads several runs at once in key order, giving each key's entries from every run together
-/// (an n-way merge of `SELECT … ORDER BY address_key` cursors, one per run).
+/// (an n-way merge of one ``RunCursor`` per run).
 final class RunMerger {
-    private let cursors: [SQLiteStatement]
-    private var live: [Bool]
+    private let cursors: [RunCursor]
     private var key: [UInt8] = []
 
-    init(db: SQLiteConnection, runs: [Int64]) throws {
-        cursors = try runs.map { run in
-            let select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")
-            select.bind(1, run)
-            return select
-        }
-        live = try cursors.map { try $0.step() }
+    init(db: SQLiteConnection, runs: [(run: Int64, layout: RunLayout)]) throws {
+        cursors = try runs.map { try RunCursor(db: db, run: $0.run, layout: $0.layout) }
     }
 
     /// The next key in key order and its entries from every run (unsorted across runs);
     /// false when every run is read. Entries are appended to `entries` after it is emptied.
     func next(key out: inout [UInt8], entries: inout [AddressEntry], runsContributing: inout Int) throws -> Bool {
         var smallest = -1
-        for i in cursors.indices where live[i] {
-            if smallest < 0 || compareKeys(cursors[i].bytes(0), cursors[smallest].bytes(0)) < 0 { smallest = i }
+        for i in cursors.indices where cursors[i].isLive {
+            if smallest < 0 || compareKeys(cursors[i].key, cursors[smallest].key) < 0 { smallest = i }
         }
         guard smallest >= 0 else { return false }
         key.removeAll(keepingCapacity: true)
-        key.append(contentsOf: cursors[smallest].bytes(0))
+        key.append(contentsOf: cursors[smallest].key)
         entries.removeAll(keepingCapacity: true)
         runsContributing = 0
         try key.withUnsafeBytes { current in
-            for i in cursors.indices where live[i] {
-                if compareKeys(cursors[i].bytes(0), current) == 0 {
-                    AddressEntry.decode(cursors[i].bytes(1), into: &entries)
+            for cursor in cursors where cursor.isLive {
+                if compareKeys(cursor.key, current) == 0 {
+                    AddressEntry.decode(cursor.entries, into: &entries)
                     runsContributing += 1
-                    live[i] = try cursors[i].step()
+                    try cursor.advance()
                 }
             }
         }
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: key)
         return true
+    }
+}
+
+/// Finds one address's entries in a run, whatever its layout: one SQLite lookup (the row of
+/// the key, or of the group whose first key is the greatest not after it).
+struct RunLookup {
+    private let exact: SQLiteStatement
+    private let floor: SQLiteStatement
+    private let path: String
+
+    init(db: SQLiteConnection) throws {
+        path = db.path
+        exact = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
+        floor = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key <= ?2 ORDER BY address_key DESC LIMIT 1")
+    }
+
+    /// Appends the key's entries in `run` to `entries`.
+    func append(run: Int64, layout: RunLayout, key: UnsafeRawBufferPointer, to entries: inout [AddressEntry]) throws {
+        let select = layout == .grouped ? floor : exact
+        select.reset()
+        defer { select.reset() }
+        select.bind(1, run)
+        select.bindText(2, key)
+        guard try select.step() else { return }
+        switch layout {
+        case .perAddress:
+            AddressEntry.decode(select.bytes(0), into: &entries)
+        case .grouped:
+            let found: UnsafeRawBufferPointer?
+            do { found = try RunGroup.entries(of: key, in: select.bytes(0)) } catch {
+                throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+            }
+            if let found { AddressEntry.decode(found, into: &entries) }
+        }
     }
 }

@@ -13,7 +13,7 @@ public final class HistoryStore {
     /// The reason names that run entries refer to by code.
     let reasons = ReasonDictionary()
     /// The runs' numbers, oldest first; read once per snapshot and dropped on every write.
-    private var runsCache: [Int64]?
+    private var runsCache: [(run: Int64, layout: RunLayout)]?
     /// How many bytes of entries an ingest fills (about 73 bytes an event) before it sorts
     /// them into a chunk on disk, on the other core while it fills the next: `ingest` holds
     /// two of these whatever the file's size.
@@ -83,7 +83,7 @@ public final class HistoryStore {
             let select = try db.prepare("SELECT rowid, id, ts, address, type, kind, reason FROM events ORDER BY rowid")
             var key: [UInt8] = []
             var group: [AddressEntry] = []
-            var writer = try AddressRunWriter(db: db, run: 1)
+            var writer = try AddressRunWriter(db: db, run: 1, layout: .perAddress)
             while try select.step() {
                 let address = select.bytes(3)
                 let lower = address.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
@@ -142,6 +142,11 @@ public final class HistoryStore {
         // nothing is converted; the migration marks the file, so that a listwash from before
         // it refuses the history as newer instead of taking a compact block for a damaged one.
         ("0004-compact-blocks", { _ in }),
+        // Runs written from here on hold up to 16 addresses a row (see ``RunLayout``); the
+        // runs written before keep one row per address, and `layout` tells the two apart.
+        ("0005-grouped-runs", { db in
+            try db.execute("ALTER TABLE runs ADD COLUMN layout INTEGER NOT NULL DEFAULT 1")
+        }),
     ]
 
     /// Opens the history at `path`. With `create`, a missing database is created and migrated;
@@ -224,7 +229,7 @@ public final class HistoryStore {
         try db.execute("BEGIN IMMEDIATE")
         runsCache = nil
         do {
-            return try Load(store: self, priorRuns: try runs().map(\.run))
+            return try Load(store: self, priorRuns: try runs().map { ($0.run, $0.layout) })
         } catch {
             try? db.execute("ROLLBACK")
             throw error
@@ -241,7 +246,7 @@ public final class HistoryStore {
     /// they are removed from their blocks again before the commit.
     public final class Load {
         let store: HistoryStore
-        private let priorRuns: [Int64]
+        private let priorRuns: [(run: Int64, layout: RunLayout)]
         /// The buffer's earlier fills, sorted, on disk (nil while everything fits in the buffer).
         private var spilled: SpilledChunks?
         /// The fill being sorted into `spilled` on the other core.
@@ -259,7 +264,7 @@ public final class HistoryStore {
         private let writeback: Int32
         private var writebackBlock: Int64
 
-        init(store: HistoryStore, priorRuns: [Int64]) throws {
+        init(store: HistoryStore, priorRuns: [(run: Int64, layout: RunLayout)]) throws {
             self.store = store
             self.priorRuns = priorRuns
             blocks = try EventBlockWriter(db: store.db)
@@ -371,18 +376,14 @@ public final class HistoryStore {
             try blocks.finishBlock()
             let db = store.db
             var writer = try AddressRunWriter(db: db, run: try store.nextRun())
-            let lookup = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
+            let lookup = try RunLookup(db: db)
             var stored: [AddressEntry] = []
             var repeated: [Int64] = []
             let store = { (key: UnsafeRawBufferPointer, group: inout [AddressEntry]) throws in
                 repeated += AddressEntry.sortAndDeduplicate(&group)
-                for run in self.priorRuns where !group.isEmpty {
-                    lookup.reset()
-                    lookup.bind(1, run)
-                    lookup.bindText(2, key)
+                for prior in self.priorRuns where !group.isEmpty {
                     stored.removeAll(keepingCapacity: true)
-                    if try lookup.step() { AddressEntry.decode(lookup.bytes(0), into: &stored) }
-                    lookup.reset()
+                    try lookup.append(run: prior.run, layout: prior.layout, key: key, to: &stored)
                     guard !stored.isEmpty else { continue }
                     group.removeAll { entry in
                         guard stored.contains(where: { $0.isSameEvent(as: entry) }) else { return false }
@@ -434,16 +435,22 @@ public final class HistoryStore {
     }
 
     /// The runs, oldest first, with their sizes.
-    func runs() throws -> [(run: Int64, events: Int64)] {
-        let select = try db.cached("SELECT run, events FROM runs ORDER BY run")
-        var out: [(Int64, Int64)] = []
-        while try select.step() { out.append((select.int64(0), select.int64(1))) }
+    func runs() throws -> [(run: Int64, events: Int64, layout: RunLayout)] {
+        let select = try db.cached("SELECT run, events, layout FROM runs ORDER BY run")
+        defer { select.reset() }
+        var out: [(Int64, Int64, RunLayout)] = []
+        while try select.step() {
+            guard let layout = RunLayout(rawValue: select.int64(2)) else {
+                throw HistoryError.sqlite(path: path, code: 1, message: "run \(select.int64(0)) has an unknown layout")
+            }
+            out.append((select.int64(0), select.int64(1), layout))
+        }
         return out
     }
 
-    private func runNumbers() throws -> [Int64] {
+    private func runNumbers() throws -> [(run: Int64, layout: RunLayout)] {
         if let runsCache { return runsCache }
-        let numbers = try runs().map(\.run)
+        let numbers = try runs().map { ($0.run, $0.layout) }
         runsCache = numbers
         return numbers
     }
@@ -503,7 +510,7 @@ public final class HistoryStore {
 
     /// Merges runs into one new run (inside the caller's transaction); repeats of one event
     /// across the runs are kept once and their extra rows removed. Returns how many were removed.
-    fileprivate func merge(runs merged: [Int64]) throws -> Int {
+    fileprivate func merge(runs merged: [(run: Int64, layout: RunLayout)]) throws -> Int {
         var writer = try AddressRunWriter(db: db, run: try nextRun())
         var repeated: [Int64] = []
         do {
@@ -518,7 +525,7 @@ public final class HistoryStore {
         }
         let delete = try db.cached("DELETE FROM address_runs WHERE run = ?1")
         let forget = try db.cached("DELETE FROM runs WHERE run = ?1")
-        for run in merged {
+        for (run, _) in merged {
             for statement in [delete, forget] {
                 statement.reset()
                 statement.bind(1, run)
@@ -540,7 +547,7 @@ public final class HistoryStore {
         guard all.count > maxRuns, let largest = all.max(by: { $0.events < $1.events }) else { return }
         let others = all.filter { $0.run != largest.run }
         let chosen = others.reduce(0) { $0 + $1.events } >= largest.events ? all : others
-        try db.transaction { _ = try merge(runs: chosen.map(\.run)) }
+        try db.transaction { _ = try merge(runs: chosen.map { ($0.run, $0.layout) }) }
     }
 
     /// Runs `body` inside one read transaction: every read sees the same snapshot of the
@@ -674,15 +681,11 @@ public final class HistoryStore {
     /// ``forEachAddress(asOf:caseSensitive:_:)``: one lookup per run, then one per event.
     public func events(forKey key: [UInt8], asOf: Int64, caseSensitive: Bool) throws -> [StoredEvent] {
         let lower = key.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        let lookup = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
+        let lookup = try RunLookup(db: db)
         var entries: [AddressEntry] = []
-        for run in try runNumbers() {
-            lookup.reset()
-            lookup.bind(1, run)
-            lookup.bindText(2, lower)
-            if try lookup.step() { AddressEntry.decode(lookup.bytes(0), into: &entries) }
+        for (run, layout) in try runNumbers() {
+            try lower.withUnsafeBytes { try lookup.append(run: run, layout: layout, key: $0, to: &entries) }
         }
-        lookup.reset()
         _ = AddressEntry.sortAndDeduplicate(&entries)
         let reader = try eventRowReader()
         var out: [StoredEvent] = []
@@ -703,27 +706,61 @@ public final class HistoryStore {
     }
 }
 
-/// Writes one run: rows of (run, key, packed entries) in key order, then its line in `runs`.
+/// Writes one run in key order, in `layout` (``RunLayout``: grouped, except for the migration
+/// that made the first runs), then its line in `runs`.
 struct AddressRunWriter {
     let db: SQLiteConnection
     let run: Int64
+    let layout: RunLayout
     private(set) var events: Int64 = 0
     private var addresses: Int64 = 0
     private var blob: [UInt8] = []
+    /// The group being filled: its first key and how many addresses it holds.
+    private var firstKey: [UInt8] = []
+    private var grouped = 0
     private let insert: SQLiteStatement
 
-    init(db: SQLiteConnection, run: Int64) throws {
+    init(db: SQLiteConnection, run: Int64, layout: RunLayout = .grouped) throws {
         self.db = db
         self.run = run
+        self.layout = layout
         insert = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
+        blob.reserveCapacity(RunGroup.bytes + (4 << 10))
     }
 
-    /// One address's row; the key and the packed entries are bound without a copy (the step
-    /// runs while they are lent).
+    /// One address and its entries (keys in increasing order).
     mutating func write(key: UnsafeRawBufferPointer, entries: [AddressEntry]) throws {
         guard !entries.isEmpty else { return }
+        events += Int64(entries.count)
+        addresses += 1
+        switch layout {
+        case .perAddress:
+            blob.removeAll(keepingCapacity: true)
+            for entry in entries { entry.write(to: &blob) }
+            try writeRow(key: key)
+        case .grouped:
+            if grouped == 0 {
+                firstKey.removeAll(keepingCapacity: true)
+                firstKey.append(contentsOf: key)
+            }
+            CompactBlock.appendVarint(UInt64(key.count), to: &blob)
+            blob.append(contentsOf: key)
+            CompactBlock.appendVarint(UInt64(entries.count), to: &blob)
+            for entry in entries { entry.write(to: &blob) }
+            grouped += 1
+            if grouped == RunGroup.addresses || blob.count >= RunGroup.bytes { try writeGroup() }
+        }
+    }
+
+    private mutating func writeGroup() throws {
+        guard grouped > 0 else { return }
+        try firstKey.withUnsafeBytes { try writeRow(key: $0) }
         blob.removeAll(keepingCapacity: true)
-        for entry in entries { entry.write(to: &blob) }
+        grouped = 0
+    }
+
+    /// One row of `blob` under `key`, both bound without a copy (the step runs while they are lent).
+    private func writeRow(key: UnsafeRawBufferPointer) throws {
         insert.resetKeepingBindings()
         insert.bind(1, run)
         insert.bindTextNoCopy(2, key.bindMemory(to: UInt8.self))
@@ -732,15 +769,19 @@ struct AddressRunWriter {
             _ = try insert.step()
         }
         insert.reset()
-        events += Int64(entries.count)
-        addresses += 1
     }
 
-    func finish() throws {
-        let insert = try db.cached("INSERT INTO runs (run, events, addresses) VALUES (?1, ?2, ?3)")
+    /// Writes the last group and the run's line in `runs`.
+    mutating func finish() throws {
+        try writeGroup()
+        // The first runs are written before `runs` has its layout column (it says 1 for them).
+        let insert = layout == .perAddress
+            ? try db.cached("INSERT INTO runs (run, events, addresses) VALUES (?1, ?2, ?3)")
+            : try db.cached("INSERT INTO runs (run, events, addresses, layout) VALUES (?1, ?2, ?3, ?4)")
         insert.bind(1, run)
         insert.bind(2, events)
         insert.bind(3, addresses)
+        if layout != .perAddress { insert.bind(4, layout.rawValue) }
         _ = try insert.step()
         insert.reset()
     }

@@ -212,7 +212,7 @@ import Testing
         #expect(throws: HistoryError.self) { try HistoryStore(path: path, create: false) }
 
         let store = try HistoryStore(path: path, create: true)
-        #expect(try query(store, "SELECT count(*) FROM schema_migrations") == 4)
+        #expect(try query(store, "SELECT count(*) FROM schema_migrations") == HistoryStore.migrations.count)
         #expect(try query(store, "SELECT count(*) FROM sqlite_master WHERE name IN ('events_v1', 'events')") == 0)
         // Version 2's rows became event blocks, each event keeping its rowid as its number.
         #expect(try store.storedEventNumbers() == (1...Int64(v1.count)).map { $0 })

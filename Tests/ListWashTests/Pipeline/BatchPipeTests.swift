@@ -48,8 +48,14 @@ import Testing
                     .joined(separator: "|"))
             }
         }
-        let runs = try store.db.prepare("SELECT run, address_key, hex(entries) FROM address_runs ORDER BY run, address_key")
-        while try runs.step() { rows.append((0..<3).map { runs.string($0) ?? "NULL" }.joined(separator: "|")) }
+        // Each address of each run, whatever the run's layout.
+        for run in try store.runs() {
+            let cursor = try RunCursor(db: store.db, run: run.run, layout: run.layout)
+            while cursor.isLive {
+                rows.append("\(run.run)|\(String(decoding: cursor.key, as: UTF8.self))|\(Array(cursor.entries).hexString)")
+                try cursor.advance()
+            }
+        }
         return rows
     }
 
