@@ -162,20 +162,35 @@ final class AuditConsumer: @unchecked Sendable {
         }
     }
 
-    /// Takes the finished evidence file and handles the rows that waited for it, in order.
+    /// Takes the finished evidence file and handles the rows that waited for it, in order:
+    /// chunks of them are rendered on two other threads while this one writes the chunk
+    /// before (writing the audit's bytes is as much work as rendering them).
     private func resume(_ work: BackgroundWork<EvidenceFile>) throws {
         evidence = try work.wait()
         guard let parked = waiting else { return }
         waiting = nil
+        var rendering: BackgroundWork<[Rendered]>?
+        // On a failure, the chunk being rendered is waited for before the error goes up.
+        defer { _ = try? rendering?.wait() }
+        func writeRendered() throws {
+            guard let done = rendering else { return }
+            rendering = nil
+            for rendered in try done.wait() { try write(rendered) }
+        }
         var chunk: [Item] = []
+        func handOver() throws {
+            let items = chunk
+            chunk = []
+            let next = BackgroundWork { [self] in try renderInParallel(items) }
+            try writeRendered()
+            rendering = next
+        }
         try parked.forEachFramed { value in
             chunk.append(Self.decode(value))
-            if chunk.count >= 8_192 {
-                try handleInParallel(chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
+            if chunk.count >= 8_192 { try handOver() }
         }
-        try handleInParallel(chunk)
+        if !chunk.isEmpty { try handOver() }
+        try writeRendered()
     }
 
     private static func encode(_ item: Item, into out: inout [UInt8]) {
@@ -276,9 +291,9 @@ final class AuditConsumer: @unchecked Sendable {
         audit.countRow()
     }
 
-    /// Handles rows that waited for the evidence: rendered two ways at once (the list pass has
-    /// usually ended by then, so the other core is free), written in order.
-    private func handleInParallel(_ items: [Item]) throws {
+    /// Renders rows that waited for the evidence two ways at once (the list pass has usually
+    /// ended by then, so the cores are free), in order.
+    private func renderInParallel(_ items: [Item]) throws -> [Rendered] {
         let half = (items.count + 1) / 2
         let results = RenderedHalves()
         DispatchQueue.concurrentPerform(iterations: 2) { part in
@@ -289,7 +304,7 @@ final class AuditConsumer: @unchecked Sendable {
                 results.set(part, .failure(error))
             }
         }
-        for part in 0..<2 { for rendered in try results.get(part) { try write(rendered) } }
+        return try results.get(0) + results.get(1)
     }
 
     /// One audit line (with its line feed when `newline`); `evidence` is the evidence events'
