@@ -203,6 +203,8 @@ final class EvidenceFile: @unchecked Sendable {
         private let slotFile: TemporaryFile
         private var wanted: [Bool]?
         private var referenceCount: UInt32 = 0
+        /// Per reference, one bit: set when it is not its slot's first (a comma goes before its object).
+        private var continuation: [UInt64] = []
         private(set) var slots = 0
         private var header: [UInt8] = []
 
@@ -241,8 +243,11 @@ final class EvidenceFile: @unchecked Sendable {
             header.removeAll(keepingCapacity: true)
             EvidenceFile.encodeHeader(record, into: &header)
             try data.append(header)
-            for index in decision?.evidence ?? [] {
+            for (i, index) in (decision?.evidence ?? []).enumerated() {
                 try references.append(number: rows[index], reference: referenceCount, slot: slot)
+                let word = Int(referenceCount >> 6)
+                if word == continuation.count { continuation.append(0) }
+                if i > 0 { continuation[word] |= 1 << UInt64(referenceCount & 63) }
                 referenceCount += 1
             }
         }
@@ -279,7 +284,7 @@ final class EvidenceFile: @unchecked Sendable {
             let readers = [try history.eventRowReader()] + (second.map { [$0] } ?? [])
             let chunks = readers.map { EvidenceChunk(reader: $0, path: history.path) }
             // The rendered objects, by reference range, to be laid out in reference order.
-            let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount))
+            let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount), continuation: continuation)
             var filling = 0
             func flush() throws {
                 DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].render() }
@@ -311,23 +316,8 @@ final class EvidenceFile: @unchecked Sendable {
             // index says where each reference's object starts (referenceCount + 1 entries, the
             // last where the last one ends), so a slot's evidence is one range.
             let referenceIndex = try TemporaryFile(directory: directory)
-            var next: UInt32 = 0
-            var previousSlot = UInt32.max
-            func index(upTo reference: UInt32) throws {
-                while next < reference {
-                    try withUnsafeBytes(of: UInt64(data.size).littleEndian) { try referenceIndex.append($0) }
-                    next += 1
-                }
-            }
-            try placed.forEachInOrder { reference, slot, object in
-                try index(upTo: reference)
-                if slot == previousSlot { try data.append(CollectionOfOne(UInt8(ascii: ","))) }
-                try withUnsafeBytes(of: UInt64(data.size).littleEndian) { try referenceIndex.append($0) }
-                try data.append(object)
-                previousSlot = slot
-                next += 1
-            }
-            try index(upTo: referenceCount + 1)
+            try data.flush()
+            try placed.layOut(into: data, index: referenceIndex)
             try data.flush()
             try slotIndex.flush()
             try referenceIndex.flush()
@@ -366,6 +356,22 @@ final class BucketFile {
         }
     }
 
+    /// Writes out the buffers' full part (call before ``read(bucket:into:)``).
+    func flush() throws { try file.flush() }
+
+    /// Appends one bucket's bytes to `bytes`. It only reads, so threads may read different
+    /// buckets at once, after ``flush()`` and once every append is done.
+    func read(bucket: Int, into bytes: inout [UInt8]) throws {
+        for (offset, count) in spilled[bucket] {
+            let before = bytes.count
+            try file.read(at: offset, count: count, into: &bytes)
+            guard bytes.count - before == count else {
+                throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is truncated")
+            }
+        }
+        bytes += staging[bucket]
+    }
+
     /// Each bucket's bytes, in bucket order (one bucket in memory at a time).
     func forEachBucket(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try file.flush()
@@ -386,15 +392,29 @@ final class BucketFile {
     }
 }
 
-/// Rendered evidence objects gathered in event-number order and read back in reference
-/// order: each goes to the bucket of its reference's range, and each bucket is ordered alone
-/// (32,768 references, about 10 MB of JSON).
+/// Rendered evidence objects gathered in event-number order and laid out in reference
+/// order: each goes to the bucket of its reference's range (32,768 references, about 10 MB of
+/// JSON), and each bucket is ordered alone.
 final class ReferenceBuckets {
     private let buckets: BucketFile
+    private let references: Int
+    /// Per reference, whether a comma goes before its object (see ``EvidenceFile/Builder``).
+    private let continuation: [UInt64]
+    /// Per bucket, the bytes it lays out to (its objects and their commas), so that each
+    /// bucket's place in the data file is known before any is written.
+    private var sizes: [Int]
     private static let span = 32_768
 
-    init(directory: String, references: Int) throws {
+    init(directory: String, references: Int, continuation: [UInt64]) throws {
         buckets = try BucketFile(directory: directory, buckets: references / Self.span + 1, bufferBytes: 32 << 10)
+        self.references = references
+        self.continuation = continuation
+        sizes = Array(repeating: 0, count: buckets.count)
+    }
+
+    private func continues(_ reference: UInt32) -> Bool {
+        let word = Int(reference >> 6)
+        return word < continuation.count && continuation[word] & (1 << UInt64(reference & 63)) != 0
     }
 
     /// One object: `reference:u32 slot:u32 length:u32` and its bytes.
@@ -403,29 +423,86 @@ final class ReferenceBuckets {
         let header = (reference.littleEndian, slot.littleEndian, UInt32(object.count).littleEndian)
         try withUnsafeBytes(of: header) { try buckets.append($0, to: bucket) }
         try buckets.append(object, to: bucket)
+        sizes[bucket] += object.count + (continues(reference) ? 1 : 0)
     }
 
-    /// Every object in reference order (references are unique).
-    func forEachInOrder(_ body: (_ reference: UInt32, _ slot: UInt32, _ object: UnsafeRawBufferPointer) throws -> Void) throws {
-        var order: [(reference: UInt32, start: Int)] = []
-        try buckets.forEachBucket { raw in
-            order.removeAll(keepingCapacity: true)
-            var at = 0
-            while at + 12 <= raw.count {
-                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
-                guard at + 12 + length <= raw.count else {
+    /// Writes the objects at the end of `data` in reference order, a comma before each one that
+    /// continues its slot, and the reference index to `index`: where each reference's object
+    /// starts (a reference without one: where the next object would start), and one entry
+    /// more, where the last ends. Each bucket's place is known from the sizes, so two threads
+    /// lay out alternate buckets at once (writing the bytes is most of the work).
+    func layOut(into data: TemporaryFile, index: TemporaryFile) throws {
+        try buckets.flush()
+        var starts: [Int64] = []
+        var end = data.size
+        for size in sizes {
+            starts.append(end)
+            end += Int64(size)
+        }
+        let work = { [self] (bucket: Int) throws in try layOut(bucket: bucket, at: starts[bucket], into: data, index: index) }
+        let count = buckets.count
+        let other = BackgroundWork { for bucket in stride(from: 1, to: count, by: 2) { try work(bucket) } }
+        var failure: (any Error)?
+        do { for bucket in stride(from: 0, to: count, by: 2) { try work(bucket) } } catch { failure = error }
+        do { try other.wait() } catch { failure = failure ?? error }
+        if let failure { throw failure }
+        try withUnsafeBytes(of: UInt64(end).littleEndian) { try index.write($0, at: Int64(references) * 8) }
+        data.markWritten(through: end)
+        index.markWritten(through: Int64(references + 1) * 8)
+    }
+
+    private func layOut(bucket: Int, at start: Int64, into data: TemporaryFile, index: TemporaryFile) throws {
+        var bytes: [UInt8] = []
+        try buckets.read(bucket: bucket, into: &bytes)
+        let first = bucket * Self.span
+        let last = bucket == buckets.count - 1 ? references : min(first + Self.span, references)
+        var out: [UInt8] = []
+        out.reserveCapacity(sizes[bucket])
+        var entries: [UInt8] = []
+        entries.reserveCapacity(max(last - first, 0) * 8)
+        func entry() { withUnsafeBytes(of: UInt64(start + Int64(out.count)).littleEndian) { entries.append(contentsOf: $0) } }
+        var next = first
+        try bytes.withUnsafeBytes { raw in
+            for (reference, at) in try Self.order(raw) {
+                guard Int(reference) >= next, Int(reference) < last else {
                     throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
                 }
-                order.append((UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), at))
-                at += 12 + length
-            }
-            order.sort { $0.reference < $1.reference }
-            for (reference, start) in order {
-                let slot = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self))
-                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8, as: UInt32.self)))
-                try body(reference, slot, UnsafeRawBufferPointer(rebasing: raw[(start + 12)..<(start + 12 + length)]))
+                while next < Int(reference) {
+                    entry()
+                    next += 1
+                }
+                if continues(reference) { out.append(UInt8(ascii: ",")) }
+                entry()
+                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(at + 12)..<(at + 12 + length)]))
+                next += 1
             }
         }
+        while next < last {
+            entry()
+            next += 1
+        }
+        guard out.count == sizes[bucket] else {
+            throw OutputError.writeFailed(path: "(evidence)", reason: "a bucket laid out to an unexpected size")
+        }
+        try out.withUnsafeBytes { try data.write($0, at: start) }
+        try entries.withUnsafeBytes { try index.write($0, at: Int64(first) * 8) }
+    }
+
+    /// A bucket's objects by reference: each one's reference and where its record starts.
+    static func order(_ raw: UnsafeRawBufferPointer) throws -> [(reference: UInt32, start: Int)] {
+        var order: [(reference: UInt32, start: Int)] = []
+        var at = 0
+        while at + 12 <= raw.count {
+            let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+            guard at + 12 + length <= raw.count else {
+                throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
+            }
+            order.append((UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), at))
+            at += 12 + length
+        }
+        order.sort { $0.reference < $1.reference }
+        return order
     }
 }
 
@@ -562,13 +639,32 @@ final class TemporaryFile: @unchecked Sendable {
         var done = 0
         try buffer.withUnsafeBytes { raw in
             while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0, errno == EINTR { continue }
                 guard n > 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
                 done += n
             }
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `bytes` at `offset`, past what is buffered (call ``flush()`` first; threads may
+    /// write separate ranges at once). ``markWritten(through:)`` then takes the size past them.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
+            done += n
+        }
+    }
+
+    /// Takes the file's size to `end` after ``write(_:at:)``s (later appends go after it).
+    func markWritten(through end: Int64) {
+        guard end > size else { return }
+        size = end
+        lseek(fd, off_t(end), SEEK_SET)
     }
 
     /// Appends up to `count` bytes from `offset` (fewer at the end of the file) to `bytes`.

@@ -160,29 +160,62 @@ import Testing
         #expect(got.dropLast().allSatisfy { referenceOf[$0.0] == $0.1 && $0.2 == UInt32(truncatingIfNeeded: $0.0 &* 7) })
     }
 
-    /// Rendered objects come back from their reference buckets in reference order, whole,
-    /// with their slot: 80,000 of them (three buckets, each spilled to the file many times),
-    /// appended in a shuffled order, some empty and one of 100 KB.
-    @Test func objectsComeBackFromTheirBucketsInReferenceOrder() throws {
+    /// Rendered objects are laid out from their reference buckets in reference order, whole,
+    /// with a comma before each one that continues its slot, and the index says where each
+    /// starts: 80,000 references (three buckets, laid out by two threads, each spilled to the
+    /// file many times), appended in a shuffled order, some empty, one of 100 KB, and every
+    /// eleventh slot missing (its references point where the next object starts).
+    @Test func objectsAreLaidOutFromTheirBucketsInReferenceOrder() throws {
         let folder = try TemporaryFolder()
         let count = 80_000
-        let buckets = try ReferenceBuckets(directory: folder.path, references: count)
+        // Three references a slot: all but a slot's first continue it.
+        var continuation = [UInt64](repeating: 0, count: count / 64 + 1)
+        for r in 0..<count where r % 3 != 0 { continuation[r >> 6] |= 1 << UInt64(r & 63) }
+        let buckets = try ReferenceBuckets(directory: folder.path, references: count, continuation: continuation)
         func object(_ reference: Int) -> [UInt8] {
             reference == 40_000 ? [UInt8](repeating: 0x41, count: 100_000) : Array("{\"r\":\(reference)}".utf8).dropLast(reference % 5 == 0 ? 100 : 0)
         }
-        for reference in (0..<count).shuffled() {
+        let present = { (reference: Int) in (reference / 3) % 11 != 10 }
+        for reference in (0..<count).shuffled() where present(reference) {
             try object(reference).withUnsafeBytes {
                 try buckets.append(reference: UInt32(reference), slot: UInt32(reference / 3), object: $0)
             }
         }
-        var next = 0
-        try buckets.forEachInOrder { reference, slot, bytes in
-            #expect(Int(reference) == next)
-            #expect(slot == reference / 3)
-            #expect(Array(bytes) == object(Int(reference)))
-            next += 1
+        let data = try TemporaryFile(directory: folder.path)
+        try data.append(Array("headers".utf8))
+        try data.flush()
+        let index = try TemporaryFile(directory: folder.path)
+        try buckets.layOut(into: data, index: index)
+
+        var expected = Array("headers".utf8)
+        var starts: [UInt64] = []
+        for reference in 0..<count {
+            if present(reference) {
+                if reference % 3 != 0 { expected.append(UInt8(ascii: ",")) }
+                starts.append(UInt64(expected.count))
+                expected += object(reference)
+            } else {
+                starts.append(UInt64(expected.count))
+            }
         }
-        #expect(next == count)
+        starts.append(UInt64(expected.count))
+        #expect(data.size == Int64(expected.count))
+        var got: [UInt8] = []
+        try data.read(at: 0, count: expected.count + 100, into: &got)
+        #expect(got == expected)
+        var entries: [UInt8] = []
+        try index.read(at: 0, count: (count + 2) * 8, into: &entries)
+        #expect(entries.count == (count + 1) * 8)
+        let decoded = entries.withUnsafeBytes { raw in
+            (0..<(count + 1)).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+        }
+        #expect(decoded == starts)
+        // Appends after the layout go after it.
+        try data.append(Array("!".utf8))
+        try data.flush()
+        got.removeAll()
+        try data.read(at: Int64(expected.count), count: 10, into: &got)
+        #expect(got == Array("!".utf8))
     }
 
     /// A second connection that cannot have its lock at once (another connection holds the
