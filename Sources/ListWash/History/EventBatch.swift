@@ -25,6 +25,9 @@ struct EventBatch: Sendable {
         var type: EventType
         var kind: BounceKind?
         var exactDiffers: Bool
+        /// The event's id is still zeros: the storing thread computes it (``identity(of:type:)``),
+        /// which takes the SHA-256 off the reading thread, the busier of the two.
+        var needsID = false
     }
 
     private(set) var bytes: [UInt8] = []
@@ -58,12 +61,7 @@ struct EventBatch: Sendable {
     ) -> Bool {
         let enhanced = enhancedCode.flatMap { $0.isEmpty ? nil : $0 }
         return EventRecord.withNormalizedAddress(field) { (exact, key) -> Void in
-            var id: (UInt64, UInt64) = (0, 0)
-            withUnsafeMutableBytes(of: &id) { out in
-                EventRecord.identity(address: exact, timestamp: timestamp, type: type, replyCode: replyCode,
-                                     enhancedCode: enhanced ?? UnsafeBufferPointer(start: nil, count: 0),
-                                     diagnostic: diagnostic, into: out)
-            }
+            var id: (UInt64, UInt64) = (0, 0)  // filled in by the storing thread (Item.needsID)
             let c = type == .bounce
                 ? classifier.classify(replyCode: replyCode, enhancedCode: enhanced, diagnostic: diagnostic, recipientKey: exact)
                 : nil
@@ -91,8 +89,23 @@ struct EventBatch: Sendable {
             keys.append(contentsOf: key)
             items.append(Item(start: start, length: bytes.count - start, keyStart: keyStart, keyLength: key.count,
                               reasonStart: reasonStart, reasonLength: reasonLength, timestamp: timestamp, type: type,
-                              kind: kind, exactDiffers: !Self.sameBytes(exact, key)))
+                              kind: kind, exactDiffers: !Self.sameBytes(exact, key), needsID: true))
         } != nil
+    }
+
+    /// The id of a packed event (its block form, from the slot byte), from the fields it was
+    /// packed with, as ``EventRecord/identity(address:timestamp:type:replyCode:enhancedCode:diagnostic:into:)``
+    /// makes it.
+    static func identity(of event: UnsafeRawBufferPointer, type: EventType) throws -> (UInt64, UInt64) {
+        let row = try HistoryStore.EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...]))
+        var id: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &id) { out in
+            EventRecord.identity(address: row.address.bindMemory(to: UInt8.self), timestamp: row.timestamp, type: type,
+                                 replyCode: row.replyCode.map { Int($0) },
+                                 enhancedCode: (row.enhancedCode ?? UnsafeRawBufferPointer(start: nil, count: 0)).bindMemory(to: UInt8.self),
+                                 diagnostic: row.diagnostic.bindMemory(to: UInt8.self), into: out)
+        }
+        return id
     }
 
     /// Packs a raw event (an importer's); false when its address is empty.
