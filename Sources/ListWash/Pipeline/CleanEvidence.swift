@@ -378,14 +378,7 @@ final class BucketFile {
         var bytes: [UInt8] = []
         for bucket in staging.indices {
             bytes.removeAll(keepingCapacity: true)
-            for (offset, count) in spilled[bucket] {
-                let before = bytes.count
-                try file.read(at: offset, count: count, into: &bytes)
-                guard bytes.count - before == count else {
-                    throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is truncated")
-                }
-            }
-            bytes += staging[bucket]
+            try read(bucket: bucket, into: &bytes)
             staging[bucket] = []
             try bytes.withUnsafeBytes { try body($0) }
         }
