@@ -299,28 +299,17 @@ struct EventBlockWriter {
     var nextNumber: Int64 { EventBlock.number(block: block, slot: count) }
 
     /// Appends an event packed by ``EventBatch`` (its block form, slot byte first) at the next
-    /// slot; returns its number.
+    /// slot, with `id` in place of its id bytes when given (an event packed without its id);
+    /// returns its number.
     @inline(__always)
-    mutating func append(packed event: UnsafeRawBufferPointer) throws -> Int64 {
+    mutating func append(packed event: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer? = nil) throws -> Int64 {
         let at = bytes.count
         bytes.append(contentsOf: event)
-        return try appended(at: at)
-    }
-
-    /// ``append(packed:)`` with the event's id, for an event packed without it.
-    @inline(__always)
-    mutating func append(packed event: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer) throws -> Int64 {
-        let at = bytes.count
-        bytes.append(contentsOf: event)
-        bytes.withUnsafeMutableBytes { raw in
-            (raw.baseAddress! + at + EventBlock.idOffset).copyMemory(from: id.baseAddress!, byteCount: 16)
+        if let id {
+            bytes.withUnsafeMutableBytes { raw in
+                (raw.baseAddress! + at + EventBlock.idOffset).copyMemory(from: id.baseAddress!, byteCount: 16)
+            }
         }
-        return try appended(at: at)
-    }
-
-    /// Numbers the event just copied to `at`, and writes the block when it is full.
-    @inline(__always)
-    private mutating func appended(at: Int) throws -> Int64 {
         let number = nextNumber
         bytes[at] = UInt8(count)
         count += 1

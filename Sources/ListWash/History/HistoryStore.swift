@@ -305,16 +305,15 @@ public final class HistoryStore {
                     try batch.keys.withUnsafeBytes { keys in
                         for item in batch.items {
                             let event = UnsafeRawBufferPointer(rebasing: bytes[item.start..<item.start + item.length])
-                            var id = item.needsID ? try EventBatch.identity(of: event, type: item.type) : (0, 0)
-                            let number = item.needsID
-                                ? try withUnsafeBytes(of: &id) { try blocks.append(packed: event, id: $0) }
-                                : try blocks.append(packed: event)
                             let reason = UnsafeRawBufferPointer(rebasing: bytes[item.reasonStart..<item.reasonStart + item.reasonLength])
-                            let entry = try withUnsafeBytes(of: &id) { computed in
-                                AddressEntry(
-                                    timestamp: item.timestamp,
-                                    id: item.needsID ? computed : UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset..<EventBlock.idOffset + 16]),
-                                    event: number, type: item.type, kind: item.kind, exactDiffers: item.exactDiffers,
+                            // The id: computed here when the reading thread left it out, else as packed.
+                            var computed = item.needsID ? try EventBatch.identity(of: event, type: item.type) : (0, 0)
+                            let entry = try withUnsafeBytes(of: &computed) { computed in
+                                let id = item.needsID ? computed : UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset..<EventBlock.idOffset + 16])
+                                return AddressEntry(
+                                    timestamp: item.timestamp, id: id,
+                                    event: try blocks.append(packed: event, id: item.needsID ? id : nil),
+                                    type: item.type, kind: item.kind, exactDiffers: item.exactDiffers,
                                     reason: try reasonCode(reason, db: db, cache: &reasonCache))
                             }
                             buffer.append(key: UnsafeRawBufferPointer(rebasing: keys[item.keyStart..<item.keyStart + item.keyLength]), entry: entry)
