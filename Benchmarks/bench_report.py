@@ -4,6 +4,7 @@
     bench_report.py data-ok DATA_DIR SIZE SEED     exit 0 when DATA_DIR holds that data set
     bench_report.py day-ok DATA_DIR SIZE SEED      exit 0 when DATA_DIR holds its day.csv
     bench_report.py ingest-counts LOG              "NEW DUPLICATE REJECTED" from an ingest log
+    bench_report.py repeats EVENTS.csv             how many rows repeat an earlier row's event
     bench_report.py table TIMES.tsv SIZE RUNS       the medians table and the ratios
     bench_report.py check LISTWASH_OUT PEER_OUT     suppressed set per rule, kept rows
 """
@@ -261,6 +262,28 @@ def check(lw_dir, peer_dir):
     return 0
 
 
+def repeats(path):
+    """Rows of a canonical events CSV (email,timestamp,smtp_code,enhanced_code,diagnostic)
+    that repeat an earlier row's event: the same address (blanks trimmed, domain lower-cased,
+    as listwash identifies it) and the same other fields. listwash counts these as duplicates."""
+    seen = set()
+    n = 0
+    with open(path, newline="", encoding="utf-8", errors="replace") as f:
+        rows = csv.reader(f)
+        next(rows, None)
+        for row in rows:
+            if not row:
+                continue
+            address = row[0].strip()
+            local, at, domain = address.rpartition("@")
+            key = ((local + at + domain.lower()) if at else address,) + tuple(row[1:])
+            if key in seen:
+                n += 1
+            seen.add(key)
+    print(n)
+    return 0
+
+
 def main(argv):
     if len(argv) >= 2 and argv[1] == "data-ok" and len(argv) == 5:
         return data_ok(*argv[2:])
@@ -268,6 +291,8 @@ def main(argv):
         return day_ok(*argv[2:])
     if len(argv) >= 2 and argv[1] == "ingest-counts" and len(argv) == 3:
         return ingest_counts(argv[2])
+    if len(argv) >= 2 and argv[1] == "repeats" and len(argv) == 3:
+        return repeats(argv[2])
     if len(argv) >= 2 and argv[1] == "table" and len(argv) == 5:
         return table(*argv[2:])
     if len(argv) >= 2 and argv[1] == "check" and len(argv) == 4:
