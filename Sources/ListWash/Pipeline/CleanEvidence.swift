@@ -282,12 +282,18 @@ final class EvidenceFile: @unchecked Sendable {
         func finish(history: HistoryStore, twoThreads: Bool = true) throws -> EvidenceFile {
             let second = twoThreads ? history.separateEventRowReader() : nil
             let readers = [try history.eventRowReader()] + (second.map { [$0] } ?? [])
-            let chunks = readers.map { EvidenceChunk(reader: $0, path: history.path) }
+            // Two sets of chunks: one renders in the background while this thread files the
+            // set rendered before into the buckets (writing those bytes is as much work as
+            // rendering them). The sets share the readers, so one set renders at a time.
+            let sets = (0..<2).map { _ in readers.map { EvidenceChunk(reader: $0, path: history.path) } }
             // The rendered objects, by reference range, to be laid out in reference order.
             let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount), continuation: continuation)
+            var current = 0
             var filling = 0
-            func flush() throws {
-                DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].render() }
+            var rendering: (set: Int, work: BackgroundWork<Void>)?
+            // On a failure, the set being rendered is waited for before its readers go.
+            defer { _ = try? rendering?.work.wait() }
+            func place(_ chunks: [EvidenceChunk]) throws {
                 for chunk in chunks {
                     try chunk.check()
                     var start = 0
@@ -301,10 +307,20 @@ final class EvidenceFile: @unchecked Sendable {
                     }
                     chunk.clear()
                 }
+            }
+            /// Starts rendering the set being filled and files the one rendered before.
+            func flush() throws {
+                let previous = rendering
+                if let previous { try previous.work.wait() }
+                let chunks = sets[current]
+                rendering = (current, BackgroundWork { DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].render() } })
+                if let previous { try place(sets[previous.set]) }
+                current = 1 - current
                 filling = 0
             }
             try references.forEachInOrder { number, reference, slot in
                 if let wanted, !wanted[Int(slot)] { return }
+                let chunks = sets[current]
                 chunks[filling].add(event: number, reference: reference, slot: slot)
                 if chunks[filling].isFull {
                     filling += 1
@@ -312,6 +328,11 @@ final class EvidenceFile: @unchecked Sendable {
                 }
             }
             try flush()
+            if let last = rendering {
+                rendering = nil
+                try last.work.wait()
+                try place(sets[last.set])
+            }
             // Each slot's objects back to back in `data`, commas between them; the reference
             // index says where each reference's object starts (referenceCount + 1 entries, the
             // last where the last one ends), so a slot's evidence is one range.
