@@ -47,6 +47,8 @@ final class AuditConsumer: @unchecked Sendable {
     private var batch: [Item] = []
     private let batchSize = 512
     private var started = false
+    /// Rows that waited for the evidence are rendered this many at a time (set before ``start()``).
+    var renderChunk = 8_192
 
     init(policy: Policy, asOf: Int64, format: SuppressedFormat) {
         self.policy = policy
@@ -187,7 +189,7 @@ final class AuditConsumer: @unchecked Sendable {
         }
         try parked.forEachFramed { value in
             chunk.append(Self.decode(value))
-            if chunk.count >= 8_192 { try handOver() }
+            if chunk.count >= renderChunk { try handOver() }
         }
         if !chunk.isEmpty { try handOver() }
         try writeRendered()

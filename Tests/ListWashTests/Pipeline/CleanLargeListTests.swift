@@ -106,12 +106,15 @@ import Testing
         out.discard()
     }
 
-    @Test func rowsHandedOverBeforeTheEvidenceIsReadWaitOnDiskAndKeepTheirOrder() throws {
+    /// In one chunk, and in many (each rendered while the one before is written).
+    @Test(arguments: [8_192, 256])
+    func rowsHandedOverBeforeTheEvidenceIsReadWaitOnDiskAndKeepTheirOrder(renderChunk: Int) throws {
         let folder = try TemporaryFolder()
         let history = try HistoryStore(path: try history(in: folder, policy: Policy()), create: false)
         let out = try OutputDirectory(path: "\(folder.path)/out")
         let audit = try out.create("audit.jsonl")
         let consumer = AuditConsumer(policy: Policy(), asOf: asOf, format: .listwash)
+        consumer.renderChunk = renderChunk
         consumer.start()
         defer { consumer.stop() }
         // The evidence stays unfinished until every row has been handed over.
