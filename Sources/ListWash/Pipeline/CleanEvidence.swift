@@ -300,8 +300,7 @@ final class EvidenceFile: @unchecked Sendable {
                     try chunk.bytes.withUnsafeBytes { bytes in
                         for i in chunk.references.indices {
                             let end = chunk.ends[i]
-                            try placed.append(reference: chunk.references[i], slot: chunk.slots[i],
-                                              object: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                            try placed.append(reference: chunk.references[i], object: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
                             start = end
                         }
                     }
@@ -321,7 +320,7 @@ final class EvidenceFile: @unchecked Sendable {
             try references.forEachInOrder { number, reference, slot in
                 if let wanted, !wanted[Int(slot)] { return }
                 let chunks = sets[current]
-                chunks[filling].add(event: number, reference: reference, slot: slot)
+                chunks[filling].add(event: number, reference: reference)
                 if chunks[filling].isFull {
                     filling += 1
                     if filling == chunks.count { try flush() }
@@ -431,10 +430,11 @@ final class ReferenceBuckets {
         return word < continuation.count && continuation[word] & (1 << UInt64(reference & 63)) != 0
     }
 
-    /// One object: `reference:u32 slot:u32 length:u32` and its bytes.
-    func append(reference: UInt32, slot: UInt32, object: UnsafeRawBufferPointer) throws {
+    /// One object: `reference:u32 length:u32` and its bytes (whether a comma goes before it
+    /// comes from `continuation`, so its slot is not kept).
+    func append(reference: UInt32, object: UnsafeRawBufferPointer) throws {
         let bucket = min(Int(reference) / Self.span, buckets.count - 1)
-        let header = (reference.littleEndian, slot.littleEndian, UInt32(object.count).littleEndian)
+        let header = (reference.littleEndian, UInt32(object.count).littleEndian)
         try withUnsafeBytes(of: header) { try buckets.append($0, to: bucket) }
         try buckets.append(object, to: bucket)
         sizes[bucket] += object.count + (continues(reference) ? 1 : 0)
@@ -487,8 +487,8 @@ final class ReferenceBuckets {
                 }
                 if continues(reference) { out.append(UInt8(ascii: ",")) }
                 entry()
-                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(at + 12)..<(at + 12 + length)]))
+                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(at + 8)..<(at + 8 + length)]))
                 next += 1
             }
         }
@@ -507,13 +507,13 @@ final class ReferenceBuckets {
     static func order(_ raw: UnsafeRawBufferPointer) throws -> [(reference: UInt32, start: Int)] {
         var order: [(reference: UInt32, start: Int)] = []
         var at = 0
-        while at + 12 <= raw.count {
-            let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
-            guard at + 12 + length <= raw.count else {
+        while at + 8 <= raw.count {
+            let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+            guard at + 8 + length <= raw.count else {
                 throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
             }
             order.append((UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), at))
-            at += 12 + length
+            at += 8 + length
         }
         order.sort { $0.reference < $1.reference }
         return order
@@ -570,7 +570,6 @@ private final class EvidenceChunk: @unchecked Sendable {
     private let path: String
     private var events: [Int64] = []
     private(set) var references: [UInt32] = []
-    private(set) var slots: [UInt32] = []
     /// The rendered objects, back to back; `ends[i]` is where the i-th one ends.
     private(set) var bytes: [UInt8] = []
     private(set) var ends: [Int] = []
@@ -583,10 +582,9 @@ private final class EvidenceChunk: @unchecked Sendable {
 
     var isFull: Bool { events.count >= Self.capacity }
 
-    func add(event: Int64, reference: UInt32, slot: UInt32) {
+    func add(event: Int64, reference: UInt32) {
         events.append(event)
         references.append(reference)
-        slots.append(slot)
     }
 
     /// Renders the chunk's rows (on any one thread at a time); an error waits for ``check()``.
@@ -610,7 +608,6 @@ private final class EvidenceChunk: @unchecked Sendable {
     func clear() {
         events.removeAll(keepingCapacity: true)
         references.removeAll(keepingCapacity: true)
-        slots.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
     }

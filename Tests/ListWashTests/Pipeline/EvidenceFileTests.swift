@@ -178,7 +178,7 @@ import Testing
         let present = { (reference: Int) in (reference / 3) % 11 != 10 }
         for reference in (0..<count).shuffled() where present(reference) {
             try object(reference).withUnsafeBytes {
-                try buckets.append(reference: UInt32(reference), slot: UInt32(reference / 3), object: $0)
+                try buckets.append(reference: UInt32(reference), object: $0)
             }
         }
         let data = try TemporaryFile(directory: folder.path)
