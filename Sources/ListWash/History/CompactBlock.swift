@@ -6,10 +6,11 @@ import Glibc
 /// as ``EventBlock``'s layout (which stays the form blocks take in memory), in about 55% of
 /// the bytes.
 ///
-/// In the expanded layout an event's nine string lengths, its id's zero-padded integers and
-/// the texts every event of a block repeats (the event type, the classifier's kind, reason and
-/// rule, the source file's name) were about half of its 240 bytes, and bytes written are most
-/// of what an ingest costs on a machine where every new page-cache page is expensive. Here:
+/// In the expanded layout an event's nine 4-byte string lengths, its time and code as 8-byte
+/// integers and the texts every event of a block repeats (the event type, the classifier's
+/// kind, reason and rule, the source file's name) were about half of its 240 bytes, and bytes
+/// written are most of what an ingest costs on a machine where every new page-cache page is
+/// expensive. Here:
 ///
 /// ```text
 /// 0xD2 (a marker no slot byte can be: an expanded block starts with a slot < 64)
