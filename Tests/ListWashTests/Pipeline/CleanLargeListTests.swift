@@ -66,9 +66,11 @@ import Testing
             #expect(a == b, "\(name) differs")
         }
         #expect(try folder.read("large/audit.jsonl").contains(#""action":"drop_duplicate","duplicate_of_line":5}"#))
-        // No temporary file is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/large").sorted()
+        // No temporary file is left behind: the set holds the five outputs and nothing else.
+        let set = "\(folder.path)/large/\(OutputDirectory.currentSet(in: "\(folder.path)/large") ?? "none")"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: set).sorted()
             == ["audit.jsonl", "cleaned.csv", "manifest.json", "rejects.csv", "suppressed.csv"])
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/large").contains { $0.hasPrefix(".listwash-staging-") })
     }
 
     @Test func xmlRecordsSharingALineAreToldApartByTheirOrderNotTheirLine() throws {
