@@ -153,8 +153,13 @@ public final class HistoryStore {
     /// without it, a missing database is ``HistoryError/notFound(path:)``.
     public init(path: String, create: Bool) throws {
         self.path = path
-        if !create, access(path, F_OK) != 0 { throw HistoryError.notFound(path: path) }
-        db = try SQLiteConnection(path: path, readOnly: !create)
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw HistoryError.notAFile(path: path) }
+        } else if !create {
+            throw HistoryError.notFound(path: path)
+        }
+        db = try SQLiteConnection(path: path, readOnly: false, create: create)
         if create {
             // 64 KiB pages (the page size takes on a new file only): an event block (64 events,
             // about 16 KB) fits one page instead of a chain of overflow pages, and the scan and

@@ -5,10 +5,18 @@ public enum HistoryError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(path: String)
     case sqlite(path: String, code: Int32, message: String)
     case newerSchema(path: String, migration: String)
+    /// The path is a folder (or another kind of file that is not a database).
+    case notAFile(path: String)
+    /// An interrupted write left a transaction to roll back, and this process may not write
+    /// the history (or its folder) to roll it back.
+    case needsRecovery(path: String)
 
     public var description: String {
         switch self {
         case .notFound(let path): return "\(path): no history database (run 'listwash ingest' first, or pass --history)"
+        case .notAFile(let path): return "\(path): is a folder, not a history database file"
+        case .needsRecovery(let path):
+            return "\(path): an interrupted ingest left a transaction to roll back (\(path)-journal), and this run may not write the history or its folder to do it; run any listwash command on it once with write access, and it recovers"
         case .sqlite(let path, let code, let message): return "\(path): SQLite error \(code): \(message)"
         case .newerSchema(let path, let migration): return "\(path): written by a newer listwash (unknown migration '\(migration)')"
         }
@@ -26,10 +34,15 @@ final class SQLiteConnection {
     /// Connections stay serialised per connection by their users (one thread at a time each).
     private static let configured: Int32 = listwash_sqlite3_config_memstatus(0)
 
-    init(path: String, readOnly: Bool) throws {
+    /// Opens the database. A reader (`create` false) still opens it for writing where the
+    /// file allows (SQLite falls back to read-only where it does not): a killed writer leaves a
+    /// hot journal, and only a connection that may write can roll it back, which SQLite does
+    /// at the first read. A reader never writes otherwise. `readOnly` opens strictly read-only
+    /// (the extra readers of a store whose first connection has already recovered the file).
+    init(path: String, readOnly: Bool, create: Bool = false) throws {
         self.path = path
         _ = Self.configured
-        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
         let rc = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
         if rc != SQLITE_OK {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -53,7 +66,9 @@ final class SQLiteConnection {
     }
 
     func error(_ rc: Int32) -> HistoryError {
-        HistoryError.sqlite(path: path, code: rc, message: String(cString: sqlite3_errmsg(handle)))
+        // SQLITE_READONLY_ROLLBACK (SQLITE_READONLY | 3 << 8), a macro Swift does not import.
+        if rc == 776 { return .needsRecovery(path: path) }
+        return HistoryError.sqlite(path: path, code: rc, message: String(cString: sqlite3_errmsg(handle)))
     }
 
     /// Runs SQL that returns no rows (several statements allowed).

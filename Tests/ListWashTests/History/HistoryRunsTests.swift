@@ -160,7 +160,7 @@ import Testing
 
     /// Writes a version-1 history by hand: only `0001-events` applied, rows in its clustered table.
     func writeVersion1(path: String, _ records: [EventRecord]) throws {
-        let db = try SQLiteConnection(path: path, readOnly: false)
+        let db = try SQLiteConnection(path: path, readOnly: false, create: true)
         try db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY NOT NULL)")
         #expect(HistoryStore.migrations[0].name == "0001-events")
         try HistoryStore.migrations[0].apply(db)
