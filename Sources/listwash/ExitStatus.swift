@@ -16,6 +16,8 @@ enum ExitStatus: Int32 {
     case noInput = 66
     case cannotCreate = 73
     case ioError = 74
+    /// Another run holds the output folder (EX_TEMPFAIL): nothing was written; try again later.
+    case busy = 75
 
     /// The exit status for an error thrown by the library.
     static func of(_ error: Error) -> ExitStatus {
@@ -27,18 +29,30 @@ enum ExitStatus: Int32 {
             case .emptyFile, .noAddressColumn, .unknownColumn, .unknownFormat: return .dataError
             }
         case let e as HistoryError:
-            if case .notFound = e { return .noInput }
-            return .failure
+            switch e {
+            case .notFound, .notAFile: return .noInput
+            case .needsRecovery: return .ioError
+            case .sqlite, .newerSchema: return .failure
+            }
         case let e as OutputError:
-            if case .cannotCreate = e { return .cannotCreate }
-            return .ioError
+            switch e {
+            case .cannotCreate: return .cannotCreate
+            case .busy: return .busy
+            case .writeFailed: return .ioError
+            }
         case let e as PolicyError:
-            if case .missingFile = e { return .noInput }
-            return .dataError
+            switch e {
+            case .missingFile: return .noInput
+            case .unreadable: return .ioError
+            case .invalid: return .dataError
+            }
         case let e as XMLListError:
             if case .boundaryMismatch = e { return .failure }
             return .dataError
-        case is CleanError, is EventImportError:
+        case let e as CleanError:
+            if case .outputReplacesInput = e { return .usage }
+            return .dataError
+        case is EventImportError:
             return .dataError
         default:
             return .failure
@@ -48,8 +62,16 @@ enum ExitStatus: Int32 {
 
 /// Prints `listwash: error: …` and exits with the error's status: no stack traces.
 func fail(_ error: Error) -> ExitCode {
-    printError("listwash: error: \(String(describing: error))")
+    printError("listwash: error: " + oneLine(String(describing: error)))
     return ExitCode(ExitStatus.of(error).rawValue)
+}
+
+/// A message as one bounded line: line breaks become spaces and anything past
+/// `limit` characters is cut (a message never grows with its input).
+func oneLine(_ message: String, limit: Int = 400) -> String {
+    var text = String(message.map { $0.isNewline ? " " : $0 })
+    if text.count > limit { text = String(text.prefix(limit)) + "…" }
+    return text
 }
 
 /// Writes a line to standard error.

@@ -15,7 +15,9 @@ public enum InputError: Error, Equatable, Sendable {
     case missingFile(path: String)
     case unreadable(path: String, reason: String)
     case emptyFile(path: String)
-    case noAddressColumn(path: String, headers: [String])
+    /// No header names the address; `columns` is how many the header has (the names are not
+    /// kept: a data row taken for a header would put its data in the message).
+    case noAddressColumn(path: String, columns: Int)
     case unknownColumn(path: String, name: String)
     case unknownFormat(path: String)
 }
@@ -26,8 +28,8 @@ extension InputError: CustomStringConvertible {
         case .missingFile(let path): return "\(path): no such file"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .emptyFile(let path): return "\(path): the file is empty (no header line)"
-        case .noAddressColumn(let path, let headers):
-            return "\(path):1: no address column found among \(headers.count) columns (\(headers.prefix(12).joined(separator: ", "))); name it with --email-column"
+        case .noAddressColumn(let path, let columns):
+            return "\(path):1: none of the header's \(columns) columns is named like an address (email, Email Address, …); name it with --email-column (listwash inspect-csv shows the header)"
         case .unknownColumn(let path, let name): return "\(path):1: no column named '\(name)'"
         case .unknownFormat(let path): return "\(path): unrecognised input format; name it with --format"
         }
@@ -65,6 +67,18 @@ public final class FileByteSource: ByteSource {
     }
 
     deinit { if fd > 2 { close(fd) } }
+
+    /// A whole (small) file's bytes, with the same errors as ``init(path:hashing:)``.
+    public static func readAll(path: String) throws -> [UInt8] {
+        let source = try FileByteSource(path: path)
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return data }
+            data.append(contentsOf: chunk[..<n])
+        }
+    }
 
     /// The file's modification time in Unix seconds, if it can be read.
     public static func modificationTime(path: String) -> Int64? {

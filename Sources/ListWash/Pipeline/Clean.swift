@@ -27,6 +27,8 @@ public struct CleanRequest: Sendable {
     /// The memory each external sort (duplicates, clean-v1's sorted `suppressed.csv`) may
     /// use before it spills to temporary files in the output folder's staging area.
     public var sortMemoryBudget: Int = 16 << 20
+    /// The policy file the policy came from, if any: an output may not replace it.
+    public var policyPath: String?
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
                 delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil,
@@ -75,6 +77,8 @@ public struct CleanJob {
     public var progress: ((Progress) -> Void)?
     /// Called for every rejected row, after it is written to `rejects.csv`.
     public var onReject: ((Rejection) -> Void)?
+    /// Called after each step of switching the output folder to the new set (a test hook).
+    public var afterCommitStep: ((OutputDirectory.CommitStep) -> Void)?
 
     public init(request: CleanRequest, logger: Logger, progress: ((Progress) -> Void)? = nil) {
         self.request = request
@@ -105,6 +109,11 @@ public struct CleanJob {
     /// Runs the job. Outputs appear in the directory only if the whole run succeeds.
     public func run() throws -> CleanSummary {
         let history = try HistoryStore(path: request.historyPath, create: false)
+        // The list must be readable, and no output may replace an input, before the output
+        // folder is created or touched.
+        _ = try FileByteSource(path: request.listPath)
+        try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? []),
+                                         outputDirectory: request.outputDirectory)
         return try history.reading { try run(history: history) }
     }
 
@@ -124,6 +133,7 @@ public struct CleanJob {
         auditor.start()
         defer { auditor.stop() }
         let out = try OutputDirectory(path: request.outputDirectory)
+        out.afterStep = afterCommitStep
 
         // A large list's duplicates are found by a pre-pass over it, on the other core while
         // this one reads the history.
@@ -349,10 +359,14 @@ public enum SuppressedFormat: String, Sendable, CaseIterable {
 /// Errors of the clean job that are about the list's shape.
 public enum CleanError: Error, Equatable, Sendable, CustomStringConvertible {
     case badHeader(path: String, reason: String)
+    /// An output of the run would replace one of its inputs (the list, the history, the policy).
+    case outputReplacesInput(input: String, output: String)
 
     public var description: String {
         switch self {
         case .badHeader(let path, let reason): return "\(path):1: cannot read the header: \(reason)"
+        case .outputReplacesInput(let input, let output):
+            return "\(input): is also an output of this run (\(output)); write the outputs to another folder with --out"
         }
     }
 }

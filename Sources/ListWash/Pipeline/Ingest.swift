@@ -76,6 +76,8 @@ public struct IngestFileSummary: Sendable, Equatable {
     public var rejected = 0
     /// Records that are not events listwash keeps (auto-replies, opens, clicks, …).
     public var skipped = 0
+    /// ``skipped`` by the record's kind, as the format names it (`open`, `click`, `processed`).
+    public var skippedKinds: [String: Int] = [:]
 }
 
 /// Reads event files, classifies every event and adds the new ones to the history, in
@@ -103,6 +105,8 @@ public struct IngestJob {
     /// Ingests the files in order; stops at the first file that cannot be read at all.
     public func run(files: [String]) throws -> [IngestFileSummary] {
         let classifier = try policy.makeClassifier()
+        // Every input must be there and readable before the history is created or opened.
+        for file in files { try Self.checkReadable(file) }
         let history = try HistoryStore(path: historyPath, create: true)
         var results: [IngestFileSummary] = []
         for file in files {
@@ -111,11 +115,27 @@ public struct IngestJob {
         return results
     }
 
+    /// Throws ``InputError/missingFile(path:)`` for a path that is not there and
+    /// ``InputError/unreadable(path:reason:)`` for a file this process may not read; a
+    /// folder (a maildir) must be listable.
+    static func checkReadable(_ file: String) throws {
+        if file == "-" { return }
+        var info = stat()
+        guard stat(file, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw InputError.missingFile(path: file) }
+            throw InputError.unreadable(path: file, reason: String(cString: strerror(errno)))
+        }
+        let isFolder = (info.st_mode & S_IFMT) == S_IFDIR
+        if access(file, isFolder ? (R_OK | X_OK) : R_OK) != 0 {
+            throw InputError.unreadable(path: file, reason: String(cString: strerror(errno)))
+        }
+    }
+
     /// Reads every message of an .eml, mbox or maildir: one event per recipient; a message
     /// that cannot be parsed is rejected with its file (and mbox line) and the run goes on.
     /// Returns how many messages were not bounces (auto-replies and the like).
     private static func readMail(file: String, format: MailContainerFormat,
-                                 emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> Int {
+                                 emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> [String: Int] {
         var skipped = 0
         let container: MailContainer
         do { container = try MailContainer(path: file, format: format) } catch { throw InputError.unreadable(path: file, reason: "\(error)") }
@@ -134,7 +154,7 @@ public struct IngestJob {
             for event in events { try emit(event) }
         }
         if let error = iterator.error { throw InputError.unreadable(path: file, reason: "\(error)") }
-        return skipped
+        return skipped > 0 ? ["message without a bounce (auto-reply or other)": skipped] : [:]
     }
 
     /// The format of one file: `--format`, else a maildir folder, else detected from its first bytes.
@@ -216,7 +236,8 @@ public struct IngestJob {
                     try onReject?(rejection)
                 case .finished(let read, let skipped, let notes):
                     summary.read = read
-                    summary.skipped = skipped
+                    summary.skippedKinds = skipped
+                    summary.skipped = skipped.values.reduce(0, +)
                     for note in notes { logger.notice("\(note)", metadata: ["file": "\(file)"]) }
                     break receiving
                 case .failed(let error):
@@ -246,12 +267,12 @@ public struct IngestJob {
     /// ``CanonicalEvents/CSVFields``), every other format to `emit`.
     private static func readEvents(file: String, format chosen: IngestFormat, options importOptions: EventImportOptions,
                                    emit: (RawEvent) throws -> Void, csvFields: (CanonicalEvents.CSVFields) throws -> Void,
-                                   reject: (Rejection) throws -> Void) throws -> (notes: [String], skipped: Int) {
+                                   reject: (Rejection) throws -> Void) throws -> (notes: [String], skipped: [String: Int]) {
         if let container = chosen.mailContainer {
             return ([], try readMail(file: file, format: container, emit: emit, reject: reject))
         }
         let source = try FileByteSource(path: file)
-        var notes: [String] = []
+        var summary = EventImportSummary()
         switch chosen {
         case .eml, .mbox, .maildir:
             break
@@ -263,19 +284,19 @@ public struct IngestJob {
             if options.year == nil, options.fileModified == nil { options.fileModified = FileByteSource.modificationTime(path: file) }
             var stream = PostfixLogStream(file: file, options: options)
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            notes = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, check in
+            summary = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, check in
                 while true {
                     let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
                     if n == 0 { break }
                     try stream.feed(Array(chunk[0..<n]), emit: emitNow, reject: rejectNow)
                     try check()
                 }
-                return try stream.finish(emit: emitNow, reject: rejectNow).notes
+                return try stream.finish(emit: emitNow, reject: rejectNow)
             }
         case .powermta:
             // Accounting files can be large: streamed record by record.
-            notes = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, _ in
-                try PowerMTAImporter(options: importOptions).read(source: source, file: file, emit: emitNow, reject: rejectNow).notes
+            summary = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, _ in
+                try PowerMTAImporter(options: importOptions).read(source: source, file: file, emit: emitNow, reject: rejectNow)
             }
         case .ses, .sendgrid, .mailgun, .postmark:
             // Provider exports are JSON documents, read whole.
@@ -287,11 +308,11 @@ public struct IngestJob {
                 bytes += chunk[0..<n]
             }
             let importer = chosen.provider!.makeImporter(options: importOptions)
-            notes = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, _ in
-                try importer.read(bytes: bytes, file: file, emit: emitNow, reject: rejectNow).notes
+            summary = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, _ in
+                try importer.read(bytes: bytes, file: file, emit: emitNow, reject: rejectNow)
             }
         }
-        return (notes, 0)
+        return (summary.notes, summary.skippedKinds)
     }
 
     /// Runs an importer whose callbacks cannot throw with our throwing ones: the first error
@@ -323,7 +344,7 @@ final class BatchPipe: @unchecked Sendable {
     enum Message: Sendable {
         case events(EventBatch)
         case rejection(Rejection)
-        case finished(read: Int, skipped: Int, notes: [String])
+        case finished(read: Int, skipped: [String: Int], notes: [String])
         case failed(any Error)
     }
 

@@ -73,8 +73,13 @@ public struct Policy: Codable, Equatable, Sendable {
     /// must not silently leave a default in force).
     public static func load(path: String?) throws -> Policy {
         guard let path else { return Policy() }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            data = Data(try FileByteSource.readAll(path: path))
+        } catch InputError.missingFile {
             throw PolicyError.missingFile(path: path)
+        } catch InputError.unreadable(_, let reason) {
+            throw PolicyError.unreadable(path: path, reason: reason)
         }
         return try decode(data, path: path)
     }
@@ -217,11 +222,14 @@ extension Policy.Address {
 /// Errors reading a policy file.
 public enum PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingFile(path: String)
+    /// The file is there but cannot be read (permissions, a folder, an I/O error).
+    case unreadable(path: String, reason: String)
     case invalid(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .missingFile(let path): return "\(path): no such policy file"
+        case .unreadable(let path, let reason): return "\(path): cannot read the policy file: \(reason)"
         case .invalid(let path, let reason): return "\(path): invalid policy: \(reason)"
         }
     }

@@ -21,10 +21,10 @@ struct Clean: ParsableCommand {
     @Option(help: "The subscriber list (CSV, or XML when named *.xml or starting with '<').")
     var list: String
 
-    @Option(help: "The output folder (created if missing; its files are replaced only by complete new ones).")
+    @Option(help: "The output folder (created if missing). Its files are replaced as one set, only by a complete new set; a second run into the same folder at the same time is refused (exit 75).")
     var out: String
 
-    @Option(name: .customLong("as-of"), help: "Judge the history as of this time (ISO 8601; default: now). Later events are ignored.")
+    @Option(name: .customLong("as-of"), help: "Judge the history as of this time: ISO 8601 with a zone (2026-11-01T00:00:00Z), a date alone (midnight UTC) or Unix seconds (default: now). Later events are ignored.")
     var asOf: String?
 
     @Option(help: "Force the list's delimiter: , ; tab |  (default: sniffed).")
@@ -53,8 +53,10 @@ struct Clean: ParsableCommand {
     var sortMemory: Int?
 
     func validate() throws {
-        if let asOf, Timestamp.parse(asOf, assumeUTC: true) == nil {
-            throw ValidationError("--as-of '\(asOf)' is not an ISO 8601 time such as 2026-11-01T00:00:00Z")
+        if let asOf, Timestamp.parse(asOf) == nil {
+            throw ValidationError(Timestamp.parse(asOf, assumeUTC: true) == nil
+                ? "--as-of '\(asOf)' is not an ISO 8601 time such as 2026-11-01T00:00:00Z"
+                : "--as-of '\(asOf)' has no time zone: add one (2026-11-01T00:00:00Z, or +01:00); a date alone means midnight UTC")
         }
         if let delimiter, Self.delimiterByte(delimiter) == nil {
             throw ValidationError("--delimiter must be one of , ; tab |")
@@ -75,7 +77,7 @@ struct Clean: ParsableCommand {
         let start = ContinuousClock.now
         let reporter = RejectReporter(quiet: output.quiet)
         let summary: CleanSummary
-        let asOfSeconds = asOf.flatMap { Timestamp.parse($0, assumeUTC: true) } ?? Int64(Date().timeIntervalSince1970)
+        let asOfSeconds = asOf.flatMap { Timestamp.parse($0) } ?? Int64(Date().timeIntervalSince1970)
         let drawProgress = stderrIsTerminal && !output.quiet
         do {
             let request = CleanRequest(
@@ -84,6 +86,8 @@ struct Clean: ParsableCommand {
                 encoding: encoding, recordName: record, emailField: emailField)
             var job = CleanJob(request: request, logger: output.makeLogger("listwash.clean"))
             job.request.suppressedFormat = suppressedFormat
+            job.request.policyPath = policyOptions.policy
+            job.afterCommitStep = TestHooks.killAfterCommitStep
             if let largeListBytes { job.request.largeListBytes = largeListBytes }
             if let sortMemory { job.request.sortMemoryBudget = sortMemory }
             job.onReject = { reporter.report($0) }

@@ -39,7 +39,7 @@ struct Ingest: ParsableCommand {
         }
         if !output.quiet {
             for r in results {
-                print("\(r.file) (\(r.format)): \(grouped(r.read)) events read, \(grouped(r.new)) new, \(grouped(r.duplicate)) duplicate, \(grouped(r.rejected)) rejected" + (r.skipped > 0 ? ", \(grouped(r.skipped)) skipped (not bounces)" : ""))
+                print("\(r.file) (\(r.format)): \(grouped(r.read)) events read, \(grouped(r.new)) new, \(grouped(r.duplicate)) duplicate, \(grouped(r.rejected)) rejected" + Self.skipped(r))
             }
             let new = results.reduce(0) { $0 + $1.new }
             let duplicate = results.reduce(0) { $0 + $1.duplicate }
@@ -47,6 +47,13 @@ struct Ingest: ParsableCommand {
             print("total: \(grouped(new)) new, \(grouped(duplicate)) duplicate, \(grouped(rejected)) rejected into \(historyOptions.history) in \(seconds(since: start))")
         }
         if results.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError.rawValue) }
+    }
+
+    /// ", 12 skipped (open 7, click 5)": records that carry no evidence, by kind, most first.
+    static func skipped(_ r: IngestFileSummary) -> String {
+        guard r.skipped > 0 else { return "" }
+        let kinds = r.skippedKinds.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        return ", \(grouped(r.skipped)) skipped (" + kinds.map { "\($0.key) \(grouped($0.value))" }.joined(separator: ", ") + ")"
     }
 }
 

@@ -24,6 +24,7 @@ import Testing
         #expect(byAddress["group@example.org"]?.type == .unsubscribe)
         #expect(byAddress["group@example.org"]?.providerVerdict == "sendgrid:group_unsubscribe/42")
         #expect(run.summary.skipped == 2)
+        #expect(run.summary.skippedKinds == ["processed": 1, "open": 1])
         #expect(run.rejections.map(\.line) == [12, 13])
         #expect(run.rejections[0].reason == "SendGrid bounce event without email")
         #expect(run.rejections[1].reason == "SendGrid delivered event without a readable timestamp")

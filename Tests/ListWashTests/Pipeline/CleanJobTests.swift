@@ -53,6 +53,31 @@ import Testing
         #expect(try folder.read("out/cleaned.csv") == "email,n\nfine@example.com,3\n")
     }
 
+    @Test func aRowWithABlankAddressIsRejectedNotSuppressed() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        let list = try folder.write("list.csv", "email,n\n,1\n  ,2\n\"\",3\nok@example.com,4\n")
+        let summary = try run(folder, list: list, history: history)
+        #expect(summary.rejected == 3)
+        #expect(summary.suppressedTotal == 0)
+        #expect(try folder.read("out/suppressed.csv") == "email,rule,reason,kind,events,first_seen,last_seen\n")
+        let rejects = try folder.read("out/rejects.csv").split(separator: "\n").dropFirst()
+        #expect(rejects.map { $0.split(separator: ",")[1...2].joined(separator: ",") } == ["2,no address", "3,no address", "4,no address"])
+        #expect(try folder.read("out/cleaned.csv") == "email,n\nok@example.com,4\n")
+    }
+
+    @Test func aHeaderWithoutAnAddressColumnIsReportedWithoutItsText() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        // A list without a header: its first data row is taken for the header.
+        let list = try folder.write("list.csv", "ana.secret@example.com,Ana,Denver\nbo@example.com,Bo,Oslo\n")
+        let error = #expect(throws: InputError.self) { try run(folder, list: list, history: history) }
+        #expect(error == InputError.noAddressColumn(path: list, columns: 3))
+        let message = String(describing: error!)
+        #expect(!message.contains("ana") && !message.contains("Denver") && !message.contains("@"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/out/cleaned.csv"))
+    }
+
     @Test func theSameInputsGiveByteIdenticalOutputs() throws {
         let folder = try TemporaryFolder()
         let history = try history(in: folder, [
@@ -80,7 +105,8 @@ import Testing
         let list = try folder.write("list.csv", "name,phone\nx,1\n")
         #expect(throws: InputError.self) { try run(folder, list: list, history: history) }
         #expect(try folder.read("out/cleaned.csv") == "previous run\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/out") == ["cleaned.csv"])
+        // Only the folder's lock file is new: no staging folder, no set, no other output.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/out").sorted() == [".listwash.lock", "cleaned.csv"])
     }
 
     @Test func auditRecordsTheEvidenceAndThePolicyValues() throws {
@@ -198,7 +224,7 @@ import Testing
         let list = try folder.write("list.xml", "<s>\n<r email=\"a@example.com\"/>\n<r email=\"b@example.com\">\n</s>\n")
         #expect(throws: XMLListError.self) { try run(folder, list: list, history: history) }
         #expect(try folder.read("out/cleaned.xml") == "previous run\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/out") == ["cleaned.xml"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/out").sorted() == [".listwash.lock", "cleaned.xml"])
     }
 
     @Test func addressColumnIsFoundByTheNamesExportsUse() {

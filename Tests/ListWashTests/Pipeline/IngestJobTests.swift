@@ -45,4 +45,33 @@ import Testing
         #expect(throws: InputError.self) { try job.run(files: [headerless]) }
         #expect(try HistoryStore(path: "\(folder.path)/h.sqlite", create: false).count() == 0)
     }
+
+    @Test func recordsThatAreNotEventsAreCountedByKind() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("sg.json", """
+            [{"email":"a@example.com","timestamp":1717236041,"event":"processed","sg_event_id":"p1"},
+             {"email":"a@example.com","timestamp":1717236042,"event":"open","sg_event_id":"o1"},
+             {"email":"a@example.com","timestamp":1717236043,"event":"open","sg_event_id":"o2"},
+             {"email":"a@example.com","timestamp":1717236044,"event":"click","sg_event_id":"c1"},
+             {"email":"a@example.com","timestamp":1717236045,"event":"secret@example.com","sg_event_id":"x1"},
+             {"email":"a@example.com","timestamp":1717236046,"event":"delivered","sg_event_id":"d1"}]
+            """)
+        let job = IngestJob(historyPath: "\(folder.path)/h.sqlite", policy: Policy(), logger: silentLogger)
+        let result = try #require(try job.run(files: [file]).first)
+        #expect(result.new == 1)
+        #expect(result.skipped == 5)
+        // A kind that is not a plain name (here an address) is counted as "other", never shown.
+        #expect(result.skippedKinds == ["processed": 1, "open": 2, "click": 1, "other": 1])
+    }
+
+    @Test func noHistoryIsCreatedWhenAnInputIsMissing() throws {
+        let folder = try TemporaryFolder()
+        let good = try folder.write("e.csv", eventsCSV(rows: 3))
+        let job = IngestJob(historyPath: "\(folder.path)/h.sqlite", policy: Policy(), logger: silentLogger)
+        #expect(throws: InputError.missingFile(path: "\(folder.path)/none.csv")) { try job.run(files: [good, "\(folder.path)/none.csv"]) }
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/h.sqlite"))
+        #expect(throws: HistoryError.notAFile(path: folder.path)) {
+            try IngestJob(historyPath: folder.path, policy: Policy(), logger: silentLogger).run(files: [good])
+        }
+    }
 }

@@ -73,6 +73,10 @@ public struct EventImportSummary: Sendable, Equatable {
     public var rejected: Int = 0
     /// Well-formed records of kinds that carry no evidence (opens, clicks, `processed`, …).
     public var skipped: Int = 0
+    /// ``skipped`` by the record's kind as the format names it (`open`, `click`, `processed`);
+    /// a kind that is not a short plain name is counted as `other`, so input text never
+    /// reaches the report.
+    public var skippedKinds: [String: Int] = [:]
     /// Assumptions the importer made that the report should state (no personal data).
     public var notes: [String] = []
 
@@ -154,11 +158,27 @@ struct ImportSink {
         reject(line: line, reason: reason, raw: raw.text)
     }
 
-    mutating func skip() {
+    /// Counts a well-formed record that carries no evidence, by its kind (see ``EventImportSummary/skippedKinds``).
+    mutating func skip(_ kind: String) {
         summary.skipped += 1
+        summary.skippedKinds[SkippedKind.name(kind), default: 0] += 1
     }
 
     mutating func note(_ text: String) {
         if !summary.notes.contains(text) { summary.notes.append(text) }
+    }
+}
+
+/// The names under which skipped records are counted.
+enum SkippedKind {
+    /// `kind` when it is a short plain name (letters, digits, spaces and `_ - / . : ( )`, at most
+    /// 64 bytes), else `other`: the name comes from the input, and only a format's own
+    /// vocabulary belongs in a report.
+    static func name(_ kind: String) -> String {
+        let allowed = kind.utf8.allSatisfy { c in
+            (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)
+                || c == 0x5F || c == 0x2D || c == 0x2F || c == 0x2E || c == 0x3A || c == 0x20 || c == 0x28 || c == 0x29
+        }
+        return allowed && !kind.isEmpty && kind.utf8.count <= 64 && !kind.contains("@") ? kind : "other"
     }
 }

@@ -49,7 +49,7 @@ public struct MailgunImporter: EventImporter {
         case "unsubscribed":
             type = .unsubscribe
         default:
-            sink.skip()
+            sink.skip(event)
             return
         }
         guard let address = object.text("recipient") else {

@@ -227,7 +227,7 @@ private struct PostfixLogState {
             pending[queueID] = list
         default:
             // Address-verification probes (`deliverable`, `undeliverable`) and the like.
-            sink.skip()
+            sink.skip("status=\(status)")
             return
         }
         if type != .bounce || status != "deferred" {
@@ -242,7 +242,7 @@ private struct PostfixLogState {
     private mutating func expiry(queueID: String, timestamp: Int64, line: Int, sink: inout ImportSink) {
         guard let recipients = pending.removeValue(forKey: queueID), !recipients.isEmpty else {
             unjoinedExpiries += 1
-            sink.skip()
+            sink.skip("status=expired without an earlier line of its queue id")
             return
         }
         for recipient in recipients {

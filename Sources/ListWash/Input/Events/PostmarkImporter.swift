@@ -55,7 +55,7 @@ public struct PostmarkImporter: EventImporter {
             subscriptionChange(object, line: line, raw: raw, source: source, sink: &sink)
             return
         default:
-            sink.skip()
+            sink.skip(object.text("RecordType") ?? "other")
             return
         }
         guard let kind = object.text("Type") else {
@@ -87,7 +87,7 @@ public struct PostmarkImporter: EventImporter {
     /// A SubscriptionChange webhook: only suppressions are events; reactivations are skipped.
     private static func subscriptionChange(_ object: JSONObject, line: Int, raw: RawText, source: EventSource, sink: inout ImportSink) {
         guard object.bool("SuppressSending") == true else {
-            sink.skip()
+            sink.skip("SubscriptionChange (reactivation)")
             return
         }
         guard let address = object.text("Recipient") else {

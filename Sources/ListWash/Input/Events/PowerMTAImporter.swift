@@ -115,7 +115,7 @@ public struct PowerMTAImporter: EventImporter {
             default: type = .delivered
             }
         case "r":
-            sink.skip()
+            sink.skip("r (receipt)")
             return
         default:
             sink.reject(line: line, reason: "unknown PowerMTA record type (expected d, b, t, tq, f, rb, rs or r)", raw: raw)

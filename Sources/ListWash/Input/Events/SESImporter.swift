@@ -40,7 +40,7 @@ public struct SESImporter: EventImporter {
         if let envelopeType = outer.string("Type") {
             guard envelopeType == "Notification" else {
                 // SubscriptionConfirmation and UnsubscribeConfirmation carry no events.
-                sink.skip()
+                sink.skip(envelopeType)
                 return
             }
             guard let message = outer.string("Message"),
@@ -113,7 +113,7 @@ public struct SESImporter: EventImporter {
                          enhancedCode: codes.enhancedCode, diagnostic: response, providerVerdict: "ses:Delivery", source: source)
             }
         default:
-            sink.skip()
+            sink.skip(type)
         }
     }
 

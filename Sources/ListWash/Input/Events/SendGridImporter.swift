@@ -70,7 +70,7 @@ public struct SendGridImporter: EventImporter {
             diagnostic = ""
             verdict = object.text("asm_group_id").map { "sendgrid:\(event)/\($0)" } ?? "sendgrid:\(event)"
         default:
-            sink.skip()
+            sink.skip(event)
             return
         }
         guard let address = object.text("email") else {

@@ -20,6 +20,9 @@ public struct ListRecord {
     /// The record's text for the rejects file.
     public var text: String
 
+    /// The reason a record whose address field is empty or blank is rejected.
+    public static let noAddress = "no address"
+
     public init(line: Int, raw: UnsafeRawBufferPointer, address: [UInt8]?, error: String?, text: String) {
         self.line = line
         self.raw = raw
@@ -106,7 +109,7 @@ public final class CSVListReader: SubscriberListReader {
                 let headers = (0..<record.fieldCount).map { record.string($0) }
                 guard let found = CleanJob.addressColumn(in: headers, named: emailColumn) else {
                     if let emailColumn { throw InputError.unknownColumn(path: path, name: emailColumn) }
-                    throw InputError.noAddressColumn(path: path, headers: headers)
+                    throw InputError.noAddressColumn(path: path, columns: headers.count)
                 }
                 column = found
                 fieldCount = record.fieldCount
@@ -125,6 +128,8 @@ public final class CSVListReader: SubscriberListReader {
                 error = text.invalidSequenceReason
             } else if record.fieldCount != fieldCount {
                 error = CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message
+            } else if record.field(column).allSatisfy(AddressRules.isBlank) {
+                error = ListRecord.noAddress
             } else {
                 error = nil
             }
