@@ -235,6 +235,8 @@ import Glibc
         #expect(folderHistory.stderr == "listwash: error: \(dir): is a folder, not a history database file\n")
         let folderPolicy = try Self.run(["clean", "--history", "\(dir)/h.sqlite", "--policy", dir, "--list", "Samples/subscribers.csv", "--out", "\(dir)/never"])
         #expect(folderPolicy.status == 74)
+        #expect(try Self.run(["classify", "--eml", dir]).status == 74)
+        #expect(try Self.run(["classify", "--eml", "\(dir)/nope.eml"]).status == 66)
         #expect(!FileManager.default.fileExists(atPath: Self.absolute("\(dir)/never")))
     }
 

@@ -33,13 +33,12 @@ struct Classify: ParsableCommand {
             throw fail(error)
         }
         if let eml {
-            guard let data = FileManager.default.contents(atPath: eml) else {
-                printError("listwash: error: \(eml): cannot read file")
-                throw ExitCode(ExitStatus.noInput.rawValue)
-            }
+            // A missing file is 66, one that cannot be read (permissions, a folder) 74.
+            let data: [UInt8]
+            do { data = try FileByteSource.readAll(path: eml) } catch { throw fail(error) }
             let report: BounceReport
             do {
-                report = try BounceReader().read(Array(data), file: eml)
+                report = try BounceReader().read(data, file: eml)
             } catch {
                 let message = (error as? LocalizedError)?.errorDescription ?? "\(eml): cannot parse message"
                 printError("listwash: error: \(message)")
