@@ -3,10 +3,22 @@ SWIFT ?= swift
 SHARED ?= ../shared
 AS_OF ?= 2026-11-01T00:00:00Z
 BIN = .build/debug/listwash
+# The release's version (as `listwash --version` prints it) and the commit it is built from.
+VERSION := $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/ListWash/Pipeline/Clean.swift)
+COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+DIST = listwash-$(VERSION)-linux-x86_64
+PREFIX ?= /usr/local
 
-.PHONY: all build release run test deps conformance bench clean-out
+.PHONY: all build release run test deps build-info conformance bench clean-out dist dist-check install
 
 all: build
+
+# The commit for `--version`, in a header only Sources/CBuildInfo/build_info.c includes;
+# rewritten only when the commit changes, so an unchanged commit rebuilds nothing.
+build-info:
+	@printf '#define LISTWASH_COMMIT "%s"\n' '$(COMMIT)' > Sources/CBuildInfo/commit.h.new
+	@cmp -s Sources/CBuildInfo/commit.h.new Sources/CBuildInfo/commit.h 2>/dev/null \
+	  && rm -f Sources/CBuildInfo/commit.h.new || mv Sources/CBuildInfo/commit.h.new Sources/CBuildInfo/commit.h
 
 # The system libraries listwash links (SQLite, libcrypto, libxml2); installed when missing and root.
 deps:
@@ -16,10 +28,10 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 	  else echo "missing system packages:$$missing (apt-get install them)"; exit 1; fi; fi
 
-build: deps
+build: deps build-info
 	$(SWIFT) build
 
-release: deps
+release: deps build-info
 	$(SWIFT) build -c release
 
 # Clean Samples/ against the embedded SQLite history in ./out (exit 65 = the sample's
@@ -33,7 +45,7 @@ run: build
 	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 65 ] || exit $$rc
 	@echo; echo "outputs in ./out:"; ls out
 
-test: deps
+test: deps build-info
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -61,3 +73,36 @@ SIZE ?= S
 RUNS ?=
 bench: deps
 	@SIZE=$(SIZE) RUNS=$(RUNS) SHARED=$(SHARED) bash Benchmarks/bench.sh
+
+# A release for machines without Swift: the binary with the Swift runtime linked in
+# (--static-swift-stdlib; it needs only the C libraries of Debian's libsqlite3-0, libxml2,
+# libssl3 and libstdc++6), a man page per subcommand generated from its help by the
+# argument parser's generate-manual tool, bash/zsh/fish completions, README, LICENSE and
+# CHANGELOG, packed as dist/$(DIST).tar.gz. Built in .build-dist, apart from the debug build.
+dist: deps build-info
+	$(SWIFT) build -c release --static-swift-stdlib --product listwash --scratch-path .build-dist
+	$(SWIFT) build --product generate-manual --scratch-path .build-dist
+	@rm -rf dist/$(DIST) && mkdir -p dist/$(DIST)/bin dist/$(DIST)/share/man/man1 dist/$(DIST)/share/doc/listwash \
+	  dist/$(DIST)/share/bash-completion/completions dist/$(DIST)/share/zsh/site-functions dist/$(DIST)/share/fish/vendor_completions.d
+	cp .build-dist/release/listwash dist/$(DIST)/bin/listwash
+	strip dist/$(DIST)/bin/listwash
+	.build-dist/debug/generate-manual-tool dist/$(DIST)/bin/listwash --multi-page --section 1 \
+	  --date "$$(git log -1 --format=%cs 2>/dev/null || date +%F)" --output-directory dist/$(DIST)/share/man/man1
+	dist/$(DIST)/bin/listwash --generate-completion-script bash > dist/$(DIST)/share/bash-completion/completions/listwash
+	dist/$(DIST)/bin/listwash --generate-completion-script zsh > dist/$(DIST)/share/zsh/site-functions/_listwash
+	dist/$(DIST)/bin/listwash --generate-completion-script fish > dist/$(DIST)/share/fish/vendor_completions.d/listwash.fish
+	cp README.md LICENSE CHANGELOG.md dist/$(DIST)/share/doc/listwash/
+	tar -C dist -czf dist/$(DIST).tar.gz --owner=0 --group=0 --sort=name $(DIST)
+	@echo "dist/$(DIST).tar.gz"
+
+# Installs the files `make dist` packs under PREFIX (default /usr/local).
+install: dist
+	cd dist/$(DIST) && find . -type f | while read -r f; do \
+	  install -D -m $$(case "$$f" in ./bin/*) echo 755;; *) echo 644;; esac) "$$f" "$(DESTDIR)$(PREFIX)/$${f#./}"; done
+	@echo "installed into $(DESTDIR)$(PREFIX)"
+
+# Unpacks the release and cleans Samples/ with it while the Swift toolchain is hidden (a
+# private mount namespace with an empty /opt/swift and no libswift* anywhere on the library
+# path), then checks the binary needs no library outside the list above (needs root).
+dist-check: dist
+	@bash Scripts/dist_check.sh dist/$(DIST).tar.gz

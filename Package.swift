@@ -41,10 +41,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The commit the binary was built from, for --version (see Sources/CBuildInfo/build_info.c).
+        .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
         .executableTarget(
             name: "listwash",
             dependencies: [
-                "ListWash",
+                "ListWash", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBuildInfo
 import ListWash
 
 @main
@@ -13,7 +14,7 @@ struct ListWashCommand: ParsableCommand {
             66 missing input, 73 cannot create output, 74 I/O error, 75 the output folder is
             in use by another run (nothing written; try again).
             """,
-        version: ListWashVersion.current,
+        version: "\(ListWashVersion.current) (commit \(String(cString: listwash_build_commit())))",
         subcommands: [Ingest.self, Clean.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 

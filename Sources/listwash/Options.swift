@@ -5,13 +5,13 @@ import Logging
 
 /// `--history PATH`.
 struct HistoryOptions: ParsableArguments {
-    @Option(name: .long, help: "The history database (SQLite).")
+    @Option(name: .long, help: "The history database, an SQLite file ('ingest' creates it on first use).")
     var history: String = "listwash.sqlite"
 }
 
 /// `--policy FILE`.
 struct PolicyOptions: ParsableArguments {
-    @Option(name: .long, help: "A JSON policy file; keys it leaves out keep the defaults ('listwash policy' prints them).")
+    @Option(name: .long, help: "A JSON policy file; keys it leaves out keep the defaults (default: the built-in policy, which 'listwash policy' prints).")
     var policy: String?
 
     func load() throws -> Policy { try Policy.load(path: policy) }
@@ -19,10 +19,10 @@ struct PolicyOptions: ParsableArguments {
 
 /// `--verbose`, `--quiet`.
 struct OutputOptions: ParsableArguments {
-    @Flag(name: .shortAndLong, help: "Log progress details to standard error.")
+    @Flag(name: .shortAndLong, help: "Log progress details to standard error (default: errors only).")
     var verbose = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    @Flag(name: .shortAndLong, help: "Print nothing but errors: no summary, no rejected rows on standard error.")
     var quiet = false
 
     /// A logger writing to standard error (so standard output and output files stay data only).

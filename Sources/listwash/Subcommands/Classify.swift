@@ -6,7 +6,17 @@ import ListWash
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
-        abstract: "Classify an SMTP reply, or the recipients of a bounce message (--eml)."
+        abstract: "Classify an SMTP reply, or the recipients of a bounce message (--eml).",
+        discussion: """
+            Prints the reason (user_unknown, mailbox_full, blocked, …), the kind (hard, soft, \
+            sender, ignore) and the classifier rule that decided, exactly as 'ingest' would \
+            classify the same text with the same --policy.
+
+            Examples:
+              listwash classify "550 5.1.1 <x@example.com>: Recipient address rejected: User unknown"
+              listwash classify --json "421 4.7.0 Try again later, closing connection"
+              listwash classify --eml bounce.eml
+            """
     )
 
     @Argument(help: "The SMTP reply text, e.g. \"550 5.1.1 <x@example.com>: User unknown\".")
@@ -15,7 +25,7 @@ struct Classify: ParsableCommand {
     @Option(name: .long, help: "Read a bounce message file and print one JSON line per recipient.")
     var eml: String?
 
-    @Flag(name: .long, help: "Print one JSON line instead of text (for a reply).")
+    @Flag(name: .long, help: "Print one JSON line instead of text, for a reply (default: three lines of text).")
     var json = false
 
     @OptionGroup var policyOptions: PolicyOptions

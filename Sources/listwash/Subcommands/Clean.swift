@@ -6,11 +6,16 @@ struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clean a subscriber list against the history.",
         discussion: """
-            Writes cleaned.csv (cleaned.xml for an XML list), suppressed.csv, audit.jsonl, rejects.csv
-            and manifest.json into the output folder, all or none. Exit status 65 when rows were
-            rejected or the XML is not well-formed.
-            Example: listwash clean --history listwash.sqlite --list Samples/subscribers.csv --out out --as-of 2026-11-01T00:00:00Z
-            XML:     listwash clean --history listwash.sqlite --list Samples/subscribers.xml --out out-xml --as-of 2026-11-01T00:00:00Z
+            Streams the list, joins it with the history as of --as-of and applies the policy. \
+            Writes cleaned.csv (cleaned.xml for an XML list: the input minus the removed rows, \
+            byte for byte), suppressed.csv, audit.jsonl, rejects.csv and manifest.json into the \
+            output folder as one set: all or none, and replaced as one. Exit status 65 when rows \
+            were rejected (the outputs are complete) or the XML is not well-formed, 75 when \
+            another run is writing the same output folder.
+
+            Examples:
+              listwash clean --history listwash.sqlite --list Samples/subscribers.csv --out out --as-of 2026-11-01T00:00:00Z
+              listwash clean --list Samples/subscribers.xml --out out-xml --record Subscriber --email-field EmailAddress
             """
     )
 
@@ -27,10 +32,10 @@ struct Clean: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Judge the history as of this time: ISO 8601 with a zone (2026-11-01T00:00:00Z), a date alone (midnight UTC) or Unix seconds (default: now). Later events are ignored.")
     var asOf: String?
 
-    @Option(help: "Force the list's delimiter: , ; tab |  (default: sniffed).")
+    @Option(help: "Force the list's delimiter: , ; tab | (default: sniffed from the first lines).")
     var delimiter: String?
 
-    @Option(name: .customLong("email-column"), help: "The address column's header (default: found by name).")
+    @Option(name: .customLong("email-column"), help: "The address column's header name, or for XML the address field (default: found by the names exports use, such as Email or Email Address).")
     var emailColumn: String?
 
     @Option(name: .customLong("suppressed-format"), help: "The layout of suppressed.csv.")
@@ -130,4 +135,11 @@ struct Clean: ParsableCommand {
     }
 }
 
-extension SuppressedFormat: ExpressibleByArgument {}
+extension SuppressedFormat: ExpressibleByArgument {
+    public static var allValueDescriptions: [String: String] {
+        [
+            "listwash": "email,rule,reason,kind,events,first_seen,last_seen, one row per removed row, in input order",
+            "clean-v1": "email,reason,bounce_count,first_seen,last_seen, sorted by address (the reference job's layout)",
+        ]
+    }
+}

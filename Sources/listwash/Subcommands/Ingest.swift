@@ -5,10 +5,16 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add bounce, delivery, complaint and unsubscribe events to the history.",
         discussion: """
-            Each event gets a deterministic id, so ingesting the same file twice adds nothing.
-            Formats (detected per file, --format to force): canonical CSV and JSON Lines, AWS SES,
-            SendGrid, Mailgun, Postmark, Postfix logs, PowerMTA accounting CSV.
-            Example: listwash ingest --history listwash.sqlite Samples/events.csv Samples/events.jsonl
+            Each event is classified as it comes in and gets a deterministic id, so ingesting the \
+            same file twice adds nothing. Each file is one transaction: it is added whole or not at \
+            all. The formats are detected per file (--format forces one); see --format below for \
+            the list. A rejected record is reported with its file, line and reason, the run goes \
+            on, and the exit status is 65.
+
+            Examples:
+              listwash ingest --history listwash.sqlite Samples/events.csv Samples/events.jsonl
+              listwash ingest --format postfix --year 2026 /var/log/mail.log
+              listwash ingest ~/Maildir/.bounces
             """
     )
 
@@ -16,13 +22,13 @@ struct Ingest: ParsableCommand {
     @OptionGroup var policyOptions: PolicyOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "The files' format (default: detected per file).")
+    @Option(help: "The files' format (default: detected per file from its first bytes and name).")
     var format: IngestFormat?
 
     @Option(help: "The year of syslog timestamps in Postfix logs (default: from each file's modification date).")
     var year: Int?
 
-    @Argument(help: "Event files.")
+    @Argument(help: "Event files, and maildir folders of bounce messages.")
     var files: [String]
 
     func run() throws {
@@ -57,4 +63,20 @@ struct Ingest: ParsableCommand {
     }
 }
 
-extension IngestFormat: ExpressibleByArgument {}
+extension IngestFormat: ExpressibleByArgument {
+    public static var allValueDescriptions: [String: String] {
+        [
+            "csv": "canonical CSV: email,timestamp,event,smtp_code,enhanced_code,diagnostic",
+            "jsonl": "canonical JSON Lines with the same keys",
+            "ses": "AWS SES notifications: raw, SNS-wrapped, arrays or JSON Lines",
+            "sendgrid": "SendGrid event webhook batches",
+            "mailgun": "Mailgun events API pages, webhooks and JSON Lines",
+            "postmark": "Postmark bounce webhooks and bounce API dumps",
+            "postfix": "Postfix mail logs (status=bounced/deferred/sent/expired)",
+            "powermta": "PowerMTA accounting CSV",
+            "eml": "one bounce message (RFC 3464 DSN, RFC 5965 feedback report, an MTA's plain bounce)",
+            "mbox": "an mbox file of bounce messages",
+            "maildir": "a maildir folder (cur/, new/) of bounce messages",
+        ]
+    }
+}

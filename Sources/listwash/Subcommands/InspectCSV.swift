@@ -11,31 +11,33 @@ struct InspectCSV: ParsableCommand {
         commandName: "inspect-csv",
         abstract: "Show how listwash splits a CSV file: one JSON array of fields per record.",
         discussion: """
-            Uses the same reader, delimiter sniffing and encoding handling as 'clean', so a column
-            that comes out wrong here comes out wrong there. Every record is printed, the header too;
-            blank lines are skipped as 'clean' skips them (--blank-lines prints them as [""]).
-            Malformed records go to standard error with their line; the summary goes there too,
+            Uses the same reader, delimiter sniffing and encoding handling as 'clean', so a column \
+            that comes out wrong here comes out wrong there. Every record is printed, the header \
+            too; blank lines are skipped as 'clean' skips them (--blank-lines prints them as [""]). \
+            Malformed records go to standard error with their line; the summary goes there too, \
             so standard output is JSON Lines only. Exit status 65 when a record was malformed.
-            Example: listwash inspect-csv Samples/subscribers.csv --lines | head
+
+            Example:
+              listwash inspect-csv Samples/subscribers.csv --lines | head
             """
     )
 
     @Argument(help: "The CSV file ('-' for standard input).")
     var file: String
 
-    @Option(help: "Force the delimiter: , ; tab |  (default: sniffed).")
+    @Option(help: "Force the delimiter: , ; tab | (default: sniffed from the first lines).")
     var delimiter: String?
 
     @Option(help: "The file's encoding (default: UTF-8, or UTF-16 by its byte-order mark).")
     var encoding: TextEncoding?
 
-    @Flag(name: .customLong("blank-lines"), help: "Print blank lines as [\"\"] instead of skipping them.")
+    @Flag(name: .customLong("blank-lines"), help: "Print blank lines as [\"\"] (default: skipped, as clean skips them).")
     var blankLines = false
 
-    @Flag(help: "Print {\"line\":N,\"fields\":[…]} objects, malformed records included with their error.")
+    @Flag(help: "Print {\"line\":N,\"fields\":[…]} objects, malformed records included with their error (default: one JSON array of fields a record).")
     var lines = false
 
-    @Flag(name: .shortAndLong, help: "Print no summary (malformed records are still reported).")
+    @Flag(name: .shortAndLong, help: "Print no summary (malformed records are still reported on standard error).")
     var quiet = false
 
     func validate() throws {
