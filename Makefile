@@ -45,7 +45,9 @@ run: build
 	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 65 ] || exit $$rc
 	@echo; echo "outputs in ./out:"; ls out
 
-test: deps build-info
+# The unit and end-to-end tests, and first the release check (dist-check: the packed
+# binary cleans Samples/ with the Swift toolchain hidden).
+test: deps build-info dist-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -86,7 +88,7 @@ dist: deps build-info
 	  dist/$(DIST)/share/bash-completion/completions dist/$(DIST)/share/zsh/site-functions dist/$(DIST)/share/fish/vendor_completions.d
 	cp .build-dist/release/listwash dist/$(DIST)/bin/listwash
 	strip dist/$(DIST)/bin/listwash
-	.build-dist/debug/generate-manual-tool dist/$(DIST)/bin/listwash --multi-page --section 1 \
+	.build-dist/debug/generate-manual dist/$(DIST)/bin/listwash --multi-page --section 1 \
 	  --date "$$(git log -1 --format=%cs 2>/dev/null || date +%F)" --output-directory dist/$(DIST)/share/man/man1
 	dist/$(DIST)/bin/listwash --generate-completion-script bash > dist/$(DIST)/share/bash-completion/completions/listwash
 	dist/$(DIST)/bin/listwash --generate-completion-script zsh > dist/$(DIST)/share/zsh/site-functions/_listwash
@@ -103,6 +105,7 @@ install: dist
 
 # Unpacks the release and cleans Samples/ with it while the Swift toolchain is hidden (a
 # private mount namespace with an empty /opt/swift and no libswift* anywhere on the library
-# path), then checks the binary needs no library outside the list above (needs root).
+# path), then checks the binary needs no library outside the list above. As root it uses a
+# mount namespace; otherwise a user namespace mapped to root (unshare -r).
 dist-check: dist
 	@bash Scripts/dist_check.sh dist/$(DIST).tar.gz

@@ -4,7 +4,8 @@
 # libraries) is an empty folder, it must ingest the bundled samples and clean
 # Samples/subscribers.csv into the same outputs as the reviewed snapshots. It also checks
 # that the binary asks the dynamic linker for no library beyond glibc, libstdc++/libgcc,
-# SQLite, libxml2 and libcrypto. Needs root (for the mount namespace).
+# SQLite, libxml2 and libcrypto. The mount namespace needs root, or a user namespace that
+# maps this user to root (unshare -r), which unprivileged users have on most systems.
 set -euo pipefail
 tarball=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,9 @@ done
 
 cp -r "$root/Samples" "$work/Samples"
 snapshots="$root/Tests/listwashCLITests/Snapshots/samples"
-unshare --mount --propagation private bash -euo pipefail -c '
+namespace=(unshare --mount --propagation private)
+[ "$(id -u)" = 0 ] || namespace=(unshare --map-root-user --mount --propagation private)
+"${namespace[@]}" bash -euo pipefail -c '
   mount -t tmpfs tmpfs /opt/swift
   if command -v swift >/dev/null || ldconfig -p | grep -q libswiftCore; then
     echo "dist-check: FAILED: the Swift toolchain is still visible" >&2; exit 1

@@ -267,7 +267,10 @@ import Glibc
             #expect(lines.count <= 2, "\(arguments): \(run.stderr)")
         }
         #expect(try Self.run(["--help"]).status == 0)
-        #expect(try Self.run(["--version"]).status == 0)
+        let version = try Self.run(["--version"])
+        #expect(version.status == 0)
+        // The version and the commit it was built from ("unknown" outside a git checkout).
+        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+ \(commit ([0-9a-f]{7,}(-dirty)?|unknown)\)\n$"#, options: .regularExpression) != nil, "\(version.stdout)")
     }
 
     @Test func anAsOfWithoutAZoneIsRefused() throws {
