@@ -4,7 +4,7 @@ SHARED ?= ../shared
 AS_OF ?= 2026-11-01T00:00:00Z
 BIN = .build/debug/listwash
 
-.PHONY: all build release run test deps conformance bench clean-out
+.PHONY: all build release run test deps conformance bench bench-scaling clean-out
 
 all: build
 
@@ -61,3 +61,14 @@ SIZE ?= S
 RUNS ?=
 bench: deps
 	@SIZE=$(SIZE) RUNS=$(RUNS) SHARED=$(SHARED) bash Benchmarks/bench.sh
+	@python3 Benchmarks/scaling.py --binary .build/release/listwash --work bench-data/scaling
+
+# Scaling check: every reader must run in time linear in its input. Release build, then the
+# worst input known for each reader (long lines and fields, patterns repeated along a header
+# or diagnostic, many short lines) at 1, 4 and 16 MB, generated once into bench-data/scaling/;
+# prints the median seconds per MB of 3 runs at each size and the 16 MB / 1 MB ratio, and
+# fails when a ratio is above 2 (`make bench-scaling ONLY=xml` runs the matching cases).
+ONLY ?=
+bench-scaling: deps
+	$(SWIFT) build -c release
+	@python3 Benchmarks/scaling.py --binary .build/release/listwash --work bench-data/scaling $(if $(ONLY),--only "$(ONLY)")
