@@ -9,7 +9,7 @@ COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo 
 DIST = listwash-$(VERSION)-linux-x86_64
 PREFIX ?= /usr/local
 
-.PHONY: all build release run test deps build-info conformance bench clean-out dist dist-check install
+.PHONY: all build release run test deps build-info conformance bench bench-scaling clean-out dist dist-check install
 
 all: build
 
@@ -75,6 +75,17 @@ SIZE ?= S
 RUNS ?=
 bench: deps
 	@SIZE=$(SIZE) RUNS=$(RUNS) SHARED=$(SHARED) bash Benchmarks/bench.sh
+	@python3 Benchmarks/scaling.py --binary .build/release/listwash --work bench-data/scaling
+
+# Scaling check: every reader must run in time linear in its input. Release build, then the
+# worst input known for each reader (long lines and fields, patterns repeated along a header
+# or diagnostic, many short lines) at 1, 4 and 16 MB, generated once into bench-data/scaling/;
+# prints the median seconds per MB of 3 runs at each size and the 16 MB / 1 MB ratio, and
+# fails when a ratio is above 2 (`make bench-scaling ONLY=xml` runs the matching cases).
+ONLY ?=
+bench-scaling: deps
+	$(SWIFT) build -c release
+	@python3 Benchmarks/scaling.py --binary .build/release/listwash --work bench-data/scaling $(if $(ONLY),--only "$(ONLY)")
 
 # A release for machines without Swift: the binary with the Swift runtime linked in
 # (--static-swift-stdlib; it needs only the C libraries of Debian's libsqlite3-0, libxml2,

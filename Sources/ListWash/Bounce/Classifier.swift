@@ -306,8 +306,10 @@ public final class Classifier: Sendable {
 
     /// ``classify(replyCode:enhancedCode:diagnostic:recipientKey:)`` on the fields' bytes (an
     /// enhanced code of nil is absent, as opposed to empty): what `ingest` calls for each bounce.
-    func classify(replyCode: Int?, enhancedCode: UnsafeBufferPointer<UInt8>?, diagnostic text: UnsafeBufferPointer<UInt8>,
+    /// Only the first ``PatternScan/limit`` bytes of the diagnostic are read.
+    func classify(replyCode: Int?, enhancedCode: UnsafeBufferPointer<UInt8>?, diagnostic whole: UnsafeBufferPointer<UInt8>,
                   recipientKey: UnsafeBufferPointer<UInt8>) -> Classification {
+        let text = PatternScan.prefix(whole)
         let enhancedBytes = enhancedCode ?? UnsafeBufferPointer(start: nil, count: 0)
         let header = 14 + enhancedBytes.count
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: header + text.count) { key in
@@ -338,11 +340,40 @@ public final class Classifier: Sendable {
 
     private struct Hit { var part: Int; var end: Int }
 
+    /// The automaton's hits grouped by part, each part's ends in increasing order, so whether a
+    /// phrase occurs is a few binary searches, not a walk over every hit.
+    private struct Hits {
+        /// Sorted by part, then by end.
+        private let sorted: [Hit]
+        /// The parts found, each once, in increasing order.
+        let parts: [Int]
+
+        init(_ hits: [Hit]) {
+            sorted = hits.sorted { ($0.part, $0.end) < ($1.part, $1.end) }
+            var parts: [Int] = []
+            for hit in sorted where parts.last != hit.part { parts.append(hit.part) }
+            self.parts = parts
+        }
+
+        /// The end of the first hit of `part` that ends at or after `minimumEnd`, or nil.
+        /// - Complexity: O(log n) for n hits.
+        func firstEnd(of part: Int, atLeast minimumEnd: Int) -> Int? {
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let hit = sorted[mid]
+                if hit.part < part || (hit.part == part && hit.end < minimumEnd) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < sorted.count && sorted[lo].part == part ? sorted[lo].end : nil
+        }
+    }
+
     private func classify(replyCode givenReply: Int?, enhancedCode: String?, bytes: UnsafeBufferPointer<UInt8>)
         -> Classification
     {
-        var hits: [Hit] = []
-        matcher.forEachMatch(in: bytes) { part, end in hits.append(Hit(part: part, end: end)) }
+        var found: [Hit] = []
+        matcher.forEachMatch(in: bytes) { part, end in found.append(Hit(part: part, end: end)) }
+        let hits = Hits(found)
 
         let replyCode = givenReply.flatMap { (200...599).contains($0) ? $0 : nil } ?? (codesFromText ? CodeExtractor.replyCode(in: bytes) : nil)
         let status = enhancedCode.flatMap(StatusCode.init) ?? (codesFromText ? CodeExtractor.statusCode(in: bytes) : nil)
@@ -378,8 +409,10 @@ public final class Classifier: Sendable {
         // "447 4.4.2 Connection lost, retry later" about the network (X.4.x).
         let statusIsGeneric = status.map { $0.subject == 0 || $0.subject == 7 } ?? true
         var best = Int.max
-        for hit in hits {
-            for id in phrasesByPart[hit.part] where id < best && id < builtInPhraseCount {
+        // Whether a phrase occurs does not depend on which hit led to it: each part found is
+        // looked at once, however often it occurs.
+        for part in hits.parts {
+            for id in phrasesByPart[part] where id < best && id < builtInPhraseCount {
                 let phrase = phrases[id]
                 if phrase.transientOnly && (!transient || !statusIsGeneric) { continue }
                 if occurs(phrase, in: hits) { best = id }
@@ -494,13 +527,13 @@ public final class Classifier: Sendable {
         return kind == .hard && transient ? .soft : kind
     }
 
-    /// Whether all parts of `phrase` occur in order, without overlapping, among `hits`.
-    private func occurs(_ phrase: CompiledPhrase, in hits: [Hit]) -> Bool {
+    /// Whether all parts of `phrase` occur in order, without overlapping, among `hits`: each
+    /// part's earliest hit that starts at or after the previous part's end.
+    private func occurs(_ phrase: CompiledPhrase, in hits: Hits) -> Bool {
         var position = 0
         for part in phrase.parts {
-            let length = matcher.lengths[part]
-            guard let hit = hits.first(where: { $0.part == part && $0.end - length >= position }) else { return false }
-            position = hit.end
+            guard let end = hits.firstEnd(of: part, atLeast: position + matcher.lengths[part]) else { return false }
+            position = end
         }
         return true
     }

@@ -36,7 +36,8 @@ public struct BounceReader: Sendable {
         if !dsnRecipients.isEmpty {
             report.agent = plain?.agent ?? "RFC3464"
             report.arrivalDate = dsn.lazy.compactMap { $0.message["Arrival-Date"].flatMap(MailDate.parse) }.first
-            report.recipients = Self.withCommand(Self.withNotice(dsnRecipients.map { Self.complete($0, from: plain?.recipients ?? []) }, mail), mail)
+            let plainRecipients = PlainRecipients(plain?.recipients ?? [])
+            report.recipients = Self.withCommand(Self.withNotice(dsnRecipients.map { Self.complete($0, from: plainRecipients) }, mail), mail)
             report.kind = report.recipients.contains(where: \.isFailure) ? .bounce : .delivered
             return report
         }
@@ -68,10 +69,30 @@ public struct BounceReader: Sendable {
         return v
     }
 
+    /// The plain-text part's recipients, by lowercased address (the first of each), so that
+    /// completing n DSN recipients from m plain ones takes n + m steps, not n × m.
+    struct PlainRecipients {
+        let all: [BounceRecipient]
+        private var byAddress: [String: Int] = [:]
+
+        init(_ recipients: [BounceRecipient]) {
+            all = recipients
+            for (index, r) in recipients.enumerated() where byAddress[r.recipient.lowercased()] == nil {
+                byAddress[r.recipient.lowercased()] = index
+            }
+        }
+
+        /// The first recipient with `address` (case-insensitive), else the only one, else nil.
+        func match(_ address: String) -> BounceRecipient? {
+            if let index = byAddress[address.lowercased()] { return all[index] }
+            return all.count == 1 ? all.first : nil
+        }
+    }
+
     /// Fills a DSN recipient's missing diagnostic and codes from the plain-text part.
-    private static func complete(_ recipient: BounceRecipient, from plain: [BounceRecipient]) -> BounceRecipient {
+    static func complete(_ recipient: BounceRecipient, from plain: PlainRecipients) -> BounceRecipient {
         var r = recipient
-        guard let match = plain.first(where: { $0.recipient.lowercased() == r.recipient.lowercased() }) ?? (plain.count == 1 ? plain.first : nil) else { return r }
+        guard let match = plain.match(r.recipient) else { return r }
         if r.diagnostic.isEmpty { r.diagnostic = match.diagnostic }
         if r.replyCode == nil, let code = match.replyCode, r.status?.first.map({ String(code).first == $0 }) ?? true { r.replyCode = code }
         if r.status == nil || r.status!.hasSuffix(".0.0"), let s = match.status, r.status?.first.map({ s.first == $0 }) ?? true { r.status = s }
@@ -84,9 +105,7 @@ public struct BounceReader: Sendable {
     static func withNotice(_ recipients: [BounceRecipient], _ mail: MailContext) -> [BounceRecipient] {
         guard recipients.count == 1, var r = recipients.first, r.isFailure,
               r.status == nil || r.status!.hasSuffix(".0.0") else { return recipients }  // a precise code says more
-        var rest = r.diagnostic
-        for address in MailText.addresses(in: rest) { rest = rest.replacingOccurrences(of: address, with: "") }
-        guard !rest.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return recipients }
+        guard !MailText.hasTextBesideAddresses(r.diagnostic) else { return recipients }
         var notice: [String] = []
         for (line, lower) in zip(mail.lines, mail.lowerLines) {
             if originalMessageMarkers.contains(where: { lower.contains($0) }) || notice.count == 20 { break }
@@ -111,10 +130,13 @@ public struct BounceReader: Sendable {
             notice.append(line)
         }
         var commands = Set<SMTPCommand>()
-        for (index, line) in notice.enumerated() where line.hasPrefix("<<< 4") || line.hasPrefix("<<< 5") {
-            // A transcript: the error answers the nearest command sent before it.
-            if let sent = notice[..<index].last(where: { $0.hasPrefix(">>> ") }), let command = SMTPCommand.named(in: sent) {
-                commands.insert(command)
+        var lastSent: String?
+        for line in notice {
+            if line.hasPrefix("<<< 4") || line.hasPrefix("<<< 5") {
+                // A transcript: the error answers the nearest command sent before it.
+                if let sent = lastSent, let command = SMTPCommand.named(in: sent) { commands.insert(command) }
+            } else if line.hasPrefix(">>> ") {
+                lastSent = line
             }
         }
         if commands.isEmpty {

@@ -188,7 +188,10 @@ public enum MIME {
                 i = next
                 continue
             }
-            if let last = fields.last, last.raw.last(where: { $0 != 0x20 && $0 != 0x09 }) == 0x3B, line.contains(0x3D) {
+            // Decided before the field is appended to: a copy of the field still alive during the
+            // append would make it copy the whole value, once per line.
+            let continuesParameters = fields.last.map { $0.raw.last(where: { $0 != 0x20 && $0 != 0x09 }) == 0x3B } ?? false
+            if continuesParameters, line.contains(0x3D) {
                 // An unindented parameter after a value ending in ";" (broken folding).
                 fields[fields.count - 1].raw += [0x20] + line
                 i = next
@@ -335,19 +338,26 @@ public enum MIME {
 
     /// Decodes RFC 2047 encoded words (`=?charset?B?…?=`, `=?charset?Q?…?=`); whitespace
     /// between two adjacent encoded words is dropped, as the RFC says.
+    /// - Complexity: O(n) for n scalars, however many `=?` the text holds: the delimiters
+    ///   that end a word (`?`, `?=`, a blank) are looked for with forward-only cursors, so a
+    ///   stretch of text is examined once, not once per `=?` before it.
     public static func decodeEncodedWords(_ text: String) -> String {
         guard text.contains("=?") else { return text }
         let scalars = Array(text.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var pendingSpace = String.UnicodeScalarView()
+        var cursors = EncodedWordCursors()
+        // Built a scalar at a time: `UnicodeScalarView.append(contentsOf:)` copies the whole
+        // view it appends to, which made this quadratic in the header's length.
+        var out = String()
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace: [Unicode.Scalar] = []
         var lastWasEncoded = false
         var i = 0
         while i < scalars.count {
             if scalars[i] == "=", i + 1 < scalars.count, scalars[i + 1] == "?",
-               let (decoded, next) = encodedWord(scalars, at: i) {
-                if !lastWasEncoded { out.append(contentsOf: pendingSpace) }
-                pendingSpace = String.UnicodeScalarView()
-                out.append(contentsOf: decoded.unicodeScalars)
+               let (decoded, next) = encodedWord(scalars, at: i, cursors: &cursors) {
+                if !lastWasEncoded { for blank in pendingSpace { out.unicodeScalars.append(blank) } }
+                pendingSpace.removeAll(keepingCapacity: true)
+                out += decoded
                 lastWasEncoded = true
                 i = next
                 continue
@@ -356,39 +366,68 @@ public enum MIME {
             if s == " " || s == "\t" {
                 pendingSpace.append(s)
             } else {
-                out.append(contentsOf: pendingSpace)
-                pendingSpace = String.UnicodeScalarView()
-                out.append(s)
+                for blank in pendingSpace { out.unicodeScalars.append(blank) }
+                pendingSpace.removeAll(keepingCapacity: true)
+                out.unicodeScalars.append(s)
                 lastWasEncoded = false
             }
             i += 1
         }
-        out.append(contentsOf: pendingSpace)
-        return String(out)
+        for blank in pendingSpace { out.unicodeScalars.append(blank) }
+        return out
     }
 
-    private static func encodedWord(_ s: [Unicode.Scalar], at start: Int) -> (String, Int)? {
-        // =?charset?E?text?=
-        var i = start + 2
-        var charset = ""
-        while i < s.count, s[i] != "?" { if s[i] == " " { return nil }; charset.unicodeScalars.append(s[i]); i += 1 }
-        guard i + 2 < s.count, s[i + 2] == "?" else { return nil }
-        let encoding = s[i + 1]
-        i += 3
-        var payload = [UInt8]()
-        while i + 1 < s.count, !(s[i] == "?" && s[i + 1] == "=") {
-            guard s[i].isASCII, s[i] != " " else { return nil }
-            payload.append(UInt8(s[i].value))
-            i += 1
+    /// The delimiters of an encoded word, found by cursors that only move forward.
+    ///
+    /// `decodeEncodedWords` asks for them from non-decreasing positions (each `=?` is tried in
+    /// order, and the word's parts follow it), so a cursor's last answer stays valid until the
+    /// position asked passes it; every scalar is then examined at most once per cursor.
+    struct EncodedWordCursors {
+        /// The first `?` or blank after `=?`: ends the charset (a blank means no word).
+        var charsetEnd = ForwardSearch()
+        /// The first `?=`: ends the encoded text.
+        var wordEnd = ForwardSearch()
+        /// The first blank or non-ASCII scalar: encoded text may hold neither.
+        var invalid = ForwardSearch()
+    }
+
+    /// The first index at or after a position where a condition holds, for positions asked in
+    /// non-decreasing order (any order gives the right answer; that order gives linear time).
+    struct ForwardSearch {
+        private var from = 0
+        private var found = -1
+
+        /// The first index `j >= position`, `j < count`, with `condition(j)`, else `count`.
+        mutating func first(from position: Int, count: Int, where condition: (Int) -> Bool) -> Int {
+            if found >= 0, from <= position, position <= found { return found }
+            var j = position
+            while j < count, !condition(j) { j += 1 }
+            from = position
+            found = j
+            return j
         }
-        guard i + 1 < s.count else { return nil }
+    }
+
+    /// The encoded word starting at `start` (`=?charset?E?text?=`), decoded, and the index after it.
+    private static func encodedWord(_ s: [Unicode.Scalar], at start: Int, cursors: inout EncodedWordCursors) -> (String, Int)? {
+        let n = s.count
+        let question = cursors.charsetEnd.first(from: start + 2, count: n) { s[$0] == "?" || s[$0] == " " }
+        guard question < n, s[question] == "?", question + 2 < n, s[question + 2] == "?" else { return nil }
+        let encoding = s[question + 1]
+        let textStart = question + 3
+        let close = cursors.wordEnd.first(from: textStart, count: n) { $0 + 1 < n && s[$0] == "?" && s[$0 + 1] == "=" }
+        guard close < n else { return nil }
+        let invalid = cursors.invalid.first(from: textStart, count: n) { !s[$0].isASCII || s[$0] == " " }
+        guard invalid >= close else { return nil }
+        var charset = String(String.UnicodeScalarView(s[(start + 2)..<question]))
         if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }
+        let payload = s[textStart..<close].map { UInt8($0.value) }
         let bytes: [UInt8]
         switch encoding {
         case "B", "b": bytes = decodeBase64(payload)
         case "Q", "q": bytes = decodeQuotedPrintable(payload, underscoreIsSpace: true)
         default: return nil
         }
-        return (Charset.decode(bytes, charset: charset), i + 2)
+        return (Charset.decode(bytes, charset: charset), close + 2)
     }
 }

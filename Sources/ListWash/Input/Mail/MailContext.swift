@@ -8,7 +8,8 @@ struct MailContext: Sendable {
     let from: String
     /// `Subject:`, decoded and lowercased.
     let subject: String
-    /// The human-readable notification: text parts outside any attached message.
+    /// The human-readable notification: text parts outside any attached message, each cut to
+    /// its first ``PatternScan/limit`` bytes.
     let text: String
     /// `text` split into lines, whitespace-trimmed at the end.
     let lines: [String]
@@ -51,7 +52,7 @@ struct MailContext: Sendable {
                         if original == nil, text.contains(":") { original = MIME.parseHeaders(part.decodedBody) }
                         return
                     }
-                    texts.append(type == "text/html" ? MailContext.stripTags(text) : text)
+                    texts.append(PatternScan.prefix(type == "text/html" ? MailContext.stripTags(text) : text))
                 }
             }
         }

@@ -51,6 +51,8 @@ struct TextScan: Sendable {
             first = found
         }
         var result: [BounceRecipient] = []
+        /// The lowercased addresses in `result`, so a repeat is found in one lookup.
+        var seen = Set<String>()
         var diagnostics: [[String]] = []
         var closed = false
         var last = mail.lines.count
@@ -62,11 +64,12 @@ struct TextScan: Sendable {
             if let (address, rest) = recipientOn(line, lower: lower) {
                 if let last = result.last, last.recipient.lowercased() == address.lowercased() {
                     diagnostics[diagnostics.count - 1].append(line)
-                } else if result.contains(where: { $0.recipient.lowercased() == address.lowercased() }) {
+                } else if seen.contains(address.lowercased()) {
                     closed = true  // the same report repeated (e.g. in a second language)
                     continue
                 } else {
                     result.append(BounceRecipient(recipient: address))
+                    seen.insert(address.lowercased())
                     diagnostics.append(rest.isEmpty ? [] : [rest])
                 }
                 closed = false

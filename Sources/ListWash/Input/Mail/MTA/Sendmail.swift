@@ -13,8 +13,12 @@ struct Sendmail: MTAFormat {
                              end: ["----- unsent message follows", "----- original message follows"]).run(mail)
         let transcript = transcriptLines(mail)
         if found.isEmpty { found = transcript } else {
+            var byAddress: [String: Int] = [:]
+            for (index, t) in transcript.enumerated() where byAddress[t.recipient.lowercased()] == nil {
+                byAddress[t.recipient.lowercased()] = index
+            }
             for i in found.indices {
-                if let t = transcript.first(where: { $0.recipient.lowercased() == found[i].recipient.lowercased() }),
+                if let t = byAddress[found[i].recipient.lowercased()].map({ transcript[$0] }),
                    t.replyCode != nil || t.status != nil {
                     if found[i].replyCode == nil { found[i].replyCode = t.replyCode }
                     if found[i].status == nil { found[i].status = t.status }
@@ -29,6 +33,7 @@ struct Sendmail: MTAFormat {
     private func transcriptLines(_ mail: MailContext) -> [BounceRecipient] {
         guard let start = mail.lowerLines.firstIndex(where: { $0.contains("transcript of session follows") }) else { return [] }
         var result: [BounceRecipient] = []
+        var byAddress: [String: Int] = [:]  // lowercased address → its index in `result`
         for line in mail.lines[(start + 1)...] {
             let lower = line.lowercased()
             if lower.contains("unsent message follows") || lower.contains("original message follows") { break }
@@ -36,9 +41,10 @@ struct Sendmail: MTAFormat {
             guard let first = trimmed.first, first.isNumber, trimmed.contains("..."),
                   let address = MailText.firstAddress(in: trimmed) else { continue }
             let codes = MailText.codes(in: trimmed)
-            if let index = result.firstIndex(where: { $0.recipient.lowercased() == address.lowercased() }) {
+            if let index = byAddress[address.lowercased()] {
                 result[index].diagnostic += " " + trimmed
             } else {
+                byAddress[address.lowercased()] = result.count
                 result.append(BounceRecipient(recipient: address, status: codes.status, replyCode: codes.replyCode, diagnostic: trimmed))
             }
         }
