@@ -14,29 +14,10 @@ import Glibc
     static let steps = ["files-synced", "set-named", "previous-adopted", "links-prepared", "switched", "previous-removed"]
     static let outputs = ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"]
 
-    struct Run {
-        var status: Int32
-        var killed: Bool
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = SamplesSnapshotTests.Result
 
-    /// Runs the binary from the package root with extra environment variables.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = Samples.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Samples.packageRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, killed: process.terminationReason == .uncaughtSignal,
-                   stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try Samples.run(arguments, environment: environment)
     }
 
     static func absolute(_ relative: String) -> String { Samples.packageRoot.appendingPathComponent(relative).path }

@@ -22,14 +22,18 @@ import Testing
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Whether a signal ended the process (`status` is then the signal's number).
+        var killed = false
     }
 
-    /// Runs the binary from the package root (so sample paths are relative and stable).
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs the binary from the package root (so sample paths are relative and stable), with
+    /// `environment` added to this process's own.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -37,7 +41,8 @@ import Testing
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self), killed: process.terminationReason == .uncaughtSignal)
     }
 
     /// A scratch folder inside `.build` (relative to the package root, so manifests are stable).
