@@ -618,8 +618,8 @@ public final class HistoryStore {
             var bounces = 0
             var strong = false
             for e in entries where e.timestamp <= asOf {
-                withUnsafeBytes(of: e.idHigh.bigEndian) { ids.append(contentsOf: $0) }
-                withUnsafeBytes(of: e.idLow.bigEndian) { ids.append(contentsOf: $0) }
+                ids.append(bigEndian: e.idHigh)
+                ids.append(bigEndian: e.idLow)
                 count += 1
                 switch e.type {
                 case .bounce:
@@ -690,7 +690,7 @@ public final class HistoryStore {
     /// The events of one address key at or before `asOf`, in the same order as
     /// ``forEachAddress(asOf:caseSensitive:_:)``: one lookup per run, then one per event.
     public func events(forKey key: [UInt8], asOf: Int64, caseSensitive: Bool) throws -> [StoredEvent] {
-        let lower = key.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let lower = ASCII.lowercased(key)
         let lookup = try RunLookup(db: db)
         var entries: [AddressEntry] = []
         for (run, layout) in try runNumbers() {
@@ -753,9 +753,9 @@ struct AddressRunWriter {
                 firstKey.removeAll(keepingCapacity: true)
                 firstKey.append(contentsOf: key)
             }
-            CompactBlock.appendVarint(UInt64(key.count), to: &blob)
+            Varint.append(UInt64(key.count), to: &blob)
             blob.append(contentsOf: key)
-            CompactBlock.appendVarint(UInt64(entries.count), to: &blob)
+            Varint.append(UInt64(entries.count), to: &blob)
             for entry in entries { entry.write(to: &blob) }
             grouped += 1
             if grouped == RunGroup.addresses || blob.count >= RunGroup.bytes { try writeGroup() }

@@ -31,7 +31,7 @@ public struct AddressRules: Sendable, Equatable {
         let at = out.lastIndex(of: UInt8(ascii: "@")) ?? -1
         let lowerFrom = localPartCaseSensitive ? at + 1 : 0
         if lowerFrom < out.count {
-            for i in lowerFrom..<out.count where out[i] >= 0x41 && out[i] <= 0x5A { out[i] |= 0x20 }
+            for i in lowerFrom..<out.count { out[i] = ASCII.lower(out[i]) }
         }
         return out
     }

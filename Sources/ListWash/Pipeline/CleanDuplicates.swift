@@ -76,8 +76,10 @@ final class DuplicateIndex {
             let line = UInt64(bigEndian: v.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             if started, h == high, l == low {
                 // A later row of the same key: the row number is the sort key of the second sorter.
-                rowKey.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: v[0..<8])) }
-                withUnsafeBytes(of: firstLine.bigEndian) { b in lineValue.withUnsafeMutableBytes { $0.copyMemory(from: b) } }
+                rowKey.removeAll(keepingCapacity: true)
+                rowKey.append(contentsOf: v.prefix(8))
+                lineValue.removeAll(keepingCapacity: true)
+                lineValue.append(bigEndian: firstLine)
                 try byRow.append(key: rowKey, value: lineValue)
                 duplicates += 1
             } else {
