@@ -340,6 +340,10 @@ public struct IngestJob {
 
 /// A bounded hand-over from the reader thread to the storing thread: the reader blocks when
 /// `capacity` messages wait, so memory stays bounded whatever the file's size.
+///
+/// `@unchecked Sendable`: one per ingested file, shared by its reader thread (which sends)
+/// and its storing thread (which receives and returns emptied batches); every stored
+/// property but the lets is read and written only under `condition`'s lock.
 final class BatchPipe: @unchecked Sendable {
     enum Message: Sendable {
         case events(EventBatch)
