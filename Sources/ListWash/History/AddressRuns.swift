@@ -1,7 +1,8 @@
 /// One event as a per-address run holds it: what the policy needs (time, type, kind, reason),
 /// the event id (for duplicates and the history's fingerprint) and the event's number, where
 /// its full record is in `event_blocks` (for the audit's evidence, see ``EventBlock``).
-/// Stored as 32 bytes, little-endian: `ts:8 id:16 number:6 flags:1 reason:1`.
+/// Stored as 32 bytes: `ts:8 id:16 number:6 flags:1 reason:1`, integers little-endian, the id
+/// as its 16 bytes.
 struct AddressEntry: Equatable {
     static let size = 32
 
