@@ -162,7 +162,7 @@ enum Migration0002 {
             entries.append(littleEndian: select.int64(2))
             let id = select.bytes(1)
             if id.count >= 16 {
-                entries.append(contentsOf: UnsafeRawBufferPointer(rebasing: id[0..<16]))
+                entries.append(contentsOf: id.prefix(16))
             } else {
                 entries.append(contentsOf: repeatElement(0, count: 16))
             }
@@ -213,7 +213,7 @@ enum Migration0003 {
             let lengthAt = bytes.count
             bytes.append(contentsOf: [0, 0, 0, 0])
             let id = select.bytes(1)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: id.prefix(16)))
+            bytes.append(contentsOf: id.prefix(16))
             bytes.append(contentsOf: repeatElement(0, count: 16 - min(id.count, 16)))
             bytes.append(littleEndian: select.int64(2))
             bytes.append(littleEndian: select.isNull(3) ? Int64.min : select.int64(3))

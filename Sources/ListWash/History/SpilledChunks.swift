@@ -59,7 +59,6 @@ private final class ChunkReader: MergeSource {
     private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
     /// The current key's entries, packed.
     private(set) var entries = UnsafeRawBufferPointer(start: nil, count: 0)
-    private var recordSize = 0
 
     init(file: TemporaryFile, range: Range<Int64>) throws {
         reader = TemporaryFileReader(file: file, range: range, window: 1 << 20, name: "spilled chunk of address entries")
@@ -68,18 +67,16 @@ private final class ChunkReader: MergeSource {
 
     /// Moves to the next key; `isLive` turns false after the last.
     func advance() throws {
-        reader.consume(recordSize)
-        recordSize = 0
-        isLive = !reader.isAtEnd
+        isLive = try reader.nextRecord { reader in
+            try reader.require(4)
+            let keyLength = Int(reader.uint32(at: 0))
+            try reader.require(8 + keyLength)
+            return 8 + keyLength + Int(reader.uint32(at: 4 + keyLength)) * AddressEntry.size
+        }
         guard isLive else { return }
-        try reader.require(4)
         let keyLength = Int(reader.uint32(at: 0))
-        try reader.require(8 + keyLength)
-        let total = 8 + keyLength + Int(reader.uint32(at: 4 + keyLength)) * AddressEntry.size
-        try reader.require(total)
         key = reader.bytes(4, keyLength)
-        entries = reader.bytes(8 + keyLength, total - 8 - keyLength)
-        recordSize = total
+        entries = reader.bytes(8 + keyLength, Int(reader.uint32(at: 4 + keyLength)) * AddressEntry.size)
     }
 }
 

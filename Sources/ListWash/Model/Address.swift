@@ -36,10 +36,14 @@ public struct AddressRules: Sendable, Equatable {
         return out
     }
 
+    /// The matching key of an address field's bytes.
+    public func key(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { key($0) }
+    }
+
     /// The matching key of an address string.
     public func key(_ address: String) -> [UInt8] {
-        var bytes = Array(address.utf8)
-        return bytes.withUnsafeMutableBytes { key(UnsafeRawBufferPointer($0)) }
+        key(Array(address.utf8))
     }
 
     /// Whether a key (as returned by ``key(_:)-swift.method``) is a syntactically valid address.

@@ -56,7 +56,7 @@ final class DuplicateIndex {
             guard case .record(let record) = segment else { return }
             row += 1
             guard let address = record.address else { return }
-            let fingerprint = Fingerprint(address.withUnsafeBytes { rules.key($0) })
+            let fingerprint = Fingerprint(rules.key(address))
             Self.store(fingerprint.high, fingerprint.low, into: &key)
             Self.store(UInt64(row), UInt64(record.line), into: &value)
             try byKey.append(key: key, value: value)
@@ -97,10 +97,9 @@ final class DuplicateIndex {
     }
 
     private static func store(_ a: UInt64, _ b: UInt64, into bytes: inout [UInt8]) {
-        bytes.withUnsafeMutableBytes { out in
-            out.storeBytes(of: a.bigEndian, toByteOffset: 0, as: UInt64.self)
-            out.storeBytes(of: b.bigEndian, toByteOffset: 8, as: UInt64.self)
-        }
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(bigEndian: a)
+        bytes.append(bigEndian: b)
     }
 
     private func loadNext() throws {

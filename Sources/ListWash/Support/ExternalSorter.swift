@@ -198,7 +198,6 @@ final class SortRunReader: MergeSource {
     private(set) var isLive = false
     private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
     private(set) var value = UnsafeRawBufferPointer(start: nil, count: 0)
-    private var recordSize = 0
 
     init(run: TemporaryFile, bufferSize: Int) throws {
         reader = TemporaryFileReader(file: run, range: 0..<run.size, window: bufferSize, name: "sort run")
@@ -206,16 +205,14 @@ final class SortRunReader: MergeSource {
     }
 
     func advance() throws {
-        reader.consume(recordSize)
-        recordSize = 0
-        isLive = !reader.isAtEnd
+        isLive = try reader.nextRecord { reader in
+            try reader.require(8)
+            return 8 + Int(reader.uint32(at: 0)) + Int(reader.uint32(at: 4))
+        }
         guard isLive else { return }
-        try reader.require(8)
-        let k = Int(reader.uint32(at: 0)), v = Int(reader.uint32(at: 4))
-        try reader.require(8 + k + v)
+        let k = Int(reader.uint32(at: 0))
         key = reader.bytes(8, k)
-        value = reader.bytes(8 + k, v)
-        recordSize = 8 + k + v
+        value = reader.bytes(8 + k, Int(reader.uint32(at: 4)))
     }
 }
 

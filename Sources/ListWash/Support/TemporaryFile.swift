@@ -152,12 +152,11 @@ final class TemporaryFile: @unchecked Sendable {
     func forEachFramed(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try flush()
         let reader = TemporaryFileReader(file: self, range: 0..<size, window: 1 << 20, name: "waiting audit rows")
-        while !reader.isAtEnd {
+        while try reader.nextRecord(size: { reader in
             try reader.require(4)
-            let length = Int(reader.uint32(at: 0))
-            try reader.require(4 + length)
-            try body(reader.bytes(4, length))
-            reader.consume(4 + length)
+            return 4 + Int(reader.uint32(at: 0))
+        }) {
+            try body(reader.bytes(4, Int(reader.uint32(at: 0))))
         }
     }
 
@@ -165,10 +164,8 @@ final class TemporaryFile: @unchecked Sendable {
     func forEachRecord(size: Int, name: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try flush()
         let reader = TemporaryFileReader(file: self, range: 0..<self.size, window: max(size, (1 << 20) / size * size), name: name)
-        while !reader.isAtEnd {
-            try reader.require(size)
+        while try reader.nextRecord(size: { _ in size }) {
             try body(reader.bytes(0, size))
-            reader.consume(size)
         }
     }
 
@@ -201,6 +198,8 @@ final class TemporaryFileReader {
     /// The current position in the window, and how many of its bytes hold data.
     private var position = 0
     private var filled = 0
+    /// The bytes of the record ``nextRecord(size:)`` made available last.
+    private var recordSize = 0
 
     init(file: TemporaryFile, range: Range<Int64>, window size: Int, name: String) {
         self.file = file
@@ -263,6 +262,20 @@ final class TemporaryFileReader {
     func uint32(at offset: Int) -> UInt32 {
         precondition(offset >= 0 && position + offset + 4 <= filled, "TemporaryFileReader: read past the window")
         return UInt32(littleEndian: UnsafeRawPointer(window.baseAddress! + position).loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// For a file of records: moves past the current record (the one the last call made
+    /// available) and makes the next one available whole; `size` reads its header (calling
+    /// ``require(_:)`` for the header's bytes) and says how many bytes the record takes.
+    /// False at the end of the range.
+    func nextRecord(size: (TemporaryFileReader) throws -> Int) throws -> Bool {
+        consume(recordSize)
+        recordSize = 0
+        guard !isAtEnd else { return false }
+        let total = try size(self)
+        try require(total)
+        recordSize = total
+        return true
     }
 
     /// Moves the position on by `count` available bytes.
