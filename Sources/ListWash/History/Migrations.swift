@@ -113,7 +113,7 @@ enum Migration0002 {
         func writeRow() throws {
             guard !entries.isEmpty else { return }
             insertRow.reset()
-            key.withUnsafeBytes { insertRow.bindText(1, $0) }
+            insertRow.bindText(1, key)
             insertRow.bind(2, entries)
             _ = try insertRow.step()
             addresses += 1

@@ -180,6 +180,11 @@ final class SQLiteStatement {
     }
 
     /// Binds bytes as text (copied).
+    func bindText(_ index: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { bindText(index, $0) }
+    }
+
+    /// Binds bytes as text (copied).
     func bindText(_ index: Int32, _ raw: UnsafeRawBufferPointer) {
         raw.withMemoryRebound(to: CChar.self) {
             _ = sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.empty, Int32($0.count), Self.transient)
