@@ -10,9 +10,10 @@ let swiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+// Linux only: the library calls Glibc and Linux system calls (sync_file_range, /proc), and
+// the system libraries come from apt; no other platform is declared.
 let package = Package(
     name: "listwash",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "listwash", targets: ["listwash"]),
         .library(name: "ListWash", targets: ["ListWash"]),

@@ -54,6 +54,9 @@ enum ExitStatus: Int32 {
             return .dataError
         case is EventImportError:
             return .dataError
+        case is TemporaryFileError:
+            // A temporary file that does not read back as written: an internal error.
+            return .failure
         default:
             return .failure
         }

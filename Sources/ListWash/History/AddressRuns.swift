@@ -1,11 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One event as a per-address run holds it: what the policy needs (time, type, kind, reason),
 /// the event id (for duplicates and the history's fingerprint) and the event's number, where
 /// its full record is in `event_blocks` (for the audit's evidence, see ``EventBlock``).
-/// Stored as 32 bytes, little-endian: `ts:8 id:16 number:6 flags:1 reason:1`.
+/// Stored as 32 bytes: `ts:8 id:16 number:6 flags:1 reason:1`, integers little-endian, the id
+/// as its 16 bytes.
 struct AddressEntry: Equatable {
     static let size = 32
 
@@ -52,14 +49,14 @@ struct AddressEntry: Equatable {
     func write(to bytes: inout [UInt8]) {
         let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
         let words = (timestamp.littleEndian, idHigh.bigEndian, idLow.bigEndian, tail.littleEndian)
-        withUnsafeBytes(of: words) { bytes.append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: $0) }
     }
 
     var id: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
-        withUnsafeBytes(of: idHigh.bigEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: idLow.bigEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(bigEndian: idHigh)
+        bytes.append(bigEndian: idLow)
         return bytes
     }
 
@@ -146,16 +143,6 @@ struct AddressEntry: Equatable {
     }
 }
 
-/// Compares address keys as SQLite's BINARY collation does: bytes, then length.
-@inline(__always) func compareKeys(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int32 {
-    let n = min(a.count, b.count)
-    if n > 0 {
-        let c = memcmp(a.baseAddress!, b.baseAddress!, n)
-        if c != 0 { return c }
-    }
-    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-}
-
 /// The entries of one ingest waiting to become a run: keys and entries packed in one arena,
 /// sorted by key then time when the run is written. About 70 bytes an event.
 struct EntryBuffer {
@@ -193,12 +180,7 @@ struct EntryBuffer {
     var isEmpty: Bool { items.isEmpty }
 
     mutating func append(key: UnsafeRawBufferPointer, entry: AddressEntry) {
-        var prefix: UInt64 = 0
-        if key.count >= 8 {
-            prefix = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
-        } else {
-            for i in 0..<8 { prefix = (prefix << 8) | UInt64(i < key.count ? key[i] : 0) }
-        }
+        let prefix = keyPrefix(key)
         precondition(arena.count + key.count + AddressEntry.size <= Int(UInt32.max), "entry buffer over 4 GiB")
         items.append(Item(prefix: prefix, offset: UInt32(arena.count), keyLength: UInt32(key.count)))
         arena.append(contentsOf: key)
@@ -389,32 +371,20 @@ enum RunGroup {
     static func member(of blob: UnsafeRawBufferPointer, at start: Int)
         throws -> (key: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, next: Int) {
         var at = start
-        func varint() throws -> Int {
-            var value = 0
-            var shift = 0
-            while true {
-                guard at < blob.count, shift < 35 else { throw Damaged() }
-                let b = blob[at]
-                at += 1
-                value |= Int(b & 0x7F) << shift
-                if b < 0x80 { return value }
-                shift += 7
-            }
-        }
-        let keyLength = try varint()
-        guard keyLength <= blob.count - at else { throw Damaged() }
+        guard let keyLength = Varint.read(blob, at: &at).flatMap(Int.init(exactly:)), keyLength <= blob.count - at else { throw Damaged() }
         let key = UnsafeRawBufferPointer(rebasing: blob[at..<(at + keyLength)])
         at += keyLength
-        let count = try varint()
-        guard count <= (blob.count - at) / AddressEntry.size else { throw Damaged() }
+        guard let count = Varint.read(blob, at: &at).flatMap(Int.init(exactly:)), count <= (blob.count - at) / AddressEntry.size else {
+            throw Damaged()
+        }
         let entries = UnsafeRawBufferPointer(rebasing: blob[at..<(at + count * AddressEntry.size)])
         return (key, entries, at + count * AddressEntry.size)
     }
 }
 
-/// One run's addresses in key order, whatever its layout: `key` and `entries` are valid until
-/// the next ``advance()``.
-final class RunCursor {
+/// One run's addresses in key order, whatever its layout: `key` and `entries` are views of
+/// the statement's current row (SQLite's memory), valid until the next ``advance()``.
+final class RunCursor: MergeSource {
     private let select: SQLiteStatement
     private let layout: RunLayout
     private let run: Int64
@@ -464,38 +434,24 @@ final class RunCursor {
 }
 
 /// Reads several runs at once in key order, giving each key's entries from every run together
-/// (an n-way merge of one ``RunCursor`` per run).
+/// (a ``KWayMerge`` of one ``RunCursor`` per run).
 final class RunMerger {
-    private let cursors: [RunCursor]
-    private var key: [UInt8] = []
+    private var merge: KWayMerge<RunCursor>
 
     init(db: SQLiteConnection, runs: [(run: Int64, layout: RunLayout)]) throws {
-        cursors = try runs.map { try RunCursor(db: db, run: $0.run, layout: $0.layout) }
+        merge = KWayMerge(try runs.map { try RunCursor(db: db, run: $0.run, layout: $0.layout) })
     }
 
-    /// The next key in key order and its entries from every run (unsorted across runs);
+    /// The next key in key order and its entries from every run (run by run, oldest first);
     /// false when every run is read. Entries are appended to `entries` after it is emptied.
     func next(key out: inout [UInt8], entries: inout [AddressEntry], runsContributing: inout Int) throws -> Bool {
-        var smallest = -1
-        for i in cursors.indices where cursors[i].isLive {
-            if smallest < 0 || compareKeys(cursors[i].key, cursors[smallest].key) < 0 { smallest = i }
-        }
-        guard smallest >= 0 else { return false }
-        key.removeAll(keepingCapacity: true)
-        key.append(contentsOf: cursors[smallest].key)
         entries.removeAll(keepingCapacity: true)
-        runsContributing = 0
-        try key.withUnsafeBytes { current in
-            for cursor in cursors where cursor.isLive {
-                if compareKeys(cursor.key, current) == 0 {
-                    AddressEntry.decode(cursor.entries, into: &entries)
-                    runsContributing += 1
-                    try cursor.advance()
-                }
-            }
-        }
-        out.removeAll(keepingCapacity: true)
-        out.append(contentsOf: key)
+        var contributing = 0
+        guard try merge.nextGroup(key: &out, { cursor in
+            AddressEntry.decode(cursor.entries, into: &entries)
+            contributing += 1
+        }) else { return false }
+        runsContributing = contributing
         return true
     }
 }

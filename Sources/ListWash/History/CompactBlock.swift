@@ -62,8 +62,8 @@ enum CompactBlock {
                 let row = try HistoryStore.EventRow(raw)
                 body.append(UInt8(slot))
                 body.append(contentsOf: row.id)
-                CompactBlock.appendVarint(CompactBlock.zigzag(row.timestamp), to: &body)
-                CompactBlock.appendVarint(row.replyCode.map { CompactBlock.zigzag($0) &+ 1 } ?? 0, to: &body)
+                Varint.append(Varint.zigzag(row.timestamp), to: &body)
+                Varint.append(row.replyCode.map { Varint.zigzag($0) &+ 1 } ?? 0, to: &body)
                 literal(row.address)
                 entry(row.type)
                 entry(row.kind)
@@ -75,11 +75,11 @@ enum CompactBlock {
                 source(row.source)
             }
             out.append(CompactBlock.marker)
-            CompactBlock.appendVarint(UInt64(entryEnds.count), to: &out)
+            Varint.append(UInt64(entryEnds.count), to: &out)
             var start = 0
             entryBytes.withUnsafeBytes { bytes in
                 for end in entryEnds {
-                    CompactBlock.appendVarint(UInt64(end - start), to: &out)
+                    Varint.append(UInt64(end - start), to: &out)
                     out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
                     start = end
                 }
@@ -88,20 +88,20 @@ enum CompactBlock {
         }
 
         private mutating func literal(_ bytes: UnsafeRawBufferPointer) {
-            CompactBlock.appendVarint(UInt64(bytes.count) << 2 | 2, to: &body)
+            Varint.append(UInt64(bytes.count) << 2 | 2, to: &body)
             body.append(contentsOf: bytes)
         }
 
         private mutating func entry(_ bytes: UnsafeRawBufferPointer?) {
             guard let bytes else { return body.append(0) }
-            CompactBlock.appendVarint(UInt64(index(of: bytes)) << 2 | 1, to: &body)
+            Varint.append(UInt64(index(of: bytes)) << 2 | 1, to: &body)
         }
 
         /// `file:line` as the file's entry and the number; anything else literally.
         private mutating func source(_ bytes: UnsafeRawBufferPointer) {
             guard let (file, line) = CompactBlock.splitLine(bytes) else { return literal(bytes) }
-            CompactBlock.appendVarint(UInt64(index(of: file)) << 2 | 3, to: &body)
-            CompactBlock.appendVarint(line, to: &body)
+            Varint.append(UInt64(index(of: file)) << 2 | 3, to: &body)
+            Varint.append(line, to: &body)
         }
 
         private struct Words: Equatable {
@@ -250,22 +250,6 @@ enum CompactBlock {
         return (UnsafeRawBufferPointer(rebasing: bytes[0..<(i - 1)]), line)
     }
 
-    @inline(__always)
-    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    @inline(__always)
-    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-
-    @inline(__always)
-    static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
-
     /// Reads a compact block front to back; every read checks the bounds.
     private struct Reader {
         let blob: UnsafeRawBufferPointer
@@ -295,9 +279,9 @@ enum CompactBlock {
             e.slot = Int(try byte())
             guard e.slot < EventBlock.capacity, e.slot > previousSlot else { throw EventBlockError.corrupt }
             e.id = try bytes(16)
-            e.timestamp = unzigzag(try varint())
+            e.timestamp = Varint.unzigzag(try varint())
             let code = try varint()
-            e.replyCode = code == 0 ? nil : unzigzag(code &- 1)
+            e.replyCode = code == 0 ? nil : Varint.unzigzag(code &- 1)
             e.address = try string(entries)
             e.type = try string(entries)
             e.kind = try string(entries)
@@ -346,15 +330,8 @@ enum CompactBlock {
         }
 
         mutating func varint() throws -> UInt64 {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                let b = try byte()
-                guard shift < 64, shift < 63 || b <= 1 else { throw EventBlockError.corrupt }
-                value |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return value }
-                shift += 7
-            }
+            guard let value = Varint.read(blob, at: &at) else { throw EventBlockError.corrupt }
+            return value
         }
 
         mutating func bytes(_ count: UInt64) throws -> UnsafeRawBufferPointer {

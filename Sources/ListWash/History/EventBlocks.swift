@@ -6,10 +6,13 @@
 /// (SQLite's per-row insert was most of an ingest's time). `clean` reads the evidence in
 /// event-number order, so it reads each block it needs once.
 ///
-/// A block's blob is its events back to back, in slot order, each:
-/// `slot:u8 length:u32` (of what follows), `id:16 ts:i64 reply_code:i64` (Int64.min: none),
-/// then nine strings, `length:u32` (0xFFFF_FFFF: null) and UTF-8 bytes: address, type, kind,
-/// reason, enhanced_code, diagnostic, rule, provider_verdict, source. Integers little-endian.
+/// The *expanded* layout, the form a block takes in memory (and the form blocks stored before
+/// migration `0004-compact-blocks` keep on disk; blocks stored since are in
+/// ``CompactBlock``'s form, expanded as they are read): its events back to back, in slot
+/// order, each `slot:u8 length:u32` (of what follows), `id:16 ts:i64 reply_code:i64`
+/// (Int64.min: none), then nine strings, `length:u32` (0xFFFF_FFFF: null) and UTF-8 bytes:
+/// address, type, kind, reason, enhanced_code, diagnostic, rule, provider_verdict, source.
+/// Integers little-endian.
 enum EventBlock {
     static let shift = 6
     static let capacity = 1 << shift
@@ -22,23 +25,15 @@ enum EventBlock {
     /// Where an event's id starts, counted from its slot byte.
     static let idOffset = 5
 
-    /// Appends one event at `slot` (the strings' bytes in ``EventBlock``'s order; nil writes null).
-    static func append(slot: Int, id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?,
-                       strings: [UnsafeRawBufferPointer?], to out: inout [UInt8]) {
-        let lengthAt = beginEvent(slot: slot, id: id, timestamp: timestamp, replyCode: replyCode, to: &out)
-        for string in strings { appendString(string, to: &out) }
-        endEvent(lengthAt: lengthAt, in: &out)
-    }
-
     /// Appends an event's slot, a length to fill and its fixed fields; returns where the length goes.
     static func beginEvent(slot: Int, id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?, to out: inout [UInt8]) -> Int {
         out.append(UInt8(slot))
         let lengthAt = out.count
-        withUnsafeBytes(of: UInt32(0)) { out.append(contentsOf: $0) }
+        out.append(littleEndian: UInt32(0))
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: id.prefix(16)))
         for _ in min(id.count, 16)..<16 { out.append(0) }
-        withUnsafeBytes(of: timestamp.littleEndian) { out.append(contentsOf: $0) }
-        withUnsafeBytes(of: (replyCode ?? .min).littleEndian) { out.append(contentsOf: $0) }
+        out.append(littleEndian: timestamp)
+        out.append(littleEndian: replyCode ?? .min)
         return lengthAt
     }
 
@@ -55,15 +50,15 @@ enum EventBlock {
 
     @inline(__always)
     static func appendString(_ bytes: UnsafeRawBufferPointer?, to out: inout [UInt8]) {
-        guard let bytes else { return withUnsafeBytes(of: null.littleEndian) { out.append(contentsOf: $0) } }
-        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
+        guard let bytes else { return out.append(littleEndian: null) }
+        out.append(littleEndian: UInt32(bytes.count))
         out.append(contentsOf: bytes)
     }
 
     /// Appends an event as ``forEach(in:_:)`` gave it (its slot and its bytes after the length).
     static func append(slot: Int, event: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(UInt8(slot))
-        withUnsafeBytes(of: UInt32(event.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(littleEndian: UInt32(event.count))
         out.append(contentsOf: event)
     }
 
@@ -324,6 +319,7 @@ struct EventBlockWriter {
         try bytes.withUnsafeBytes { try encoder.encode($0, into: &compact) }
         insert.reset()
         insert.bind(1, block)
+        // No copy: `compact` is this writer's and unchanged until the reset below.
         try compact.withUnsafeBytes { raw in
             insert.bindBlobNoCopy(2, raw)
             _ = try insert.step()

@@ -3,9 +3,11 @@ import CSystem
 import Glibc
 #endif
 
-/// The event history: an append-only SQLite table of classified events with a deterministic
-/// id, so that ingesting the same events twice changes nothing, and per-address summaries of
-/// those events in sorted runs, which `clean` reads instead of the events themselves.
+/// The event history: classified events with a deterministic id, appended in blocks of 64
+/// (`event_blocks`, see ``EventBlock`` and ``CompactBlock``), so that ingesting the same
+/// events twice changes nothing, and per-address summaries of those events in sorted runs
+/// (`address_runs` and `runs`, see ``AddressEntry`` and ``RunGroup``), which `clean` reads
+/// instead of the events themselves. The schema is built by ``migrations``.
 public final class HistoryStore {
     public let path: String
     let db: SQLiteConnection
@@ -20,134 +22,6 @@ public final class HistoryStore {
     var runBufferBytes = 64 << 20
     /// More runs than this and an ingest merges the smaller ones (see ``compactIfNeeded()``).
     var maxRuns = 6
-
-    /// Named migrations, applied in order, never edited once shipped.
-    static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
-        // One B-tree clustered by address and time, merged into in key order.
-        ("0001-events", { db in
-            try db.execute("""
-                CREATE TABLE events (
-                    address_key TEXT NOT NULL,        -- trimmed, lower-cased: the grouping key
-                    ts INTEGER NOT NULL,              -- Unix seconds, UTC
-                    id BLOB NOT NULL,                 -- first 16 bytes of SHA-256 of the event's identity
-                    type TEXT NOT NULL,               -- bounce | delivered | complaint | unsubscribe
-                    kind TEXT,                        -- hard | soft | sender | ignore, for bounces
-                    reason TEXT NOT NULL,             -- classifier reason (sisimai vocabulary) or the event type
-                    address TEXT NOT NULL,            -- trimmed, domain lower-cased, local part as received
-                    reply_code INTEGER,               -- basic SMTP reply code
-                    enhanced_code TEXT,               -- RFC 3463 status
-                    diagnostic TEXT NOT NULL,         -- the remote reply or provider text
-                    rule TEXT NOT NULL,               -- the classifier rule that decided
-                    provider_verdict TEXT,            -- the provider's own verdict, for the audit
-                    source TEXT NOT NULL,             -- file:line or file <message-id>
-                    PRIMARY KEY (address_key, ts, id)
-                ) WITHOUT ROWID;
-                """)
-        }),
-        // Events appended in arrival order (an ingest writes at the end of the file, whatever
-        // the history's size), and per-address summaries in sorted runs that `clean` reads
-        // instead of the events: 32 bytes an event (see ``AddressEntry``).
-        ("0002-address-runs", { db in
-            try db.execute("""
-                ALTER TABLE events RENAME TO events_v1;
-                CREATE TABLE events (
-                    id BLOB NOT NULL,                 -- first 16 bytes of SHA-256 of the event's identity
-                    ts INTEGER NOT NULL,              -- Unix seconds, UTC
-                    address TEXT NOT NULL,            -- trimmed, domain lower-cased, local part as received
-                    type TEXT NOT NULL,               -- bounce | delivered | complaint | unsubscribe
-                    kind TEXT,                        -- hard | soft | sender | ignore, for bounces
-                    reason TEXT NOT NULL,             -- classifier reason (sisimai vocabulary) or the event type
-                    reply_code INTEGER,               -- basic SMTP reply code
-                    enhanced_code TEXT,               -- RFC 3463 status
-                    diagnostic TEXT NOT NULL,         -- the remote reply or provider text
-                    rule TEXT NOT NULL,               -- the classifier rule that decided
-                    provider_verdict TEXT,            -- the provider's own verdict, for the audit
-                    source TEXT NOT NULL              -- file:line or file <message-id>
-                );
-                -- One row per address and run: the address's events of that run, packed, in time order.
-                CREATE TABLE address_runs (
-                    run INTEGER NOT NULL,
-                    address_key TEXT NOT NULL,        -- trimmed, lower-cased: the grouping key
-                    entries BLOB NOT NULL,            -- 32 bytes an event: ts, id, events rowid, type/kind, reason code
-                    PRIMARY KEY (run, address_key)
-                ) WITHOUT ROWID;
-                CREATE TABLE runs (run INTEGER PRIMARY KEY, events INTEGER NOT NULL, addresses INTEGER NOT NULL);
-                CREATE TABLE reasons (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-                INSERT INTO events (id, ts, address, type, kind, reason, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source)
-                    SELECT id, ts, address, type, kind, reason, reply_code, enhanced_code, diagnostic, rule, provider_verdict, source
-                    FROM events_v1 ORDER BY address_key, ts, id;
-                DROP TABLE events_v1;
-                """)
-            // The copied rows are in key order: one pass makes them the first run.
-            let dictionary = ReasonDictionary()
-            let select = try db.prepare("SELECT rowid, id, ts, address, type, kind, reason FROM events ORDER BY rowid")
-            var key: [UInt8] = []
-            var group: [AddressEntry] = []
-            var writer = try AddressRunWriter(db: db, run: 1, layout: .perAddress)
-            while try select.step() {
-                let address = select.bytes(3)
-                let lower = address.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-                if lower != key {
-                    if !group.isEmpty { try key.withUnsafeBytes { try writer.write(key: $0, entries: group) } }
-                    key = lower
-                    group.removeAll(keepingCapacity: true)
-                }
-                guard let type = EventType(storedName: select.bytes(4)) else { continue }
-                let reason = try dictionary.code(for: String(decoding: select.bytes(6), as: UTF8.self), db: db)
-                group.append(AddressEntry(timestamp: select.int64(2), id: Array(select.bytes(1)), event: select.int64(0), type: type,
-                                          kind: BounceKind(storedName: select.bytes(5)), exactDiffers: !address.elementsEqual(lower), reason: reason))
-            }
-            if !group.isEmpty { try key.withUnsafeBytes { try writer.write(key: $0, entries: group) } }
-            if writer.events > 0 { try writer.finish() }
-        }),
-        // Events stored in blocks of 64 (see ``EventBlock``): an ingest writes one row per 64
-        // events. Each event keeps its rowid as its number, so the runs' entries stay valid.
-        ("0003-event-blocks", { db in
-            try db.execute("""
-                CREATE TABLE event_blocks (
-                    block INTEGER PRIMARY KEY,        -- event number >> 6
-                    events BLOB NOT NULL              -- up to 64 events, packed (see EventBlock)
-                );
-                """)
-            let select = try db.prepare("""
-                SELECT rowid, id, ts, reply_code, address, type, kind, reason, enhanced_code, diagnostic, rule, provider_verdict, source
-                FROM events ORDER BY rowid
-                """)
-            let insert = try db.prepare("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
-            var block: Int64 = -1
-            var bytes: [UInt8] = []
-            func write() throws {
-                guard !bytes.isEmpty else { return }
-                insert.reset()
-                insert.bind(1, block)
-                insert.bind(2, bytes)
-                _ = try insert.step()
-                bytes.removeAll(keepingCapacity: true)
-            }
-            while try select.step() {
-                let rowid = select.int64(0)
-                if EventBlock.block(of: rowid) != block {
-                    try write()
-                    block = EventBlock.block(of: rowid)
-                }
-                EventBlock.append(slot: EventBlock.slot(of: rowid), id: select.bytes(1), timestamp: select.int64(2),
-                                  replyCode: select.isNull(3) ? nil : select.int64(3),
-                                  strings: (Int32(4)...12).map { select.isNull($0) ? nil : select.bytes($0) }, to: &bytes)
-            }
-            try write()
-            try db.execute("DROP TABLE events")
-        }),
-        // Blocks are stored in a compact form from here on (see ``CompactBlock``: about 55% of
-        // the bytes). Blocks stored before keep the expanded form and are read as they are, so
-        // nothing is converted; the migration marks the file, so that a listwash from before
-        // it refuses the history as newer instead of taking a compact block for a damaged one.
-        ("0004-compact-blocks", { _ in }),
-        // Runs written from here on hold up to 16 addresses a row (see ``RunLayout``); the
-        // runs written before keep one row per address, and `layout` tells the two apart.
-        ("0005-grouped-runs", { db in
-            try db.execute("ALTER TABLE runs ADD COLUMN layout INTEGER NOT NULL DEFAULT 1")
-        }),
-    ]
 
     /// Opens the history at `path`. With `create`, a missing database is created and migrated;
     /// without it, a missing database is ``HistoryError/notFound(path:)``.
@@ -618,8 +492,8 @@ public final class HistoryStore {
             var bounces = 0
             var strong = false
             for e in entries where e.timestamp <= asOf {
-                withUnsafeBytes(of: e.idHigh.bigEndian) { ids.append(contentsOf: $0) }
-                withUnsafeBytes(of: e.idLow.bigEndian) { ids.append(contentsOf: $0) }
+                ids.append(bigEndian: e.idHigh)
+                ids.append(bigEndian: e.idLow)
                 count += 1
                 switch e.type {
                 case .bounce:
@@ -690,7 +564,7 @@ public final class HistoryStore {
     /// The events of one address key at or before `asOf`, in the same order as
     /// ``forEachAddress(asOf:caseSensitive:_:)``: one lookup per run, then one per event.
     public func events(forKey key: [UInt8], asOf: Int64, caseSensitive: Bool) throws -> [StoredEvent] {
-        let lower = key.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let lower = ASCII.lowercased(key)
         let lookup = try RunLookup(db: db)
         var entries: [AddressEntry] = []
         for (run, layout) in try runNumbers() {
@@ -716,12 +590,11 @@ public final class HistoryStore {
     }
 }
 
-/// Writes one run in key order, in `layout` (``RunLayout``: grouped, except for the migration
-/// that made the first runs), then its line in `runs`.
+/// Writes one run in key order, in the ``RunLayout/grouped`` layout (``RunGroup``), then its
+/// line in `runs`.
 struct AddressRunWriter {
     let db: SQLiteConnection
     let run: Int64
-    let layout: RunLayout
     private(set) var events: Int64 = 0
     private var addresses: Int64 = 0
     private var blob: [UInt8] = []
@@ -730,10 +603,9 @@ struct AddressRunWriter {
     private var grouped = 0
     private let insert: SQLiteStatement
 
-    init(db: SQLiteConnection, run: Int64, layout: RunLayout = .grouped) throws {
+    init(db: SQLiteConnection, run: Int64) throws {
         self.db = db
         self.run = run
-        self.layout = layout
         insert = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
         blob.reserveCapacity(RunGroup.bytes + (4 << 10))
     }
@@ -743,23 +615,16 @@ struct AddressRunWriter {
         guard !entries.isEmpty else { return }
         events += Int64(entries.count)
         addresses += 1
-        switch layout {
-        case .perAddress:
-            blob.removeAll(keepingCapacity: true)
-            for entry in entries { entry.write(to: &blob) }
-            try writeRow(key: key)
-        case .grouped:
-            if grouped == 0 {
-                firstKey.removeAll(keepingCapacity: true)
-                firstKey.append(contentsOf: key)
-            }
-            CompactBlock.appendVarint(UInt64(key.count), to: &blob)
-            blob.append(contentsOf: key)
-            CompactBlock.appendVarint(UInt64(entries.count), to: &blob)
-            for entry in entries { entry.write(to: &blob) }
-            grouped += 1
-            if grouped == RunGroup.addresses || blob.count >= RunGroup.bytes { try writeGroup() }
+        if grouped == 0 {
+            firstKey.removeAll(keepingCapacity: true)
+            firstKey.append(contentsOf: key)
         }
+        Varint.append(UInt64(key.count), to: &blob)
+        blob.append(contentsOf: key)
+        Varint.append(UInt64(entries.count), to: &blob)
+        for entry in entries { entry.write(to: &blob) }
+        grouped += 1
+        if grouped == RunGroup.addresses || blob.count >= RunGroup.bytes { try writeGroup() }
     }
 
     private mutating func writeGroup() throws {
@@ -769,7 +634,9 @@ struct AddressRunWriter {
         grouped = 0
     }
 
-    /// One row of `blob` under `key`, both bound without a copy (the step runs while they are lent).
+    /// One row of `blob` under `key`. Both are bound without a copy: SQLite reads them only
+    /// during this call's one step (the statement is reset before it returns), while `key` is
+    /// lent by the caller and `blob`, this writer's own, is not changed; one thread.
     private func writeRow(key: UnsafeRawBufferPointer) throws {
         insert.resetKeepingBindings()
         insert.bind(1, run)
@@ -784,14 +651,11 @@ struct AddressRunWriter {
     /// Writes the last group and the run's line in `runs`.
     mutating func finish() throws {
         try writeGroup()
-        // The first runs are written before `runs` has its layout column (it says 1 for them).
-        let insert = layout == .perAddress
-            ? try db.cached("INSERT INTO runs (run, events, addresses) VALUES (?1, ?2, ?3)")
-            : try db.cached("INSERT INTO runs (run, events, addresses, layout) VALUES (?1, ?2, ?3, ?4)")
+        let insert = try db.cached("INSERT INTO runs (run, events, addresses, layout) VALUES (?1, ?2, ?3, ?4)")
         insert.bind(1, run)
         insert.bind(2, events)
         insert.bind(3, addresses)
-        if layout != .perAddress { insert.bind(4, layout.rawValue) }
+        insert.bind(4, RunLayout.grouped.rawValue)
         _ = try insert.step()
         insert.reset()
     }

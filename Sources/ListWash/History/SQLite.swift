@@ -93,10 +93,6 @@ final class SQLiteConnection {
         try SQLiteStatement(connection: self, sql: sql)
     }
 
-    /// Rows changed by the last INSERT, UPDATE or DELETE.
-    var changes: Int { Int(sqlite3_changes(handle)) }
-
-
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back if it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
@@ -137,22 +133,20 @@ final class SQLiteStatement {
         sqlite3_reset(handle)
     }
 
-    /// Binds text that is not copied (SQLITE_STATIC): the bytes must stay valid and unchanged
-    /// until the statement is stepped and reset, or the parameter bound again.
+    /// Binds text that is not copied (SQLITE_STATIC). The invariant is the caller's: the
+    /// bytes belong to the caller, who keeps them alive and unchanged, on the statement's one
+    /// thread, from this call until the statement is reset (or the parameter bound again),
+    /// and resets it before the bytes go; SQLite reads them only while it steps.
     func bindTextNoCopy(_ index: Int32, _ raw: UnsafeBufferPointer<UInt8>) {
         raw.withMemoryRebound(to: CChar.self) {
             _ = sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.empty, Int32($0.count), nil)
         }
     }
 
-    /// Binds a blob that is not copied (SQLITE_STATIC), with the same lifetime rule as
-    /// ``bindTextNoCopy(_:_:)``.
+    /// Binds a blob that is not copied (SQLITE_STATIC), with the same invariant as
+    /// ``bindTextNoCopy(_:_:)``: the caller's bytes, alive and unchanged until the reset.
     func bindBlobNoCopy(_ index: Int32, _ raw: UnsafeRawBufferPointer) {
         _ = sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(Self.empty), Int32(raw.count), nil)
-    }
-
-    func bindNull(_ index: Int32) {
-        sqlite3_bind_null(handle, index)
     }
 
     func bind(_ index: Int32, _ value: Int64?) {
@@ -172,22 +166,20 @@ final class SQLiteStatement {
         }
     }
 
-    /// A non-NULL pointer for empty text (a NULL pointer would bind SQL NULL).
+    /// A non-NULL pointer for empty text (a NULL pointer would bind SQL NULL). `nonisolated(unsafe)`:
+    /// one byte allocated once, never written after its initialiser and never freed, so any
+    /// thread may read it.
     nonisolated(unsafe) private static let empty: UnsafePointer<CChar> = {
         let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         pointer.initialize(to: 0)
         return UnsafePointer(pointer)
     }()
 
-    /// Binds bytes as a blob (copied).
-    func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
-        sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(Self.empty), Int32(bytes.count), Self.transient)
-    }
-
     func bind(_ index: Int32, _ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
     }
 
+    /// Binds bytes as text (copied).
     func bindText(_ index: Int32, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { bindText(index, $0) }
     }

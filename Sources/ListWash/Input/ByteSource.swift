@@ -10,6 +10,13 @@ public protocol ByteSource: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 
+extension ByteSource {
+    /// Reads up to `bytes.count` bytes into the start of `bytes`; returns how many (0 at the end).
+    func read(into bytes: inout [UInt8]) throws -> Int {
+        try bytes.withUnsafeMutableBytes { try read(into: $0) }
+    }
+}
+
 /// Errors opening or reading input files. Messages name the file, never its contents.
 public enum InputError: Error, Equatable, Sendable {
     case missingFile(path: String)

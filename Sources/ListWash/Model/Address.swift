@@ -31,15 +31,19 @@ public struct AddressRules: Sendable, Equatable {
         let at = out.lastIndex(of: UInt8(ascii: "@")) ?? -1
         let lowerFrom = localPartCaseSensitive ? at + 1 : 0
         if lowerFrom < out.count {
-            for i in lowerFrom..<out.count where out[i] >= 0x41 && out[i] <= 0x5A { out[i] |= 0x20 }
+            for i in lowerFrom..<out.count { out[i] = ASCII.lower(out[i]) }
         }
         return out
     }
 
+    /// The matching key of an address field's bytes.
+    public func key(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { key($0) }
+    }
+
     /// The matching key of an address string.
     public func key(_ address: String) -> [UInt8] {
-        var bytes = Array(address.utf8)
-        return bytes.withUnsafeMutableBytes { key(UnsafeRawBufferPointer($0)) }
+        key(Array(address.utf8))
     }
 
     /// Whether a key (as returned by ``key(_:)-swift.method``) is a syntactically valid address.

@@ -83,7 +83,7 @@ public struct EventRecord: Sendable, Equatable {
         var at = hi - 1
         while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }  // lo - 1 when there is none
         var localUpper = false, domainUpper = false
-        for i in lo..<hi where field[i] >= 0x41 && field[i] <= 0x5A {
+        for i in lo..<hi where ASCII.isUpper(field[i]) {
             if i > at { domainUpper = true; break } else { localUpper = true }
         }
         let trimmed = UnsafeBufferPointer(rebasing: field[lo..<hi])
@@ -95,14 +95,14 @@ public struct EventRecord: Sendable, Equatable {
             if domainUpper {
                 for i in lo..<hi {
                     let b = field[i]
-                    base[i - lo] = i > at && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                    base[i - lo] = i > at ? ASCII.lower(b) : b
                 }
                 exact = UnsafeBufferPointer(start: base, count: n)
             }
             guard localUpper else { return try body(exact, exact) }
             for i in lo..<hi {
                 let b = field[i]
-                base[n + i - lo] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                base[n + i - lo] = ASCII.lower(b)
             }
             return try body(exact, UnsafeBufferPointer(start: base + n, count: n))
         }

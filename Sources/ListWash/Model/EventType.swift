@@ -11,7 +11,7 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
 
     /// Parses a type name, ASCII case-insensitively.
     public static func parse(_ bytes: [UInt8]) -> EventType? {
-        EventType(rawValue: String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
+        EventType(rawValue: String(decoding: ASCII.lowercased(bytes), as: UTF8.self))
     }
 }
 

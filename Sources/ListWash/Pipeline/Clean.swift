@@ -221,7 +221,7 @@ public struct CleanJob {
                 onReject?(Rejection(file: file, line: record.line, reason: reason, raw: record.text))
                 return
             }
-            let key = address.withUnsafeBytes { rules.key($0) }
+            let key = rules.key(address)
             let fingerprint = Fingerprint(key)
             if let first = try duplicates.firstLine(row: row, line: record.line, fingerprint: fingerprint) {
                 summary.duplicates += 1

@@ -8,6 +8,13 @@ import Foundation
 ///
 /// An error on this thread stops it; the list pass sees it at its next hand-over (or at
 /// ``finish()``) and fails the run, so no partial output is committed.
+///
+/// `@unchecked Sendable`: shared by two threads for one run of `clean`, the list pass (the
+/// owner, which starts and stops it) and the consumer thread. The lets are set before
+/// ``start()``; the hand-over state (queue, flags, failure) is touched only under
+/// `condition`'s lock; the outputs, the sorter and the evidence are set by the list pass
+/// before its first hand-over (the lock orders those writes) and used by the consumer
+/// thread alone from then until ``finish()`` or ``stop()`` has joined it.
 final class AuditConsumer: @unchecked Sendable {
     enum Item {
         case duplicate(line: Int, key: [UInt8], firstLine: Int)
@@ -188,7 +195,10 @@ final class AuditConsumer: @unchecked Sendable {
             rendering = next
         }
         try parked.forEachFramed { value in
-            chunk.append(Self.decode(value))
+            guard let item = Self.decode(value) else {
+                throw parked.corrupt("waiting audit rows", "a row does not read back as written")
+            }
+            chunk.append(item)
             if chunk.count >= renderChunk { try handOver() }
         }
         if !chunk.isEmpty { try handOver() }
@@ -196,7 +206,7 @@ final class AuditConsumer: @unchecked Sendable {
     }
 
     private static func encode(_ item: Item, into out: inout [UInt8]) {
-        func int64(_ v: Int) { withUnsafeBytes(of: Int64(v).littleEndian) { out += $0 } }
+        func int64(_ v: Int) { out.append(littleEndian: Int64(v)) }
         switch item {
         case .duplicate(let line, let key, let firstLine):
             out.append(0)
@@ -212,12 +222,15 @@ final class AuditConsumer: @unchecked Sendable {
         }
     }
 
-    private static func decode(_ raw: UnsafeRawBufferPointer) -> Item {
-        let line = Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 1, as: Int64.self)))
-        let second = Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 9, as: Int64.self)))
+    /// The row ``encode(_:into:)`` wrote; nil for bytes it cannot have written.
+    private static func decode(_ raw: UnsafeRawBufferPointer) -> Item? {
+        guard raw.count >= 17, raw[0] <= 1 else { return nil }
+        let line = Int(raw.littleEndian(at: 1, as: Int64.self))
+        let second = Int(raw.littleEndian(at: 9, as: Int64.self))
         if raw[0] == 0 {
             return .duplicate(line: line, key: Array(raw[17...]), firstLine: second)
         }
+        guard raw.count >= 18, Int(raw[17]) < SuppressionRule.allCases.count, second < 1 << 32 else { return nil }
         return .suppress(line: line, key: Array(raw[18...]), rule: SuppressionRule.allCases[Int(raw[17])],
                          slot: second < 0 ? nil : UInt32(second))
     }
@@ -368,6 +381,9 @@ final class AuditConsumer: @unchecked Sendable {
 }
 
 /// The two halves' results of ``AuditConsumer``'s parallel rendering.
+///
+/// `@unchecked Sendable`: written by the two rendering threads (each its own half) and read
+/// by the consumer thread after both have ended, always under `lock`; it lives for one chunk.
 private final class RenderedHalves: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [Result<[AuditConsumer.RenderedRows], any Error>?] = [nil, nil]

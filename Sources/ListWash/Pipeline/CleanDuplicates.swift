@@ -56,7 +56,7 @@ final class DuplicateIndex {
             guard case .record(let record) = segment else { return }
             row += 1
             guard let address = record.address else { return }
-            let fingerprint = Fingerprint(address.withUnsafeBytes { rules.key($0) })
+            let fingerprint = Fingerprint(rules.key(address))
             Self.store(fingerprint.high, fingerprint.low, into: &key)
             Self.store(UInt64(row), UInt64(record.line), into: &value)
             try byKey.append(key: key, value: value)
@@ -76,8 +76,10 @@ final class DuplicateIndex {
             let line = UInt64(bigEndian: v.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             if started, h == high, l == low {
                 // A later row of the same key: the row number is the sort key of the second sorter.
-                rowKey.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: v[0..<8])) }
-                withUnsafeBytes(of: firstLine.bigEndian) { b in lineValue.withUnsafeMutableBytes { $0.copyMemory(from: b) } }
+                rowKey.removeAll(keepingCapacity: true)
+                rowKey.append(contentsOf: v.prefix(8))
+                lineValue.removeAll(keepingCapacity: true)
+                lineValue.append(bigEndian: firstLine)
                 try byRow.append(key: rowKey, value: lineValue)
                 duplicates += 1
             } else {
@@ -95,10 +97,9 @@ final class DuplicateIndex {
     }
 
     private static func store(_ a: UInt64, _ b: UInt64, into bytes: inout [UInt8]) {
-        bytes.withUnsafeMutableBytes { out in
-            out.storeBytes(of: a.bigEndian, toByteOffset: 0, as: UInt64.self)
-            out.storeBytes(of: b.bigEndian, toByteOffset: 8, as: UInt64.self)
-        }
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(bigEndian: a)
+        bytes.append(bigEndian: b)
     }
 
     private func loadNext() throws {

@@ -37,6 +37,11 @@ struct SuppressionRecord: Equatable {
 /// (12 bytes a slot: header offset, first reference), the reference index (8 bytes a
 /// reference: where its object starts) and the data. With a large list, the pre-pass's
 /// filter of the list's keys spares the evidence of history addresses the list does not hold.
+///
+/// `@unchecked Sendable`: built by one ``Builder`` on one thread, then handed whole to the
+/// audit thread, which owns it for the rest of the run of `clean`; its files are no longer
+/// written by then, and its one method, ``record(_:)``, only reads them by position, so the
+/// audit's rendering threads may call it at once.
 final class EvidenceFile: @unchecked Sendable {
     private let data: TemporaryFile
     private let slotIndex: TemporaryFile
@@ -51,31 +56,36 @@ final class EvidenceFile: @unchecked Sendable {
         self.referenceCount = referenceCount
     }
 
-    /// The record of one slot (safe from any thread: positioned reads of files no longer written).
+    /// The record of one slot (safe from any thread: positioned reads of files no longer
+    /// written). Every offset and count read back is checked against what the files hold: a
+    /// damaged file is a ``TemporaryFileError``, never a read elsewhere or a wrong record.
     func record(_ slot: UInt32) throws -> SuppressionRecord {
         var index: [UInt8] = []
-        try slotIndex.read(at: Int64(slot) * 12, count: 12, into: &index)
-        guard index.count == 12 else { throw OutputError.writeFailed(path: "(evidence)", reason: "no slot \(slot)") }
+        try slotIndex.readExactly(at: Int64(slot) * 12, count: 12, into: &index, file: "evidence slot index")
         let (headerOffset, first) = index.withUnsafeBytes {
-            (Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: Int64.self)),
-             Int64(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
+            ($0.littleEndian(at: 0, as: Int64.self), Int64($0.littleEndian(at: 8, as: UInt32.self)))
+        }
+        guard headerOffset >= 0, headerOffset < data.size else {
+            throw data.corrupt("evidence data", "slot \(slot)'s record lies past its end")
         }
         var header: [UInt8] = []
-        try data.read(at: headerOffset, count: Self.maxHeader, into: &header)
-        var record = try Self.decode(header)
+        try data.read(at: headerOffset, count: Int(min(Int64(Self.maxHeader), data.size - headerOffset)), into: &header)
+        var record = try Self.decode(header, file: data)
         guard record.evidenceCount > 0 else { return record }
+        guard record.evidenceCount <= referenceCount, first <= Int64(referenceCount - record.evidenceCount) else {
+            throw referenceIndex.corrupt("evidence reference index", "slot \(slot)'s references lie past its end")
+        }
         // Where its first reference's object starts and where the one after its last starts.
         var bounds: [UInt8] = []
-        try referenceIndex.read(at: first * 8, count: (record.evidenceCount + 1) * 8, into: &bounds)
-        guard bounds.count == (record.evidenceCount + 1) * 8 else {
-            throw OutputError.writeFailed(path: "(evidence)", reason: "no references for slot \(slot)")
-        }
+        try referenceIndex.readExactly(at: first * 8, count: (record.evidenceCount + 1) * 8, into: &bounds, file: "evidence reference index")
         let (start, end) = bounds.withUnsafeBytes {
-            (Int64(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: Int64.self)),
-             Int64(littleEndian: $0.loadUnaligned(fromByteOffset: record.evidenceCount * 8, as: Int64.self)))
+            ($0.littleEndian(at: 0, as: Int64.self), $0.littleEndian(at: record.evidenceCount * 8, as: Int64.self))
+        }
+        guard start >= 0, start <= end, end - start <= Int64(Int32.max) else {
+            throw referenceIndex.corrupt("evidence reference index", "slot \(slot)'s evidence range is \(start)..<\(end)")
         }
         var evidence: [UInt8] = []
-        try data.read(at: start, count: Int(end - start), into: &evidence)
+        try data.readExactly(at: start, count: Int(end - start), into: &evidence, file: "evidence data")
         record.evidence = evidence
         return record
     }
@@ -95,21 +105,24 @@ final class EvidenceFile: @unchecked Sendable {
             out.append(UInt8(bytes.count))
             out += bytes
         }
-        func int64(_ v: Int64?) { withUnsafeBytes(of: (v ?? .min).littleEndian) { out += $0 } }
-        func uint32(_ v: Int) { withUnsafeBytes(of: UInt32(clamping: v).littleEndian) { out += $0 } }
-        int64(r.firstSeen)
-        int64(r.lastSeen)
-        uint32(r.evidenceCount)
-        uint32(r.bounces.count)
-        int64(r.bounces.first)
-        int64(r.bounces.last)
+        out.append(littleEndian: r.firstSeen ?? .min)
+        out.append(littleEndian: r.lastSeen ?? .min)
+        out.append(littleEndian: UInt32(clamping: r.evidenceCount))
+        out.append(littleEndian: UInt32(clamping: r.bounces.count))
+        out.append(littleEndian: r.bounces.first ?? .min)
+        out.append(littleEndian: r.bounces.last ?? .min)
     }
 
-    static func decode(_ bytes: [UInt8]) throws -> SuppressionRecord {
+    /// Decodes a record's header (`file`: the data file it came from, for the error when the
+    /// bytes end inside it).
+    static func decode(_ bytes: [UInt8], file: TemporaryFile? = nil) throws -> SuppressionRecord {
         try bytes.withUnsafeBytes { raw in
             var at = 0
             func need(_ n: Int) throws {
-                guard at + n <= raw.count else { throw OutputError.writeFailed(path: "(evidence)", reason: "truncated record") }
+                guard at + n <= raw.count else {
+                    throw file?.corrupt("evidence data", "a record is truncated")
+                        ?? TemporaryFileError.corrupt(directory: "", file: "evidence data", problem: "a record is truncated")
+                }
             }
             func text() throws -> String {
                 try need(1)
@@ -121,13 +134,13 @@ final class EvidenceFile: @unchecked Sendable {
             func int64() throws -> Int64? {
                 try need(8)
                 defer { at += 8 }
-                let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+                let v = raw.littleEndian(at: at, as: Int64.self)
                 return v == .min ? nil : v
             }
             func uint32() throws -> Int {
                 try need(4)
                 defer { at += 4 }
-                return Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                return Int(raw.littleEndian(at: at, as: UInt32.self))
             }
             try need(1)
             let ruleIndex = Int(raw[0])
@@ -228,13 +241,13 @@ final class EvidenceFile: @unchecked Sendable {
             let slot = UInt32(slots)
             slots += 1
             header.removeAll(keepingCapacity: true)
-            withUnsafeBytes(of: data.size.littleEndian) { header += $0 }
-            withUnsafeBytes(of: referenceCount.littleEndian) { header += $0 }
+            header.append(littleEndian: data.size)
+            header.append(littleEndian: referenceCount)
             try slotIndex.append(header)
             let rule = decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? 0x0F
             header.removeAll(keepingCapacity: true)
-            withUnsafeBytes(of: fingerprint.high.littleEndian) { header += $0 }
-            withUnsafeBytes(of: fingerprint.low.littleEndian) { header += $0 }
+            header.append(littleEndian: fingerprint.high)
+            header.append(littleEndian: fingerprint.low)
             header.append(rule)
             try slotFile.append(header)
             let record = SuppressionRecord(rule: decision?.rule, reason: decision?.reason ?? "", kind: decision?.kind ?? "",
@@ -260,13 +273,16 @@ final class EvidenceFile: @unchecked Sendable {
             var wanted: [Bool] = []
             if keys != nil { wanted.reserveCapacity(slots) }
             var slot: UInt32 = 0
-            try slotFile.forEachRecord(size: 17) { raw in
-                let fingerprint = Fingerprint(high: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                                              low: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            try slotFile.forEachRecord(size: 17, name: "evidence slot file") { raw in
+                guard Int(slot) < slots, raw[16] <= 0x0F else {
+                    throw slotFile.corrupt("evidence slot file", "slot \(slot) does not read back as written")
+                }
+                let fingerprint = Fingerprint(high: raw.littleEndian(at: 0, as: UInt64.self), low: raw.littleEndian(at: 8, as: UInt64.self))
                 table.insertIfAbsent(fingerprint, slot << 4 | UInt32(raw[16]))
                 if let keys { wanted.append(keys.mayContain(fingerprint)) }
                 slot += 1
             }
+            guard Int(slot) == slots else { throw slotFile.corrupt("evidence slot file", "\(slot) slots read back of \(slots)") }
             self.wanted = keys == nil ? nil : wanted
             return table
         }
@@ -318,6 +334,9 @@ final class EvidenceFile: @unchecked Sendable {
                 filling = 0
             }
             try references.forEachInOrder { number, reference, slot in
+                guard Int(slot) < slots, reference < referenceCount else {
+                    throw references.corrupt("a reference does not read back as written")
+                }
                 if let wanted, !wanted[Int(slot)] { return }
                 let chunks = sets[current]
                 chunks[filling].add(event: number, reference: reference)
@@ -383,14 +402,13 @@ final class BucketFile {
     /// buckets at once, after ``flush()`` and once every append is done.
     func read(bucket: Int, into bytes: inout [UInt8]) throws {
         for (offset, count) in spilled[bucket] {
-            let before = bytes.count
-            try file.read(at: offset, count: count, into: &bytes)
-            guard bytes.count - before == count else {
-                throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is truncated")
-            }
+            try file.readExactly(at: offset, count: count, into: &bytes, file: "evidence bucket")
         }
         bytes += staging[bucket]
     }
+
+    /// The error for a bucket whose bytes do not read back as written.
+    func corrupt(_ problem: String) -> TemporaryFileError { file.corrupt("evidence bucket", problem) }
 
     /// Each bucket's bytes, in bucket order (one bucket in memory at a time).
     func forEachBucket(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -460,7 +478,9 @@ final class ReferenceBuckets {
         do { for bucket in stride(from: 0, to: count, by: 2) { try work(bucket) } } catch { failure = error }
         do { try other.wait() } catch { failure = failure ?? error }
         if let failure { throw failure }
-        try withUnsafeBytes(of: UInt64(end).littleEndian) { try index.write($0, at: Int64(references) * 8) }
+        var last: [UInt8] = []
+        last.append(littleEndian: UInt64(end))
+        try last.withUnsafeBytes { try index.write($0, at: Int64(references) * 8) }
         data.markWritten(through: end)
         index.markWritten(through: Int64(references + 1) * 8)
     }
@@ -474,12 +494,12 @@ final class ReferenceBuckets {
         out.reserveCapacity(sizes[bucket])
         var entries: [UInt8] = []
         entries.reserveCapacity(max(last - first, 0) * 8)
-        func entry() { withUnsafeBytes(of: UInt64(start + Int64(out.count)).littleEndian) { entries.append(contentsOf: $0) } }
+        func entry() { entries.append(littleEndian: UInt64(start + Int64(out.count))) }
         var next = first
         try bytes.withUnsafeBytes { raw in
-            for (reference, at) in try Self.order(raw) {
+            for (reference, at) in try order(raw) {
                 guard Int(reference) >= next, Int(reference) < last else {
-                    throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
+                    throw buckets.corrupt("reference \(reference) is out of its bucket's range")
                 }
                 while next < Int(reference) {
                     entry()
@@ -487,7 +507,7 @@ final class ReferenceBuckets {
                 }
                 if continues(reference) { out.append(UInt8(ascii: ",")) }
                 entry()
-                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+                let length = Int(raw.littleEndian(at: at + 4, as: UInt32.self))
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(at + 8)..<(at + 8 + length)]))
                 next += 1
             }
@@ -497,22 +517,21 @@ final class ReferenceBuckets {
             next += 1
         }
         guard out.count == sizes[bucket] else {
-            throw OutputError.writeFailed(path: "(evidence)", reason: "a bucket laid out to an unexpected size")
+            throw buckets.corrupt("a bucket laid out to \(out.count) bytes, not \(sizes[bucket])")
         }
         try out.withUnsafeBytes { try data.write($0, at: start) }
         try entries.withUnsafeBytes { try index.write($0, at: Int64(first) * 8) }
     }
 
     /// A bucket's objects by reference: each one's reference and where its record starts.
-    static func order(_ raw: UnsafeRawBufferPointer) throws -> [(reference: UInt32, start: Int)] {
+    func order(_ raw: UnsafeRawBufferPointer) throws -> [(reference: UInt32, start: Int)] {
         var order: [(reference: UInt32, start: Int)] = []
         var at = 0
-        while at + 8 <= raw.count {
-            let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
-            guard at + 8 + length <= raw.count else {
-                throw OutputError.writeFailed(path: "(evidence)", reason: "a spilled bucket is damaged")
-            }
-            order.append((UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), at))
+        while at < raw.count {
+            guard raw.count - at >= 8 else { throw buckets.corrupt("a record is truncated") }
+            let length = Int(raw.littleEndian(at: at + 4, as: UInt32.self))
+            guard length <= raw.count - at - 8 else { throw buckets.corrupt("a record runs past its bucket") }
+            order.append((raw.littleEndian(at: at, as: UInt32.self), at))
             at += 8 + length
         }
         order.sort { $0.reference < $1.reference }
@@ -543,6 +562,9 @@ final class NumberBuckets {
                                  bufferBytes: 4_096 * MemoryLayout<Record>.stride)
     }
 
+    /// The error for records that do not read back as written.
+    func corrupt(_ problem: String) -> TemporaryFileError { buckets.corrupt(problem) }
+
     func append(number: Int64, reference: UInt32, slot: UInt32) throws {
         let bucket = min(Int(max(number, 0) / span), buckets.count - 1)
         try withUnsafeBytes(of: Record(number: number, reference: reference, slot: slot)) { try buckets.append($0, to: bucket) }
@@ -553,6 +575,7 @@ final class NumberBuckets {
         var records: [Record] = []
         let size = MemoryLayout<Record>.stride
         try buckets.forEachBucket { raw in
+            guard raw.count % size == 0 else { throw buckets.corrupt("a bucket holds part of a record") }
             records.removeAll(keepingCapacity: true)
             for i in 0..<(raw.count / size) { records.append(raw.loadUnaligned(fromByteOffset: i * size, as: Record.self)) }
             // Numbers are unique (an event is the evidence of one slot at most).
@@ -564,6 +587,10 @@ final class NumberBuckets {
 
 /// One thread's share of the evidence events: a run of number-ordered references, rendered to
 /// JSON through the thread's own row reader.
+///
+/// `@unchecked Sendable`: owned by ``EvidenceFile/Builder/finish(history:twoThreads:)``,
+/// which fills it, hands it to one rendering thread (``render()``) and touches it again only
+/// after waiting for that thread; its row reader's connection is used by one thread at a time.
 private final class EvidenceChunk: @unchecked Sendable {
     static let capacity = 4_096
     private let reader: HistoryStore.EventRowReader
@@ -610,148 +637,5 @@ private final class EvidenceChunk: @unchecked Sendable {
         references.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
-    }
-}
-
-/// An unlinked temporary file (it disappears with its descriptor, whatever happens), written
-/// in order through a 1 MiB buffer and read back by position.
-final class TemporaryFile: @unchecked Sendable {
-    private let fd: Int32
-    private let directory: String
-    private var buffer: [UInt8] = []
-    /// Bytes appended so far (written or buffered).
-    private(set) var size: Int64 = 0
-
-    init(directory: String) throws {
-        var template = Array("\(directory)/.listwash-XXXXXX".utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        self.directory = directory
-        guard fd >= 0 else { throw OutputError.cannotCreate(path: directory, reason: String(cString: strerror(errno))) }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        buffer.reserveCapacity(1 << 20)
-    }
-
-    deinit { close(fd) }
-
-    func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws {
-        buffer.append(contentsOf: bytes)
-        size += Int64(bytes.count)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    func append(_ raw: UnsafeRawBufferPointer) throws {
-        buffer.append(contentsOf: raw)
-        size += Int64(raw.count)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    /// Writes the buffered bytes out.
-    func flush() throws {
-        var done = 0
-        try buffer.withUnsafeBytes { raw in
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
-                done += n
-            }
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// Writes `bytes` at `offset`, past what is buffered (call ``flush()`` first; threads may
-    /// write separate ranges at once). ``markWritten(through:)`` then takes the size past them.
-    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
-            done += n
-        }
-    }
-
-    /// Takes the file's size to `end` after ``write(_:at:)``s (later appends go after it).
-    func markWritten(through end: Int64) {
-        guard end > size else { return }
-        size = end
-        lseek(fd, off_t(end), SEEK_SET)
-    }
-
-    /// Appends up to `count` bytes from `offset` (fewer at the end of the file) to `bytes`.
-    /// Reads only what was flushed.
-    func read(at offset: Int64, count: Int, into bytes: inout [UInt8]) throws {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        var done = 0
-        try bytes.withUnsafeMutableBytes { raw in
-            while done < count {
-                let n = pread(fd, raw.baseAddress! + start + done, count - done, off_t(offset) + off_t(done))
-                if n < 0, errno == EINTR { continue }
-                guard n >= 0 else { throw OutputError.writeFailed(path: directory, reason: String(cString: strerror(errno))) }
-                if n == 0 { break }
-                done += n
-            }
-        }
-        bytes.removeLast(count - done)
-    }
-
-    /// Appends one record of any length (a 4-byte length, then the bytes), for ``forEachFramed(_:)``.
-    func appendFramed(_ bytes: [UInt8]) throws {
-        try withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { try append($0) }
-        try append(bytes)
-    }
-
-    /// Every record written by ``appendFramed(_:)``, in the order written: a FIFO on disk.
-    func forEachFramed(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try flush()
-        var chunk: [UInt8] = []
-        var offset: Int64 = 0
-        while offset < size {
-            chunk.removeAll(keepingCapacity: true)
-            try read(at: offset, count: 1 << 20, into: &chunk)
-            var used = 0
-            try chunk.withUnsafeBytes { raw in
-                while used + 4 <= raw.count {
-                    let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: used, as: UInt32.self)))
-                    guard used + 4 + length <= raw.count else { break }
-                    try body(UnsafeRawBufferPointer(rebasing: raw[(used + 4)..<(used + 4 + length)]))
-                    used += 4 + length
-                }
-            }
-            if used == 0 {
-                // One record larger than the chunk: read it whole.
-                let length = chunk.count >= 4 ? chunk.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) } : 0
-                guard chunk.count >= 4, offset + 4 + Int64(length) <= size else {
-                    throw OutputError.writeFailed(path: directory, reason: "a spooled record is truncated")
-                }
-                chunk.removeAll(keepingCapacity: true)
-                try read(at: offset + 4, count: length, into: &chunk)
-                try chunk.withUnsafeBytes { try body($0) }
-                used = 4 + length
-            }
-            offset += Int64(used)
-        }
-    }
-
-    /// Every `size`-byte record in the order written.
-    func forEachRecord(size: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try flush()
-        let perChunk = max(1, (1 << 20) / size)
-        var chunk: [UInt8] = []
-        var offset: Int64 = 0
-        while true {
-            chunk.removeAll(keepingCapacity: true)
-            try read(at: offset, count: perChunk * size, into: &chunk)
-            if chunk.count < size { return }
-            offset += Int64(chunk.count)
-            try chunk.withUnsafeBytes { raw in
-                var at = 0
-                while at + size <= raw.count {
-                    try body(UnsafeRawBufferPointer(rebasing: raw[at..<(at + size)]))
-                    at += size
-                }
-            }
-        }
     }
 }

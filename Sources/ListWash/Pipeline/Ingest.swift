@@ -167,7 +167,7 @@ public struct IngestJob {
         }
         let sniff = try FileByteSource(path: file)
         var prefix = [UInt8](repeating: 0, count: EventFormat.sniffLength)
-        let n = try prefix.withUnsafeMutableBytes { try sniff.read(into: $0) }
+        let n = try sniff.read(into: &prefix)
         guard let detected = IngestFormat.detect(path: file, prefix: Array(prefix.prefix(n))) else {
             throw InputError.unknownFormat(path: file)
         }
@@ -286,7 +286,7 @@ public struct IngestJob {
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             summary = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, check in
                 while true {
-                    let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                    let n = try source.read(into: &chunk)
                     if n == 0 { break }
                     try stream.feed(Array(chunk[0..<n]), emit: emitNow, reject: rejectNow)
                     try check()
@@ -303,7 +303,7 @@ public struct IngestJob {
             var bytes: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             while true {
-                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                let n = try source.read(into: &chunk)
                 if n == 0 { break }
                 bytes += chunk[0..<n]
             }
@@ -340,6 +340,10 @@ public struct IngestJob {
 
 /// A bounded hand-over from the reader thread to the storing thread: the reader blocks when
 /// `capacity` messages wait, so memory stays bounded whatever the file's size.
+///
+/// `@unchecked Sendable`: one per ingested file, shared by its reader thread (which sends)
+/// and its storing thread (which receives and returns emptied batches); every stored
+/// property but the lets is read and written only under `condition`'s lock.
 final class BatchPipe: @unchecked Sendable {
     enum Message: Sendable {
         case events(EventBatch)

@@ -2,6 +2,10 @@ import Foundation
 
 /// Runs a closure on a thread of its own (the machine's other core) while the caller goes on;
 /// ``wait()`` returns its result or rethrows its error.
+///
+/// `@unchecked Sendable`: `work` is set before the thread starts and read by it alone;
+/// `result` is written by the worker and read by its owner (the caller that made it), both
+/// under `condition`'s lock. It lives until its owner has waited for it.
 final class BackgroundWork<T>: @unchecked Sendable {
     private let condition = NSCondition()
     // Written by the worker thread, read after `wait()` under the condition's lock.

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Sorts byte records (a key and a value) by key in bounded memory: records are appended,
 /// each full buffer of ``memoryBudget`` bytes is sorted and written to a temporary file (a
 /// *run*) in ``directory``, and ``finish()`` merges the runs back in key order.
@@ -10,9 +6,11 @@ import Glibc
 /// - The sort is stable: records with equal keys come back in the order they were appended
 ///   (ties are broken by position within a run, then by run order), so the output is the
 ///   same whatever the budget and whatever sorting algorithm runs underneath.
-/// - Temporary files are unlinked as soon as they are created: they disappear when the
-///   sorter (or its ``Sorted`` stream) is released, after success, after an error, even
-///   after a crash. Nothing is left in ``directory``.
+/// - Runs are ``TemporaryFile``s (unlinked as soon as they are created): they disappear when
+///   the sorter (or its ``Sorted`` stream) is released, after success, after an error, even
+///   after a crash. Nothing is left in ``directory``. A run that does not read back as
+///   written is a ``TemporaryFileError``.
+/// - Runs are merged by ``KWayMerge``.
 /// - Memory: the budget for the records being collected, plus, while merging, one read
 ///   buffer per run (at most ``fanIn`` runs are merged at once; more runs are first merged
 ///   in groups into longer runs).
@@ -28,7 +26,7 @@ public final class ExternalSorter {
     /// Records of the current buffer: `[key length u32][value length u32][key][value]`, back to back.
     private var storage: [UInt8] = []
     private var entries: [Entry] = []
-    private var runs: [SpillRun] = []
+    private var runs: [TemporaryFile] = []
     private var finished = false
 
     /// One buffered record: the first 8 key bytes (big-endian, zero-padded) for a fast first
@@ -55,9 +53,9 @@ public final class ExternalSorter {
         if !entries.isEmpty, storage.count + (entries.count + 1) * MemoryLayout<Entry>.stride + size > memoryBudget {
             try spill()
         }
-        entries.append(Entry(prefix: Self.prefix(key), offset: storage.count))
-        withUnsafeBytes(of: UInt32(key.count).littleEndian) { storage.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(value.count).littleEndian) { storage.append(contentsOf: $0) }
+        entries.append(Entry(prefix: keyPrefix(key), offset: storage.count))
+        storage.append(littleEndian: UInt32(key.count))
+        storage.append(littleEndian: UInt32(value.count))
         storage.append(contentsOf: key)
         storage.append(contentsOf: value)
         count += 1
@@ -82,7 +80,7 @@ public final class ExternalSorter {
         // Merge consecutive groups until one merge can take every run; groups are
         // consecutive, so the stable order between runs is kept.
         while runs.count > fanIn {
-            var merged: [SpillRun] = []
+            var merged: [TemporaryFile] = []
             var start = 0
             while start < runs.count {
                 let group = Array(runs[start..<min(start + fanIn, runs.count)])
@@ -91,15 +89,16 @@ public final class ExternalSorter {
                     merged.append(group[0])
                     continue
                 }
-                let writer = try RunWriter(directory: directory)
-                let merger = try Merger(runs: group, bufferSize: readBufferSize(runs: group.count), directory: directory)
-                while try merger.next({ key, value in try writer.write(key: key, value: value) }) {}
-                merged.append(try writer.finish())
+                let run = try TemporaryFile(directory: directory)
+                let merger = try Merger(runs: group, bufferSize: readBufferSize(runs: group.count))
+                while try merger.next({ key, value in try Self.write(key: key, value: value, to: run) }) {}
+                try run.finishAppending()
+                merged.append(run)
                 runsWritten += 1
             }
             runs = merged
         }
-        let merger = try Merger(runs: runs, bufferSize: readBufferSize(runs: runs.count), directory: directory)
+        let merger = try Merger(runs: runs, bufferSize: readBufferSize(runs: runs.count))
         runs = []
         return Sorted(merger: merger)
     }
@@ -110,14 +109,15 @@ public final class ExternalSorter {
 
     private func spill(sorted: Bool = false) throws {
         if !sorted { sortBuffer() }
-        let writer = try RunWriter(directory: directory)
+        let run = try TemporaryFile(directory: directory)
         try storage.withUnsafeBytes { base in
             for entry in entries {
                 let (key, value) = Self.record(base, at: entry.offset)
-                try writer.write(key: key, value: value)
+                try Self.write(key: key, value: value, to: run)
             }
         }
-        runs.append(try writer.finish())
+        try run.finishAppending()
+        runs.append(run)
         runsWritten += 1
         storage.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
@@ -129,18 +129,19 @@ public final class ExternalSorter {
         storage.withUnsafeBytes { base in
             entries.sort { a, b in
                 if a.prefix != b.prefix { return a.prefix < b.prefix }
-                let c = Self.compare(Self.record(base, at: a.offset).key, Self.record(base, at: b.offset).key)
+                let c = compareKeys(Self.record(base, at: a.offset).key, Self.record(base, at: b.offset).key)
                 if c != 0 { return c < 0 }
                 return a.offset < b.offset
             }
         }
     }
 
-    @inline(__always) static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var p: UInt64 = 0
-        let n = min(8, key.count)
-        for i in 0..<n { p |= UInt64(key[i]) << UInt64(56 - 8 * i) }
-        return p
+    /// Appends one record to a run, in the layout ``SortRunReader`` reads.
+    @inline(__always) static func write(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, to run: TemporaryFile) throws {
+        var header = (UInt32(key.count).littleEndian, UInt32(value.count).littleEndian)
+        try withUnsafeBytes(of: &header) { try run.append($0) }
+        try run.append(key)
+        try run.append(value)
     }
 
     @inline(__always) static func record(_ base: UnsafeRawBufferPointer, at offset: Int) -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
@@ -148,16 +149,6 @@ public final class ExternalSorter {
         let v = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
         return (UnsafeRawBufferPointer(rebasing: base[(offset + 8)..<(offset + 8 + k)]),
                 UnsafeRawBufferPointer(rebasing: base[(offset + 8 + k)..<(offset + 8 + k + v)]))
-    }
-
-    /// Unsigned byte order; a key that is a prefix of another comes first.
-    @inline(__always) static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-        let n = min(a.count, b.count)
-        if n > 0 {
-            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
-            if c != 0 { return Int(c) }
-        }
-        return a.count - b.count
     }
 
     /// The sorted records, read once from the front.
@@ -200,212 +191,50 @@ public final class ExternalSorter {
     }
 }
 
-/// A run on disk: an unlinked temporary file, closed when released.
-final class SpillRun {
-    let fd: Int32
-    let length: Int
-    let directory: String
+/// One sort run read back record by record (`[key length u32][value length u32][key][value]`):
+/// `key` and `value` are views of the reader's window, valid until ``advance()``.
+final class SortRunReader: MergeSource {
+    private let reader: TemporaryFileReader
+    private(set) var isLive = false
+    private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
+    private(set) var value = UnsafeRawBufferPointer(start: nil, count: 0)
 
-    init(fd: Int32, length: Int, directory: String) {
-        self.fd = fd
-        self.length = length
-        self.directory = directory
+    init(run: TemporaryFile, bufferSize: Int) throws {
+        reader = TemporaryFileReader(file: run, range: 0..<run.size, window: bufferSize, name: "sort run")
+        try advance()
     }
 
-    deinit { close(fd) }
-}
-
-/// Writes one run through a 1 MiB buffer.
-final class RunWriter {
-    private var fd: Int32
-    private let directory: String
-    private var buffer: [UInt8] = []
-    private var length = 0
-    private let capacity = 1 << 20
-
-    init(directory: String) throws {
-        self.directory = directory
-        var template = Array("\(directory)/.listwash-sort-XXXXXX".utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if fd < 0 { throw OutputError.cannotCreate(path: directory, reason: "temporary sort file: " + String(cString: strerror(errno))) }
-        // Unlinked at once: the file lives only as long as its descriptor, whatever happens next.
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        buffer.reserveCapacity(capacity)
-    }
-
-    deinit { if fd >= 0 { close(fd) } }
-
-    func write(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
-        if buffer.count + 8 + key.count + value.count > capacity { try flush() }
-        withUnsafeBytes(of: UInt32(key.count).littleEndian) { buffer.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(value.count).littleEndian) { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: key)
-        buffer.append(contentsOf: value)
-    }
-
-    private func flush() throws {
-        try buffer.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError.writeFailed(path: directory, reason: "temporary sort file: " + String(cString: strerror(errno)))
-                }
-                done += n
-            }
+    func advance() throws {
+        isLive = try reader.nextRecord { reader in
+            try reader.require(8)
+            return 8 + Int(reader.uint32(at: 0)) + Int(reader.uint32(at: 4))
         }
-        length += buffer.count
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func finish() throws -> SpillRun {
-        try flush()
-        let run = SpillRun(fd: fd, length: length, directory: directory)
-        fd = -1
-        return run
+        guard isLive else { return }
+        let k = Int(reader.uint32(at: 0))
+        key = reader.bytes(8, k)
+        value = reader.bytes(8 + k, Int(reader.uint32(at: 4)))
     }
 }
 
-/// Reads one run record by record through a buffer.
-final class RunReader {
-    let run: SpillRun
-    private var buffer: [UInt8]
-    private var start = 0
-    private var end = 0
-    private var fileOffset = 0
-    /// The current record: its offsets in `buffer`.
-    private(set) var keyStart = 0
-    private(set) var keyCount = 0
-    private(set) var valueCount = 0
-    private var recordSize = 0
-
-    init(run: SpillRun, bufferSize: Int) {
-        self.run = run
-        buffer = [UInt8](repeating: 0, count: bufferSize)
-    }
-
-    /// Moves to the next record; false at the end of the run.
-    func advance() throws -> Bool {
-        start += recordSize
-        recordSize = 0
-        guard try fill(8) else { return false }
-        let (k, v) = buffer.withUnsafeBytes { b in
-            (Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: start, as: UInt32.self))),
-             Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self))))
-        }
-        guard try fill(8 + k + v) else { throw corrupt() }
-        keyStart = start + 8
-        keyCount = k
-        valueCount = v
-        recordSize = 8 + k + v
-        return true
-    }
-
-    func withRecord<T>(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try buffer.withUnsafeBytes { b in
-            try body(UnsafeRawBufferPointer(rebasing: b[keyStart..<(keyStart + keyCount)]),
-                     UnsafeRawBufferPointer(rebasing: b[(keyStart + keyCount)..<(keyStart + keyCount + valueCount)]))
-        }
-    }
-
-    /// Makes `n` bytes available from `start`; false when the run ends before any of them (a
-    /// run that ends inside a record is corrupt).
-    private func fill(_ n: Int) throws -> Bool {
-        if end - start >= n { return true }
-        if start > 0 {
-            let kept = end - start
-            if kept > 0 {
-                buffer.withUnsafeMutableBytes { b in _ = memmove(b.baseAddress!, b.baseAddress! + start, kept) }
-            }
-            start = 0
-            end = kept
-        }
-        if buffer.count < n { buffer += [UInt8](repeating: 0, count: n - buffer.count) }
-        while end < n, fileOffset < run.length {
-            let got = buffer.withUnsafeMutableBytes { b in
-                pread(run.fd, b.baseAddress! + end, b.count - end, off_t(fileOffset))
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw InputError.unreadable(path: run.directory, reason: "temporary sort file: " + String(cString: strerror(errno)))
-            }
-            if got == 0 { break }
-            end += got
-            fileOffset += got
-        }
-        if end >= n { return true }
-        if end == 0 { return false }
-        throw corrupt()
-    }
-
-    private func corrupt() -> Error {
-        InputError.unreadable(path: run.directory, reason: "temporary sort file ends inside a record")
-    }
-}
-
-/// A k-way merge of runs with a binary heap ordered by (key, run index): equal keys come
-/// from the earlier run first, which keeps the sort stable.
+/// Sort runs merged in key order, stable (equal keys from the earlier run first): a
+/// ``KWayMerge`` whose current record is handed out, and moved past at the next call.
 final class Merger {
-    private var readers: [RunReader]
-    private var heap: [Int] = []
-    /// The reader whose record was handed out last; it moves on at the next call.
-    private var pending: Int?
+    private var merge: KWayMerge<SortRunReader>
+    /// Whether the top record was handed out (it moves on at the next call).
+    private var pending = false
 
-    init(runs: [SpillRun], bufferSize: Int, directory: String) throws {
-        readers = runs.map { RunReader(run: $0, bufferSize: bufferSize) }
-        for i in readers.indices where try readers[i].advance() {
-            heap.append(i)
-            siftUp(heap.count - 1)
-        }
+    init(runs: [TemporaryFile], bufferSize: Int) throws {
+        merge = KWayMerge(try runs.map { try SortRunReader(run: $0, bufferSize: bufferSize) })
     }
 
     func next(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        if let p = pending {
-            pending = nil
-            if try readers[p].advance() {
-                heap[0] = p
-                siftDown(0)
-            } else {
-                heap[0] = heap[heap.count - 1]
-                heap.removeLast()
-                if !heap.isEmpty { siftDown(0) }
-            }
+        if pending {
+            pending = false
+            try merge.advanceTop()
         }
-        guard let top = heap.first else {
-            readers = []
-            return false
-        }
-        pending = top
-        try readers[top].withRecord(body)
+        guard let top = merge.top else { return false }
+        pending = true
+        try body(top.key, top.value)
         return true
-    }
-
-    private func less(_ a: Int, _ b: Int) -> Bool {
-        let c = readers[a].withRecord { ka, _ in readers[b].withRecord { kb, _ in ExternalSorter.compare(ka, kb) } }
-        return c != 0 ? c < 0 : a < b
-    }
-
-    private func siftUp(_ index: Int) {
-        var i = index
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard less(heap[i], heap[parent]) else { return }
-            heap.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    private func siftDown(_ index: Int) {
-        var i = index
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var smallest = i
-            if l < heap.count, less(heap[l], heap[smallest]) { smallest = l }
-            if r < heap.count, less(heap[r], heap[smallest]) { smallest = r }
-            if smallest == i { return }
-            heap.swapAt(i, smallest)
-            i = smallest
-        }
     }
 }

@@ -80,13 +80,6 @@ public struct JSONWriter {
         bytes += Array(text.utf8)
     }
 
-    /// Array elements already rendered as JSON and separated by commas, appended as they are.
-    public mutating func rawElements(_ elements: [UInt8]) {
-        guard !elements.isEmpty else { return }
-        beginValue()
-        bytes += elements
-    }
-
     /// The bytes written so far, as they are (an object or array may still be open), leaving
     /// the writer empty (no copy).
     public mutating func takeBytes() -> [UInt8] {

@@ -131,13 +131,13 @@ import Testing
 
     @Test func varintsAndZigzagRoundTrip() throws {
         for v: Int64 in [0, 1, -1, 63, -64, 64, 1 << 40, -(1 << 40), .max, .min] {
-            #expect(CompactBlock.unzigzag(CompactBlock.zigzag(v)) == v)
+            #expect(Varint.unzigzag(Varint.zigzag(v)) == v)
         }
         var bytes: [UInt8] = []
-        CompactBlock.appendVarint(300, to: &bytes)
+        Varint.append(300, to: &bytes)
         #expect(bytes == [0xAC, 0x02])
         bytes.removeAll()
-        CompactBlock.appendVarint(.max, to: &bytes)
+        Varint.append(.max, to: &bytes)
         #expect(bytes.count == 10 && bytes.last == 1)
     }
 

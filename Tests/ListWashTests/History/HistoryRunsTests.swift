@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ListWash
 
@@ -200,6 +201,34 @@ import Testing
             record("many@example.org", -5, .bounce, code: 550, status: "5.1.1", "550 5.1.1 no such user", line: 8),
             record("alone@example.net", 1_000, .bounce, code: nil, status: nil, "connection timed out", line: 9),
         ]
+    }
+
+    /// Every byte the migrations store, hashed table by table: a migration carries its own
+    /// code as of the day it shipped, so what it writes never changes with today's writers.
+    @Test func migrationsStoreTheBytesTheyShippedWith() throws {
+        let folder = try TemporaryFolder()
+        let path = "\(folder.path)/v1.sqlite"
+        try writeVersion1(path: path, version1Records + [record("odd@example.com", 5, .bounce, code: 550, status: nil, "550 x", line: 11)])
+        let store = try HistoryStore(path: path, create: true)
+        let hasher = SHA256Hasher()
+        for (sql, columns) in [("SELECT block, events FROM event_blocks ORDER BY block", 2),
+                               ("SELECT run, address_key, entries FROM address_runs ORDER BY run, address_key", 3),
+                               ("SELECT run, events, addresses, layout FROM runs ORDER BY run", 4),
+                               ("SELECT code, name FROM reasons ORDER BY code", 2),
+                               ("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name", 4)] {
+            let select = try store.db.prepare(sql)
+            var rows = 0
+            while try select.step() {
+                for column in Int32(0)..<Int32(columns) {
+                    hasher.update(Array("|".utf8))
+                    hasher.update(Array(select.bytes(column)))
+                }
+                rows += 1
+            }
+            hasher.update(Array("#\(rows)\n".utf8))
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        #expect(digest == "9a6699f6906c0982b409da8d0fbd8a8db798466fff9c59fcb72a89ea144d7976")
     }
 
     @Test func aVersion1DatabaseIsMigratedToRuns() throws {

@@ -74,9 +74,9 @@ import Testing
     @Test func aGroupsMembersReadBackInOrder() throws {
         var blob: [UInt8] = []
         for (key, count) in [("a", 1), ("bb", 0), ("c", 2)] {
-            CompactBlock.appendVarint(UInt64(key.utf8.count), to: &blob)
+            Varint.append(UInt64(key.utf8.count), to: &blob)
             blob += Array(key.utf8)
-            CompactBlock.appendVarint(UInt64(count), to: &blob)
+            Varint.append(UInt64(count), to: &blob)
             blob += Array(repeating: UInt8(count), count: count * AddressEntry.size)
         }
         var seen: [String] = []

@@ -21,7 +21,7 @@ import Testing
             #expect(bytes.count <= EvidenceFile.maxHeader)
             #expect(try EvidenceFile.decode(bytes + [1, 2, 3]) == record)
         }
-        #expect(throws: OutputError.self) { try EvidenceFile.decode([3, 4]) }
+        #expect(throws: TemporaryFileError.self) { try EvidenceFile.decode([3, 4]) }
     }
 
     /// The evidence objects are rendered from raw column bytes: they must equal what
