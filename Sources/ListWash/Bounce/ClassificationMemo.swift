@@ -26,14 +26,14 @@ enum RecipientMask {
         var anchor = 0
         while anchor < m, recipient[anchor] != UInt8(ascii: "@") { anchor += 1 }
         if anchor == m { anchor = 0 }
-        let anchorByte = lower(recipient[anchor])
+        let anchorByte = ASCII.lower(recipient[anchor])
         let anchorIsLetter = anchorByte >= 0x61 && anchorByte <= 0x7A
         var written = 0
         var copied = 0  // text[..<copied] has been handled
         var i = anchor
         while i + (m - anchor) <= n {
             if anchorIsLetter {
-                guard lower(text[i]) == anchorByte else { i += 1; continue }
+                guard ASCII.lower(text[i]) == anchorByte else { i += 1; continue }
             } else {
                 guard let hit = memchr(source + i, Int32(anchorByte), n - i) else { break }
                 i = source.distance(to: hit.assumingMemoryBound(to: UInt8.self))
@@ -57,11 +57,8 @@ enum RecipientMask {
     }
 
     @inline(__always)
-    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-
-    @inline(__always)
     private static func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int, _ recipient: UnsafeBufferPointer<UInt8>) -> Bool {
-        for j in 0..<recipient.count where lower(text[start + j]) != lower(recipient[j]) { return false }
+        for j in 0..<recipient.count where ASCII.lower(text[start + j]) != ASCII.lower(recipient[j]) { return false }
         return true
     }
 }

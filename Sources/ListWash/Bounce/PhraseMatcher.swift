@@ -51,7 +51,7 @@ struct PhraseMatcher: Sendable {
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
     @inline(__always)
-    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+    static func lower(_ byte: UInt8) -> UInt8 { ASCII.lower(byte) }
 
     /// Builds the automaton; `patterns` must already be normalized and non-empty.
     init(patterns: [[UInt8]]) {

@@ -8,7 +8,7 @@ public struct ReasonDefinition: Sendable {
     public let reason: BounceReason
     /// What listwash's policy makes of it (before the 4xx adjustments the classifier applies).
     public let kind: BounceKind
-    /// One-line description, for `listwash classify --explain` and documentation.
+    /// One-line description of the reason, for documentation and tests.
     public let summary: String
     /// Phrases that decide this reason whatever the codes say.
     public let phrases: [String]
