@@ -108,6 +108,19 @@ struct EventBatch: Sendable {
         return id
     }
 
+    /// The packed event at `index` as a record, its id computed if the storing thread has not
+    /// done so yet; nil only if the bytes were not packed by this type.
+    func record(_ index: Int) -> EventRecord? {
+        let item = items[index]
+        return bytes.withUnsafeBytes { all -> EventRecord? in
+            let event = UnsafeRawBufferPointer(rebasing: all[item.start..<(item.start + item.length)])
+            guard let row = try? HistoryStore.EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...])) else { return nil }
+            guard item.needsID else { return EventRecord(row: row) }
+            guard var id = try? Self.identity(of: event, type: item.type) else { return nil }
+            return withUnsafeBytes(of: &id) { EventRecord(row: row, id: $0) }
+        }
+    }
+
     /// Packs a raw event (an importer's); false when its address is empty.
     mutating func append(_ raw: RawEvent, classifier: Classifier) -> Bool {
         var address = raw.address

@@ -352,3 +352,27 @@ extension HistoryStore {
         return numbers
     }
 }
+
+extension EventRecord {
+    /// The stored event as a value: the one way a packed or stored event becomes a record
+    /// (``EventBatch/record(_:)``, ``HistoryStore/events(forKey:asOf:caseSensitive:)``). The
+    /// key is the stored address with its local part lower-cased too; nil when the stored type
+    /// is not one this build knows.
+    init?(row: HistoryStore.EventRow, id: UnsafeRawBufferPointer? = nil) {
+        guard let type = EventType(storedName: row.type) else { return nil }
+        func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
+        self.id = Array(id ?? row.id)
+        address = text(row.address)
+        addressKey = String(decoding: ASCII.lowercased(row.address), as: UTF8.self)
+        timestamp = row.timestamp
+        self.type = type
+        replyCode = row.replyCode.map(Int.init)
+        enhancedCode = row.enhancedCode.map(text)
+        diagnostic = text(row.diagnostic)
+        reason = text(row.reason)
+        kind = row.kind.flatMap { BounceKind(storedName: $0) }
+        rule = text(row.rule)
+        providerVerdict = row.providerVerdict.map(text)
+        source = text(row.source)
+    }
+}

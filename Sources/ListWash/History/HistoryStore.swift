@@ -544,26 +544,9 @@ public final class HistoryStore {
         }
     }
 
-    /// One stored event, with everything the audit shows.
-    public struct StoredEvent: Sendable, Equatable {
-        public var id: [UInt8]
-        public var timestamp: Int64
-        public var type: EventType
-        public var replyCode: Int?
-        public var enhancedCode: String?
-        public var diagnostic: String
-        public var reason: String
-        public var kind: BounceKind?
-        public var rule: String
-        public var providerVerdict: String?
-        public var source: String
-
-        public var policyEvent: PolicyEvent { PolicyEvent(timestamp: timestamp, type: type, kind: kind, reason: reason) }
-    }
-
     /// The events of one address key at or before `asOf`, in the same order as
     /// ``forEachAddress(asOf:caseSensitive:_:)``: one lookup per run, then one per event.
-    public func events(forKey key: [UInt8], asOf: Int64, caseSensitive: Bool) throws -> [StoredEvent] {
+    public func events(forKey key: [UInt8], asOf: Int64, caseSensitive: Bool) throws -> [EventRecord] {
         let lower = ASCII.lowercased(key)
         let lookup = try RunLookup(db: db)
         var entries: [AddressEntry] = []
@@ -572,18 +555,12 @@ public final class HistoryStore {
         }
         _ = AddressEntry.sortAndDeduplicate(&entries)
         let reader = try eventRowReader()
-        var out: [StoredEvent] = []
+        var out: [EventRecord] = []
         for entry in entries where entry.timestamp <= asOf {
             if caseSensitive, entry.exactDiffers != (lower != key) { continue }
             _ = try reader.read(entry.event) { row in
                 if caseSensitive, entry.exactDiffers, !row.address.elementsEqual(key) { return }
-                guard let type = EventType(storedName: row.type) else { return }
-                func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
-                out.append(StoredEvent(
-                    id: Array(row.id), timestamp: row.timestamp, type: type, replyCode: row.replyCode.map(Int.init),
-                    enhancedCode: row.enhancedCode.map(text), diagnostic: text(row.diagnostic), reason: text(row.reason),
-                    kind: row.kind.flatMap { BounceKind(storedName: $0) }, rule: text(row.rule),
-                    providerVerdict: row.providerVerdict.map(text), source: text(row.source)))
+                if let record = EventRecord(row: row) { out.append(record) }
             }
         }
         return out

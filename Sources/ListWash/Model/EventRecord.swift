@@ -1,6 +1,6 @@
 /// A classified event with its deterministic id: what the history stores.
 public struct EventRecord: Sendable, Equatable {
-    /// First 16 bytes of SHA-256 over the event's identity (see ``EventRecord/identity(address:raw:)``).
+    /// First 16 bytes of SHA-256 over the event's identity (see ``EventRecord/identity(address:timestamp:type:replyCode:enhancedCode:diagnostic:into:)``).
     public var id: [UInt8]
     /// The matching key with the local part lower-cased too (the history's grouping key).
     public var addressKey: String
@@ -22,30 +22,18 @@ public struct EventRecord: Sendable, Equatable {
     ///
     /// A bounce is classified with its own address masked in the diagnostic (see
     /// ``Classifier/classify(replyCode:enhancedCode:diagnostic:recipient:)``); the stored
-    /// diagnostic is the text as received. `ingest` packs events straight into an
-    /// ``EventBatch`` with the same steps on bytes; this is the same event as a value.
+    /// diagnostic is the text as received. The event goes through the one path `ingest` takes
+    /// (normalized, classified and packed by ``EventBatch``, its id computed as the storing
+    /// thread computes it) and is read back from its packed form, so a record is exactly what
+    /// the history stores for the same raw event.
     public init?(_ raw: RawEvent, classifier: Classifier) {
-        guard let (address, addressKey) = Self.normalizedAddress(raw.address) else { return nil }
-        self.address = address
-        self.addressKey = addressKey
-        timestamp = raw.timestamp
-        type = raw.type
-        replyCode = raw.replyCode
-        let enhanced = raw.enhancedCode.flatMap { $0.isEmpty ? nil : $0 }
-        enhancedCode = enhanced
-        diagnostic = raw.diagnostic
-        providerVerdict = raw.providerVerdict
-        source = raw.source.description
-        var exactText = address
-        let (id, c) = exactText.withUTF8 { exact -> ([UInt8], Classification?) in
-            let c = raw.type == .bounce
-                ? classifier.classify(replyCode: raw.replyCode, enhancedCode: enhanced, diagnostic: raw.diagnostic, recipientKey: exact)
-                : nil
-            return (Self.identity(address: exact, raw: raw), c)
-        }
-        self.id = id
-        (reason, kind, rule) = Self.outcome(type: raw.type, c)
+        var batch = EventBatch(reservingEvents: 1)
+        guard batch.append(raw, classifier: classifier), let record = batch.record(0) else { return nil }
+        self = record
     }
+
+    /// The policy engine's view of the event.
+    public var policyEvent: PolicyEvent { PolicyEvent(timestamp: timestamp, type: type, kind: kind, reason: reason) }
 
     /// The reason, kind and rule stored for an event: its classification's for a bounce, its
     /// type's own for the other events (which are not classified).
@@ -115,26 +103,7 @@ public struct EventRecord: Sendable, Equatable {
     /// SHA-256 over `listwash-event-v1`, then each field preceded by a zero byte: the address, the
     /// time in decimal, the type, the reply code in decimal (empty when none), the enhanced code
     /// and the diagnostic; the first 16 bytes of the digest.
-    public static func identity(address: [UInt8], raw: RawEvent) -> [UInt8] {
-        address.withUnsafeBufferPointer { identity(address: $0, raw: raw) }
-    }
-
-    /// ``identity(address:raw:)`` over the address's bytes.
-    static func identity(address: UnsafeBufferPointer<UInt8>, raw: RawEvent) -> [UInt8] {
-        var enhanced = raw.enhancedCode ?? ""
-        var diagnostic = raw.diagnostic
-        return enhanced.withUTF8 { enhanced in
-            diagnostic.withUTF8 { diagnostic in
-                var id = [UInt8](repeating: 0, count: 16)
-                id.withUnsafeMutableBytes {
-                    identity(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
-                             enhancedCode: enhanced, diagnostic: diagnostic, into: $0)
-                }
-                return id
-            }
-        }
-    }
-
+    ///
     /// The identity's 16 bytes written to `out`, from the fields' bytes (an absent enhanced code
     /// hashes as an empty one): the input is laid out in one temporary buffer (on the stack when
     /// small) and hashed in one shot.

@@ -101,13 +101,7 @@ import Testing
         return s
     }
 
-    func policyEvent(_ e: EventRecord) -> PolicyEvent { PolicyEvent(timestamp: e.timestamp, type: e.type, kind: e.kind, reason: e.reason) }
-
-    func storedEvent(_ e: EventRecord) -> HistoryStore.StoredEvent {
-        HistoryStore.StoredEvent(id: e.id, timestamp: e.timestamp, type: e.type, replyCode: e.replyCode, enhancedCode: e.enhancedCode,
-                                 diagnostic: e.diagnostic, reason: e.reason, kind: e.kind, rule: e.rule,
-                                 providerVerdict: e.providerVerdict, source: e.source)
-    }
+    func policyEvent(_ e: EventRecord) -> PolicyEvent { e.policyEvent }
 
     func precedes(_ a: EventRecord, _ b: EventRecord) -> Bool {
         a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.id.lexicographicallyPrecedes(b.id)
@@ -146,12 +140,12 @@ import Testing
                            sourceLocation: SourceLocation = #_sourceLocation) throws {
         let distinct = unique(records)
         for key in Set(distinct.map(\.addressKey)).sorted() {
-            let expected = distinct.filter { $0.addressKey == key && $0.timestamp <= asOf }.sorted(by: precedes).map(storedEvent)
+            let expected = distinct.filter { $0.addressKey == key && $0.timestamp <= asOf }.sorted(by: precedes)
             let got = try store.events(forKey: Array(key.utf8), asOf: asOf, caseSensitive: false)
             #expect(got == expected, "events(forKey: \(key))", sourceLocation: sourceLocation)
         }
         for exact in Set(distinct.map(\.address)).sorted() {
-            let expected = distinct.filter { $0.address == exact && $0.timestamp <= asOf }.sorted(by: precedes).map(storedEvent)
+            let expected = distinct.filter { $0.address == exact && $0.timestamp <= asOf }.sorted(by: precedes)
             let got = try store.events(forKey: Array(exact.utf8), asOf: asOf, caseSensitive: true)
             #expect(got == expected, "events(forKey: \(exact), caseSensitive)", sourceLocation: sourceLocation)
         }
@@ -263,9 +257,9 @@ import Testing
         #expect(sensitive.digest == insensitive.digest)
 
         let upper = try store.events(forKey: Array("Mixed.Case@example.com".utf8), asOf: .max, caseSensitive: true)
-        #expect(upper == [storedEvent(v1[2]), storedEvent(v1[0])])
+        #expect(upper == [v1[2], v1[0]])
         #expect(upper.last?.providerVerdict == "ses:Permanent")
-        #expect(try store.events(forKey: Array("mixed.case@example.com".utf8), asOf: .max, caseSensitive: true) == [storedEvent(v1[1])])
+        #expect(try store.events(forKey: Array("mixed.case@example.com".utf8), asOf: .max, caseSensitive: true) == [v1[1]])
         #expect(try store.events(forKey: Array("mixed.case@example.com".utf8), asOf: .max, caseSensitive: false).map(\.timestamp) == [100, 200, 300])
         try checkEventsForKey(store, v1)
         try checkEventsForKey(store, v1, asOf: 70)
@@ -575,7 +569,7 @@ import Testing
         #expect(try keys("jane.doe@example.com", asOf: 200, false) == [100, 150, 200])
         #expect(try keys("jane.doe@example.com", asOf: 149, true) == [])
         #expect(try store.events(forKey: Array("Jane.Doe@example.com".utf8), asOf: .max, caseSensitive: true)
-            == [upper1, upper3].map(storedEvent))
+            == [upper1, upper3])
 
         let all = [upper1, lower1, upper2, upper3, lower2]
         for asOf: Int64 in [0, 100, 199, 200, 300] {
@@ -652,7 +646,7 @@ import Testing
         #expect(try store.events(forKey: Array("a@example.com".utf8), asOf: .max, caseSensitive: false).map(\.reason)
             == [base[0].reason, "unsubscribe"])
         #expect(try HistoryStore(path: path, create: false).events(forKey: Array("a@example.com".utf8), asOf: .max, caseSensitive: false)
-            == [base[0], unsubscribe].map(storedEvent))
+            == [base[0], unsubscribe])
         #expect(try scan(HistoryStore(path: path, create: false)) == expectedScan(events))
 
         // And the abandoned complaint can still come later.

@@ -27,7 +27,21 @@ import Testing
         #expect(record.id.hexString == expected)
         #expect(record.id.count == 16)
         let exact = AddressRules(localPartCaseSensitive: true).key(raw.address)
-        #expect(EventRecord.identity(address: exact, raw: raw).hexString == expected)
+        // The identity from the fields alone, as documented, gives the same id.
+        var id = [UInt8](repeating: 0, count: 16)
+        let enhanced = Array((raw.enhancedCode ?? "").utf8)
+        let diagnostic = Array(raw.diagnostic.utf8)
+        exact.withUnsafeBufferPointer { address in
+            enhanced.withUnsafeBufferPointer { enhanced in
+                diagnostic.withUnsafeBufferPointer { diagnostic in
+                    id.withUnsafeMutableBytes {
+                        EventRecord.identity(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
+                                             enhancedCode: enhanced, diagnostic: diagnostic, into: $0)
+                    }
+                }
+            }
+        }
+        #expect(id.hexString == expected)
     }
 
     @Test func idIgnoresSourceAndEmptyEnhancedCodeEqualsNone() throws {
