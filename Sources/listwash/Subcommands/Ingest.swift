@@ -64,6 +64,12 @@ struct Ingest: ParsableCommand {
 }
 
 extension IngestFormat: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+
+    public var defaultValueDescription: String { name }
+
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+
     public static var allValueDescriptions: [String: String] {
         [
             "csv": "canonical CSV: email,timestamp,event,smtp_code,enhanced_code,diagnostic",

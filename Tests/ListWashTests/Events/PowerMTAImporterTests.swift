@@ -98,7 +98,7 @@ enum PowerMTAFixtures {
         #expect(detect("\u{FEFF}type,rcpt,timeLogged\nd,a@example.com,1717236005\n") == .powermta)
         #expect(detect("type,email,timestamp\nbounce,a@example.com,1717236005\n") == nil)
         #expect(detect("email,timestamp,type\na@example.com,1717236005,bounce\n") == nil)
-        #expect(IngestFormat.detect(path: "acct.csv", prefix: Array(PowerMTAFixtures.deliveredAndBounced.utf8)) == .powermta)
+        #expect(IngestFormat.detect(path: "acct.csv", prefix: Array(PowerMTAFixtures.deliveredAndBounced.utf8)) == .provider(.powermta))
     }
 
     @Test func ingestStoresPowerMTAEventsAndTheClassifierDecides() throws {

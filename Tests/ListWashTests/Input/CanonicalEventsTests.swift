@@ -70,7 +70,7 @@ import Testing
         let line = #"{"email":"a@example.com","timestamp":"2026-10-01T00:00:00Z","event":"complaint","diagnostic":"fbl"}"# + "\n"
         #expect(IngestFormat.detect(path: "events.jsonl", prefix: Array(line.utf8)) == .jsonl)
         let sendgrid = #"[{"email":"a@example.com","timestamp":1,"event":"bounce","sg_event_id":"x"}]"#
-        #expect(IngestFormat.detect(path: "events.json", prefix: Array(sendgrid.utf8)) == .sendgrid)
+        #expect(IngestFormat.detect(path: "events.json", prefix: Array(sendgrid.utf8)) == .provider(.sendgrid))
         #expect(IngestFormat.detect(path: "bounces.csv", prefix: Array("email,timestamp,smtp_code\n".utf8)) == .csv)
     }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+
+/// The counts of ingesting one file.
+public struct IngestFileSummary: Sendable, Equatable {
+    public var file: String
+    public var format: String
+    public var read = 0
+    public var new = 0
+    public var duplicate = 0
+    public var rejected = 0
+    /// Records that are not events listwash keeps (auto-replies, opens, clicks, …).
+    public var skipped = 0
+    /// ``skipped`` by the record's kind, as the format names it (`open`, `click`, `processed`).
+    public var skippedKinds: [String: Int] = [:]
+}
+
+/// Reads event files, classifies every event and adds the new ones to the history, in
+/// one transaction per file (a file is added whole or not at all). Ingesting the same events
+/// again adds nothing.
+public struct IngestJob {
+    public var historyPath: String
+    public var policy: Policy
+    public var format: IngestFormat?
+    public var logger: Logger
+    /// Called for every rejected record (file, line, reason, raw text).
+    public var onReject: ((Rejection) throws -> Void)?
+    public var batchSize = 10_000
+    /// Year and zone for syslog timestamps (Postfix logs).
+    public var importOptions = EventImportOptions()
+
+    public init(historyPath: String, policy: Policy, format: IngestFormat? = nil, logger: Logger, onReject: ((Rejection) throws -> Void)? = nil) {
+        self.historyPath = historyPath
+        self.policy = policy
+        self.format = format
+        self.logger = logger
+        self.onReject = onReject
+    }
+
+    /// Ingests the files in order; stops at the first file that cannot be read at all.
+    public func run(files: [String]) throws -> [IngestFileSummary] {
+        let classifier = try policy.makeClassifier()
+        // Every input must be there and readable before the history is created or opened.
+        for file in files { try Self.checkReadable(file) }
+        let history = try HistoryStore(path: historyPath, create: true)
+        var results: [IngestFileSummary] = []
+        for file in files {
+            results.append(try ingest(file: file, history: history, classifier: classifier))
+        }
+        return results
+    }
+
+    /// Throws ``InputError/missingFile(path:)`` for a path that is not there and
+    /// ``InputError/unreadable(path:reason:)`` for a file this process may not read; a
+    /// folder (a maildir) must be listable.
+    static func checkReadable(_ file: String) throws {
+        if file == "-" { return }
+        var info = stat()
+        guard stat(file, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw InputError.missingFile(path: file) }
+            throw InputError.unreadable(path: file, reason: String(cString: strerror(errno)))
+        }
+        let isFolder = (info.st_mode & S_IFMT) == S_IFDIR
+        if access(file, isFolder ? (R_OK | X_OK) : R_OK) != 0 {
+            throw InputError.unreadable(path: file, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// The format of one file: `--format`, else a maildir folder, else detected from its first bytes.
+    private func format(of file: String) throws -> IngestFormat {
+        if let format { return format }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            guard (try? MailContainer.detect(path: file)) == .maildir else { throw InputError.unknownFormat(path: file) }
+            return .mail(.maildir)
+        }
+        let sniff = try FileByteSource(path: file)
+        var prefix = [UInt8](repeating: 0, count: EventFormat.sniffLength)
+        let n = try sniff.read(into: &prefix)
+        guard let detected = IngestFormat.detect(path: file, prefix: Array(prefix.prefix(n))) else {
+            throw InputError.unknownFormat(path: file)
+        }
+        return detected
+    }
+
+    /// Ingests one file in two stages on the machine's two cores: the reading stage
+    /// (``EventReadingStage``, on its own thread) parses and classifies events into batches,
+    /// while the storing stage, on this thread, stages the batches into the history's load;
+    /// the file is merged and committed when both are done, or rolled back if either fails.
+    private func ingest(file: String, history: HistoryStore, classifier: Classifier) throws -> IngestFileSummary {
+        let chosen = try format(of: file)
+        var summary = IngestFileSummary(file: file, format: chosen.name)
+        let load = try history.beginLoad()
+        defer { load.abandon() }
+        let pipe = BatchPipe(capacity: 4)
+        let reading = EventReadingStage(file: file, format: chosen, options: importOptions, classifier: classifier, batchSize: batchSize)
+        let producer = Thread { reading.run(into: pipe) }
+        producer.stackSize = 8 << 20
+        producer.start()
+        do {
+            receiving: while true {
+                switch pipe.receive() {
+                case .events(let batch):
+                    try load.stage(batch)
+                    pipe.giveBack(batch)
+                case .rejection(let rejection):
+                    summary.rejected += 1
+                    logger.debug("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
+                    try onReject?(rejection)
+                case .finished(let read, let skipped, let notes):
+                    summary.read = read
+                    summary.skippedKinds = skipped
+                    summary.skipped = skipped.values.reduce(0, +)
+                    for note in notes { logger.notice("\(note)", metadata: ["file": "\(file)"]) }
+                    break receiving
+                case .failed(let error):
+                    throw error
+                }
+            }
+        } catch {
+            pipe.cancel()
+            pipe.waitForProducer()
+            throw error
+        }
+        pipe.waitForProducer()
+        let (new, duplicate) = try load.commit()
+        summary.new = new
+        summary.duplicate = duplicate
+        if let error = load.compactionError {
+            logger.warning("the file is stored; merging the history's runs failed and is tried again by the next ingest",
+                           metadata: ["file": "\(file)", "error": "\(error)"])
+        }
+        logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
+        return summary
+    }
+}
