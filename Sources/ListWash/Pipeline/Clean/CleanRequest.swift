@@ -42,3 +42,11 @@ public struct CleanRequest: Sendable {
         self.emailField = emailField
     }
 }
+
+extension CleanRequest {
+    /// Opens the list as the request says to read it (the pre-pass and the list pass each open it once).
+    func openList() throws -> SubscriberListReader {
+        try SubscriberListFormat.open(path: listPath, delimiter: delimiter, emailColumn: emailColumn,
+                                      encoding: encoding, recordName: recordName, emailField: emailField)
+    }
+}
