@@ -4,7 +4,7 @@ SHARED ?= ../shared
 AS_OF ?= 2026-11-01T00:00:00Z
 BIN = .build/debug/listwash
 # The release's version (as `listwash --version` prints it) and the commit it is built from.
-VERSION := $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/ListWash/Pipeline/Clean.swift)
+VERSION := $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/ListWash/Pipeline/ListWashVersion.swift)
 COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 DIST = listwash-$(VERSION)-linux-x86_64
 PREFIX ?= /usr/local

@@ -135,11 +135,11 @@ import Testing
         for rule in SuppressionRule.allCases {
             let decision = Decision(rule: rule, reason: "r\"q", kind: "hard", evidence: [], firstSeen: nil, lastSeen: nil, bounces: BounceStats([]))
             for objects in [[], evidence] {
-                let tail = AuditConsumer.auditTail(rule: rule, policy: policy, asOf: asOf)
-                let line = AuditConsumer.auditRecord(line: 7, key: Array("x@example.org".utf8), decision: decision, evidence: objects,
-                                                     policy: policy, asOf: asOf, newline: true, tail: tail)
-                #expect(line == AuditConsumer.auditRecord(line: 7, key: Array("x@example.org".utf8), decision: decision, evidence: objects,
-                                                          policy: policy, asOf: asOf, newline: true))
+                let tail = AuditLine.tail(rule: rule, policy: policy, asOf: asOf)
+                let line = AuditLine.suppression(line: 7, key: Array("x@example.org".utf8), decision: decision, evidence: objects,
+                                                 policy: policy, asOf: asOf, newline: true, tail: tail)
+                #expect(line == AuditLine.suppression(line: 7, key: Array("x@example.org".utf8), decision: decision, evidence: objects,
+                                                      policy: policy, asOf: asOf, newline: true))
                 #expect(line.last == 0x0A)
                 let record = try #require(try JSONSerialization.jsonObject(with: Data(line.dropLast())) as? [String: Any])
                 #expect(record["rule"] as? String == rule.rawValue)

@@ -93,17 +93,21 @@ import Testing
     @Test func anErrorOnTheAuditThreadFailsTheRunAndIsRethrown() throws {
         let folder = try TemporaryFolder()
         let out = try OutputDirectory(path: "\(folder.path)/out")
-        let consumer = AuditConsumer(policy: Policy(), asOf: asOf, format: .cleanV1)
-        consumer.start()
-        defer { consumer.stop() }
         // Its sort cannot spill (no such folder): the thread fails at the second row.
-        consumer.attach(audit: try out.create("audit.jsonl"), suppressed: try out.create("suppressed.csv"),
-                        sorter: ExternalSorter(directory: "\(folder.path)/missing", memoryBudget: 1), evidence: nil)
+        let writer = AuditWriter(policy: Policy(), asOf: asOf, format: .cleanV1, audit: try out.create("audit.jsonl"),
+                                 suppressed: try out.create("suppressed.csv"), evidence: nil,
+                                 directory: "\(folder.path)/missing", sortMemoryBudget: 1)
+        let queue = AuditQueue()
+        let thread = BackgroundWork { writer.drain(queue) }
+        defer {
+            queue.cancel()
+            _ = try? thread.wait()
+        }
         #expect(throws: OutputError.self) {
             for i in 0..<5_000 {
-                try consumer.send(.suppress(line: i + 2, key: Array("gone\(i % 40)@example.org".utf8), rule: .invalidAddress, slot: nil))
+                try queue.send(.suppress(line: i + 2, key: Array("gone\(i % 40)@example.org".utf8), rule: .invalidAddress, slot: nil))
             }
-            try consumer.finish()
+            try queue.finish()
         }
         out.discard()
     }
@@ -115,10 +119,6 @@ import Testing
         let history = try HistoryStore(path: try history(in: folder, policy: Policy()), create: false)
         let out = try OutputDirectory(path: "\(folder.path)/out")
         let audit = try out.create("audit.jsonl")
-        let consumer = AuditConsumer(policy: Policy(), asOf: asOf, format: .listwash)
-        consumer.renderChunk = renderChunk
-        consumer.start()
-        defer { consumer.stop() }
         // The evidence stays unfinished until every row has been handed over.
         let release = DispatchSemaphore(value: 0)
         let builder = try EvidenceFile.Builder(directory: out.staging, memoryBudget: 1 << 16, highestEvent: try history.highestEventNumber())
@@ -126,16 +126,24 @@ import Testing
             release.wait()
             return try history.reading { try builder.finish(history: history) }
         }
-        consumer.attach(audit: audit, suppressed: try out.create("suppressed.csv"), sorter: nil, evidence: evidence, spillDirectory: out.staging)
+        let writer = AuditWriter(policy: Policy(), asOf: asOf, format: .listwash, audit: audit, suppressed: try out.create("suppressed.csv"),
+                                 evidence: evidence, directory: out.staging, sortMemoryBudget: 1 << 16)
+        writer.renderChunk = renderChunk
+        let queue = AuditQueue()
+        let thread = BackgroundWork { writer.drain(queue) }
+        defer {
+            queue.cancel()
+            _ = try? thread.wait()
+        }
         for i in 0..<3_000 {
             if i % 3 == 0 {
-                try consumer.send(.duplicate(line: i + 2, key: Array("twice\(i)@example.org".utf8), firstLine: 1))
+                try queue.send(.duplicate(line: i + 2, key: Array("twice\(i)@example.org".utf8), firstLine: 1))
             } else {
-                try consumer.send(.suppress(line: i + 2, key: Array("bad\(i)@@example.org".utf8), rule: .invalidAddress, slot: nil))
+                try queue.send(.suppress(line: i + 2, key: Array("bad\(i)@@example.org".utf8), rule: .invalidAddress, slot: nil))
             }
         }
         release.signal()
-        try consumer.finish()
+        try queue.finish()
         try audit.close()
         try out.commit()
         let lines = try folder.read("out/audit.jsonl").split(separator: "\n")

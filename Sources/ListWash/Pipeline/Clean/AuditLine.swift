@@ -1,0 +1,71 @@
+/// The lines of `audit.jsonl`, one per removed row.
+enum AuditLine {
+    /// A later row of an address already in the list (with its line feed).
+    static func duplicate(line: Int, key: [UInt8], firstLine: Int) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.int("line", line)
+        json.string("address", String(decoding: key, as: UTF8.self))
+        json.string("action", "drop_duplicate")
+        json.int("duplicate_of_line", firstLine)
+        json.endObject()
+        return json.takeLine()
+    }
+
+    /// A suppressed row (with its line feed when `newline`); `evidence` is the evidence events'
+    /// JSON objects separated by commas. `tail` is ``tail(rule:policy:asOf:)`` for the
+    /// decision's rule, when the caller keeps it (it is the same for every line of a rule).
+    static func suppression(line: Int, key: [UInt8], decision: Decision, evidence: [UInt8],
+                            policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil) -> [UInt8] {
+        var json = JSONWriter()
+        json.reserveCapacity(evidence.count + 512)
+        json.beginObject()
+        json.int("line", line)
+        json.string("address", String(decoding: key, as: UTF8.self))
+        json.string("action", "suppress")
+        json.string("rule", decision.rule.rawValue)
+        json.string("reason", decision.reason)
+        json.string("kind", decision.kind)
+        var bytes = json.takeBytes()
+        bytes += tail ?? self.tail(rule: decision.rule, policy: policy, asOf: asOf)
+        bytes += evidence
+        bytes.append(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "}"))
+        if newline { bytes.append(0x0A) }
+        return bytes
+    }
+
+    /// The part of a suppression's line that depends only on the rule, the policy and the time:
+    /// `,"as_of":…,"policy":{…},"evidence":[` (the policy values the rule used).
+    static func tail(rule: SuppressionRule, policy: Policy, asOf: Int64) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("as_of", Timestamp.format(asOf))
+        json.beginObject("policy")
+        switch rule {
+        case .invalidAddress:
+            json.string("address.syntax", policy.address.syntax.rawValue)
+        case .hardBounce:
+            json.bool("hard_bounce.suppress", policy.hardBounce.suppress)
+            json.bool("hard_bounce.delivery_clears", policy.hardBounce.deliveryClears)
+        case .complaint:
+            json.bool("complaint_suppresses", policy.complaintSuppresses)
+        case .unsubscribe:
+            json.bool("unsubscribe_suppresses", policy.unsubscribeSuppresses)
+        case .mailboxFull:
+            json.int("mailbox_full.threshold", policy.mailboxFull.threshold)
+            json.int("stale_after_days", policy.staleAfterDays)
+        case .softBounceEscalation:
+            json.int("soft_bounce.threshold", policy.softBounce.threshold)
+            json.number("soft_bounce.min_span_hours", policy.softBounce.minSpanHours)
+            json.bool("mailbox_full.counts_as_soft", policy.mailboxFull.countsAsSoft)
+            json.int("stale_after_days", policy.staleAfterDays)
+        }
+        json.endObject()
+        json.beginArray("evidence")
+        // The object is continued, not opened: its "{" becomes the comma after "kind".
+        var bytes = json.takeBytes()
+        bytes[0] = UInt8(ascii: ",")
+        return bytes
+    }
+}

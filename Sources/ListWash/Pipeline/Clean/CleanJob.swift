@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+
+/// Streams a subscriber list, joins it with the history as of a time, applies the policy and
+/// writes `cleaned.csv` (or `cleaned.xml`), `suppressed.csv`, `audit.jsonl`, `rejects.csv` and `manifest.json`.
+///
+/// The run is a few stages, each a type with its input and output (see their declarations),
+/// joined by ``run()``, which alone starts threads and decides the order of waiting for them:
+///
+/// 1. preflight, in ``run()``: the history opens, the list is readable, no output replaces an input;
+/// 2. ``HistoryVerdicts/scan(_:request:directory:)`` on this thread, while a large list's
+///    ``DuplicatePrepass`` runs on another;
+/// 3. ``HistoryVerdicts/table(listKeys:)`` on this thread;
+/// 4. ``ListPass`` on this thread, while ``HistoryVerdicts/evidence(history:)`` runs on another
+///    and the ``AuditWriter`` on a third, fed through an ``AuditQueue``;
+/// 5. ``CleanManifest``, then ``OutputDirectory/commit()``, on this thread.
+public struct CleanJob {
+    public var request: CleanRequest
+    public var logger: Logger
+    public var progress: ((Progress) -> Void)?
+    /// Called for every rejected row, after it is written to `rejects.csv`.
+    public var onReject: ((Rejection) -> Void)?
+    /// Called after each step of switching the output folder to the new set (a test hook).
+    public var afterCommitStep: ((OutputDirectory.CommitStep) -> Void)?
+
+    public init(request: CleanRequest, logger: Logger, progress: ((Progress) -> Void)? = nil) {
+        self.request = request
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// The header names that mean "the address", lower-cased, in order of preference
+    /// (Mailchimp, HubSpot, Klaviyo, Brevo, Salesforce and generic exports).
+    public static let addressColumnNames = [
+        "email", "email address", "e-mail", "e-mail address", "emailaddress", "email_address", "mail",
+        "email_addr", "subscriber email", "contact email", "primary email", "recipient", "address",
+    ]
+
+    /// Finds the address column among header names (already unquoted).
+    public static func addressColumn(in headers: [String], named: String?) -> Int? {
+        let normalized = headers.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        if let named {
+            return normalized.firstIndex(of: named.trimmingCharacters(in: .whitespaces).lowercased())
+        }
+        for name in addressColumnNames {
+            if let i = normalized.firstIndex(of: name) { return i }
+        }
+        let containing = normalized.indices.filter { normalized[$0].contains("email") || normalized[$0].contains("e-mail") }
+        return containing.count == 1 ? containing[0] : nil
+    }
+
+    /// Runs the job. Outputs appear in the directory only if the whole run succeeds.
+    public func run() throws -> CleanSummary {
+        // Preflight: the history opens, the list is readable, and no output may replace an
+        // input, before the output folder is created or touched.
+        let history = try HistoryStore(path: request.historyPath, create: false)
+        _ = try FileByteSource(path: request.listPath)
+        try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? []),
+                                         outputDirectory: request.outputDirectory)
+        return try history.reading { try run(history: history) }
+    }
+
+    /// The driver: starts each stage, on this thread or another, and waits for them in order.
+    /// Every way out of it waits for the threads it started before the staging folder goes.
+    private func run(history: HistoryStore) throws -> CleanSummary {
+        let started = ContinuousClock.now
+        /// Seconds since the run started, for the stages' log lines.
+        let elapsed = { () -> Logger.MetadataValue in
+            let d = (ContinuousClock.now - started).components
+            return "\(String(format: "%.2f", Double(d.seconds) + Double(d.attoseconds) / 1e18)) s"
+        }
+        let out = try OutputDirectory(path: request.outputDirectory)
+        out.afterStep = afterCommitStep
+
+        // A large list's duplicates are found by a pre-pass over it, on the other core while
+        // this one scans the history.
+        let prepass = DuplicatePrepass(request: request, directory: out.staging).map { stage in BackgroundWork { try stage.run() } }
+        defer { _ = try? prepass?.wait() }
+
+        let verdicts = try HistoryVerdicts.scan(history, request: request, directory: out.staging)
+        logger.info("history scanned", metadata: ["events": "\(verdicts.events)", "suppressed_addresses": "\(verdicts.suppressedAddresses)", "at": elapsed()])
+        let duplicates = try prepass?.wait() ?? DuplicateIndex()
+        if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)", "at": elapsed()]) }
+        let table = try verdicts.table(listKeys: duplicates.keys)
+
+        // The evidence rows are read on the other core while this one reads the list: the
+        // history's connection is that thread's alone until it ends (the list pass does not
+        // touch the history, and every way out of this function waits for it first).
+        let evidence = BackgroundWork { [logger] in
+            let file = try verdicts.evidence(history: history)
+            logger.info("evidence read", metadata: ["events": "\(file.referenceCount)", "at": elapsed()])
+            return file
+        }
+        defer { _ = try? evidence.wait() }
+
+        let list = try request.openList()
+        let cleaned = try out.create(list.cleanedFileName)
+        let suppressed = try out.create("suppressed.csv")
+        let audit = try out.create("audit.jsonl")
+        let rejects = try out.create("rejects.csv")
+        try suppressed.write(CSVText.line(request.suppressedFormat.header))
+        try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
+
+        // The audit's thread writes the removed rows' audit lines while this one reads the list.
+        let removed = AuditQueue()
+        let writer = AuditWriter(policy: request.policy, asOf: request.asOf, format: request.suppressedFormat,
+                                 audit: audit, suppressed: suppressed, evidence: evidence,
+                                 directory: out.staging, sortMemoryBudget: request.sortMemoryBudget)
+        let auditThread = BackgroundWork { writer.drain(removed) }
+        defer {
+            removed.cancel()
+            _ = try? auditThread.wait()
+        }
+
+        let pass = ListPass(list: list, path: request.listPath, rules: request.policy.addressRules, duplicates: duplicates,
+                            verdicts: table, cleaned: cleaned, rejects: rejects, removed: removed,
+                            progress: progress, onReject: onReject)
+        let read = try pass.run()
+        var summary = read.summary
+        summary.historyEvents = verdicts.events
+        logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
+        try removed.finish()
+        try auditThread.wait()
+        logger.info("audit written", metadata: ["at": elapsed()])
+        if let prepassDigest = duplicates.prepassDigest, prepassDigest != read.listDigest {
+            throw InputError.unreadable(path: request.listPath, reason: "the file changed while it was being read")
+        }
+        try writer.writeSortedRows()
+        progress?(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
+
+        // The manifest, last, with every output's hash; then the set replaces the previous one.
+        let outputs = [cleaned, suppressed, audit, rejects]
+        for output in outputs { try output.close() }
+        let manifest = try out.create("manifest.json")
+        try manifest.write(CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
+                                         historyDigest: verdicts.digest, outputs: outputs).bytes)
+        try out.commit()
+        return summary
+    }
+}

@@ -1,0 +1,16 @@
+/// The counts of one `clean` run.
+public struct CleanSummary: Sendable, Equatable {
+    public var rowsRead = 0
+    public var kept = 0
+    public var duplicates = 0
+    public var rejected = 0
+    public var blankLines = 0
+    public var suppressed: [SuppressionRule: Int] = [:]
+    public var historyEvents = 0
+    public var bytesRead = 0
+    /// How the list was read (`csv ,`, `csv ; windows-1252`, `xml <Subscriber>`).
+    public var format = ""
+    public var emailColumn = ""
+
+    public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
+}

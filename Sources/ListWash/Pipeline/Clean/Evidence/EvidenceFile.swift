@@ -1,0 +1,182 @@
+/// The suppressed history addresses' records in temporary files, one slot each, built during
+/// the history scan and read back by slot for the audit.
+///
+/// The audit shows each suppressed row's evidence events in full, and those events sit in
+/// `event_blocks` in arrival order: reading them address by address would be one random read
+/// per event. Instead the scan writes each slot's header to the data file and notes (event number,
+/// reference, slot) for every evidence event in buckets by number (``NumberBuckets``); the
+/// notes come back in number order, the event blocks are read front to back once, and each
+/// event's JSON goes to buckets by reference (``ReferenceBuckets``), which lay the objects out
+/// in reference order at the end of the data file: a slot's evidence is one range. Memory
+/// holds none of it: three unlinked files read back by position (`pread`): the slot index
+/// (12 bytes a slot: header offset, first reference), the reference index (8 bytes a
+/// reference: where its object starts) and the data. With a large list, the pre-pass's
+/// filter of the list's keys spares the evidence of history addresses the list does not hold.
+///
+/// `@unchecked Sendable`: built by one ``Builder`` on one thread, then handed whole to the
+/// audit thread, which owns it for the rest of the run of `clean`; its files are no longer
+/// written by then, and its one method, ``record(_:)``, only reads them by position, so the
+/// audit's rendering threads may call it at once.
+final class EvidenceFile: @unchecked Sendable {
+    private let data: TemporaryFile
+    private let slotIndex: TemporaryFile
+    private let referenceIndex: TemporaryFile
+    /// Evidence events held.
+    let referenceCount: Int
+
+    /// Made by ``Builder/finish(history:twoThreads:)`` once the files are complete.
+    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, referenceCount: Int) {
+        self.data = data
+        self.slotIndex = slotIndex
+        self.referenceIndex = referenceIndex
+        self.referenceCount = referenceCount
+    }
+
+    /// The record of one slot (safe from any thread: positioned reads of files no longer
+    /// written). Every offset and count read back is checked against what the files hold: a
+    /// damaged file is a ``TemporaryFileError``, never a read elsewhere or a wrong record.
+    func record(_ slot: UInt32) throws -> SuppressionRecord {
+        var index: [UInt8] = []
+        try slotIndex.readExactly(at: Int64(slot) * 12, count: 12, into: &index, file: "evidence slot index")
+        let (headerOffset, first) = index.withUnsafeBytes {
+            ($0.littleEndian(at: 0, as: Int64.self), Int64($0.littleEndian(at: 8, as: UInt32.self)))
+        }
+        guard headerOffset >= 0, headerOffset < data.size else {
+            throw data.corrupt("evidence data", "slot \(slot)'s record lies past its end")
+        }
+        var header: [UInt8] = []
+        try data.read(at: headerOffset, count: Int(min(Int64(Self.maxHeader), data.size - headerOffset)), into: &header)
+        var record = try Self.decode(header, file: data)
+        guard record.evidenceCount > 0 else { return record }
+        guard record.evidenceCount <= referenceCount, first <= Int64(referenceCount - record.evidenceCount) else {
+            throw referenceIndex.corrupt("evidence reference index", "slot \(slot)'s references lie past its end")
+        }
+        // Where its first reference's object starts and where the one after its last starts.
+        var bounds: [UInt8] = []
+        try referenceIndex.readExactly(at: first * 8, count: (record.evidenceCount + 1) * 8, into: &bounds, file: "evidence reference index")
+        let (start, end) = bounds.withUnsafeBytes {
+            ($0.littleEndian(at: 0, as: Int64.self), $0.littleEndian(at: record.evidenceCount * 8, as: Int64.self))
+        }
+        guard start >= 0, start <= end, end - start <= Int64(Int32.max) else {
+            throw referenceIndex.corrupt("evidence reference index", "slot \(slot)'s evidence range is \(start)..<\(end)")
+        }
+        var evidence: [UInt8] = []
+        try data.readExactly(at: start, count: Int(end - start), into: &evidence, file: "evidence data")
+        record.evidence = evidence
+        return record
+    }
+
+    // MARK: record layout
+    //
+    // rule:u8 (255 = none) kind:u8-length+bytes reason:u8-length+bytes firstSeen:i64 lastSeen:i64
+    // evidenceCount:u32 bounceCount:u32 bounceFirst:i64 bounceLast:i64. Integers little-endian;
+    // Int64.min stands for "none". At most 2 + 255 * 2 + 40 bytes.
+
+    static let maxHeader = 552
+
+    static func encodeHeader(_ r: SuppressionRecord, into out: inout [UInt8]) {
+        out.append(r.rule.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0)!) } ?? 255)
+        for text in [r.kind, r.reason] {
+            let bytes = Array(text.utf8.prefix(255))
+            out.append(UInt8(bytes.count))
+            out += bytes
+        }
+        out.append(littleEndian: r.firstSeen ?? .min)
+        out.append(littleEndian: r.lastSeen ?? .min)
+        out.append(littleEndian: UInt32(clamping: r.evidenceCount))
+        out.append(littleEndian: UInt32(clamping: r.bounces.count))
+        out.append(littleEndian: r.bounces.first ?? .min)
+        out.append(littleEndian: r.bounces.last ?? .min)
+    }
+
+    /// Decodes a record's header (`file`: the data file it came from, for the error when the
+    /// bytes end inside it).
+    static func decode(_ bytes: [UInt8], file: TemporaryFile? = nil) throws -> SuppressionRecord {
+        try bytes.withUnsafeBytes { raw in
+            var at = 0
+            func need(_ n: Int) throws {
+                guard at + n <= raw.count else {
+                    throw file?.corrupt("evidence data", "a record is truncated")
+                        ?? TemporaryFileError.corrupt(directory: "", file: "evidence data", problem: "a record is truncated")
+                }
+            }
+            func text() throws -> String {
+                try need(1)
+                let n = Int(raw[at])
+                try need(1 + n)
+                defer { at += 1 + n }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[(at + 1)..<(at + 1 + n)]), as: UTF8.self)
+            }
+            func int64() throws -> Int64? {
+                try need(8)
+                defer { at += 8 }
+                let v = raw.littleEndian(at: at, as: Int64.self)
+                return v == .min ? nil : v
+            }
+            func uint32() throws -> Int {
+                try need(4)
+                defer { at += 4 }
+                return Int(raw.littleEndian(at: at, as: UInt32.self))
+            }
+            try need(1)
+            let ruleIndex = Int(raw[0])
+            at = 1
+            let rule = ruleIndex < SuppressionRule.allCases.count ? SuppressionRule.allCases[ruleIndex] : nil
+            let kind = try text()
+            let reason = try text()
+            let firstSeen = try int64()
+            let lastSeen = try int64()
+            let evidenceCount = try uint32()
+            var stats = BounceStats([])
+            stats.count = try uint32()
+            stats.first = try int64()
+            stats.last = try int64()
+            return SuppressionRecord(rule: rule, reason: reason, kind: kind, firstSeen: firstSeen, lastSeen: lastSeen,
+                                     evidenceCount: evidenceCount, bounces: stats, evidence: [])
+        }
+    }
+
+    /// The constant parts of an evidence object, in `JSONWriter`'s order.
+    private static let parts: [[UInt8]] = [
+        "{\"id\":\"", "\",\"timestamp\":\"", "\",\"type\":", ",\"reply_code\":", ",\"enhanced_code\":", ",\"diagnostic\":",
+        ",\"reason\":", ",\"kind\":", ",\"classifier_rule\":", ",\"provider_verdict\":", ",\"source\":",
+    ].map { Array($0.utf8) }
+    private static let null = Array("null".utf8)
+
+    /// Renders one event as the audit's evidence object (the same bytes `JSONWriter` writes),
+    /// straight from the row's column bytes: this runs once per evidence event, so it makes
+    /// no Strings and no arrays.
+    static func renderEvent(_ row: HistoryStore.EventRow, into out: inout [UInt8]) {
+        func string(_ bytes: UnsafeRawBufferPointer?) {
+            guard let bytes else { return out.append(contentsOf: null) }
+            JSONWriter.appendString(bytes: bytes.bindMemory(to: UInt8.self), to: &out)
+        }
+        Self.parts.withUnsafeBufferPointer { parts in
+            out.append(contentsOf: parts[0])
+            for b in row.id {
+                out.append(JSONWriter.hexDigit(b >> 4))
+                out.append(JSONWriter.hexDigit(b & 0xF))
+            }
+            out.append(contentsOf: parts[1])
+            Timestamp.append(row.timestamp, to: &out)
+            out.append(contentsOf: parts[2])
+            string(row.type)
+            out.append(contentsOf: parts[3])
+            if let code = row.replyCode { JSONWriter.appendInt(code, to: &out) } else { out.append(contentsOf: null) }
+            // The text members, each after its constant part.
+            func member(_ part: Int, _ bytes: UnsafeRawBufferPointer?) {
+                out.append(contentsOf: parts[part])
+                string(bytes)
+            }
+            member(4, row.enhancedCode)
+            member(5, row.diagnostic)
+            member(6, row.reason)
+            member(7, row.kind)
+            member(8, row.rule)
+            member(9, row.providerVerdict)
+            member(10, row.source)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+}

@@ -1,0 +1,219 @@
+import Dispatch
+
+extension EvidenceFile {
+    /// Gathers the records during the history scan (see ``EvidenceFile``).
+    final class Builder {
+        private let directory: String
+        private let memoryBudget: Int
+        /// (event number, reference number, slot) of every evidence event, to read the events in number order.
+        private let references: NumberBuckets
+        private let data: TemporaryFile
+        private let slotIndex: TemporaryFile
+        /// Per slot: the address's fingerprint and rule (17 bytes), until the verdict table
+        /// and the list's key filter are built from them.
+        private let slotFile: TemporaryFile
+        private var wanted: [Bool]?
+        private var referenceCount: UInt32 = 0
+        /// Per reference, one bit: set when it is not its slot's first (a comma goes before its object).
+        private var continuation: [UInt64] = []
+        private(set) var slots = 0
+        private var header: [UInt8] = []
+
+        /// `highestEvent`: the history's highest event number (``HistoryStore/highestEventNumber()``),
+        /// which sizes the buckets the references are sorted in.
+        init(directory: String, memoryBudget: Int, highestEvent: Int64) throws {
+            self.directory = directory
+            self.memoryBudget = max(memoryBudget, 1 << 16)
+            references = try NumberBuckets(directory: directory, highest: highestEvent, memoryBudget: self.memoryBudget / 2)
+            data = try TemporaryFile(directory: directory)
+            slotIndex = try TemporaryFile(directory: directory)
+            slotFile = try TemporaryFile(directory: directory)
+        }
+
+        /// Adds one address's record as the next slot; `rows` are the numbers of the address's
+        /// events, in the order `decision.evidence` indexes them.
+        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws {
+            guard slots < 1 << 28, referenceCount < UInt32.max - 1 << 16 else {
+                throw OutputError.writeFailed(path: directory, reason: "too many suppressed addresses for one run of clean")
+            }
+            let slot = UInt32(slots)
+            slots += 1
+            header.removeAll(keepingCapacity: true)
+            header.append(littleEndian: data.size)
+            header.append(littleEndian: referenceCount)
+            try slotIndex.append(header)
+            let rule = decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? 0x0F
+            header.removeAll(keepingCapacity: true)
+            header.append(littleEndian: fingerprint.high)
+            header.append(littleEndian: fingerprint.low)
+            header.append(rule)
+            try slotFile.append(header)
+            let record = SuppressionRecord(rule: decision?.rule, reason: decision?.reason ?? "", kind: decision?.kind ?? "",
+                                           firstSeen: decision?.firstSeen, lastSeen: decision?.lastSeen,
+                                           evidenceCount: decision?.evidence.count ?? 0, bounces: bounces, evidence: [])
+            header.removeAll(keepingCapacity: true)
+            EvidenceFile.encodeHeader(record, into: &header)
+            try data.append(header)
+            for (i, index) in (decision?.evidence ?? []).enumerated() {
+                try references.append(number: rows[index], reference: referenceCount, slot: slot)
+                let word = Int(referenceCount >> 6)
+                if word == continuation.count { continuation.append(0) }
+                if i > 0 { continuation[word] |= 1 << UInt64(referenceCount & 63) }
+                referenceCount += 1
+            }
+        }
+
+        /// The list pass's table (fingerprint → slot << 4 | rule index, see ``Verdict``), sized
+        /// once for the slots there are; with `keys`, also notes which slots the list can ask
+        /// for (nil: all of them). Reads the slot file back once.
+        func verdicts(keys: FingerprintFilter?) throws -> CompactFingerprintTable {
+            var table = CompactFingerprintTable(capacity: slots)
+            var wanted: [Bool] = []
+            if keys != nil { wanted.reserveCapacity(slots) }
+            var slot: UInt32 = 0
+            try slotFile.forEachRecord(size: 17, name: "evidence slot file") { raw in
+                guard Int(slot) < slots, raw[16] <= 0x0F else {
+                    throw slotFile.corrupt("evidence slot file", "slot \(slot) does not read back as written")
+                }
+                let fingerprint = Fingerprint(high: raw.littleEndian(at: 0, as: UInt64.self), low: raw.littleEndian(at: 8, as: UInt64.self))
+                table.insertIfAbsent(fingerprint, slot << 4 | UInt32(raw[16]))
+                if let keys { wanted.append(keys.mayContain(fingerprint)) }
+                slot += 1
+            }
+            guard Int(slot) == slots else { throw slotFile.corrupt("evidence slot file", "\(slot) slots read back of \(slots)") }
+            self.wanted = keys == nil ? nil : wanted
+            return table
+        }
+
+        /// Reads the evidence events in number order, appends their JSON and hands the files over.
+        /// Slots that ``verdicts(keys:)`` ruled out get no evidence (nothing will ask for it).
+        ///
+        /// The rows are read and rendered on two threads, each on its own connection, a chunk
+        /// of the number-ordered references each; the chunks' JSON is appended in order, so the
+        /// files are the same as one thread would write (and one thread does, when a waiting
+        /// ingest keeps the second connection from its lock).
+        /// `twoThreads: false` reads on this thread alone, as when the second connection is refused.
+        func finish(history: HistoryStore, twoThreads: Bool = true) throws -> EvidenceFile {
+            let second = twoThreads ? history.separateEventRowReader() : nil
+            let readers = [try history.eventRowReader()] + (second.map { [$0] } ?? [])
+            // Two sets of chunks: one renders in the background while this thread files the
+            // set rendered before into the buckets (writing those bytes is as much work as
+            // rendering them). The sets share the readers, so one set renders at a time.
+            let sets = (0..<2).map { _ in readers.map { EvidenceChunk(reader: $0, path: history.path) } }
+            // The rendered objects, by reference range, to be laid out in reference order.
+            let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount), continuation: continuation)
+            var current = 0
+            var filling = 0
+            var rendering: (set: Int, work: BackgroundWork<Void>)?
+            // On a failure, the set being rendered is waited for before its readers go.
+            defer { _ = try? rendering?.work.wait() }
+            func place(_ chunks: [EvidenceChunk]) throws {
+                for chunk in chunks {
+                    try chunk.check()
+                    var start = 0
+                    try chunk.bytes.withUnsafeBytes { bytes in
+                        for i in chunk.references.indices {
+                            let end = chunk.ends[i]
+                            try placed.append(reference: chunk.references[i], object: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                            start = end
+                        }
+                    }
+                    chunk.clear()
+                }
+            }
+            /// Starts rendering the set being filled and files the one rendered before.
+            func flush() throws {
+                let previous = rendering
+                if let previous { try previous.work.wait() }
+                let chunks = sets[current]
+                rendering = (current, BackgroundWork { DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].render() } })
+                if let previous { try place(sets[previous.set]) }
+                current = 1 - current
+                filling = 0
+            }
+            try references.forEachInOrder { number, reference, slot in
+                guard Int(slot) < slots, reference < referenceCount else {
+                    throw references.corrupt("a reference does not read back as written")
+                }
+                if let wanted, !wanted[Int(slot)] { return }
+                let chunks = sets[current]
+                chunks[filling].add(event: number, reference: reference)
+                if chunks[filling].isFull {
+                    filling += 1
+                    if filling == chunks.count { try flush() }
+                }
+            }
+            try flush()
+            if let last = rendering {
+                rendering = nil
+                try last.work.wait()
+                try place(sets[last.set])
+            }
+            // Each slot's objects back to back in `data`, commas between them; the reference
+            // index says where each reference's object starts (referenceCount + 1 entries, the
+            // last where the last one ends), so a slot's evidence is one range.
+            let referenceIndex = try TemporaryFile(directory: directory)
+            try data.flush()
+            try placed.layOut(into: data, index: referenceIndex)
+            try data.flush()
+            try slotIndex.flush()
+            try referenceIndex.flush()
+            return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, referenceCount: Int(referenceCount))
+        }
+    }
+}
+
+/// One thread's share of the evidence events: a run of number-ordered references, rendered to
+/// JSON through the thread's own row reader.
+///
+/// `@unchecked Sendable`: owned by ``EvidenceFile/Builder/finish(history:twoThreads:)``,
+/// which fills it, hands it to one rendering thread (``render()``) and touches it again only
+/// after waiting for that thread; its row reader's connection is used by one thread at a time.
+private final class EvidenceChunk: @unchecked Sendable {
+    static let capacity = 4_096
+    private let reader: HistoryStore.EventRowReader
+    private let path: String
+    private var events: [Int64] = []
+    private(set) var references: [UInt32] = []
+    /// The rendered objects, back to back; `ends[i]` is where the i-th one ends.
+    private(set) var bytes: [UInt8] = []
+    private(set) var ends: [Int] = []
+    private var failure: (any Error)?
+
+    init(reader: HistoryStore.EventRowReader, path: String) {
+        self.reader = reader
+        self.path = path
+    }
+
+    var isFull: Bool { events.count >= Self.capacity }
+
+    func add(event: Int64, reference: UInt32) {
+        events.append(event)
+        references.append(reference)
+    }
+
+    /// Renders the chunk's rows (on any one thread at a time); an error waits for ``check()``.
+    func render() {
+        do {
+            for event in events {
+                guard try reader.read(event, { EvidenceFile.renderEvent($0, into: &bytes) }) else {
+                    throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (number \(event))")
+                }
+                ends.append(bytes.count)
+            }
+        } catch {
+            failure = error
+        }
+    }
+
+    func check() throws {
+        if let failure { throw failure }
+    }
+
+    func clear() {
+        events.removeAll(keepingCapacity: true)
+        references.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+}

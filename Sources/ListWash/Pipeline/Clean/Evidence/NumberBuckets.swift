@@ -1,0 +1,45 @@
+/// (event number, reference, slot) records gathered in any order and read back in number
+/// order: each record goes to the bucket of its number's range, and each bucket is sorted
+/// alone. A history holds at most one event per number, so a bucket of `memoryBudget / 16`
+/// numbers never holds more records than that, however the references fall. Cheaper than an
+/// external merge sort for fixed-size numeric keys: one copy on the way in, one read and one
+/// in-memory sort per bucket on the way out.
+final class NumberBuckets {
+    private struct Record {
+        var number: Int64
+        var reference: UInt32
+        var slot: UInt32
+    }
+
+    private let buckets: BucketFile
+    /// Numbers per bucket.
+    private let span: Int64
+
+    init(directory: String, highest: Int64, memoryBudget: Int) throws {
+        span = max(Int64(max(memoryBudget, 1 << 16) / MemoryLayout<Record>.stride), 1)
+        buckets = try BucketFile(directory: directory, buckets: Int(max(highest, 0) / span) + 1,
+                                 bufferBytes: 4_096 * MemoryLayout<Record>.stride)
+    }
+
+    /// The error for records that do not read back as written.
+    func corrupt(_ problem: String) -> TemporaryFileError { buckets.corrupt(problem) }
+
+    func append(number: Int64, reference: UInt32, slot: UInt32) throws {
+        let bucket = min(Int(max(number, 0) / span), buckets.count - 1)
+        try withUnsafeBytes(of: Record(number: number, reference: reference, slot: slot)) { try buckets.append($0, to: bucket) }
+    }
+
+    /// Every record in number order.
+    func forEachInOrder(_ body: (_ number: Int64, _ reference: UInt32, _ slot: UInt32) throws -> Void) throws {
+        var records: [Record] = []
+        let size = MemoryLayout<Record>.stride
+        try buckets.forEachBucket { raw in
+            guard raw.count % size == 0 else { throw buckets.corrupt("a bucket holds part of a record") }
+            records.removeAll(keepingCapacity: true)
+            for i in 0..<(raw.count / size) { records.append(raw.loadUnaligned(fromByteOffset: i * size, as: Record.self)) }
+            // Numbers are unique (an event is the evidence of one slot at most).
+            records.sort { $0.number < $1.number }
+            for record in records { try body(record.number, record.reference, record.slot) }
+        }
+    }
+}

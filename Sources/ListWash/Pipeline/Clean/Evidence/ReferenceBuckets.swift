@@ -1,0 +1,115 @@
+/// Rendered evidence objects gathered in event-number order and laid out in reference
+/// order: each goes to the bucket of its reference's range (32,768 references, about 10 MB of
+/// JSON), and each bucket is ordered alone.
+final class ReferenceBuckets {
+    private let buckets: BucketFile
+    private let references: Int
+    /// Per reference, whether a comma goes before its object (see ``EvidenceFile/Builder``).
+    private let continuation: [UInt64]
+    /// Per bucket, the bytes it lays out to (its objects and their commas), so that each
+    /// bucket's place in the data file is known before any is written.
+    private var sizes: [Int]
+    private static let span = 32_768
+
+    init(directory: String, references: Int, continuation: [UInt64]) throws {
+        buckets = try BucketFile(directory: directory, buckets: references / Self.span + 1, bufferBytes: 32 << 10)
+        self.references = references
+        self.continuation = continuation
+        sizes = Array(repeating: 0, count: buckets.count)
+    }
+
+    private func continues(_ reference: UInt32) -> Bool {
+        let word = Int(reference >> 6)
+        return word < continuation.count && continuation[word] & (1 << UInt64(reference & 63)) != 0
+    }
+
+    /// One object: `reference:u32 length:u32` and its bytes (whether a comma goes before it
+    /// comes from `continuation`, so its slot is not kept).
+    func append(reference: UInt32, object: UnsafeRawBufferPointer) throws {
+        let bucket = min(Int(reference) / Self.span, buckets.count - 1)
+        let header = (reference.littleEndian, UInt32(object.count).littleEndian)
+        try withUnsafeBytes(of: header) { try buckets.append($0, to: bucket) }
+        try buckets.append(object, to: bucket)
+        sizes[bucket] += object.count + (continues(reference) ? 1 : 0)
+    }
+
+    /// Writes the objects at the end of `data` in reference order, a comma before each one that
+    /// continues its slot, and the reference index to `index`: where each reference's object
+    /// starts (a reference without one: where the next object would start), and one entry
+    /// more, where the last ends. Each bucket's place is known from the sizes, so two threads
+    /// lay out alternate buckets at once (writing the bytes is most of the work).
+    func layOut(into data: TemporaryFile, index: TemporaryFile) throws {
+        try buckets.flush()
+        var starts: [Int64] = []
+        var end = data.size
+        for size in sizes {
+            starts.append(end)
+            end += Int64(size)
+        }
+        let work = { [self] (bucket: Int) throws in try layOut(bucket: bucket, at: starts[bucket], into: data, index: index) }
+        let count = buckets.count
+        let other = BackgroundWork { for bucket in stride(from: 1, to: count, by: 2) { try work(bucket) } }
+        var failure: (any Error)?
+        do { for bucket in stride(from: 0, to: count, by: 2) { try work(bucket) } } catch { failure = error }
+        do { try other.wait() } catch { failure = failure ?? error }
+        if let failure { throw failure }
+        var last: [UInt8] = []
+        last.append(littleEndian: UInt64(end))
+        try last.withUnsafeBytes { try index.write($0, at: Int64(references) * 8) }
+        data.markWritten(through: end)
+        index.markWritten(through: Int64(references + 1) * 8)
+    }
+
+    private func layOut(bucket: Int, at start: Int64, into data: TemporaryFile, index: TemporaryFile) throws {
+        var bytes: [UInt8] = []
+        try buckets.read(bucket: bucket, into: &bytes)
+        let first = bucket * Self.span
+        let last = bucket == buckets.count - 1 ? references : min(first + Self.span, references)
+        var out: [UInt8] = []
+        out.reserveCapacity(sizes[bucket])
+        var entries: [UInt8] = []
+        entries.reserveCapacity(max(last - first, 0) * 8)
+        func entry() { entries.append(littleEndian: UInt64(start + Int64(out.count))) }
+        var next = first
+        try bytes.withUnsafeBytes { raw in
+            for (reference, at) in try order(raw) {
+                guard Int(reference) >= next, Int(reference) < last else {
+                    throw buckets.corrupt("reference \(reference) is out of its bucket's range")
+                }
+                while next < Int(reference) {
+                    entry()
+                    next += 1
+                }
+                if continues(reference) { out.append(UInt8(ascii: ",")) }
+                entry()
+                let length = Int(raw.littleEndian(at: at + 4, as: UInt32.self))
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(at + 8)..<(at + 8 + length)]))
+                next += 1
+            }
+        }
+        while next < last {
+            entry()
+            next += 1
+        }
+        guard out.count == sizes[bucket] else {
+            throw buckets.corrupt("a bucket laid out to \(out.count) bytes, not \(sizes[bucket])")
+        }
+        try out.withUnsafeBytes { try data.write($0, at: start) }
+        try entries.withUnsafeBytes { try index.write($0, at: Int64(first) * 8) }
+    }
+
+    /// A bucket's objects by reference: each one's reference and where its record starts.
+    func order(_ raw: UnsafeRawBufferPointer) throws -> [(reference: UInt32, start: Int)] {
+        var order: [(reference: UInt32, start: Int)] = []
+        var at = 0
+        while at < raw.count {
+            guard raw.count - at >= 8 else { throw buckets.corrupt("a record is truncated") }
+            let length = Int(raw.littleEndian(at: at + 4, as: UInt32.self))
+            guard length <= raw.count - at - 8 else { throw buckets.corrupt("a record runs past its bucket") }
+            order.append((raw.littleEndian(at: at, as: UInt32.self), at))
+            at += 8 + length
+        }
+        order.sort { $0.reference < $1.reference }
+        return order
+    }
+}

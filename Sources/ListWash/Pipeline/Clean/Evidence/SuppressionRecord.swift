@@ -1,0 +1,19 @@
+/// What `clean` keeps about one suppressed history address: the decision, the bounce counts
+/// and the audit's evidence, already rendered as JSON.
+struct SuppressionRecord: Equatable {
+    /// nil for an address kept by the policy whose bounce counts clean-v1's layout still needs
+    /// (its address fails the syntax check in the list).
+    var rule: SuppressionRule?
+    var reason: String
+    var kind: String
+    var firstSeen: Int64?
+    var lastSeen: Int64?
+    var evidenceCount: Int
+    var bounces: BounceStats
+    /// The evidence events as JSON objects separated by commas (the inside of the audit's array).
+    var evidence: [UInt8]
+
+    var decision: Decision? {
+        rule.map { Decision(rule: $0, reason: reason, kind: kind, evidence: [], firstSeen: firstSeen, lastSeen: lastSeen, bounces: bounces) }
+    }
+}

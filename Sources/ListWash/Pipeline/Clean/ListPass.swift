@@ -1,0 +1,81 @@
+/// `clean`'s list pass, on the driver's thread: streams the list once, writes the kept rows to
+/// the cleaned list and the malformed ones to `rejects.csv`, and hands every removed row
+/// (duplicate or suppressed) to the audit, in list order.
+///
+/// Input: the opened list, the address rules, the duplicates (``DuplicateIndex``), the
+/// history's verdict table (``HistoryVerdicts/table(listKeys:)``), the two outputs it writes
+/// and the ``AuditQueue`` to the audit's thread. Output: the run's counts and how the list
+/// was read (``Output``).
+struct ListPass {
+    struct Output {
+        /// Every count but the history's.
+        var summary: CleanSummary
+        /// SHA-256 of the list's bytes as this pass read them.
+        var listDigest: [UInt8]
+    }
+
+    let list: SubscriberListReader
+    /// The list's path, as `rejects.csv` names it.
+    let path: String
+    let rules: AddressRules
+    let duplicates: DuplicateIndex
+    /// Fingerprint → ``Verdict`` (packed).
+    let verdicts: CompactFingerprintTable
+    let cleaned: OutputFile
+    let rejects: OutputFile
+    let removed: AuditQueue
+    let progress: ((Progress) -> Void)?
+    let onReject: ((Rejection) -> Void)?
+
+    /// Reads the list to its end; throws the audit thread's error if it has failed.
+    /// - Complexity: O(*n*) in the list's bytes.
+    func run() throws -> Output {
+        var summary = CleanSummary()
+        var lastProgress = 0
+        var row = 0
+        try list.read { segment in
+            let record: ListRecord
+            switch segment {
+            case .passthrough(let bytes):
+                return try cleaned.write(bytes)
+            case .record(let r):
+                record = r
+            }
+            summary.rowsRead += 1
+            row += 1
+            if let p = progress, summary.rowsRead - lastProgress >= 65_536 {
+                lastProgress = summary.rowsRead
+                p(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
+            }
+            guard let address = record.address else {
+                let reason = record.error ?? "malformed record"
+                summary.rejected += 1
+                try rejects.write(CSVText.line([path, String(record.line), reason, record.text]))
+                rejects.countRow()
+                onReject?(Rejection(file: path, line: record.line, reason: reason, raw: record.text))
+                return
+            }
+            let key = rules.key(address)
+            let fingerprint = Fingerprint(key)
+            if let first = try duplicates.firstLine(row: row, line: record.line, fingerprint: fingerprint) {
+                summary.duplicates += 1
+                return try removed.send(.duplicate(line: record.line, key: key, firstLine: first))
+            }
+            let verdict = verdicts[fingerprint].map(Verdict.init(packed:))
+            guard let rule = rules.isValid(key) ? verdict?.rule : .invalidAddress else {
+                summary.kept += 1
+                try cleaned.write(record.raw)
+                cleaned.countRow()
+                return
+            }
+            summary.suppressed[rule, default: 0] += 1
+            try removed.send(.suppress(line: record.line, key: key, rule: rule, slot: verdict?.slot))
+        }
+        summary.bytesRead = list.bytesRead
+        summary.format = list.dialectDescription
+        summary.emailColumn = list.addressField
+        if let csv = list as? CSVListReader { summary.blankLines = csv.blankLines }
+        // The digest can be taken once (it finalizes the hash).
+        return Output(summary: summary, listDigest: list.digest())
+    }
+}
