@@ -26,6 +26,9 @@ extension InputError: CustomStringConvertible {
         case .missingFile(let path): return "\(path): no such file"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .emptyFile(let path): return "\(path): the file is empty (no header line)"
+        case .noAddressColumn(let path, let headers) where headers.contains(where: { $0.contains("@") }):
+            // A file without a header line: its first line is a record, whose fields are personal data.
+            return "\(path):1: the first line holds an address, so it is a record, not a header naming the columns; add a header line"
         case .noAddressColumn(let path, let headers):
             return "\(path):1: no address column found among \(headers.count) columns (\(headers.prefix(12).joined(separator: ", "))); name it with --email-column"
         case .unknownColumn(let path, let name): return "\(path):1: no column named '\(name)'"
