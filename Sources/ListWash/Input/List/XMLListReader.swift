@@ -198,8 +198,10 @@ private final class XMLReadSession {
         guard parseError == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
         let full = error.message.map { String(cString: $0) } ?? ""
         // libxml2 appends the offending bytes on a second line ("Bytes: 0x… 0x…"): content, not for messages.
-        let first = full.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
-        let message = first.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()
+        var first = full.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
+        // Some messages quote the file's text on the same line ("Double hyphen within comment: <!--…"): cut it off.
+        if let quoted = first.range(of: "<!--") { first = first[..<quoted.lowerBound] }
+        let message = first.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " || $0 == ":" }).reversed()
         // Errors inside an entity's replacement text carry a position in that text (no file):
         // the reader's own position in the document is the useful one then.
         let inDocument = error.file != nil
