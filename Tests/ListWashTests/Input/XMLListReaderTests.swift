@@ -332,6 +332,14 @@ func readXML(_ bytes: [UInt8], chunks: [Int] = [1 << 20], record: String? = nil,
             #expect(!"\(error)".contains("jane.doe"))
             #expect("\(error)".hasSuffix("not well-formed XML: Double hyphen within comment"))
         }
+        let namespace = "<p:subscribers xmlns:p=\"jane.doe@example.com bad uri\">\n  <p:subscriber email=\"a@example.com\"/>\n</p:subscribers>\n"
+        do {
+            _ = try readXML(namespace)
+            Issue.record("expected an error")
+        } catch {
+            #expect(!"\(error)".contains("jane.doe"))
+            #expect("\(error)".hasSuffix("not well-formed XML: xmlns:p: not a valid URI"))
+        }
     }
 
     @Test func listsAreRecognisedByNameOrByTheirFirstByte() throws {

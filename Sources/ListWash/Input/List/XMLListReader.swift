@@ -199,8 +199,12 @@ private final class XMLReadSession {
         let full = error.message.map { String(cString: $0) } ?? ""
         // libxml2 appends the offending bytes on a second line ("Bytes: 0x… 0x…"): content, not for messages.
         var first = full.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
-        // Some messages quote the file's text on the same line ("Double hyphen within comment: <!--…"): cut it off.
+        // Some messages quote the file's text on the same line: a comment ("Double hyphen within
+        // comment: <!--…"), a namespace name ("xmlns:p: '…' is not a valid URI"). Cut it off.
         if let quoted = first.range(of: "<!--") { first = first[..<quoted.lowerBound] }
+        if first.hasSuffix("' is not a valid URI"), let quote = first.firstIndex(of: "'") {
+            first = first[..<quote] + "not a valid URI"
+        }
         let message = first.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " || $0 == ":" }).reversed()
         // Errors inside an entity's replacement text carry a position in that text (no file):
         // the reader's own position in the document is the useful one then.
