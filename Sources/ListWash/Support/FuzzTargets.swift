@@ -262,8 +262,8 @@ private struct FuzzRun {
         if exact, out != bytes {
             outcome.problems.append("the list's segments (\(out.count) bytes) are not the input (\(bytes.count) bytes)")
         }
-        // A list with a UTF-16 byte-order mark is transcoded: its segments are re-encoded text.
-        if !exact, outOfOrder, !bytes.starts(with: [0xFF, 0xFE]), !bytes.starts(with: [0xFE, 0xFF]) {
+        // A list read as UTF-16 (by its byte-order mark or its zero bytes) is transcoded: its segments are re-encoded text.
+        if !exact, outOfOrder, (reader as? CSVListReader)?.encoding.needsTranscoding == false {
             outcome.problems.append("the list's segments do not follow the input in order")
         }
     }
