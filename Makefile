@@ -1,10 +1,18 @@
 # listwash — the two set-up commands are `make run` and `make test`.
+#
+# Hardening targets (not part of `make test`; each builds into its own folder):
+#   make fuzz       libFuzzer, one reader after the other (FUZZ_SECONDS each, default 60; FUZZ_TARGETS
+#                   to pick readers), seeded from Fuzz/Seeds, Samples/ and $(SHARED)/corpus; crashing,
+#                   timed-out (FUZZ_TIMEOUT, 10 s) and slow inputs are saved under fuzz-out/<reader>/.
+#                   Built from the Fuzz/ package with -sanitize=fuzzer,address into .build-fuzz.
+#   make sanitize   the test suite under ThreadSanitizer (.build-tsan), then AddressSanitizer (.build-asan).
+# `make test` runs a short deterministic fuzz pass of its own (Tests/ListWashTests/Fuzz).
 SWIFT ?= swift
 SHARED ?= ../shared
 AS_OF ?= 2026-11-01T00:00:00Z
 BIN = .build/debug/listwash
 
-.PHONY: all build release run test deps conformance bench clean-out
+.PHONY: all build release run test deps conformance bench clean-out fuzz sanitize
 
 all: build
 
@@ -61,3 +69,17 @@ SIZE ?= S
 RUNS ?=
 bench: deps
 	@SIZE=$(SIZE) RUNS=$(RUNS) SHARED=$(SHARED) bash Benchmarks/bench.sh
+
+# libFuzzer over every reader (see the header). FUZZ_CONFIG=debug keeps the run-time exclusivity checks.
+FUZZ_SECONDS ?= 60
+FUZZ_CONFIG ?= release
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c $(FUZZ_CONFIG) --product listwash-fuzz -Xswiftc -sanitize=fuzzer,address --scratch-path ../.build-fuzz
+	@BIN=.build-fuzz/$(FUZZ_CONFIG)/listwash-fuzz SHARED=$(SHARED) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Scripts/fuzz.sh
+
+# The whole test suite under each sanitizer; a race or a memory error fails the run.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
