@@ -17,9 +17,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case eventsCSV = "events-csv"
     /// Canonical event JSON Lines.
     case eventsJSONL = "events-jsonl"
+    /// Amazon SES notifications (``SESImporter``).
     case ses
+    /// SendGrid event batches (``SendGridImporter``).
     case sendgrid
+    /// Mailgun events (``MailgunImporter``).
     case mailgun
+    /// Postmark bounce webhooks and dumps (``PostmarkImporter``).
     case postmark
     /// Postfix maillog, streamed in chunks (syslog year 2026).
     case postfix
@@ -53,7 +57,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 public struct FuzzOutcome: Sendable {
     /// A record the reader rejected: its 1-based line and the reason it gave.
     public struct Rejected: Sendable, Equatable {
+        /// The line the reader named (1-based).
         public var line: Int
+        /// The reason the reader gave (shown to users: no personal data).
         public var reason: String
     }
 
