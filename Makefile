@@ -1,4 +1,12 @@
 # listwash — the two set-up commands are `make run` and `make test`.
+#
+# Hardening targets (not part of `make test`; each builds into its own folder):
+#   make fuzz       libFuzzer, one reader after the other (FUZZ_SECONDS each, default 60; FUZZ_TARGETS
+#                   to pick readers), seeded from Fuzz/Seeds, Samples/ and $(SHARED)/corpus; crashing,
+#                   timed-out (FUZZ_TIMEOUT, 10 s) and slow inputs are saved under fuzz-out/<reader>/.
+#                   Built from the Fuzz/ package with -sanitize=fuzzer,address into .build-fuzz.
+#   make sanitize   the test suite under ThreadSanitizer (.build-tsan), then AddressSanitizer (.build-asan).
+# `make test` runs a short deterministic fuzz pass of its own (Tests/ListWashTests/Fuzz).
 SWIFT ?= swift
 SHARED ?= ../shared
 AS_OF ?= 2026-11-01T00:00:00Z
@@ -9,7 +17,7 @@ COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo 
 DIST = listwash-$(VERSION)-linux-x86_64
 PREFIX ?= /usr/local
 
-.PHONY: all build release run test deps build-info conformance bench bench-scaling clean-out dist dist-check install
+.PHONY: all build release run test deps build-info conformance bench bench-scaling clean-out dist dist-check install fuzz sanitize
 
 all: build
 
@@ -120,3 +128,17 @@ install: dist
 # mount namespace; otherwise a user namespace mapped to root (unshare -r).
 dist-check: dist
 	@bash Scripts/dist_check.sh dist/$(DIST).tar.gz
+
+# libFuzzer over every reader (see the header). FUZZ_CONFIG=debug keeps the run-time exclusivity checks.
+FUZZ_SECONDS ?= 60
+FUZZ_CONFIG ?= release
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c $(FUZZ_CONFIG) --product listwash-fuzz -Xswiftc -sanitize=fuzzer,address --scratch-path ../.build-fuzz
+	@BIN=.build-fuzz/$(FUZZ_CONFIG)/listwash-fuzz SHARED=$(SHARED) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Scripts/fuzz.sh
+
+# The whole test suite under each sanitizer; a race or a memory error fails the run.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan

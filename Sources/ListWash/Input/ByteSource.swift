@@ -22,9 +22,11 @@ public enum InputError: Error, Equatable, Sendable {
     case missingFile(path: String)
     case unreadable(path: String, reason: String)
     case emptyFile(path: String)
-    /// No header names the address; `columns` is how many the header has (the names are not
-    /// kept: a data row taken for a header would put its data in the message).
-    case noAddressColumn(path: String, columns: Int)
+    /// No header names the address; `columns` is how many the header has, and
+    /// `firstLineHoldsAddress` says that a field of it looks like an address (a file without a
+    /// header line). The names are not kept: a data row taken for a header would put its data
+    /// in the message.
+    case noAddressColumn(path: String, columns: Int, firstLineHoldsAddress: Bool)
     case unknownColumn(path: String, name: String)
     case unknownFormat(path: String)
 }
@@ -35,7 +37,10 @@ extension InputError: CustomStringConvertible {
         case .missingFile(let path): return "\(path): no such file"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .emptyFile(let path): return "\(path): the file is empty (no header line)"
-        case .noAddressColumn(let path, let columns):
+        case .noAddressColumn(let path, let columns, true):
+            // A file without a header line: its first line is a record, whose fields are personal data.
+            return "\(path):1: the first line holds an address, so it is a record, not a header naming the \(columns) columns; add a header line, or name the column with --email-column"
+        case .noAddressColumn(let path, let columns, false):
             return "\(path):1: none of the header's \(columns) columns is named like an address (email, Email Address, …); name it with --email-column (listwash inspect-csv shows the header)"
         case .unknownColumn(let path, let name): return "\(path):1: no column named '\(name)'"
         case .unknownFormat(let path): return "\(path): unrecognised input format; name it with --format"

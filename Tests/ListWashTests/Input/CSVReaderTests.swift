@@ -154,3 +154,23 @@ struct SplitMix: RandomNumberGenerator {
         #expect(try parse("email,n\n\"a@example.com\" x,1\n")[1].error == .textAfterClosingQuote(field: 1))
     }
 }
+
+@Suite struct CSVListReaderTests {
+    @Test func aListWithoutAHeaderLineIsAnErrorThatRepeatsNoneOfItsFirstRecord() {
+        let reader = CSVListReader(path: "list.csv", source: MemoryByteSource(Array("Jane.Doe@example.com,Jane,Doe\n".utf8)),
+                                   delimiter: nil, emailColumn: nil)
+        do {
+            try reader.read { _ in }
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)" == "list.csv:1: the first line holds an address, so it is a record, not a header naming the 3 columns; add a header line, or name the column with --email-column")
+            #expect(!"\(error)".contains("Jane"))
+        }
+    }
+
+    @Test func aHeaderWithoutAnAddressColumnIsNamedInTheError() {
+        let reader = CSVListReader(path: "list.csv", source: MemoryByteSource(Array("name,city\nJane,Oslo\n".utf8)),
+                                   delimiter: nil, emailColumn: nil)
+        #expect(throws: InputError.noAddressColumn(path: "list.csv", columns: 2, firstLineHoldsAddress: false)) { try reader.read { _ in } }
+    }
+}

@@ -63,6 +63,17 @@ import Testing
     @Test func aFileWithoutTheAddressColumnIsAnError() {
         #expect(throws: InputError.self) { try readCSV("when,what\n1,2\n") }
     }
+
+    @Test func aFileWithoutAHeaderLineIsAnErrorThatRepeatsNoneOfItsFirstRecord() {
+        do {
+            _ = try readCSV("Jane.Doe@example.com,2026-10-01T00:00:00Z,bounce,550,5.1.1,user unknown\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(!"\(error)".lowercased().contains("jane.doe"))
+            #expect(!"\(error)".contains("user unknown"))
+            #expect("\(error)".hasPrefix("e.csv:1: the first line holds an address"))
+        }
+    }
 }
 
 @Suite struct IngestFormatDetectionTests {

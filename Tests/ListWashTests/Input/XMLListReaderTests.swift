@@ -324,6 +324,26 @@ func readXML(_ bytes: [UInt8], chunks: [Int] = [1 << 20], record: String? = nil,
         #expect(result.all == bytes)
     }
 
+    @Test func libxml2sMessageIsCutBeforeTheTextItQuotes() {
+        // libxml2 quotes up to 50 bytes of a comment with a double hyphen in it, on the message's first line.
+        let text = "<subscribers>\n  <!-- <subscriber email=\"jane.doe@example.com\"/> -- old -->\n  <subscriber email=\"a@example.com\"/>\n</subscribers>\n"
+        do {
+            _ = try readXML(text)
+            Issue.record("expected an error")
+        } catch {
+            #expect(!"\(error)".contains("jane.doe"))
+            #expect("\(error)".hasSuffix("not well-formed XML: '--' inside a comment"))
+        }
+        let namespace = "<p:subscribers xmlns:p=\"jane.doe@example.com bad uri\">\n  <p:subscriber email=\"a@example.com\"/>\n</p:subscribers>\n"
+        do {
+            _ = try readXML(namespace)
+            Issue.record("expected an error")
+        } catch {
+            #expect(!"\(error)".contains("jane.doe"))
+            #expect("\(error)".hasSuffix("not well-formed XML: a namespace name (xmlns) that is not a valid URI"))
+        }
+    }
+
     @Test func listsAreRecognisedByNameOrByTheirFirstByte() throws {
         #expect(SubscriberListFormat.startsLikeXML(ArraySlice(Array("\u{FEFF} \r\n <?xml version=\"1.0\"?>".utf8))))
         #expect(SubscriberListFormat.startsLikeXML(ArraySlice(Array("<subscribers/>".utf8))))

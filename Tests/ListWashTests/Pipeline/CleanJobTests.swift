@@ -72,7 +72,7 @@ import Testing
         // A list without a header: its first data row is taken for the header.
         let list = try folder.write("list.csv", "ana.secret@example.com,Ana,Denver\nbo@example.com,Bo,Oslo\n")
         let error = #expect(throws: InputError.self) { try run(folder, list: list, history: history) }
-        #expect(error == InputError.noAddressColumn(path: list, columns: 3))
+        #expect(error == InputError.noAddressColumn(path: list, columns: 3, firstLineHoldsAddress: true))
         let message = String(describing: error!)
         #expect(!message.contains("ana") && !message.contains("Denver") && !message.contains("@"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/out/cleaned.csv"))

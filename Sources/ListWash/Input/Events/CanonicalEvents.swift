@@ -52,7 +52,7 @@ public enum CanonicalEvents {
                     for candidate in candidates { if let i = names.firstIndex(of: candidate) { return i } }
                     return nil
                 }
-                guard let address = find(addressNames) else { throw InputError.noAddressColumn(path: file, columns: names.count) }
+                guard let address = find(addressNames) else { throw InputError.noAddressColumn(path: file, columns: names.count, firstLineHoldsAddress: names.contains { $0.contains("@") }) }
                 guard let timestamp = find(timestampNames) else { throw InputError.unknownColumn(path: file, name: "timestamp") }
                 columns = (address, timestamp, find(typeNames), find(replyNames), find(statusNames), find(diagnosticNames))
                 fieldCount = record.fieldCount

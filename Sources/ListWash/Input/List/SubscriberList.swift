@@ -54,7 +54,8 @@ public protocol SubscriberListReader: AnyObject {
 /// non-blank line is a record; blank lines are dropped.
 public final class CSVListReader: SubscriberListReader {
     public let path: String
-    private let source: FileByteSource
+    /// The file read, which counts and hashes its bytes; nil when reading from memory.
+    private let file: FileByteSource?
     private let text: TranscodingByteSource
     private let reader: CSVReader
     private let emailColumn: String?
@@ -65,20 +66,31 @@ public final class CSVListReader: SubscriberListReader {
     }
     /// The list's encoding (settled once reading has begun); the cleaned file is written in it.
     public var encoding: TextEncoding { text.encoding }
-    public var bytesRead: Int { source.bytesRead }
+    public var bytesRead: Int { file?.bytesRead ?? 0 }
     /// Blank lines seen (not copied).
     public private(set) var blankLines = 0
 
     /// Opens the list; `encoding` is the declared `--encoding` (nil: UTF-8, or UTF-16 by its byte-order mark).
-    public init(path: String, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil) throws {
+    public convenience init(path: String, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil) throws {
+        let file = try FileByteSource(path: path, hashing: true)
+        self.init(path: path, file: file, source: file, delimiter: delimiter, emailColumn: emailColumn, encoding: encoding)
+    }
+
+    /// Reads from any byte source (tests and fuzzing feed memory in chunks of chosen sizes);
+    /// nothing is counted or hashed then.
+    convenience init(path: String, source: ByteSource, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil) {
+        self.init(path: path, file: nil, source: source, delimiter: delimiter, emailColumn: emailColumn, encoding: encoding)
+    }
+
+    private init(path: String, file: FileByteSource?, source: ByteSource, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding?) {
         self.path = path
-        source = try FileByteSource(path: path, hashing: true)
+        self.file = file
         text = TranscodingByteSource(source, declared: encoding)
         reader = CSVReader(source: text, dialect: delimiter.map { CSVDialect(delimiter: $0) })
         self.emailColumn = emailColumn
     }
 
-    public func digest() -> [UInt8] { source.hasher?.finalize() ?? [] }
+    public func digest() -> [UInt8] { file?.hasher?.finalize() ?? [] }
 
     public func read(_ body: (ListSegment) throws -> Void) throws {
         var column = -1
@@ -109,7 +121,7 @@ public final class CSVListReader: SubscriberListReader {
                 let headers = (0..<record.fieldCount).map { record.string($0) }
                 guard let found = CleanJob.addressColumn(in: headers, named: emailColumn) else {
                     if let emailColumn { throw InputError.unknownColumn(path: path, name: emailColumn) }
-                    throw InputError.noAddressColumn(path: path, columns: headers.count)
+                    throw InputError.noAddressColumn(path: path, columns: headers.count, firstLineHoldsAddress: headers.contains { $0.contains("@") })
                 }
                 column = found
                 fieldCount = record.fieldCount

@@ -239,6 +239,7 @@ private final class XMLReadSession {
         case XML_ERR_NAME_TOO_LONG: return "a name longer than libxml2 allows"
         case XML_NS_ERR_UNDEFINED_NAMESPACE, XML_NS_ERR_QNAME, XML_NS_ERR_XML_NAMESPACE, XML_NS_ERR_EMPTY, XML_NS_ERR_COLON:
             return "a namespace prefix that is not declared or not valid"
+        case XML_WAR_NS_URI, XML_WAR_NS_URI_RELATIVE: return "a namespace name (xmlns) that is not a valid URI"
         case XML_ERR_NO_MEMORY: return "out of memory"
         default: return "not well-formed (libxml2 error \(code))"
         }
