@@ -15,7 +15,7 @@ public final class HistoryStore {
     /// The reason names that run entries refer to by code.
     let reasons = ReasonDictionary()
     /// The runs' numbers, oldest first; read once per snapshot and dropped on every write.
-    private var runsCache: [(run: Int64, layout: RunLayout)]?
+    var runsCache: [(run: Int64, layout: RunLayout)]?
     /// How many bytes of entries an ingest fills (about 73 bytes an event) before it sorts
     /// them into a chunk on disk, on the other core while it fills the next: `ingest` holds
     /// two of these whatever the file's size.
@@ -115,209 +115,6 @@ public final class HistoryStore {
         }
     }
 
-    /// One bulk load in progress (see ``HistoryStore/beginLoad()``).
-    ///
-    /// Events go into blocks at the end of `event_blocks` as they come; their entries wait in
-    /// memory, sorted into chunks on disk whenever ``HistoryStore/runBufferBytes`` is reached,
-    /// and at the commit are written, merged and sorted by address, as the load's one run.
-    /// Repeats of events already stored (same time and id) are found then: against the runs
-    /// of earlier loads by one lookup per address and run, within the load by sorting, and
-    /// they are removed from their blocks again before the commit.
-    public final class Load {
-        let store: HistoryStore
-        private let priorRuns: [(run: Int64, layout: RunLayout)]
-        /// The buffer's earlier fills, sorted, on disk (nil while everything fits in the buffer).
-        private var spilled: SpilledChunks?
-        /// The fill being sorted into `spilled` on the other core.
-        private var spilling: BackgroundWork<EntryBox>?
-        private var buffer = EntryBuffer()
-        private(set) var staged = 0
-        private var repeats = 0
-        private var open = true
-
-        /// The block being filled; events are numbered as they are added.
-        private var blocks: EventBlockWriter
-
-        /// The database file, read-only, to start the kernel writing back the pages SQLite has
-        /// written so far (``stage(_:)``): the commit's fsync then waits for the last ones only.
-        private let writeback: Int32
-        private var writebackBlock: Int64
-
-        init(store: HistoryStore, priorRuns: [(run: Int64, layout: RunLayout)]) throws {
-            self.store = store
-            self.priorRuns = priorRuns
-            blocks = try EventBlockWriter(db: store.db)
-            writebackBlock = blocks.block
-            writeback = Glibc.open(store.path, O_RDONLY | O_CLOEXEC)
-        }
-
-        deinit {
-            if open { abandon() }
-            if writeback >= 0 { Glibc.close(writeback) }
-        }
-
-        /// Appends events to the history (records made before, packed first; `ingest` packs on
-        /// its reader thread and stages ``EventBatch``es).
-        public func stage(_ events: [EventRecord]) throws {
-            var batch = EventBatch(reservingEvents: events.count)
-            for e in events { batch.append(e) }
-            try stage(batch)
-        }
-
-        /// Appends a batch's events to the history: into the block being filled, written out at
-        /// the end of `event_blocks` every 64 events (no index is touched).
-        func stage(_ batch: EventBatch) throws {
-            let db = store.db
-            // The buffers and the reason cache as locals while the batch is staged (the class's
-            // stored properties would be checked for exclusive access once per event).
-            do {
-                var buffer = EntryBuffer()
-                swap(&buffer, &self.buffer)
-                var blocks = self.blocks
-                var reasonCache = self.reasonCache
-                defer {
-                    swap(&buffer, &self.buffer)
-                    self.blocks = blocks
-                    self.reasonCache = reasonCache
-                }
-                try batch.bytes.withUnsafeBytes { bytes in
-                    try batch.keys.withUnsafeBytes { keys in
-                        for item in batch.items {
-                            let event = UnsafeRawBufferPointer(rebasing: bytes[item.start..<item.start + item.length])
-                            let reason = UnsafeRawBufferPointer(rebasing: bytes[item.reasonStart..<item.reasonStart + item.reasonLength])
-                            // The id: computed here when the reading thread left it out, else as packed.
-                            var computed = item.needsID ? try EventBatch.identity(of: event, type: item.type) : (0, 0)
-                            let entry = try withUnsafeBytes(of: &computed) { computed in
-                                let id = item.needsID ? computed : UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset..<EventBlock.idOffset + 16])
-                                return AddressEntry(
-                                    timestamp: item.timestamp, id: id,
-                                    event: try blocks.append(packed: event, id: item.needsID ? id : nil),
-                                    type: item.type, kind: item.kind, exactDiffers: item.exactDiffers,
-                                    reason: try reasonCode(reason, db: db, cache: &reasonCache))
-                            }
-                            buffer.append(key: UnsafeRawBufferPointer(rebasing: keys[item.keyStart..<item.keyStart + item.keyLength]), entry: entry)
-                        }
-                    }
-                }
-            }
-            staged += batch.count
-            if buffer.byteCount >= store.runBufferBytes { try spill() }
-            // A load past its first MiB of entries is a bulk one: the buffer gets its full size at once.
-            if buffer.byteCount >= 1 << 20, !buffer.holds(bytes: fullBuffer) { buffer.reserve(bytes: fullBuffer) }
-            // Every 1,024 blocks (about 20 MB of events), whether or not SQLite's cache has
-            // spilled them yet; a hint only, so its result does not matter.
-            if blocks.block - writebackBlock >= 1_024, writeback >= 0 {
-                _ = listwash_start_writeback(writeback, 0, 0)
-                writebackBlock = blocks.block
-            }
-        }
-
-        /// What a full entry buffer holds: the spill size and one batch's worth more (a buffer
-        /// is spilled after the batch that takes it past ``HistoryStore/runBufferBytes``).
-        private var fullBuffer: Int { store.runBufferBytes + (1 << 20) }
-
-        /// The last reason looked up and its code: consecutive events mostly share a reason.
-        private var reasonCache: (name: [UInt8], code: UInt8)?
-
-        @inline(__always)
-        private func reasonCode(_ reason: UnsafeRawBufferPointer, db: SQLiteConnection, cache: inout (name: [UInt8], code: UInt8)?) throws -> UInt8 {
-            if let cache, cache.name.elementsEqual(reason) { return cache.code }
-            let code = try store.reasons.code(for: String(decoding: reason, as: UTF8.self), db: db)
-            cache = (Array(reason), code)
-            return code
-        }
-
-        /// Hands the full buffer to a background thread that sorts it into a chunk on disk (see
-        /// ``SpilledChunks``), and goes on in the buffer of the chunk before (one chunk is
-        /// sorted at a time): the sorting overlaps the parsing instead of stopping it.
-        private func spill() throws {
-            if spilled == nil {
-                // Beside the history: the disk the user chose for large files.
-                let folder = store.path.lastIndex(of: "/").map { String(store.path[..<$0]) } ?? "."
-                spilled = try SpilledChunks(directory: folder.isEmpty ? "/" : folder)
-            }
-            var next = try spilling?.wait().buffer ?? EntryBuffer(reservingBytes: fullBuffer)
-            spilling = nil
-            swap(&next, &buffer)
-            // The full buffer moves into a box the worker alone holds, so it is sorted in place.
-            let full = EntryBox(consume next)
-            let chunks = spilled!
-            spilling = BackgroundWork {
-                try chunks.spill(&full.buffer)
-                return full
-            }
-        }
-
-        /// Waits for the chunk being sorted, if any (its error is the load's).
-        private func finishSpilling() throws {
-            defer { spilling = nil }
-            _ = try spilling?.wait()
-        }
-
-        /// Writes the load's entries as one run, without the repeats of stored events: from
-        /// the buffer alone, or merged with the chunks spilled before.
-        private func writeRun() throws {
-            try blocks.finishBlock()
-            let db = store.db
-            var writer = try AddressRunWriter(db: db, run: try store.nextRun())
-            let lookup = try RunLookup(db: db)
-            var stored: [AddressEntry] = []
-            var repeated: [Int64] = []
-            let store = { (key: UnsafeRawBufferPointer, group: inout [AddressEntry]) throws in
-                repeated += AddressEntry.sortAndDeduplicate(&group)
-                for prior in self.priorRuns where !group.isEmpty {
-                    stored.removeAll(keepingCapacity: true)
-                    try lookup.append(run: prior.run, layout: prior.layout, key: key, to: &stored)
-                    guard !stored.isEmpty else { continue }
-                    group.removeAll { entry in
-                        guard stored.contains(where: { $0.isSameEvent(as: entry) }) else { return false }
-                        repeated.append(entry.event)
-                        return true
-                    }
-                }
-                if !group.isEmpty { try writer.write(key: key, entries: group) }
-            }
-            try finishSpilling()
-            if let spilled {
-                if !buffer.isEmpty { try spilled.spill(&buffer) }
-                try spilled.merge(store)
-                self.spilled = nil
-            } else {
-                try buffer.forEachKey(store)
-                buffer.removeAll()
-            }
-            if writer.events > 0 { try writer.finish() }
-            try self.store.deleteEvents(numbers: repeated)
-            repeats += repeated.count
-        }
-
-        /// Why compacting the runs after the commit failed, if it did. The load itself is
-        /// committed and the history complete; the next load tries the compaction again.
-        public private(set) var compactionError: (any Error)?
-
-        /// Writes the load's run and commits; returns how many
-        /// events were new and how many were already there. Then compacts the runs if there are
-        /// too many (its own transaction: a failure there is kept in ``compactionError``).
-        public func commit() throws -> (new: Int, duplicate: Int) {
-            try writeRun()
-            try store.db.execute("COMMIT")
-            open = false
-            store.runsCache = nil
-            do { try store.compactIfNeeded() } catch { compactionError = error }
-            return (staged - repeats, repeats)
-        }
-
-        /// Rolls the load back: the history is as before.
-        public func abandon() {
-            guard open else { return }
-            open = false
-            try? finishSpilling()
-            try? store.db.execute("ROLLBACK")
-            store.runsCache = nil
-            try? store.reasons.load(db: store.db)
-        }
-    }
-
     /// The runs, oldest first, with their sizes.
     func runs() throws -> [(run: Int64, events: Int64, layout: RunLayout)] {
         let select = try db.cached("SELECT run, events, layout FROM runs ORDER BY run")
@@ -339,7 +136,7 @@ public final class HistoryStore {
         return numbers
     }
 
-    fileprivate func nextRun() throws -> Int64 {
+    func nextRun() throws -> Int64 {
         let select = try db.cached("SELECT coalesce(max(run), 0) + 1 FROM runs")
         _ = try select.step()
         defer { select.reset() }
@@ -349,7 +146,7 @@ public final class HistoryStore {
     /// Removes repeated events by number: a block left empty is deleted (a file ingested again
     /// repeats all of its events: all of its blocks go), any other block is written again
     /// without them.
-    fileprivate func deleteEvents(numbers: [Int64]) throws {
+    func deleteEvents(numbers: [Int64]) throws {
         guard !numbers.isEmpty else { return }
         let select = try db.cached("SELECT events FROM event_blocks WHERE block = ?1")
         let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
@@ -394,7 +191,7 @@ public final class HistoryStore {
 
     /// Merges runs into one new run (inside the caller's transaction); repeats of one event
     /// across the runs are kept once and their extra rows removed. Returns how many were removed.
-    fileprivate func merge(runs merged: [(run: Int64, layout: RunLayout)]) throws -> Int {
+    func merge(runs merged: [(run: Int64, layout: RunLayout)]) throws -> Int {
         var writer = try AddressRunWriter(db: db, run: try nextRun())
         var repeated: [Int64] = []
         do {
@@ -564,139 +361,5 @@ public final class HistoryStore {
             }
         }
         return out
-    }
-}
-
-/// Writes one run in key order, in the ``RunLayout/grouped`` layout (``RunGroup``), then its
-/// line in `runs`.
-struct AddressRunWriter {
-    let db: SQLiteConnection
-    let run: Int64
-    private(set) var events: Int64 = 0
-    private var addresses: Int64 = 0
-    private var blob: [UInt8] = []
-    /// The group being filled: its first key and how many addresses it holds.
-    private var firstKey: [UInt8] = []
-    private var grouped = 0
-    private let insert: SQLiteStatement
-
-    init(db: SQLiteConnection, run: Int64) throws {
-        self.db = db
-        self.run = run
-        insert = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
-        blob.reserveCapacity(RunGroup.bytes + (4 << 10))
-    }
-
-    /// One address and its entries (keys in increasing order).
-    mutating func write(key: UnsafeRawBufferPointer, entries: [AddressEntry]) throws {
-        guard !entries.isEmpty else { return }
-        events += Int64(entries.count)
-        addresses += 1
-        if grouped == 0 {
-            firstKey.removeAll(keepingCapacity: true)
-            firstKey.append(contentsOf: key)
-        }
-        Varint.append(UInt64(key.count), to: &blob)
-        blob.append(contentsOf: key)
-        Varint.append(UInt64(entries.count), to: &blob)
-        for entry in entries { entry.write(to: &blob) }
-        grouped += 1
-        if grouped == RunGroup.addresses || blob.count >= RunGroup.bytes { try writeGroup() }
-    }
-
-    private mutating func writeGroup() throws {
-        guard grouped > 0 else { return }
-        try firstKey.withUnsafeBytes { try writeRow(key: $0) }
-        blob.removeAll(keepingCapacity: true)
-        grouped = 0
-    }
-
-    /// One row of `blob` under `key`. Both are bound without a copy: SQLite reads them only
-    /// during this call's one step (the statement is reset before it returns), while `key` is
-    /// lent by the caller and `blob`, this writer's own, is not changed; one thread.
-    private func writeRow(key: UnsafeRawBufferPointer) throws {
-        insert.resetKeepingBindings()
-        insert.bind(1, run)
-        insert.bindTextNoCopy(2, key.bindMemory(to: UInt8.self))
-        try blob.withUnsafeBytes { raw in
-            insert.bindBlobNoCopy(3, raw)
-            _ = try insert.step()
-        }
-        insert.reset()
-    }
-
-    /// Writes the last group and the run's line in `runs`.
-    mutating func finish() throws {
-        try writeGroup()
-        let insert = try db.cached("INSERT INTO runs (run, events, addresses, layout) VALUES (?1, ?2, ?3, ?4)")
-        insert.bind(1, run)
-        insert.bind(2, events)
-        insert.bind(3, addresses)
-        insert.bind(4, RunLayout.grouped.rawValue)
-        _ = try insert.step()
-        insert.reset()
-    }
-}
-
-/// The reason names run entries refer to by a one-byte code, kept in the `reasons` table.
-final class ReasonDictionary {
-    private(set) var names: [String] = []
-    private var codes: [String: UInt8] = [:]
-
-    func load(db: SQLiteConnection) throws {
-        names.removeAll()
-        codes.removeAll()
-        let select = try db.cached("SELECT code, name FROM reasons ORDER BY code")
-        while try select.step() {
-            let code = Int(select.int64(0))
-            let name = select.string(1) ?? ""
-            guard code >= 0, code < 256 else { continue }
-            while names.count < code { names.append("") }
-            names.append(name)
-            codes[name] = UInt8(code)
-        }
-    }
-
-    /// The code of a reason, adding it to the table (inside the caller's transaction) when new.
-    func code(for name: String, db: SQLiteConnection) throws -> UInt8 {
-        if let code = codes[name] { return code }
-        guard names.count < 256 else {
-            throw HistoryError.sqlite(path: db.path, code: 1, message: "more than 256 distinct reasons")
-        }
-        let code = UInt8(names.count)
-        let insert = try db.cached("INSERT INTO reasons (code, name) VALUES (?1, ?2)")
-        insert.bind(1, Int64(code))
-        insert.bind(2, name)
-        _ = try insert.step()
-        insert.reset()
-        names.append(name)
-        codes[name] = code
-        return code
-    }
-}
-
-extension EventType {
-    /// The type stored under this name in the history.
-    init?(storedName bytes: UnsafeRawBufferPointer) {
-        switch (bytes.count, bytes.first) {
-        case (6, UInt8(ascii: "b")?): self = .bounce
-        case (9, UInt8(ascii: "d")?): self = .delivered
-        case (9, UInt8(ascii: "c")?): self = .complaint
-        case (11, UInt8(ascii: "u")?): self = .unsubscribe
-        default: return nil
-        }
-    }
-}
-
-extension BounceKind {
-    /// The kind stored under this name in the history (nil for NULL or an unknown name).
-    init?(storedName bytes: UnsafeRawBufferPointer) {
-        switch (bytes.count, bytes.first) {
-        case (4, UInt8(ascii: "h")?): self = .hard
-        case (4, UInt8(ascii: "s")?): self = .soft
-        case (6, UInt8(ascii: "s")?): self = .sender
-        case (6, UInt8(ascii: "i")?): self = .ignore
-        default: return nil
-        }
     }
 }

@@ -1,0 +1,188 @@
+/// The entries of one ingest waiting to become a run: keys and entries packed in one arena,
+/// sorted by key then time when the run is written. About 70 bytes an event.
+struct EntryBuffer {
+    /// One entry's place in the arena, with the key's first 8 bytes (big-endian, zero-padded)
+    /// so that most comparisons never read the arena.
+    struct Item {
+        var prefix: UInt64
+        var offset: UInt32
+        var keyLength: UInt32
+    }
+
+    private var arena: [UInt8] = []
+    private var items: [Item] = []
+
+    init() {}
+
+    /// A buffer that fills up to about `bytes` (``byteCount``) without growing: its arrays are
+    /// allocated once at their full size. Growing by doubling would touch twice the memory,
+    /// and freshly mapped pages are a large part of a bulk load's cost (the kernel zeroes each).
+    init(reservingBytes bytes: Int) {
+        reserve(bytes: bytes)
+    }
+
+    /// Makes room for about `bytes` (see ``init(reservingBytes:)``).
+    mutating func reserve(bytes: Int) {
+        arena.reserveCapacity(bytes)
+        items.reserveCapacity(bytes / 48)  // an entry is its key, 32 bytes and an item: over 48 bytes
+    }
+
+    /// Whether the buffer can take about `bytes` without growing.
+    func holds(bytes: Int) -> Bool { arena.capacity >= bytes && items.capacity >= bytes / 48 }
+
+    var count: Int { items.count }
+    var byteCount: Int { arena.count + items.count * MemoryLayout<Item>.stride }
+    var isEmpty: Bool { items.isEmpty }
+
+    mutating func append(key: UnsafeRawBufferPointer, entry: AddressEntry) {
+        let prefix = keyPrefix(key)
+        precondition(arena.count + key.count + AddressEntry.size <= Int(UInt32.max), "entry buffer over 4 GiB")
+        items.append(Item(prefix: prefix, offset: UInt32(arena.count), keyLength: UInt32(key.count)))
+        arena.append(contentsOf: key)
+        entry.write(to: &arena)
+    }
+
+    mutating func removeAll() {
+        arena.removeAll(keepingCapacity: true)
+        items.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` once per key in key order, with the key's entries in time order
+    /// (repeats of one event included, in the order they were appended; the caller removes them).
+    mutating func forEachKey(_ body: (UnsafeRawBufferPointer, inout [AddressEntry]) throws -> Void) rethrows {
+        try arena.withUnsafeBytes { raw in
+            Self.sort(&items, arena: raw)
+            var group: [AddressEntry] = []
+            var start = 0
+            while start < items.count {
+                let first = items[start]
+                let key = UnsafeRawBufferPointer(rebasing: raw[Int(first.offset)..<Int(first.offset) + Int(first.keyLength)])
+                group.removeAll(keepingCapacity: true)
+                var end = start
+                while end < items.count {
+                    let item = items[end]
+                    if item.prefix != first.prefix { break }
+                    if end > start, compareKeys(key, UnsafeRawBufferPointer(rebasing: raw[Int(item.offset)..<Int(item.offset) + Int(item.keyLength)])) != 0 { break }
+                    group.append(AddressEntry(raw, at: Int(item.offset + item.keyLength)))
+                    end += 1
+                }
+                try body(key, &group)
+                start = end
+            }
+        }
+    }
+
+    /// Sorts items by key (bytes, then length), time, id, then arena offset (the order they
+    /// were appended): a stable LSD radix sort on the 8-byte prefix, then a comparison sort of
+    /// each stretch of equal prefixes (one address's events and the few addresses sharing
+    /// their first 8 bytes), which alone reads the arena.
+    static func sort(_ items: inout [Item], arena raw: UnsafeRawBufferPointer) {
+        let n = items.count
+        guard n > 1 else { return }
+        radixSortByPrefix(&items)
+        items.withUnsafeMutableBufferPointer { sorted in
+            var start = 0
+            while start < n {
+                var end = start + 1
+                while end < n, sorted[end].prefix == sorted[start].prefix { end += 1 }
+                if end - start > 1 { sortStretch(UnsafeMutableBufferPointer(rebasing: sorted[start..<end]), depth: 1, arena: raw) }
+                start = end
+            }
+        }
+    }
+
+    /// Sorts items whose keys agree on their first `8 × depth` bytes (zero-padded): long
+    /// stretches by the next 8 bytes of the key first (read once per item, not once per
+    /// comparison), short ones, and one address's events, by ``itemPrecedes(_:_:_:)``.
+    /// That order is total, so the result does not depend on how the stretch is cut.
+    private static func sortStretch(_ stretch: UnsafeMutableBufferPointer<Item>, depth: Int, arena raw: UnsafeRawBufferPointer) {
+        let limit = depth * 8
+        if stretch.count <= 16 || !stretch.contains(where: { Int($0.keyLength) > limit }) {
+            var stretch = stretch
+            stretch.sort { itemPrecedes($0, $1, raw) }
+            return
+        }
+        var keyed = stretch.map { item -> (word: UInt64, item: Item) in
+            var word: UInt64 = 0
+            let from = Int(item.offset) + limit, length = Int(item.keyLength) - limit
+            if length >= 8 {
+                word = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: from, as: UInt64.self))
+            } else {
+                for i in 0..<8 { word = (word << 8) | UInt64(i < length ? raw[from + i] : 0) }
+            }
+            return (word, item)
+        }
+        keyed.sort { $0.word < $1.word }
+        for i in keyed.indices { stretch[i] = keyed[i].item }
+        var start = 0
+        while start < keyed.count {
+            var end = start + 1
+            while end < keyed.count, keyed[end].word == keyed[start].word { end += 1 }
+            if end - start > 1 { sortStretch(UnsafeMutableBufferPointer(rebasing: stretch[start..<end]), depth: depth + 1, arena: raw) }
+            start = end
+        }
+    }
+
+    /// Stable LSD radix sort on `prefix`, one byte a pass; passes where every item has the
+    /// same byte are skipped.
+    static func radixSortByPrefix(_ items: inout [Item]) {
+        let n = items.count
+        guard n > 1 else { return }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        items.withUnsafeBufferPointer { source in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for item in source {
+                    var p = item.prefix
+                    for digit in 0..<8 {
+                        counts[digit &* 256 &+ Int(p & 0xFF)] &+= 1
+                        p >>= 8
+                    }
+                }
+            }
+        }
+        var scratch = [Item](repeating: Item(prefix: 0, offset: 0, keyLength: 0), count: n)
+        for digit in 0..<8 {
+            let base = digit * 256
+            if counts[base..<base + 256].contains(n) { continue }
+            var sum = 0
+            for bucket in base..<base + 256 {
+                let c = counts[bucket]
+                counts[bucket] = sum
+                sum += c
+            }
+            let shift = UInt64(digit * 8)
+            items.withUnsafeBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for item in source {
+                            let bucket = base &+ Int((item.prefix >> shift) & 0xFF)
+                            target[counts[bucket]] = item
+                            counts[bucket] &+= 1
+                        }
+                    }
+                }
+            }
+            swap(&items, &scratch)
+        }
+    }
+
+    /// The buffer's order between two items: key, time, id, then arena offset.
+    @inline(__always)
+    static func itemPrecedes(_ a: Item, _ b: Item, _ raw: UnsafeRawBufferPointer) -> Bool {
+        if a.prefix != b.prefix { return a.prefix < b.prefix }
+        let ao = Int(a.offset), al = Int(a.keyLength), bo = Int(b.offset), bl = Int(b.keyLength)
+        let base = raw.baseAddress!
+        let c = compareKeys(UnsafeRawBufferPointer(start: base + ao, count: al), UnsafeRawBufferPointer(start: base + bo, count: bl))
+        if c != 0 { return c < 0 }
+        let at = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: ao + al, as: Int64.self))
+        let bt = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: bo + bl, as: Int64.self))
+        if at != bt { return at < bt }
+        let ah = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: ao + al + 8, as: UInt64.self))
+        let bh = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: bo + bl + 8, as: UInt64.self))
+        if ah != bh { return ah < bh }
+        let aw = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: ao + al + 16, as: UInt64.self))
+        let bw = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: bo + bl + 16, as: UInt64.self))
+        if aw != bw { return aw < bw }
+        return a.offset < b.offset
+    }
+}

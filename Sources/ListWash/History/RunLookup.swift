@@ -1,0 +1,33 @@
+/// Finds one address's entries in a run, whatever its layout: one SQLite lookup (the row of
+/// the key, or of the group whose first key is the greatest not after it).
+struct RunLookup {
+    private let exact: SQLiteStatement
+    private let floor: SQLiteStatement
+    private let path: String
+
+    init(db: SQLiteConnection) throws {
+        path = db.path
+        exact = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key = ?2")
+        floor = try db.cached("SELECT entries FROM address_runs WHERE run = ?1 AND address_key <= ?2 ORDER BY address_key DESC LIMIT 1")
+    }
+
+    /// Appends the key's entries in `run` to `entries`.
+    func append(run: Int64, layout: RunLayout, key: UnsafeRawBufferPointer, to entries: inout [AddressEntry]) throws {
+        let select = layout == .grouped ? floor : exact
+        select.reset()
+        defer { select.reset() }
+        select.bind(1, run)
+        select.bindText(2, key)
+        guard try select.step() else { return }
+        switch layout {
+        case .perAddress:
+            AddressEntry.decode(select.bytes(0), into: &entries)
+        case .grouped:
+            let found: UnsafeRawBufferPointer?
+            do { found = try RunGroup.entries(of: key, in: select.bytes(0)) } catch {
+                throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+            }
+            if let found { AddressEntry.decode(found, into: &entries) }
+        }
+    }
+}
