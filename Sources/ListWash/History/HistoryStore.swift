@@ -37,10 +37,7 @@ public final class HistoryStore {
         if create {
             // 64 KiB pages (the page size takes on a new file only): an event block (64 events,
             // about 16 KB) fits one page instead of a chain of overflow pages, and the scan and
-            // the evidence read fewer, larger pages. Measured at S in alternating runs: clean
-            // 3.77 s with 4 KiB pages against 3.25 s with 16 KiB, and 3.55 s with 16 KiB against
-            // 2.99 s with 64 KiB; ingest and the file's size about the same. At L the day's
-            // ingest took 0.67 s (1.20 s with 4 KiB pages).
+            // the evidence read fewer, larger pages (measured: docs/decisions.md, "64 KiB pages").
             try db.execute("PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA temp_store=FILE;")
             try migrate()
         } else {
