@@ -59,7 +59,17 @@ public struct Policy: Codable, Equatable, Sendable {
     public struct Address: Codable, Equatable, Sendable {
         public var localPartCaseSensitive = false
         public var syntax: AddressSyntax = .strict
+        /// What a list row whose address field is empty or blank is: a malformed row for
+        /// `rejects.csv` (`reject`, the default), or an invalid address to suppress
+        /// (`invalid`, as the clean-v1 reference job counts it).
+        public var blank: BlankAddress = .reject
         public init() {}
+    }
+
+    /// See ``Address/blank``.
+    public enum BlankAddress: String, Codable, Equatable, Sendable, CaseIterable {
+        case reject
+        case invalid
     }
 
     public init() {}

@@ -66,6 +66,19 @@ import Testing
         #expect(try folder.read("out/cleaned.csv") == "email,n\nok@example.com,4\n")
     }
 
+    @Test func aPolicyCanCountABlankAddressAsInvalidAsTheReferenceJobDoes() throws {
+        let folder = try TemporaryFolder()
+        let history = try history(in: folder, [])
+        let list = try folder.write("list.csv", "email,n\n,1\n  ,2\nok@example.com,3\n")
+        var policy = Policy()
+        policy.address.blank = .invalid
+        let summary = try run(folder, list: list, history: history, policy: policy)
+        #expect(summary.rejected == 0)
+        #expect(summary.suppressed[.invalidAddress] == 1)
+        #expect(summary.duplicates == 1, "both blank rows have the empty key: the second is the first's duplicate")
+        #expect(try folder.read("out/suppressed.csv") == "email,rule,reason,kind,events,first_seen,last_seen\n,invalid_address,invalid,,0,,\n")
+    }
+
     @Test func aHeaderWithoutAnAddressColumnIsReportedWithoutItsText() throws {
         let folder = try TemporaryFolder()
         let history = try history(in: folder, [])

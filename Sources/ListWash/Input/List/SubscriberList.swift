@@ -48,6 +48,9 @@ public protocol SubscriberListReader: AnyObject {
     func digest() -> [UInt8]
     /// Calls `body` with each segment in file order.
     func read(_ body: (ListSegment) throws -> Void) throws
+    /// Whether a record whose address field is empty or blank is malformed (``ListRecord/noAddress``)
+    /// rather than a record with an empty address; set before reading.
+    var rejectsBlankAddress: Bool { get set }
 }
 
 /// A CSV subscriber list: the header (and a byte-order mark) pass through, every other
@@ -69,6 +72,7 @@ public final class CSVListReader: SubscriberListReader {
     public var bytesRead: Int { file?.bytesRead ?? 0 }
     /// Blank lines seen (not copied).
     public private(set) var blankLines = 0
+    public var rejectsBlankAddress = true
 
     /// Opens the list; `encoding` is the declared `--encoding` (nil: UTF-8, or UTF-16 by its byte-order mark).
     public convenience init(path: String, delimiter: UInt8?, emailColumn: String?, encoding: TextEncoding? = nil) throws {
@@ -140,7 +144,7 @@ public final class CSVListReader: SubscriberListReader {
                 error = text.invalidSequenceReason
             } else if record.fieldCount != fieldCount {
                 error = CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message
-            } else if record.field(column).allSatisfy(AddressRules.isBlank) {
+            } else if rejectsBlankAddress, record.field(column).allSatisfy(AddressRules.isBlank) {
                 error = ListRecord.noAddress
             } else {
                 error = nil

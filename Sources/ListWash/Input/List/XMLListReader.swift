@@ -29,6 +29,7 @@ public final class XMLListReader: SubscriberListReader {
     private let fieldName: String?
     public private(set) var bytesRead = 0
     public private(set) var addressField = ""
+    public var rejectsBlankAddress = true
     /// The record element's local name (known once reading has begun).
     public private(set) var recordElement = ""
     public var cleanedFileName: String { "cleaned.xml" }

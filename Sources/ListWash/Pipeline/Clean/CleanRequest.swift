@@ -46,7 +46,9 @@ public struct CleanRequest: Sendable {
 extension CleanRequest {
     /// Opens the list as the request says to read it (the pre-pass and the list pass each open it once).
     func openList() throws -> SubscriberListReader {
-        try SubscriberListFormat.open(path: listPath, delimiter: delimiter, emailColumn: emailColumn,
-                                      encoding: encoding, recordName: recordName, emailField: emailField)
+        let list = try SubscriberListFormat.open(path: listPath, delimiter: delimiter, emailColumn: emailColumn,
+                                                 encoding: encoding, recordName: recordName, emailField: emailField)
+        list.rejectsBlankAddress = policy.address.blank == .reject
+        return list
     }
 }
