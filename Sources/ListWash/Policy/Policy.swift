@@ -226,6 +226,7 @@ extension Policy.Address {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         localPartCaseSensitive = try c.decodeIfPresent(Bool.self, forKey: .localPartCaseSensitive) ?? false
         syntax = try c.decodeIfPresent(AddressSyntax.self, forKey: .syntax) ?? .strict
+        blank = try c.decodeIfPresent(Policy.BlankAddress.self, forKey: .blank) ?? .reject
     }
 }
 
