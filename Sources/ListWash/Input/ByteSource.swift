@@ -15,6 +15,17 @@ extension ByteSource {
     func read(into bytes: inout [UInt8]) throws -> Int {
         try bytes.withUnsafeMutableBytes { try read(into: $0) }
     }
+
+    /// Everything left to read, in one array (for inputs read whole).
+    func readToEnd() throws -> [UInt8] {
+        var all: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try read(into: &chunk)
+            if n == 0 { return all }
+            all.append(contentsOf: chunk[..<n])
+        }
+    }
 }
 
 /// Errors opening or reading input files. Messages name the file, never its contents.
@@ -82,14 +93,7 @@ public final class FileByteSource: ByteSource {
 
     /// A whole (small) file's bytes, with the same errors as ``init(path:hashing:)``.
     public static func readAll(path: String) throws -> [UInt8] {
-        let source = try FileByteSource(path: path)
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { return data }
-            data.append(contentsOf: chunk[..<n])
-        }
+        try FileByteSource(path: path).readToEnd()
     }
 
     /// The file's modification time in Unix seconds, if it can be read.

@@ -228,17 +228,9 @@ public final class OutputDirectory {
     /// killed runs leave behind. Called holding the lock, so none of them is in use.
     static func removeLeftovers(in path: String) throws {
         let current = currentSet(in: path)
-        guard let dir = opendir(path) else {
+        guard let names = entries(of: path) else {
             throw OutputError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
         }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            names.append(name)
-        }
-        closedir(dir)
         for name in names {
             if name.hasPrefix(stagingPrefix) || (name.hasPrefix(setPrefix) && name != current) {
                 removeFlat("\(path)/\(name)")
@@ -250,16 +242,22 @@ public final class OutputDirectory {
 
     /// Removes a folder of plain files (a staging folder or a set).
     static func removeFlat(_ folder: String) {
-        if let dir = opendir(folder) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name != "." && name != ".." { unlink("\(folder)/\(name)") }
-            }
-            closedir(dir)
-        }
+        for name in entries(of: folder) ?? [] { unlink("\(folder)/\(name)") }
         rmdir(folder)
+    }
+
+    /// The names in a folder, without `.` and `..`; nil when it cannot be opened.
+    private static func entries(of folder: String) -> [String]? {
+        guard let dir = opendir(folder) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     static func readLink(_ path: String) -> String? {

@@ -16,7 +16,6 @@ struct EventReadingStage {
     /// `.finished` with the counts, or `.failed` with the error that stopped the reading; and
     /// last, whatever happened, tells the pipe the reader is done.
     func run(into pipe: BatchPipe) {
-        let file = file, classifier = classifier, batchSize = batchSize
         var batch = EventBatch(reservingEvents: batchSize)
         var read = 0
         do {
@@ -92,13 +91,7 @@ struct EventReadingStage {
             }
         case .provider(let provider):
             // Provider exports are JSON documents, read whole.
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = try source.read(into: &chunk)
-                if n == 0 { break }
-                bytes += chunk[0..<n]
-            }
+            let bytes = try source.readToEnd()
             let importer = provider.makeImporter(options: options)
             summary = try Self.bridgingErrors(emit: emit, reject: reject) { emitNow, rejectNow, _ in
                 try importer.read(bytes: bytes, file: file, emit: emitNow, reject: rejectNow)
