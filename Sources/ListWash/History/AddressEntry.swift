@@ -1,10 +1,17 @@
-/// One event as a per-address run holds it: what the policy needs (time, type, kind, reason),
-/// the event id (for duplicates and the history's fingerprint) and the event's number, where
-/// its full record is in `event_blocks` (for the audit's evidence, see ``EventBlock``).
-/// Stored as 32 bytes: `ts:8 id:16 number:6 flags:1 reason:1`, integers little-endian, the id
-/// as its 16 bytes.
+/// One event as a per-address run holds it: what the policy needs (time, type, kind, reason,
+/// message), the event id (for duplicates and the history's fingerprint) and the event's
+/// number, where its full record is in `event_blocks` (for the audit's evidence, see
+/// ``EventBlock``).
+///
+/// Stored as 36 bytes, `ts:8 id:16 number:6 flags:1 reason:1 message:4` (runs of
+/// ``RunLayout/groupedWithMessages`` and the temporary chunks), or as the first 32 of them
+/// (runs written before migration `0006-message-identity`, whose events have no message),
+/// integers little-endian, the id as its 16 bytes.
 struct AddressEntry: Equatable {
-    static let size = 32
+    /// The bytes of an entry as runs are written now.
+    static let size = 36
+    /// The bytes of an entry in runs written before messages were kept.
+    static let sizeWithoutMessage = 32
 
     var timestamp: Int64
     /// The id's 16 bytes as two big-endian words, so that comparing words compares bytes.
@@ -15,14 +22,16 @@ struct AddressEntry: Equatable {
     /// Bits 0–1 type, bits 2–4 kind (0 = none), bit 5: the exact address differs from the key.
     var flags: UInt8
     var reason: UInt8
+    /// The message the event is an attempt of (``MessageIdentity/hash(_:)``), 0 when none.
+    var message: UInt32
 
-    init(timestamp: Int64, id: [UInt8], event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8) {
+    init(timestamp: Int64, id: [UInt8], event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8, message: UInt32 = 0) {
         self = id.withUnsafeBytes {
-            AddressEntry(timestamp: timestamp, id: $0, event: event, type: type, kind: kind, exactDiffers: exactDiffers, reason: reason)
+            AddressEntry(timestamp: timestamp, id: $0, event: event, type: type, kind: kind, exactDiffers: exactDiffers, reason: reason, message: message)
         }
     }
 
-    init(timestamp: Int64, id raw: UnsafeRawBufferPointer, event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8) {
+    init(timestamp: Int64, id raw: UnsafeRawBufferPointer, event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8, message: UInt32 = 0) {
         self.timestamp = timestamp
         (idHigh, idLow) = raw.count >= 16
             ? (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
@@ -31,10 +40,11 @@ struct AddressEntry: Equatable {
         self.event = event
         flags = Self.typeCode(type) | (Self.kindCode(kind) << 2) | (exactDiffers ? 0x20 : 0)
         self.reason = reason
+        self.message = message
     }
 
-    /// Reads an entry at `offset` of a run's blob.
-    init(_ raw: UnsafeRawBufferPointer, at offset: Int) {
+    /// Reads an entry at `offset` of a run's blob, `size` bytes long (``size`` or ``sizeWithoutMessage``).
+    init(_ raw: UnsafeRawBufferPointer, at offset: Int, size: Int = AddressEntry.size) {
         timestamp = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
         idHigh = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
         idLow = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
@@ -43,13 +53,14 @@ struct AddressEntry: Equatable {
         event = row
         flags = raw[offset + 30]
         reason = raw[offset + 31]
+        message = size > 32 ? UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 32, as: UInt32.self)) : 0
     }
 
-    /// Appends the 32 stored bytes (built in registers, appended at once).
+    /// Appends the 36 stored bytes (built in registers, appended at once).
     func write(to bytes: inout [UInt8]) {
         let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
-        let words = (timestamp.littleEndian, idHigh.bigEndian, idLow.bigEndian, tail.littleEndian)
-        Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: $0) }
+        let words = (timestamp.littleEndian, idHigh.bigEndian, idLow.bigEndian, tail.littleEndian, message.littleEndian)
+        Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: $0.prefix(Self.size)) }
     }
 
     var id: [UInt8] {
@@ -113,11 +124,11 @@ struct AddressEntry: Equatable {
         }
     }
 
-    /// Decodes every entry of a run's blob, appending to `into`.
-    static func decode(_ raw: UnsafeRawBufferPointer, into entries: inout [AddressEntry]) {
+    /// Decodes every entry of a run's blob (entries of `size` bytes), appending to `into`.
+    static func decode(_ raw: UnsafeRawBufferPointer, size: Int = AddressEntry.size, into entries: inout [AddressEntry]) {
         var offset = 0
         while offset + size <= raw.count {
-            entries.append(AddressEntry(raw, at: offset))
+            entries.append(AddressEntry(raw, at: offset, size: size))
             offset += size
         }
     }

@@ -68,7 +68,7 @@ struct AddressRunWriter {
         insert.bind(1, run)
         insert.bind(2, events)
         insert.bind(3, addresses)
-        insert.bind(4, RunLayout.grouped.rawValue)
+        insert.bind(4, RunLayout.groupedWithMessages.rawValue)
         _ = try insert.step()
         insert.reset()
     }

@@ -21,6 +21,10 @@ import Glibc
 ///            · k<<2|3 dictionary entry k, ":" and the decimal of a varint that follows
 /// ```
 ///
+/// Blocks written since migration `0006-message-identity` start with ``markerWithMessage``
+/// (0xD3) instead, and each event has a tenth string after its source, its message identity
+/// (tag 0 when it has none, else literal).
+///
 /// The address and the diagnostic are always literal; the type, kind, reason, enhanced code,
 /// rule and provider verdict always come from the dictionary; a source of the form
 /// `file:line` (a canonical decimal line) is the file's entry and the line number, any other
@@ -28,6 +32,11 @@ import Glibc
 /// reader takes both (``EventBlock/expand(_:into:)``).
 enum CompactBlock {
     static let marker: UInt8 = 0xD2
+    /// The marker of blocks whose events carry their message identity (a tenth string).
+    static let markerWithMessage: UInt8 = 0xD3
+
+    /// Whether a stored block's first byte says it is compact.
+    static func isCompact(_ first: UInt8?) -> Bool { first == marker || first == markerWithMessage }
 
     /// Re-encodes expanded blocks; one per writer, reused from block to block.
     struct Encoder {
@@ -73,8 +82,9 @@ enum CompactBlock {
                 entry(row.rule)
                 entry(row.providerVerdict)
                 source(row.source)
+                if let message = row.message { literal(message) } else { body.append(0) }
             }
-            out.append(CompactBlock.marker)
+            out.append(CompactBlock.markerWithMessage)
             Varint.append(UInt64(entryEnds.count), to: &out)
             var start = 0
             entryBytes.withUnsafeBytes { bytes in
@@ -163,6 +173,7 @@ enum CompactBlock {
             withUnsafeBytes(of: UInt32(0)) { out.append(contentsOf: $0) }
             event.appendSource(to: &out)
             EventBlock.fillLength(at: sourceAt, in: &out)
+            if reader.hasMessages { EventBlock.appendString(event.message, to: &out) }
             EventBlock.endEvent(lengthAt: lengthAt, in: &out)
         }
     }
@@ -200,7 +211,7 @@ enum CompactBlock {
                     id: event.id, timestamp: event.timestamp, replyCode: event.replyCode, address: event.address ?? empty,
                     type: event.type ?? empty, kind: event.kind, reason: event.reason ?? empty, enhancedCode: event.enhancedCode,
                     diagnostic: event.diagnostic ?? empty, rule: event.rule ?? empty, providerVerdict: event.providerVerdict,
-                    source: source)
+                    source: source, message: event.message)
             }
             guard event.sourceLine != nil else { return try body(row(source: event.source ?? empty)) }
             scratch.removeAll(keepingCapacity: true)
@@ -215,7 +226,7 @@ enum CompactBlock {
         var id = UnsafeRawBufferPointer(start: nil, count: 0)
         var timestamp: Int64 = 0
         var replyCode: Int64?
-        var address, type, kind, reason, enhancedCode, diagnostic, rule, providerVerdict, source: UnsafeRawBufferPointer?
+        var address, type, kind, reason, enhancedCode, diagnostic, rule, providerVerdict, source, message: UnsafeRawBufferPointer?
         /// Set when the source is `source` (a file's entry), ":" and this line.
         var sourceLine: UInt64?
 
@@ -254,12 +265,17 @@ enum CompactBlock {
     private struct Reader {
         let blob: UnsafeRawBufferPointer
         var at = 0
+        /// The block's events carry a message identity (``markerWithMessage``).
+        let hasMessages: Bool
 
-        init(_ blob: UnsafeRawBufferPointer) { self.blob = blob }
+        init(_ blob: UnsafeRawBufferPointer) {
+            self.blob = blob
+            hasMessages = blob.first == markerWithMessage
+        }
 
         /// The marker and the dictionary: where each entry's bytes are.
         mutating func dictionary() throws -> [Range<Int>] {
-            guard try byte() == marker else { throw EventBlockError.corrupt }
+            guard isCompact(try byte()) else { throw EventBlockError.corrupt }
             let count = try varint()
             guard count <= UInt64(blob.count) else { throw EventBlockError.corrupt }
             var entries: [Range<Int>] = []
@@ -297,6 +313,7 @@ enum CompactBlock {
             } else {
                 e.source = try string(tag: tag, entries)
             }
+            if hasMessages { e.message = try string(entries) }
             return e
         }
 

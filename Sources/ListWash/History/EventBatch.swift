@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Events packed for the history as `ingest`'s reader thread makes them: each event already in
-/// its block form (``EventBlock``: slot, length, fixed fields and nine strings) and its address
+/// its block form (``EventBlock``: slot, length, fixed fields and ten strings) and its address
 /// key, in flat buffers that are emptied and refilled from batch to batch.
 ///
 /// An event read from a canonical CSV goes from the reader's buffer into these bytes without a
@@ -25,6 +25,8 @@ struct EventBatch: Sendable {
         var type: EventType
         var kind: BounceKind?
         var exactDiffers: Bool
+        /// ``MessageIdentity/hash(_:)`` of the event's message, 0 when none.
+        var message: UInt32 = 0
         /// The event's id is still zeros: the storing thread computes it (``identity(of:type:)``),
         /// which takes the SHA-256 off the reading thread, the busier of the two.
         var needsID = false
@@ -57,7 +59,8 @@ struct EventBatch: Sendable {
     mutating func append(
         address field: UnsafeBufferPointer<UInt8>, timestamp: Int64, type: EventType, replyCode: Int?,
         enhancedCode: UnsafeBufferPointer<UInt8>?, diagnostic: UnsafeBufferPointer<UInt8>,
-        providerVerdict: String?, classifier: Classifier, source: (inout [UInt8]) -> Void
+        providerVerdict: String?, message: UnsafeBufferPointer<UInt8>? = nil, classifier: Classifier,
+        source: (inout [UInt8]) -> Void
     ) -> Bool {
         let enhanced = enhancedCode.flatMap { $0.isEmpty ? nil : $0 }
         return EventRecord.withNormalizedAddress(field) { (exact, key) -> Void in
@@ -84,12 +87,15 @@ struct EventBatch: Sendable {
             withUnsafeBytes(of: UInt32(0)) { bytes.append(contentsOf: $0) }  // the length, filled in below
             source(&bytes)
             EventBlock.fillLength(at: sourceAt, in: &bytes)
+            let message = message.flatMap { $0.isEmpty ? nil : UnsafeRawBufferPointer($0) }
+            EventBlock.appendString(message, to: &bytes)
             EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)
             let keyStart = keys.count
             keys.append(contentsOf: key)
             items.append(Item(start: start, length: bytes.count - start, keyStart: keyStart, keyLength: key.count,
                               reasonStart: reasonStart, reasonLength: reasonLength, timestamp: timestamp, type: type,
-                              kind: kind, exactDiffers: !Self.sameBytes(exact, key), needsID: true))
+                              kind: kind, exactDiffers: !Self.sameBytes(exact, key),
+                              message: message.map(MessageIdentity.hash) ?? 0, needsID: true))
         } != nil
     }
 
@@ -126,12 +132,15 @@ struct EventBatch: Sendable {
         var address = raw.address
         var diagnostic = raw.diagnostic
         var enhanced = raw.enhancedCode ?? ""
+        var message = raw.messageIdentity ?? ""
         return address.withUTF8 { address in
             diagnostic.withUTF8 { diagnostic in
                 enhanced.withUTF8 { enhanced in
-                    append(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
-                           enhancedCode: enhanced, diagnostic: diagnostic, providerVerdict: raw.providerVerdict,
-                           classifier: classifier, source: { raw.source.appendDescription(to: &$0) })
+                    message.withUTF8 { message in
+                        append(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
+                               enhancedCode: enhanced, diagnostic: diagnostic, providerVerdict: raw.providerVerdict,
+                               message: message, classifier: classifier, source: { raw.source.appendDescription(to: &$0) })
+                    }
                 }
             }
         }
@@ -154,12 +163,14 @@ struct EventBatch: Sendable {
         Self.appendText(e.rule, to: &bytes)
         Self.appendText(e.providerVerdict, to: &bytes)
         Self.appendText(e.source, to: &bytes)
+        Self.appendText(e.messageIdentity, to: &bytes)
         EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)
         let keyStart = keys.count
         keys.append(contentsOf: e.addressKey.utf8)
         items.append(Item(start: start, length: bytes.count - start, keyStart: keyStart, keyLength: keys.count - keyStart,
                           reasonStart: reasonStart, reasonLength: reasonLength, timestamp: e.timestamp, type: e.type,
-                          kind: e.kind, exactDiffers: !e.address.utf8.elementsEqual(e.addressKey.utf8)))
+                          kind: e.kind, exactDiffers: !e.address.utf8.elementsEqual(e.addressKey.utf8),
+                          message: MessageIdentity.hash(e.messageIdentity)))
     }
 
     @inline(__always)

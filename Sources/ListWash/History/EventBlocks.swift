@@ -11,8 +11,9 @@
 /// ``CompactBlock``'s form, expanded as they are read): its events back to back, in slot
 /// order, each `slot:u8 length:u32` (of what follows), `id:16 ts:i64 reply_code:i64`
 /// (Int64.min: none), then nine strings, `length:u32` (0xFFFF_FFFF: null) and UTF-8 bytes:
-/// address, type, kind, reason, enhanced_code, diagnostic, rule, provider_verdict, source.
-/// Integers little-endian.
+/// address, type, kind, reason, enhanced_code, diagnostic, rule, provider_verdict, source;
+/// since migration `0006-message-identity` a tenth, the message identity (null: none; an
+/// event that ends after its source has none). Integers little-endian.
 enum EventBlock {
     static let shift = 6
     static let capacity = 1 << shift
@@ -65,7 +66,7 @@ enum EventBlock {
     /// Appends a stored block's events in this layout: a block stored in ``CompactBlock``'s
     /// form is expanded, one stored before it is copied as it is.
     static func expand(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
-        if blob.first == CompactBlock.marker {
+        if CompactBlock.isCompact(blob.first) {
             try CompactBlock.expand(blob, into: &out)
         } else {
             out.append(contentsOf: blob)
@@ -75,7 +76,7 @@ enum EventBlock {
     /// Each event of a stored block (either form): its slot and its bytes after the length
     /// (for ``HistoryStore/EventRow``).
     static func forEach(in blob: UnsafeRawBufferPointer, _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
-        guard blob.first == CompactBlock.marker else { return try forEachExpanded(in: blob, body) }
+        guard CompactBlock.isCompact(blob.first) else { return try forEachExpanded(in: blob, body) }
         var expanded: [UInt8] = []
         try CompactBlock.expand(blob, into: &expanded)
         try expanded.withUnsafeBytes { try forEachExpanded(in: $0, body) }
@@ -116,11 +117,13 @@ extension HistoryStore {
         let rule: UnsafeRawBufferPointer
         let providerVerdict: UnsafeRawBufferPointer?
         let source: UnsafeRawBufferPointer
+        /// The message identity (``RawEvent/messageIdentity``), nil when none.
+        let message: UnsafeRawBufferPointer?
 
         init(id: UnsafeRawBufferPointer, timestamp: Int64, replyCode: Int64?, address: UnsafeRawBufferPointer,
              type: UnsafeRawBufferPointer, kind: UnsafeRawBufferPointer?, reason: UnsafeRawBufferPointer,
              enhancedCode: UnsafeRawBufferPointer?, diagnostic: UnsafeRawBufferPointer, rule: UnsafeRawBufferPointer,
-             providerVerdict: UnsafeRawBufferPointer?, source: UnsafeRawBufferPointer) {
+             providerVerdict: UnsafeRawBufferPointer?, source: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer?) {
             self.id = id
             self.timestamp = timestamp
             self.replyCode = replyCode
@@ -133,6 +136,7 @@ extension HistoryStore {
             self.rule = rule
             self.providerVerdict = providerVerdict
             self.source = source
+            self.message = message
         }
 
         /// Parses an event's bytes in the expanded layout (after its slot and length).
@@ -162,6 +166,7 @@ extension HistoryStore {
             rule = try next() ?? empty
             providerVerdict = try next()
             source = try next() ?? empty
+            message = at < raw.count ? try next() : nil
         }
     }
 
@@ -226,7 +231,7 @@ extension HistoryStore {
             defer { select.reset() }
             if try select.step() { bytes.append(contentsOf: select.bytes(0)) }
             do {
-                isCompact = bytes.first == CompactBlock.marker
+                isCompact = CompactBlock.isCompact(bytes.first)
                 if isCompact {
                     try bytes.withUnsafeBytes { try compact.build($0) }
                     block = number
@@ -374,5 +379,6 @@ extension EventRecord {
         rule = text(row.rule)
         providerVerdict = row.providerVerdict.map(text)
         source = text(row.source)
+        messageIdentity = row.message.map(text)
     }
 }

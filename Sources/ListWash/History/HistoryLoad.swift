@@ -82,7 +82,7 @@ extension HistoryStore {
                                     timestamp: item.timestamp, id: id,
                                     event: try blocks.append(packed: event, id: item.needsID ? id : nil),
                                     type: item.type, kind: item.kind, exactDiffers: item.exactDiffers,
-                                    reason: try reasonCode(reason, db: db, cache: &reasonCache))
+                                    reason: try reasonCode(reason, db: db, cache: &reasonCache), message: item.message)
                             }
                             buffer.append(key: UnsafeRawBufferPointer(rebasing: keys[item.keyStart..<item.keyStart + item.keyLength]), entry: entry)
                         }

@@ -261,9 +261,12 @@ public final class HistoryStore {
     /// With `worthDeciding`, an address whose bounces (at or before `asOf`) number `bounces`
     /// and that has no hard bounce, complaint or unsubscribe (`strong` false) reaches `body`
     /// only if it returns true: the caller's cheap test, before any event is built.
-    public func forEachAddress(asOf: Int64, caseSensitive: Bool,
-                               worthDeciding: ((_ key: [UInt8], _ bounces: Int, _ strong: Bool) -> Bool)? = nil,
-                               _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
+    /// With `observe`, every address's key and entries (deduplicated, in time order, those
+    /// after `asOf` included) go to it first (``DomainJudge/observe(key:entries:)``).
+    func forEachAddress(asOf: Int64, caseSensitive: Bool,
+                        observe: ((_ key: [UInt8], _ entries: [AddressEntry]) -> Void)? = nil,
+                        worthDeciding: ((_ key: [UInt8], _ bounces: Int, _ strong: Bool) -> Bool)? = nil,
+                        _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
         let merger = try RunMerger(db: db, runs: try runNumbers())
         let hasher = SHA256Hasher()
         var ids: [UInt8] = []
@@ -278,6 +281,7 @@ public final class HistoryStore {
         let names = reasons.names
         while try merger.next(key: &key, entries: &entries, runsContributing: &contributing) {
             if contributing > 1 { _ = AddressEntry.sortAndDeduplicate(&entries) }
+            observe?(key, entries)
             group.removeAll(keepingCapacity: true)
             kept.removeAll(keepingCapacity: true)
             rows.removeAll(keepingCapacity: true)
@@ -306,7 +310,7 @@ public final class HistoryStore {
             if let worthDeciding, !strong, !worthDeciding(key, bounces, strong) { continue }
             for e in entries where e.timestamp <= asOf {
                 group.append(PolicyEvent(timestamp: e.timestamp, type: e.type, kind: e.kind,
-                                         reason: Int(e.reason) < names.count ? names[Int(e.reason)] : ""))
+                                         reason: Int(e.reason) < names.count ? names[Int(e.reason)] : "", message: e.message))
                 kept.append(e)
                 rows.append(e.event)
                 anyExact = anyExact || e.exactDiffers

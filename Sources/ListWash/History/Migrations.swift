@@ -9,8 +9,9 @@ extension HistoryStore {
     /// The comments inside the SQL are stored in the history's schema (`sqlite_master`) and
     /// stay as shipped, so they describe the columns as of their migration: since
     /// `0003-event-blocks` an entry's "events rowid" is the event's number (block << 6 | slot),
-    /// since `0004-compact-blocks` new blocks are stored in ``CompactBlock``'s form, and since
-    /// `0005-grouped-runs` a run's row may hold a group of addresses (``RunGroup``).
+    /// since `0004-compact-blocks` new blocks are stored in ``CompactBlock``'s form, since
+    /// `0005-grouped-runs` a run's row may hold a group of addresses (``RunGroup``), and since
+    /// `0006-message-identity` entries may be 36 bytes (``RunLayout/groupedWithMessages``).
     static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
         // One B-tree clustered by address and time, merged into in key order.
         ("0001-events", { db in
@@ -90,6 +91,22 @@ extension HistoryStore {
         // runs written before keep one row per address, and `layout` tells the two apart.
         ("0005-grouped-runs", { db in
             try db.execute("ALTER TABLE runs ADD COLUMN layout INTEGER NOT NULL DEFAULT 1")
+        }),
+        // Converts nothing: from here on blocks are written with each event's message identity
+        // (marker 0xD3) and runs in layout 3 (36-byte entries ending in the message's hash).
+        // `classifications` records what classified the events: each ingest's blocks, or the
+        // whole history after a reclassify.
+        ("0006-message-identity", { db in
+            try db.execute("""
+                CREATE TABLE classifications (
+                    first_block INTEGER NOT NULL,     -- the first event block classified so
+                    last_block INTEGER NOT NULL,      -- the last one
+                    classifier TEXT NOT NULL,         -- the built-in classifier's version (listwash version and table digest)
+                    rules TEXT NOT NULL,              -- digest of the policy's rules and classification settings
+                    classified_at INTEGER NOT NULL,   -- Unix seconds, UTC
+                    PRIMARY KEY (first_block)
+                )
+                """)
         }),
     ]
 }

@@ -7,10 +7,19 @@ enum RunLayout: Int64, Sendable {
     /// first one (see ``RunGroup``): a load writes a sixteenth of the rows, and SQLite's
     /// per-row work had been most of the time an ingest spends writing its run.
     case grouped = 2
+    /// Grouped as ``grouped``, with entries of ``AddressEntry/size`` bytes that carry the
+    /// event's message: runs written since migration `0006-message-identity`.
+    case groupedWithMessages = 3
+
+    /// Whether a row holds a group of addresses (``RunGroup``) rather than one.
+    var isGrouped: Bool { self != .perAddress }
+
+    /// The bytes of one stored entry.
+    var entrySize: Int { self == .groupedWithMessages ? AddressEntry.size : AddressEntry.sizeWithoutMessage }
 }
 
 /// A grouped run's row: per address, `key length:varint key entries:varint` and the entries
-/// (32 bytes each), in key order. The row's `address_key` is the group's first key.
+/// (``RunLayout/entrySize`` bytes each), in key order. The row's `address_key` is the group's first key.
 enum RunGroup {
     /// A group that does not parse (the caller names the history and the run).
     struct Damaged: Error {}
@@ -20,11 +29,11 @@ enum RunGroup {
     static let bytes = 8 << 10
 
     /// The entries' bytes of `key` in a group, or nil.
-    static func entries(of key: UnsafeRawBufferPointer, in blob: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer? {
+    static func entries(of key: UnsafeRawBufferPointer, in blob: UnsafeRawBufferPointer, entrySize: Int) throws -> UnsafeRawBufferPointer? {
         guard !blob.isEmpty else { throw Damaged() }  // a group holds one address at least
         var at = 0
         while at < blob.count {
-            let (stored, entries, next) = try member(of: blob, at: at)
+            let (stored, entries, next) = try member(of: blob, at: at, entrySize: entrySize)
             let order = compareKeys(stored, key)
             if order == 0 { return entries }
             if order > 0 { return nil }
@@ -34,16 +43,16 @@ enum RunGroup {
     }
 
     /// The address that starts at `at`: its key, its entries' bytes and where the next starts.
-    static func member(of blob: UnsafeRawBufferPointer, at start: Int)
+    static func member(of blob: UnsafeRawBufferPointer, at start: Int, entrySize: Int)
         throws -> (key: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, next: Int) {
         var at = start
         guard let keyLength = Varint.read(blob, at: &at).flatMap(Int.init(exactly:)), keyLength <= blob.count - at else { throw Damaged() }
         let key = UnsafeRawBufferPointer(rebasing: blob[at..<(at + keyLength)])
         at += keyLength
-        guard let count = Varint.read(blob, at: &at).flatMap(Int.init(exactly:)), count <= (blob.count - at) / AddressEntry.size else {
+        guard let count = Varint.read(blob, at: &at).flatMap(Int.init(exactly:)), count <= (blob.count - at) / entrySize else {
             throw Damaged()
         }
-        let entries = UnsafeRawBufferPointer(rebasing: blob[at..<(at + count * AddressEntry.size)])
-        return (key, entries, at + count * AddressEntry.size)
+        let entries = UnsafeRawBufferPointer(rebasing: blob[at..<(at + count * entrySize)])
+        return (key, entries, at + count * entrySize)
     }
 }

@@ -13,21 +13,19 @@ struct RunLookup {
 
     /// Appends the key's entries in `run` to `entries`.
     func append(run: Int64, layout: RunLayout, key: UnsafeRawBufferPointer, to entries: inout [AddressEntry]) throws {
-        let select = layout == .grouped ? floor : exact
+        let select = layout.isGrouped ? floor : exact
         select.reset()
         defer { select.reset() }
         select.bind(1, run)
         select.bindText(2, key)
         guard try select.step() else { return }
-        switch layout {
-        case .perAddress:
-            AddressEntry.decode(select.bytes(0), into: &entries)
-        case .grouped:
-            let found: UnsafeRawBufferPointer?
-            do { found = try RunGroup.entries(of: key, in: select.bytes(0)) } catch {
-                throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
-            }
-            if let found { AddressEntry.decode(found, into: &entries) }
+        guard layout.isGrouped else {
+            return AddressEntry.decode(select.bytes(0), size: layout.entrySize, into: &entries)
         }
+        let found: UnsafeRawBufferPointer?
+        do { found = try RunGroup.entries(of: key, in: select.bytes(0), entrySize: layout.entrySize) } catch {
+            throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+        }
+        if let found { AddressEntry.decode(found, size: layout.entrySize, into: &entries) }
     }
 }

@@ -2,7 +2,7 @@
 /// the statement's current row (SQLite's memory), valid until the next ``advance()``.
 final class RunCursor: MergeSource {
     private let select: SQLiteStatement
-    private let layout: RunLayout
+    let layout: RunLayout
     private let run: Int64
     private let path: String
     private(set) var isLive = false
@@ -21,7 +21,7 @@ final class RunCursor: MergeSource {
     }
 
     func advance() throws {
-        if layout == .grouped, next < select.bytes(1).count {
+        if layout.isGrouped, next < select.bytes(1).count {
             return try take()
         }
         try step()
@@ -30,19 +30,18 @@ final class RunCursor: MergeSource {
     private func step() throws {
         isLive = try select.step()
         guard isLive else { return }
-        switch layout {
-        case .perAddress:
-            key = select.bytes(0)
-            entries = select.bytes(1)
-        case .grouped:
+        if layout.isGrouped {
             next = 0
             try take()
+        } else {
+            key = select.bytes(0)
+            entries = select.bytes(1)
         }
     }
 
     private func take() throws {
         do {
-            (key, entries, next) = try RunGroup.member(of: select.bytes(1), at: next)
+            (key, entries, next) = try RunGroup.member(of: select.bytes(1), at: next, entrySize: layout.entrySize)
         } catch {
             throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
         }
@@ -64,7 +63,7 @@ final class RunMerger {
         entries.removeAll(keepingCapacity: true)
         var contributing = 0
         guard try merge.nextGroup(key: &out, { cursor in
-            AddressEntry.decode(cursor.entries, into: &entries)
+            AddressEntry.decode(cursor.entries, size: cursor.layout.entrySize, into: &entries)
             contributing += 1
         }) else { return false }
         runsContributing = contributing

@@ -17,6 +17,8 @@ public struct EventRecord: Sendable, Equatable {
     public var rule: String
     public var providerVerdict: String?
     public var source: String
+    /// The message the event is an attempt of (``RawEvent/messageIdentity``), nil when none.
+    public var messageIdentity: String?
 
     /// Classifies a raw event and gives it its id. Returns nil when the address is empty.
     ///
@@ -33,7 +35,9 @@ public struct EventRecord: Sendable, Equatable {
     }
 
     /// The policy engine's view of the event.
-    public var policyEvent: PolicyEvent { PolicyEvent(timestamp: timestamp, type: type, kind: kind, reason: reason) }
+    public var policyEvent: PolicyEvent {
+        PolicyEvent(timestamp: timestamp, type: type, kind: kind, reason: reason, message: MessageIdentity.hash(messageIdentity))
+    }
 
     /// The reason, kind and rule stored for an event: its classification's for a bounce, its
     /// type's own for the other events (which are not classified).

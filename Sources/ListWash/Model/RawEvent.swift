@@ -62,11 +62,15 @@ public struct RawEvent: Sendable, Equatable {
     /// The provider's own verdict, kept for the audit (`ses:Permanent/General`), never decisive.
     public var providerVerdict: String?
     public var source: EventSource
+    /// The message this event is an attempt of, when the source names it: an MTA's queue or
+    /// job id, an ESP's message id, a bounce's original Message-ID (see ``MessageIdentity``).
+    /// The attempts of one message to one address count once (as the message's outcome).
+    public var messageIdentity: String?
 
     public init(
         address: String, timestamp: Int64, type: EventType = .bounce,
         replyCode: Int? = nil, enhancedCode: String? = nil, diagnostic: String = "",
-        providerVerdict: String? = nil, source: EventSource
+        providerVerdict: String? = nil, source: EventSource, messageIdentity: String? = nil
     ) {
         self.address = address
         self.timestamp = timestamp
@@ -76,6 +80,7 @@ public struct RawEvent: Sendable, Equatable {
         self.diagnostic = diagnostic
         self.providerVerdict = providerVerdict
         self.source = source
+        self.messageIdentity = MessageIdentity.normalized(messageIdentity)
     }
 }
 

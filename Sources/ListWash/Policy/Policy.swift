@@ -25,6 +25,9 @@ public struct Policy: Codable, Equatable, Sendable {
     public var rules: [ClassifierRule] = []
     /// How bounces are classified (at ingest).
     public var classification = Classification()
+    /// How domain-level failures (no such domain, DNS errors, timeouts) are judged: once per
+    /// receiving domain (see ``DomainJudge``).
+    public var domains = Domains()
 
     public struct HardBounce: Codable, Equatable, Sendable {
         public var suppress = true
@@ -54,6 +57,26 @@ public struct Policy: Codable, Equatable, Sendable {
         /// bounce is `undefined` of kind `ignore` (for code-only reference jobs such as clean-v1).
         public var builtInRules = true
         public init() {}
+    }
+
+    public struct Domains: Codable, Equatable, Sendable {
+        /// Judge domain-level failures per domain; off, each counts as classified.
+        public var judge = true
+        /// A failure within this many days of a sign of life of its domain is an outage
+        /// (null: the stale window, ``Policy/staleAfterDays``).
+        public var aliveWithinDays: Int? = nil
+        /// Many addresses of one domain failing with one reason within this many minutes...
+        public var outageWindowMinutes = 60
+        /// ...at least this many distinct addresses, is an outage.
+        public var outageMinAddresses = 5
+        /// A burst of does-not-exist failures makes a domain dead only once a failure at least
+        /// this many hours after the first confirms it.
+        public var deadConfirmHours = 24
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case judge, aliveWithinDays, outageWindowMinutes, outageMinAddresses, deadConfirmHours
+        }
     }
 
     public struct Address: Codable, Equatable, Sendable {
@@ -129,6 +152,10 @@ public struct Policy: Codable, Equatable, Sendable {
         if mailboxFull.threshold < 1 { throw PolicyError.invalid(path: path, reason: "mailbox_full.threshold must be at least 1") }
         if softBounce.minSpanHours < 0 { throw PolicyError.invalid(path: path, reason: "soft_bounce.min_span_hours must not be negative") }
         if staleAfterDays < 1 { throw PolicyError.invalid(path: path, reason: "stale_after_days must be at least 1") }
+        if let days = domains.aliveWithinDays, days < 0 { throw PolicyError.invalid(path: path, reason: "domains.alive_within_days must not be negative") }
+        if domains.outageWindowMinutes < 0 { throw PolicyError.invalid(path: path, reason: "domains.outage_window_minutes must not be negative") }
+        if domains.outageMinAddresses < 2 { throw PolicyError.invalid(path: path, reason: "domains.outage_min_addresses must be at least 2") }
+        if domains.deadConfirmHours < 0 { throw PolicyError.invalid(path: path, reason: "domains.dead_confirm_hours must not be negative") }
     }
 
     /// The effective policy as pretty, key-sorted JSON (what `listwash policy` prints).
@@ -181,6 +208,7 @@ extension Policy {
         address = try c.decodeIfPresent(Address.self, forKey: .address) ?? d.address
         rules = try c.decodeIfPresent([ClassifierRule].self, forKey: .rules) ?? d.rules
         classification = try c.decodeIfPresent(Classification.self, forKey: .classification) ?? d.classification
+        domains = try c.decodeIfPresent(Domains.self, forKey: .domains) ?? d.domains
     }
 
     /// The classifier this policy asks for.
@@ -218,6 +246,29 @@ extension Policy.Classification {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         codesFromText = try c.decodeIfPresent(Bool.self, forKey: .codesFromText) ?? true
         builtInRules = try c.decodeIfPresent(Bool.self, forKey: .builtInRules) ?? true
+    }
+}
+
+extension Policy.Domains {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Policy.Domains()
+        judge = try c.decodeIfPresent(Bool.self, forKey: .judge) ?? d.judge
+        aliveWithinDays = try c.decodeIfPresent(Int.self, forKey: .aliveWithinDays) ?? d.aliveWithinDays
+        outageWindowMinutes = try c.decodeIfPresent(Int.self, forKey: .outageWindowMinutes) ?? d.outageWindowMinutes
+        outageMinAddresses = try c.decodeIfPresent(Int.self, forKey: .outageMinAddresses) ?? d.outageMinAddresses
+        deadConfirmHours = try c.decodeIfPresent(Int.self, forKey: .deadConfirmHours) ?? d.deadConfirmHours
+    }
+
+    /// Encodes `alive_within_days` as null when it follows the stale window (so `listwash
+    /// policy` shows the key).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(judge, forKey: .judge)
+        try c.encode(aliveWithinDays, forKey: .aliveWithinDays)
+        try c.encode(outageWindowMinutes, forKey: .outageWindowMinutes)
+        try c.encode(outageMinAddresses, forKey: .outageMinAddresses)
+        try c.encode(deadConfirmHours, forKey: .deadConfirmHours)
     }
 }
 

@@ -16,13 +16,20 @@ public struct PolicyEvent: Sendable, Equatable {
     public var kind: BounceKind?
     /// The classifier's reason, for bounces.
     public var reason: String
+    /// ``MessageIdentity/hash(_:)`` of the message the event is an attempt of; 0 when none.
+    public var message: UInt32
 
-    public init(timestamp: Int64, type: EventType, kind: BounceKind? = nil, reason: String = "") {
+    public init(timestamp: Int64, type: EventType, kind: BounceKind? = nil, reason: String = "", message: UInt32 = 0) {
         self.timestamp = timestamp
         self.type = type
         self.kind = kind
         self.reason = reason
+        self.message = message
     }
+
+    /// Whether the event is an attempt to deliver a message (a bounce or a delivery), the
+    /// events that collapse into their message's outcome.
+    var isAttempt: Bool { type == .bounce || type == .delivered }
 }
 
 /// Why an address is removed: the rule, the reason of the deciding event, and the evidence.
@@ -71,10 +78,28 @@ public struct PolicyEngine: Sendable {
         strong || bounces >= min(policy.mailboxFull.threshold, policy.softBounce.threshold)
     }
 
+    /// For each event, the index of the last attempt of its message at or before `asOf` (the
+    /// message's outcome): the event itself when it is that outcome, or has no message, or is
+    /// not an attempt (``PolicyEvent/isAttempt``). Nil when no event has a message.
+    /// - Complexity: O(n) expected.
+    public static func outcomes(_ events: [PolicyEvent], asOf: Int64) -> [Int]? {
+        guard events.contains(where: { $0.message != 0 && $0.isAttempt }) else { return nil }
+        var last: [UInt32: Int] = [:]
+        for (i, e) in events.enumerated() where e.timestamp <= asOf && e.message != 0 && e.isAttempt { last[e.message] = i }
+        return events.indices.map { i in
+            let e = events[i]
+            guard e.message != 0, e.isAttempt, e.timestamp <= asOf else { return i }
+            return last[e.message] ?? i
+        }
+    }
+
     /// Decides for one address. `events` must be in time order; events after `asOf` are ignored.
-    /// Returns nil when the address is kept.
+    /// The attempts of one message (events with the same ``PolicyEvent/message``) count once,
+    /// as their last attempt; a decision's evidence lists every attempt of each message it
+    /// counted, message by message. Returns nil when the address is kept.
     /// - Complexity: O(n) in the number of events.
     public func decide(_ events: [PolicyEvent], asOf: Int64) -> Decision? {
+        let outcome = Self.outcomes(events, asOf: asOf)
         var hard: [Int] = []
         var complaints: [Int] = []
         var unsubscribes: [Int] = []
@@ -83,6 +108,8 @@ public struct PolicyEngine: Sendable {
         let staleBefore = asOf - Int64(policy.staleAfterDays) * 86_400
         let mailboxFull = BounceReason.mailboxfull.rawValue
         for (i, e) in events.enumerated() where e.timestamp <= asOf {
+            // An attempt a later attempt of the same message superseded counts through that one.
+            if let outcome, outcome[i] != i { continue }
             switch e.type {
             case .delivered:
                 if policy.hardBounce.deliveryClears { hard.removeAll() }
@@ -105,8 +132,16 @@ public struct PolicyEngine: Sendable {
                 if e.kind == .soft, !isFull || policy.mailboxFull.countsAsSoft { soft.append(i) }
             }
         }
-        func decision(_ rule: SuppressionRule, _ evidence: [Int], reason: String? = nil) -> Decision {
-            let deciding = events[evidence.last!]
+        func decision(_ rule: SuppressionRule, _ counted: [Int], reason: String? = nil) -> Decision {
+            let deciding = events[counted.last!]
+            var evidence = counted
+            if let outcome {
+                // Each counted message's attempts, oldest first, message after message.
+                let wanted = Set(counted)
+                var attempts: [Int: [Int]] = [:]
+                for i in events.indices where wanted.contains(outcome[i]) { attempts[outcome[i], default: []].append(i) }
+                evidence = counted.flatMap { attempts[$0] ?? [$0] }
+            }
             return Decision(
                 rule: rule, reason: reason ?? deciding.reason, kind: deciding.kind?.rawValue ?? "",
                 evidence: evidence, firstSeen: events[evidence.first!].timestamp, lastSeen: deciding.timestamp)

@@ -164,7 +164,7 @@ private struct FuzzRun {
                 outcome.lines.append(f.line)
                 _ = batch.append(
                     address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
-                    enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, classifier: Self.classifier,
+                    enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message, classifier: Self.classifier,
                     source: { out in
                         out.append(contentsOf: fileName)
                         EventSource.appendLine(f.line, to: &out)

@@ -131,7 +131,29 @@ struct Clean: ParsableCommand {
         row("rejected (malformed)", s.rejected, s.rejected > 0 ? "  see \(out)/rejects.csv" : "")
         row("history events considered", s.historyEvents)
         lines.append("  " + "time".padding(toLength: 28, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 12 - elapsed.count)) + elapsed)
+        lines += renderDomainFindings(s.domainFindings)
         return lines.joined(separator: "\n")
+    }
+
+    /// The domain findings: dead domains and outages (at most 10 lines each, the manifest has all).
+    static func renderDomainFindings(_ f: DomainFindings) -> [String] {
+        var lines: [String] = []
+        if !f.dead.isEmpty {
+            lines.append("domains judged dead (no such domain, no sign of life): \(f.dead.count)")
+            for d in f.dead.prefix(10) {
+                lines.append("  \(d.domain): \(grouped(d.addresses)) address\(d.addresses == 1 ? "" : "es"), failing \(Timestamp.format(d.firstFailure)) to \(Timestamp.format(d.lastFailure))")
+            }
+            if f.dead.count > 10 { lines.append("  … \(f.dead.count - 10) more in manifest.json") }
+        }
+        if !f.outages.isEmpty {
+            lines.append("outages (domain-level failures not counted against addresses): \(f.outages.count)")
+            for o in f.outages.prefix(10) {
+                let why = o.why == .domainAlive ? "the domain accepted mail around it" : "many addresses failed at once"
+                lines.append("  \(o.domain) \(Timestamp.format(o.start)) to \(Timestamp.format(o.end)): \(grouped(o.addresses)) address\(o.addresses == 1 ? "" : "es"), \(o.reasons.joined(separator: "/")); \(why)")
+            }
+            if f.outages.count > 10 { lines.append("  … \(f.outages.count - 10) more in manifest.json") }
+        }
+        return lines
     }
 }
 

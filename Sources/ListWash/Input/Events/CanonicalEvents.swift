@@ -1,8 +1,9 @@
 import Foundation
 
 /// listwash's own event formats: CSV with the header
-/// `email,timestamp,event,smtp_code,enhanced_code,diagnostic` (columns found by name, `event`
-/// optional and `bounce` by default), and JSON Lines objects with the same keys.
+/// `email,timestamp,event,smtp_code,enhanced_code,diagnostic[,message_id]` (columns found by
+/// name, `event` optional and `bounce` by default, `message_id` optional), and JSON Lines
+/// objects with the same keys.
 public enum CanonicalEvents {
     /// Header names accepted for each field, lower-cased.
     static let addressNames = ["email", "e-mail", "email address", "emailaddress", "email_address", "recipient", "address", "rcpt"]
@@ -11,6 +12,8 @@ public enum CanonicalEvents {
     static let replyNames = ["smtp_code", "reply_code", "code"]
     static let statusNames = ["enhanced_code", "status", "dsn"]
     static let diagnosticNames = ["diagnostic", "diagnostic_code", "reason", "message"]
+    /// The optional message identity (``RawEvent/messageIdentity``).
+    static let messageNames = ["message_id", "message-id", "messageid", "msg_id"]
 
     /// Reads canonical event CSV from `source`, calling `emit` for each event and `reject`
     /// for each row that cannot be read.
@@ -19,7 +22,8 @@ public enum CanonicalEvents {
             try emit(RawEvent(
                 address: String(decoding: f.address, as: UTF8.self), timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
                 enhancedCode: f.enhancedCode.map { String(decoding: $0, as: UTF8.self) },
-                diagnostic: String(decoding: f.diagnostic, as: UTF8.self), source: EventSource(file: file, line: f.line)))
+                diagnostic: String(decoding: f.diagnostic, as: UTF8.self), source: EventSource(file: file, line: f.line),
+                messageIdentity: f.message.map { String(decoding: $0, as: UTF8.self) }))
         }, reject: reject)
     }
 
@@ -35,6 +39,8 @@ public enum CanonicalEvents {
         var enhancedCode: UnsafeBufferPointer<UInt8>?
         /// As found.
         var diagnostic: UnsafeBufferPointer<UInt8>
+        /// The message identity, blanks and angle brackets around it trimmed; nil when empty or absent.
+        var message: UnsafeBufferPointer<UInt8>?
         var line: Int
     }
 
@@ -42,7 +48,7 @@ public enum CanonicalEvents {
     /// fields in place (what `ingest` packs straight into the history's form).
     static func readCSV(source: ByteSource, file: String, fields: (CSVFields) throws -> Void, reject: (Rejection) throws -> Void) throws {
         let reader = CSVReader(source: source)
-        var columns: (address: Int, timestamp: Int, type: Int?, reply: Int?, status: Int?, diagnostic: Int?)?
+        var columns: (address: Int, timestamp: Int, type: Int?, reply: Int?, status: Int?, diagnostic: Int?, message: Int?)?
         var fieldCount = 0
         try reader.forEachRecord { record in
             if record.isBlank { return }
@@ -54,7 +60,8 @@ public enum CanonicalEvents {
                 }
                 guard let address = find(addressNames) else { throw InputError.noAddressColumn(path: file, columns: names.count, firstLineHoldsAddress: names.contains { $0.contains("@") }) }
                 guard let timestamp = find(timestampNames) else { throw InputError.unknownColumn(path: file, name: "timestamp") }
-                columns = (address, timestamp, find(typeNames), find(replyNames), find(statusNames), find(diagnosticNames))
+                columns = (address, timestamp, find(typeNames), find(replyNames), find(statusNames), find(diagnosticNames),
+                           find(messageNames))
                 fieldCount = record.fieldCount
                 return
             }
@@ -91,9 +98,14 @@ public enum CanonicalEvents {
                         try withValidUTF8(status.map(trimmed) ?? empty) { enhanced in
                             try withOptionalValue(record, c.diagnostic) { diagnostic in
                                 try withValidUTF8(diagnostic ?? empty) { diagnostic in
-                                    try fields(CSVFields(address: address, timestamp: ts, type: eventType, replyCode: replyCode,
-                                                         enhancedCode: enhanced.isEmpty ? nil : enhanced,
-                                                         diagnostic: diagnostic, line: line))
+                                    try withOptionalValue(record, c.message) { message in
+                                        try withValidUTF8(message.map(messageIdentity) ?? empty) { message in
+                                            try fields(CSVFields(address: address, timestamp: ts, type: eventType, replyCode: replyCode,
+                                                                 enhancedCode: enhanced.isEmpty ? nil : enhanced,
+                                                                 diagnostic: diagnostic, message: message.isEmpty ? nil : message,
+                                                                 line: line))
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -102,6 +114,14 @@ public enum CanonicalEvents {
             }
         }
         if columns == nil { throw InputError.emptyFile(path: file) }
+    }
+
+    /// A message identity field's bytes as ``MessageIdentity/normalized(_:)`` makes them:
+    /// blanks, then angle brackets around it trimmed.
+    static func messageIdentity(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let value = trimmed(field)
+        guard value.count > 2, value.first == UInt8(ascii: "<"), value.last == UInt8(ascii: ">") else { return value }
+        return UnsafeBufferPointer(rebasing: value[(value.startIndex + 1)..<(value.endIndex - 1)])
     }
 
     /// Reads canonical JSON Lines: one object per line, blank lines skipped.
@@ -128,7 +148,8 @@ public enum CanonicalEvents {
             }
             let fields = Fields(
                 address: address, timestamp: value(timestampNames) ?? "", type: value(typeNames),
-                reply: value(replyNames), status: value(statusNames), diagnostic: value(diagnosticNames) ?? "")
+                reply: value(replyNames), status: value(statusNames), diagnostic: value(diagnosticNames) ?? "",
+                message: value(messageNames))
             switch fields.event(source: EventSource(file: file, line: number)) {
             case .success(let event): try emit(event)
             case .failure(let problem): try reject(Rejection(file: file, line: number, reason: problem.reason, raw: raw))
@@ -223,6 +244,7 @@ public enum CanonicalEvents {
         var reply: String?
         var status: String?
         var diagnostic: String
+        var message: String? = nil
 
         func event(source: EventSource) -> Result<RawEvent, Problem> {
             let trimmedAddress = address.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -244,7 +266,7 @@ public enum CanonicalEvents {
             let replyCode = reply.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             let enhanced = status.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             return .success(RawEvent(address: trimmedAddress, timestamp: ts, type: eventType, replyCode: replyCode,
-                                     enhancedCode: enhanced, diagnostic: diagnostic, source: source))
+                                     enhancedCode: enhanced, diagnostic: diagnostic, source: source, messageIdentity: message))
         }
     }
 }

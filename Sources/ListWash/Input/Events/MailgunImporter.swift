@@ -71,6 +71,7 @@ public struct MailgunImporter: EventImporter {
             address: address, timestamp: timestamp, type: type,
             replyCode: SMTPReplyText.replyCode(status?.int("code")) ?? codes.replyCode,
             enhancedCode: SMTPReplyText.enhancedCode(status?.string("enhanced-code")) ?? codes.enhancedCode,
-            diagnostic: diagnostic, providerVerdict: verdict, source: EventSource(file: file, line: line)))
+            diagnostic: diagnostic, providerVerdict: verdict, source: EventSource(file: file, line: line),
+            messageIdentity: MessageIdentity.tagged("mailgun", object.object("message")?.object("headers")?.text("message-id"))))
     }
 }

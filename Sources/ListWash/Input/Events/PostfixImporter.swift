@@ -236,7 +236,8 @@ private struct PostfixLogState {
         }
         sink.emit(RawEvent(address: address, timestamp: timestamp, type: type, replyCode: recipient.replyCode,
                            enhancedCode: recipient.enhancedCode, diagnostic: diagnostic,
-                           providerVerdict: "postfix:\(status)", source: EventSource(file: file, line: line)))
+                           providerVerdict: "postfix:\(status)", source: EventSource(file: file, line: line),
+                           messageIdentity: "postfix:\(queueID)"))
     }
 
     private mutating func expiry(queueID: String, timestamp: Int64, line: Int, sink: inout ImportSink) {
@@ -248,7 +249,8 @@ private struct PostfixLogState {
         for recipient in recipients {
             sink.emit(RawEvent(address: recipient.address, timestamp: timestamp, type: .bounce, replyCode: recipient.replyCode,
                                enhancedCode: recipient.enhancedCode, diagnostic: recipient.diagnostic,
-                               providerVerdict: "postfix:expired", source: EventSource(file: file, line: line)))
+                               providerVerdict: "postfix:expired", source: EventSource(file: file, line: line),
+                               messageIdentity: "postfix:\(queueID)"))
         }
     }
 

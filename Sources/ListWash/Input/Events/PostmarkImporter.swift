@@ -49,7 +49,8 @@ public struct PostmarkImporter: EventImporter {
             let codes = SMTPReplyText.leadingCodes(Substring(details))
             sink.emit(RawEvent(address: address, timestamp: timestamp, type: .delivered, replyCode: codes.replyCode,
                                enhancedCode: codes.enhancedCode, diagnostic: details,
-                               providerVerdict: "postmark:Delivery", source: source))
+                               providerVerdict: "postmark:Delivery", source: source,
+                           messageIdentity: MessageIdentity.tagged("postmark", object.text("MessageID"))))
             return
         case "SubscriptionChange":
             subscriptionChange(object, line: line, raw: raw, source: source, sink: &sink)
@@ -81,7 +82,8 @@ public struct PostmarkImporter: EventImporter {
         let codes = SMTPReplyText.leadingCodes(Substring(diagnostic))
         sink.emit(RawEvent(address: address, timestamp: timestamp, type: type, replyCode: codes.replyCode,
                            enhancedCode: codes.enhancedCode, diagnostic: diagnostic,
-                           providerVerdict: verdict, source: source))
+                           providerVerdict: verdict, source: source,
+                           messageIdentity: MessageIdentity.tagged("postmark", object.text("MessageID"))))
     }
 
     /// A SubscriptionChange webhook: only suppressions are events; reactivations are skipped.
@@ -106,6 +108,7 @@ public struct PostmarkImporter: EventImporter {
         default: type = .unsubscribe
         }
         sink.emit(RawEvent(address: address, timestamp: timestamp, type: type, diagnostic: "",
-                           providerVerdict: "postmark:SubscriptionChange/\(reason)", source: source))
+                           providerVerdict: "postmark:SubscriptionChange/\(reason)", source: source,
+                           messageIdentity: MessageIdentity.tagged("postmark", object.text("MessageID"))))
     }
 }

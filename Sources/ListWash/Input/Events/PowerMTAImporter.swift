@@ -137,6 +137,15 @@ public struct PowerMTAImporter: EventImporter {
         if let category = row.text("bounceCat") ?? row.text("feedbackType") { verdict += "/\(category)" }
         sink.emit(RawEvent(address: address, timestamp: timestamp, type: type, replyCode: codes.replyCode,
                            enhancedCode: status ?? codes.enhancedCode, diagnostic: diagnostic,
-                           providerVerdict: verdict, source: EventSource(file: file, line: line)))
+                           providerVerdict: verdict, source: EventSource(file: file, line: line),
+                           messageIdentity: messageIdentity(row)))
+    }
+
+    /// `pmta:JOBID/ENVID` (either part may be empty), the message's header Message-ID
+    /// (`mid:…`) when the record has neither; nil when it has none of them.
+    private static func messageIdentity(_ row: Row) -> String? {
+        let job = row.text("jobId"), envelope = row.text("envId")
+        if job != nil || envelope != nil { return "pmta:\(job ?? "")/\(envelope ?? "")" }
+        return MessageIdentity.tagged("mid", row.text("header_Message-Id") ?? row.text("header_message-id"))
     }
 }

@@ -57,6 +57,7 @@ public struct SESImporter: EventImporter {
         }
         let source = EventSource(file: file, line: line)
         let mailTimestamp = object.object("mail")?.timestamp("timestamp")
+        let message = MessageIdentity.tagged("ses", object.object("mail")?.text("messageId"))
 
         /// A bounce or delay for one recipient: the reply's codes, else the recipient's `status`.
         func bounceEvent(_ address: String, _ recipient: JSONObject?, _ timestamp: Int64, verdict: String) -> RawEvent {
@@ -64,7 +65,7 @@ public struct SESImporter: EventImporter {
             let codes = SMTPReplyText.leadingCodes(Substring(diagnostic))
             return RawEvent(address: address, timestamp: timestamp, type: .bounce, replyCode: codes.replyCode,
                             enhancedCode: codes.enhancedCode ?? SMTPReplyText.enhancedCode(recipient?.string("status")),
-                            diagnostic: diagnostic, providerVerdict: verdict, source: source)
+                            diagnostic: diagnostic, providerVerdict: verdict, source: source, messageIdentity: message)
         }
 
         switch type {
@@ -98,7 +99,7 @@ public struct SESImporter: EventImporter {
             recipients(complaint, key: "complainedRecipients", object: "complaint", timestamp: complaint.timestamp("timestamp") ?? mailTimestamp,
                        line: line, raw: raw, sink: &sink) { address, _, timestamp in
                 RawEvent(address: address, timestamp: timestamp, type: .complaint, diagnostic: feedback ?? "",
-                         providerVerdict: verdict, source: source)
+                         providerVerdict: verdict, source: source, messageIdentity: message)
             }
         case "Delivery":
             guard let delivery = object.object("delivery") else {
@@ -110,7 +111,8 @@ public struct SESImporter: EventImporter {
             recipients(delivery, key: "recipients", object: "delivery", timestamp: delivery.timestamp("timestamp") ?? mailTimestamp,
                        line: line, raw: raw, sink: &sink) { address, _, timestamp in
                 RawEvent(address: address, timestamp: timestamp, type: .delivered, replyCode: codes.replyCode,
-                         enhancedCode: codes.enhancedCode, diagnostic: response, providerVerdict: "ses:Delivery", source: source)
+                         enhancedCode: codes.enhancedCode, diagnostic: response, providerVerdict: "ses:Delivery", source: source,
+                         messageIdentity: message)
             }
         default:
             sink.skip(type)

@@ -84,6 +84,7 @@ public struct SendGridImporter: EventImporter {
         let codes = SMTPReplyText.leadingCodes(Substring(diagnostic))
         sink.emit(RawEvent(address: address, timestamp: timestamp, type: type, replyCode: codes.replyCode,
                            enhancedCode: codes.enhancedCode ?? enhanced, diagnostic: diagnostic,
-                           providerVerdict: verdict, source: EventSource(file: file, line: line)))
+                           providerVerdict: verdict, source: EventSource(file: file, line: line),
+                           messageIdentity: MessageIdentity.tagged("sendgrid", object.text("sg_message_id"))))
     }
 }

@@ -7,6 +7,20 @@ public struct BounceReader: Sendable {
     /// Creates a reader.
     public init() {}
 
+    /// The identity of the message the report is about (``RawEvent/messageIdentity``): the
+    /// returned message's `Message-ID`, else an `X-Original-Message-ID` (of the returned
+    /// message or of the report), else the DSN's `Original-Envelope-Id` (RFC 3464 §2.2.1).
+    static func originalMessage(_ mail: MailContext) -> String? {
+        if let id = MessageIdentity.normalized(mail.originalHeaders?["Message-ID"]) { return "mid:\(id)" }
+        if let id = MessageIdentity.normalized(mail.originalHeaders?["X-Original-Message-ID"] ?? mail.root.headers["X-Original-Message-ID"]) {
+            return "mid:\(id)"
+        }
+        for text in mail.deliveryStatusTexts {
+            if let id = MessageIdentity.normalized(DeliveryStatus(text: text).message["Original-Envelope-Id"]) { return "envid:\(id)" }
+        }
+        return nil
+    }
+
     /// Parses `bytes` (one message) read from `file`. Throws ``MailError`` when the bytes are
     /// not a mail message; anything that is a message but not a report is `.notABounce`.
     public func read(_ bytes: [UInt8], file: String) throws -> BounceReport {
@@ -14,6 +28,7 @@ public struct BounceReader: Sendable {
         let mail = MailContext(root: root)
         var report = BounceReport(kind: .notABounce, agent: "none")
         report.messageID = root.headers["Message-ID"].map(Self.stripAngles)
+        report.originalMessage = Self.originalMessage(mail)
         report.date = root.headers["Date"].flatMap(MailDate.parse)
 
         if let feedback = feedbackReport(mail) {

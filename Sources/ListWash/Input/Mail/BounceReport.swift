@@ -64,6 +64,8 @@ public struct BounceReport: Sendable, Equatable {
     public var recipients: [BounceRecipient]
     /// The feedback type of a complaint (`abuse`, `fraud`, …).
     public var feedbackType: String?
+    /// The message the report is about (``RawEvent/messageIdentity``), when it names it.
+    public var originalMessage: String?
 
     /// Creates a report.
     public init(kind: BounceMessageKind, agent: String, messageID: String? = nil, date: Int64? = nil,
@@ -88,13 +90,14 @@ public struct BounceReport: Sendable, Equatable {
         case .feedback:
             return recipients.map {
                 RawEvent(address: $0.recipient, timestamp: timestamp(for: $0), type: .complaint,
-                         diagnostic: $0.diagnostic, providerVerdict: feedbackType.map { "arf:\($0)" }, source: source)
+                         diagnostic: $0.diagnostic, providerVerdict: feedbackType.map { "arf:\($0)" }, source: source,
+                         messageIdentity: originalMessage)
             }
         case .bounce, .delivered:
             return recipients.map {
                 RawEvent(address: $0.recipient, timestamp: timestamp(for: $0), type: $0.isFailure ? .bounce : .delivered,
                          replyCode: $0.replyCode, enhancedCode: $0.status, diagnostic: $0.diagnostic,
-                         providerVerdict: "dsn:\($0.action)", source: source)
+                         providerVerdict: "dsn:\($0.action)", source: source, messageIdentity: originalMessage)
             }
         }
     }

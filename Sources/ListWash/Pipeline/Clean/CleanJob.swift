@@ -118,6 +118,7 @@ public struct CleanJob {
         let read = try pass.run()
         var summary = read.summary
         summary.historyEvents = verdicts.events
+        summary.domainFindings = verdicts.domainFindings
         logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
         try removed.finish()
         try auditThread.wait()

@@ -51,6 +51,33 @@ struct CleanManifest {
         for rule in SuppressionRule.allCases { json.int(rule.rawValue, summary.suppressed[rule] ?? 0) }
         json.endObject()
         json.endObject()
+        json.beginObject("domain_findings")
+        json.beginArray("dead")
+        for d in summary.domainFindings.dead {
+            json.beginObject()
+            json.string("domain", d.domain)
+            json.int("addresses", d.addresses)
+            json.string("first_failure", Timestamp.format(d.firstFailure))
+            json.string("last_failure", Timestamp.format(d.lastFailure))
+            json.endObject()
+        }
+        json.endArray()
+        json.beginArray("outages")
+        for o in summary.domainFindings.outages {
+            json.beginObject()
+            json.string("domain", o.domain)
+            json.string("start", Timestamp.format(o.start))
+            json.string("end", Timestamp.format(o.end))
+            json.int("addresses", o.addresses)
+            json.int("failures", o.failures)
+            json.beginArray("reasons")
+            for r in o.reasons { json.string(nil, r) }
+            json.endArray()
+            json.string("why", o.why.rawValue)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
         json.endObject()
         // The effective policy, exactly as `listwash policy` prints it.
         var bytes = json.bytes

@@ -11,6 +11,8 @@ public struct CleanSummary: Sendable, Equatable {
     /// How the list was read (`csv ,`, `csv ; windows-1252`, `xml <Subscriber>`).
     public var format = ""
     public var emailColumn = ""
+    /// The domains judged dead and the outages not counted against their addresses.
+    public var domainFindings = DomainFindings()
 
     public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
 }

@@ -13,11 +13,14 @@ final class HistoryVerdicts {
     let events: Int
     /// SHA-256 of their event ids, for the manifest.
     let digest: [UInt8]
+    /// The domains judged dead and the outages found (``DomainJudge``).
+    let domainFindings: DomainFindings
     private let builder: EvidenceFile.Builder
 
-    private init(events: Int, digest: [UInt8], builder: EvidenceFile.Builder) {
+    private init(events: Int, digest: [UInt8], domainFindings: DomainFindings, builder: EvidenceFile.Builder) {
         self.events = events
         self.digest = digest
+        self.domainFindings = domainFindings
         self.builder = builder
     }
 
@@ -38,13 +41,30 @@ final class HistoryVerdicts {
         let worthDeciding = { (key: [UInt8], bounces: Int, strong: Bool) -> Bool in
             engine.mightSuppress(bounces: bounces, strong: strong) || keepsCounts(key)
         }
-        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive,
-                                              worthDeciding: worthDeciding) { key, events, rows in
+        let decide = { (key: [UInt8], events: [PolicyEvent], rows: [Int64]) throws in
             let decision = engine.decide(events, asOf: request.asOf)
             guard decision != nil || keepsCounts(key) else { return }
             try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
         }
-        return HistoryVerdicts(events: scan.events, digest: scan.digest, builder: builder)
+        // Domain-level failures are judged per domain once every address is seen: the addresses
+        // that have one wait for that (in memory: their events only).
+        let policy = request.policy
+        let judge = policy.domains.judge
+            ? DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: request.asOf, reasonNames: history.reasons.names)
+            : nil
+        var waiting: [(key: [UInt8], events: [PolicyEvent], rows: [Int64])] = []
+        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive,
+                                              observe: judge.map { judge in { judge.observe(key: $0, entries: $1) } },
+                                              worthDeciding: worthDeciding) { key, events, rows in
+            if let judge, judge.waits(events) {
+                waiting.append((key, events, rows))
+            } else {
+                try decide(key, events, rows)
+            }
+        }
+        judge?.finish()
+        for address in waiting { try decide(address.key, judge?.adjust(address.events, key: address.key) ?? address.events, address.rows) }
+        return HistoryVerdicts(events: scan.events, digest: scan.digest, domainFindings: judge?.findings.sorted ?? DomainFindings(), builder: builder)
     }
 
     /// The list pass's table: fingerprint → ``Verdict`` (packed). With `listKeys` (the

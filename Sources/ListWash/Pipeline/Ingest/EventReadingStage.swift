@@ -39,7 +39,7 @@ struct EventReadingStage {
                 // Canonical CSV, the bulk format: packed from the reader's bytes.
                 try packed(batch.append(
                     address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
-                    enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, classifier: classifier,
+                    enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message, classifier: classifier,
                     source: { out in
                         out.append(contentsOf: fileName)
                         EventSource.appendLine(f.line, to: &out)

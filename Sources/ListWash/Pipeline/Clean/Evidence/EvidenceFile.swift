@@ -140,6 +140,7 @@ final class EvidenceFile: @unchecked Sendable {
     private static let parts: [[UInt8]] = [
         "{\"id\":\"", "\",\"timestamp\":\"", "\",\"type\":", ",\"reply_code\":", ",\"enhanced_code\":", ",\"diagnostic\":",
         ",\"reason\":", ",\"kind\":", ",\"classifier_rule\":", ",\"provider_verdict\":", ",\"source\":",
+        ",\"message_id\":",
     ].map { Array($0.utf8) }
     private static let null = Array("null".utf8)
 
@@ -175,6 +176,8 @@ final class EvidenceFile: @unchecked Sendable {
             member(8, row.rule)
             member(9, row.providerVerdict)
             member(10, row.source)
+            // Only events with a message identity have the member (older audits stay as they were).
+            if let message = row.message { member(11, message) }
         }
         out.append(UInt8(ascii: "}"))
     }
