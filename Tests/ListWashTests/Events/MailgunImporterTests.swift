@@ -8,7 +8,7 @@ import Testing
         #expect(run.events == [RawEvent(
             address: "gone@example.org", timestamp: 1_717_236_005, type: .bounce, replyCode: 550, enhancedCode: "5.1.1",
             diagnostic: "5.1.1 mailbox does not exist", providerVerdict: "mailgun:failed/permanent/bounce",
-            source: EventSource(file: "mg.json", line: 1))])
+            source: EventSource(file: "mg.json", line: 1), messageIdentity: "mailgun:20240601100000.1@mg.example.com")])
     }
 
     @Test func eventsPageItemsMapWithTheirOwnLines() throws {

@@ -16,7 +16,8 @@ import Testing
             address: "nobody@example.org", timestamp: Timestamp.parse("2024-06-01T10:00:05Z")!, type: .bounce,
             replyCode: 550, enhancedCode: "5.1.1",
             diagnostic: "host mx.example.org[198.51.100.25] said: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)",
-            providerVerdict: "postfix:bounced", source: EventSource(file: "maillog", line: 2)))
+            providerVerdict: "postfix:bounced", source: EventSource(file: "maillog", line: 2),
+            messageIdentity: "postfix:4B1C2A0F3E"))
         // No remote reply: the dsn= field is the enhanced code.
         #expect(run.events[1].address == "slow@example.net")
         #expect(run.events[1].replyCode == nil)
@@ -108,7 +109,8 @@ import Testing
             address: "slow@example.net", timestamp: Timestamp.parse("2024-06-06T10:00:00Z")!, type: .bounce,
             replyCode: 452, enhancedCode: "4.2.2",
             diagnostic: "host mx.example.net[203.0.113.50] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)",
-            providerVerdict: "postfix:expired", source: EventSource(file: "events.json", line: 3)))
+            providerVerdict: "postfix:expired", source: EventSource(file: "events.json", line: 3),
+            messageIdentity: "postfix:AAA111"))
         #expect(run.summary.skipped == 1)
         #expect(run.summary.notes.contains { $0.hasPrefix("1 status=expired line(s)") })
     }

@@ -8,7 +8,8 @@ import Testing
         #expect(run.events == [RawEvent(
             address: "typo@example.org", timestamp: Timestamp.parse("2024-06-01T10:00:05Z")!, type: .bounce,
             replyCode: 550, enhancedCode: "5.1.1", diagnostic: "smtp;550 5.1.1 unknown user",
-            providerVerdict: "postmark:HardBounce(1)", source: EventSource(file: "pm.json", line: 1))])
+            providerVerdict: "postmark:HardBounce(1)", source: EventSource(file: "pm.json", line: 1),
+            messageIdentity: "postmark:00000000-0000-4000-8000-000000000001")])
     }
 
     @Test func apiDumpMapsComplaintsUnsubscribesAndOtherTypesAsBounces() throws {

@@ -38,9 +38,11 @@ enum PowerMTAFixtures {
         #expect(run.events == [
             RawEvent(address: "nobody@example.org", timestamp: 1_717_236_005, type: .bounce, replyCode: 550, enhancedCode: "5.1.1",
                      diagnostic: "smtp;550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown",
-                     providerVerdict: "powermta:b/bad-mailbox", source: EventSource(file: "acct.csv", line: 2)),
+                     providerVerdict: "powermta:b/bad-mailbox", source: EventSource(file: "acct.csv", line: 2),
+                     messageIdentity: "pmta:june-2024/"),
             RawEvent(address: "ok@example.net", timestamp: 1_717_236_007, type: .delivered, replyCode: 250, enhancedCode: "2.0.0",
-                     diagnostic: "smtp;250 2.0.0 OK", providerVerdict: "powermta:d", source: EventSource(file: "acct.csv", line: 3)),
+                     diagnostic: "smtp;250 2.0.0 OK", providerVerdict: "powermta:d", source: EventSource(file: "acct.csv", line: 3),
+                     messageIdentity: "pmta:june-2024/"),
         ])
     }
 

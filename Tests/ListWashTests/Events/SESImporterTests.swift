@@ -10,7 +10,7 @@ import Testing
         #expect(run.events[0] == RawEvent(
             address: "nobody@example.org", timestamp: stamp, type: .bounce, replyCode: 550, enhancedCode: "5.1.1",
             diagnostic: "smtp; 550 5.1.1 user unknown", providerVerdict: "ses:Permanent/General",
-            source: EventSource(file: "ses.json", line: 1)))
+            source: EventSource(file: "ses.json", line: 1), messageIdentity: "ses:0100018fexample-aaaa"))
         // The provider says Permanent; the raw DMARC text is kept for the classifier to overrule it.
         #expect(run.events[1].address == "blocked@example.net")
         #expect(run.events[1].replyCode == 550)
@@ -25,7 +25,8 @@ import Testing
         #expect(run.rejections.isEmpty)
         #expect(run.events == [RawEvent(
             address: "angry@example.org", timestamp: Timestamp.parse("2024-06-02T08:30:00Z")!, type: .complaint,
-            diagnostic: "abuse", providerVerdict: "ses:Complaint/abuse", source: EventSource(file: "events.json", line: 1))])
+            diagnostic: "abuse", providerVerdict: "ses:Complaint/abuse", source: EventSource(file: "events.json", line: 1),
+            messageIdentity: "ses:0100018fexample-cccc")])
     }
 
     @Test func eventPublishingLinesMapDeliveryAndBounceAndRejectBrokenLines() throws {

@@ -9,7 +9,7 @@ import Testing
         #expect(byAddress["old.box@example.org"] == RawEvent(
             address: "old.box@example.org", timestamp: 1_717_236_005, type: .bounce, replyCode: 550, enhancedCode: "5.1.1",
             diagnostic: "550 5.1.1 The email account does not exist", providerVerdict: "sendgrid:bounce/Invalid Address",
-            source: EventSource(file: "sg.json", line: 2)))
+            source: EventSource(file: "sg.json", line: 2), messageIdentity: "sendgrid:exampleMsg.filter0001.1.0"))
         #expect(byAddress["busy@example.org"]?.type == .bounce)
         #expect(byAddress["busy@example.org"]?.replyCode == 451)
         #expect(byAddress["busy@example.org"]?.providerVerdict == "sendgrid:deferred")

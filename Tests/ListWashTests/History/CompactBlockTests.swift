@@ -72,7 +72,7 @@ import Testing
     @Test func aBlockExpandsToTheSameBytes() throws {
         let block = expandedBlock(records)
         let compact = try encode(block)
-        #expect(compact.first == CompactBlock.marker)
+        #expect(compact.first == CompactBlock.markerWithMessage)
         #expect(try expand(compact) == block)
         #expect(compact.count < block.count * 3 / 4)
         // An expanded block passes through unchanged.
@@ -204,7 +204,7 @@ import Testing
         var blocks: [Int64] = []
         while try select.step() {
             blocks.append(select.int64(0))
-            #expect(select.bytes(1).first == CompactBlock.marker)
+            #expect(select.bytes(1).first == CompactBlock.markerWithMessage)
         }
         #expect(blocks == [1, 2])
         #expect(try store.storedEventNumbers() == [64, 65, 66, 67, 68, 69, 129])

@@ -26,7 +26,7 @@ import Testing
         let store = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
         let all = events
         #expect(try store.insert(all) == (new: all.count, duplicate: 0))
-        #expect(try store.runs().map(\.layout) == [.grouped])
+        #expect(try store.runs().map(\.layout) == [.groupedWithMessages])
         // 41 addresses: groups of 16, except the one the 300-event address (9.6 KB of entries)
         // takes past the group's bytes, which ends with it.
         let select = try store.db.prepare("SELECT address_key FROM address_runs ORDER BY address_key")
@@ -83,25 +83,25 @@ import Testing
         try blob.withUnsafeBytes { raw in
             var at = 0
             while at < raw.count {
-                let (key, entries, next) = try RunGroup.member(of: raw, at: at)
+                let (key, entries, next) = try RunGroup.member(of: raw, at: at, entrySize: AddressEntry.size)
                 seen.append("\(String(decoding: key, as: UTF8.self)):\(entries.count)")
                 at = next
             }
         }
-        #expect(seen == ["a:32", "bb:0", "c:64"])
+        #expect(seen == ["a:\(AddressEntry.size)", "bb:0", "c:\(2 * AddressEntry.size)"])
         func find(_ key: String) throws -> Int? {
             try blob.withUnsafeBytes { raw in
-                try Array(key.utf8).withUnsafeBytes { try RunGroup.entries(of: $0, in: raw)?.count }
+                try Array(key.utf8).withUnsafeBytes { try RunGroup.entries(of: $0, in: raw, entrySize: AddressEntry.size)?.count }
             }
         }
-        #expect(try find("a") == 32)
-        #expect(try find("c") == 64)
+        #expect(try find("a") == AddressEntry.size)
+        #expect(try find("c") == 2 * AddressEntry.size)
         #expect(try find("b") == nil)
         #expect(try find("d") == nil)
         // A count past the blob's end.
         var bad = blob
         bad[2] = 0x7F
-        #expect(throws: RunGroup.Damaged.self) { try bad.withUnsafeBytes { _ = try RunGroup.entries(of: UnsafeRawBufferPointer(start: nil, count: 0), in: $0) } }
-        #expect(throws: RunGroup.Damaged.self) { try [UInt8]().withUnsafeBytes { _ = try RunGroup.member(of: $0, at: 0) } }
+        #expect(throws: RunGroup.Damaged.self) { try bad.withUnsafeBytes { _ = try RunGroup.entries(of: UnsafeRawBufferPointer(start: nil, count: 0), in: $0, entrySize: AddressEntry.size) } }
+        #expect(throws: RunGroup.Damaged.self) { try [UInt8]().withUnsafeBytes { _ = try RunGroup.member(of: $0, at: 0, entrySize: AddressEntry.size) } }
     }
 }
