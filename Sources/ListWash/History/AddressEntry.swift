@@ -114,7 +114,7 @@ struct AddressEntry: Equatable {
         }
     }
 
-    private static func kindCode(_ kind: BounceKind?) -> UInt8 {
+    static func kindCode(_ kind: BounceKind?) -> UInt8 {
         switch kind {
         case nil: return 0
         case .hard?: return 1

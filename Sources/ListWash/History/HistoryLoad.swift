@@ -26,6 +26,10 @@ extension HistoryStore {
 
         /// The block being filled; events are numbered as they are added.
         private var blocks: EventBlockWriter
+        /// The first block this load writes.
+        private let firstBlock: Int64
+        /// What classified the load's events, recorded with its blocks at the commit.
+        public var classifiedBy: ClassificationIdentity?
 
         /// The database file, read-only, to start the kernel writing back the pages SQLite has
         /// written so far (``stage(_:)``): the commit's fsync then waits for the last ones only.
@@ -36,6 +40,7 @@ extension HistoryStore {
             self.store = store
             self.priorRuns = priorRuns
             blocks = try EventBlockWriter(db: store.db)
+            firstBlock = blocks.block
             writebackBlock = blocks.block
             writeback = Glibc.open(store.path, O_RDONLY | O_CLOEXEC)
         }
@@ -189,6 +194,9 @@ extension HistoryStore {
         /// too many (its own transaction: a failure there is kept in ``compactionError``).
         public func commit() throws -> (new: Int, duplicate: Int) {
             try writeRun()
+            if let classifiedBy, staged > repeats {
+                try store.recordClassification(first: firstBlock, last: blocks.block - 1, identity: classifiedBy)
+            }
             try store.db.execute("COMMIT")
             open = false
             store.runsCache = nil

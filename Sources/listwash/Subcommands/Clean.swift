@@ -110,6 +110,9 @@ struct Clean: ParsableCommand {
         if !output.quiet {
             print(Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start)))
         }
+        if let notice = summary.classificationNotice, !output.quiet {
+            FileHandle.standardError.write(Data("listwash: note: \(notice)\n".utf8))
+        }
         if summary.rejected > 0 { throw ExitCode(ExitStatus.dataError.rawValue) }
     }
 

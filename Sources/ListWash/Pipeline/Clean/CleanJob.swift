@@ -77,6 +77,8 @@ public struct CleanJob {
         let prepass = DuplicatePrepass(request: request, directory: out.staging).map { stage in BackgroundWork { try stage.run() } }
         defer { _ = try? prepass?.wait() }
 
+        let classificationNotice = try history.classificationMismatch(current: ClassificationIdentity(policy: request.policy))
+        if let classificationNotice { logger.warning("\(classificationNotice)") }
         let verdicts = try HistoryVerdicts.scan(history, request: request, directory: out.staging)
         logger.info("history scanned", metadata: ["events": "\(verdicts.events)", "suppressed_addresses": "\(verdicts.suppressedAddresses)", "at": elapsed()])
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
@@ -119,6 +121,7 @@ public struct CleanJob {
         var summary = read.summary
         summary.historyEvents = verdicts.events
         summary.domainFindings = verdicts.domainFindings
+        summary.classificationNotice = classificationNotice
         logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
         try removed.finish()
         try auditThread.wait()

@@ -13,6 +13,9 @@ public struct CleanSummary: Sendable, Equatable {
     public var emailColumn = ""
     /// The domains judged dead and the outages not counted against their addresses.
     public var domainFindings = DomainFindings()
+    /// Set when the history's events were classified otherwise than this run's listwash and
+    /// policy would (``HistoryStore/classificationMismatch(current:)``).
+    public var classificationNotice: String?
 
     public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
 }

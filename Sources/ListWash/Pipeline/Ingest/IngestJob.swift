@@ -92,6 +92,7 @@ public struct IngestJob {
         var summary = IngestFileSummary(file: file, format: chosen.name)
         let load = try history.beginLoad()
         defer { load.abandon() }
+        load.classifiedBy = ClassificationIdentity(policy: policy)
         let pipe = BatchPipe(capacity: 4)
         let reading = EventReadingStage(file: file, format: chosen, options: importOptions, classifier: classifier, batchSize: batchSize)
         let producer = Thread { reading.run(into: pipe) }

@@ -1,0 +1,47 @@
+/// Which classification an event in the history got: the built-in classifier's version and
+/// the policy's own rules. The history records both for every ingest (table
+/// `classifications`), so `clean` can say when events were classified otherwise than the
+/// running listwash and policy would, and `listwash reclassify` can bring them in line.
+public struct ClassificationIdentity: Sendable, Equatable, Hashable {
+    /// `listwash <version> tables <digest>`: the digest covers every built-in table the
+    /// classifier decides with (reasons with their phrases and examples, the status and reply
+    /// code tables, provider codes, the SMTP command markers), so a listwash whose tables
+    /// changed has another version even under the same version number.
+    public var classifier: String
+    /// `rules <digest>` of the policy's `rules` and `classification` settings, `rules none`
+    /// when the policy has no rules and the default settings.
+    public var rules: String
+
+    public init(classifier: String, rules: String) {
+        self.classifier = classifier
+        self.rules = rules
+    }
+
+    /// The running listwash's classifier with `policy`'s rules.
+    public init(policy: Policy) {
+        classifier = Self.builtIn
+        rules = Self.rules(of: policy)
+    }
+
+    /// The built-in classifier's version (computed once).
+    public static let builtIn: String = {
+        let hasher = SHA256Hasher()
+        for table in [String(describing: ReasonRegistry.all), String(describing: StatusCode.table),
+                      String(describing: ReplyCode.table), String(describing: ProviderCode.orange.sorted { $0.key < $1.key }),
+                      String(describing: SMTPCommand.markers)] {
+            hasher.update(Array(table.utf8))
+            hasher.update([0])
+        }
+        return "listwash \(ListWashVersion.current) tables \(Array(hasher.finalize().prefix(6)).hexString)"
+    }()
+
+    static func rules(of policy: Policy) -> String {
+        let defaults = Policy()
+        guard !policy.rules.isEmpty || policy.classification != defaults.classification else { return "rules none" }
+        var subset = Policy()
+        subset.rules = policy.rules
+        subset.classification = policy.classification
+        let json = subset.json(pretty: false)
+        return "rules \(Array(SHA256Hasher.digest(Array(json)).prefix(6)).hexString)"
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+
+/// Which classifier and rules classified the history's events, and re-deriving every
+/// bounce's reason and kind with today's (``HistoryStore/reclassify(classifier:identity:)``).
+extension HistoryStore {
+    /// One ingest's (or one reclassify's) record in `classifications`.
+    public struct ClassificationRecord: Sendable, Equatable {
+        public var firstBlock: Int64
+        public var lastBlock: Int64
+        public var identity: ClassificationIdentity
+    }
+
+    /// Records that the blocks `first...last` were classified by `identity` (inside the
+    /// caller's transaction).
+    func recordClassification(first: Int64, last: Int64, identity: ClassificationIdentity) throws {
+        guard last >= first else { return }
+        let insert = try db.cached("""
+            INSERT OR REPLACE INTO classifications (first_block, last_block, classifier, rules, classified_at)
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            """)
+        defer { insert.reset() }
+        insert.bind(1, first)
+        insert.bind(2, last)
+        insert.bind(3, identity.classifier)
+        insert.bind(4, identity.rules)
+        insert.bind(5, Int64(Date().timeIntervalSince1970))
+        _ = try insert.step()
+    }
+
+    /// Every record, oldest blocks first.
+    public func classificationRecords() throws -> [ClassificationRecord] {
+        let select = try db.cached("SELECT first_block, last_block, classifier, rules FROM classifications ORDER BY first_block")
+        defer { select.reset() }
+        var out: [ClassificationRecord] = []
+        while try select.step() {
+            out.append(ClassificationRecord(firstBlock: select.int64(0), lastBlock: select.int64(1),
+                                            identity: ClassificationIdentity(classifier: select.string(2) ?? "", rules: select.string(3) ?? "")))
+        }
+        return out
+    }
+
+    /// What `clean` says when the history's events were classified otherwise than `current`
+    /// would classify them (another classifier version, other rules, or events stored by a
+    /// listwash that did not record it); nil when they all match.
+    public func classificationMismatch(current: ClassificationIdentity) throws -> String? {
+        let records = try classificationRecords()
+        let select = try db.cached("SELECT min(block) FROM event_blocks")
+        defer { select.reset() }
+        guard try select.step(), !select.isNull(0) else { return nil }  // no events
+        let firstBlock = select.int64(0)
+        var found: [String] = []
+        if records.isEmpty || firstBlock < records[0].firstBlock {
+            found.append("events ingested by an earlier listwash (classifier unrecorded)")
+        }
+        var seen = Set<ClassificationIdentity>()
+        for record in records where record.identity != current && seen.insert(record.identity).inserted {
+            found.append(record.identity.classifier == current.classifier
+                ? "events classified with other policy rules (\(record.identity.rules))"
+                : "events classified by \(record.identity.classifier) (\(record.identity.rules))")
+        }
+        guard !found.isEmpty else { return nil }
+        return found.joined(separator: "; ") + "; this listwash classifies with \(current.classifier) (\(current.rules)):"
+            + " run 'listwash reclassify' with this policy to apply it to them"
+    }
+
+    /// What ``reclassify(classifier:identity:)`` did.
+    public struct ReclassifySummary: Sendable, Equatable {
+        public var events = 0
+        public var bounces = 0
+        /// Bounces whose reason changed (some of them changed kind too).
+        public var reasonChanged = 0
+        public var kindChanged = 0
+        /// Bounces whose deciding rule changed only (same reason and kind).
+        public var ruleChanged = 0
+        public var blocksRewritten = 0
+        public var runRowsRewritten = 0
+    }
+
+    /// Re-derives reason, kind and rule of every stored bounce from its stored fields (reply
+    /// code, enhanced code, diagnostic, with its own address masked, as at ingest) with
+    /// `classifier`, in one transaction: the blocks whose events changed are rewritten, and the
+    /// run entries of those events get their new kind and reason. The history then records
+    /// `identity` for every block. Running it twice changes nothing the second time.
+    /// - Complexity: one read of every block and every run row; writes only what changed.
+    public func reclassify(classifier: Classifier, identity: ClassificationIdentity) throws -> ReclassifySummary {
+        var summary = ReclassifySummary()
+        try db.transaction {
+            runsCache = nil
+            // Event number → (kind code, reason code) of the events whose entry must change.
+            var changed: [Int64: (kind: UInt8, reason: UInt8)] = [:]
+            let select = try db.prepare("SELECT block, events FROM event_blocks WHERE block > ?1 ORDER BY block LIMIT 256")
+            let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
+            var encoder = CompactBlock.Encoder()
+            var last: Int64 = .min
+            var firstBlock: Int64?
+            var pending: [(block: Int64, bytes: [UInt8])] = []
+            var rewritten: [UInt8] = []
+            while true {
+                select.reset()
+                select.bind(1, last)
+                var any = false
+                while try select.step() {
+                    any = true
+                    let block = select.int64(0)
+                    last = block
+                    if firstBlock == nil { firstBlock = block }
+                    rewritten.removeAll(keepingCapacity: true)
+                    var blockChanged = false
+                    do {
+                        try EventBlock.forEach(in: select.bytes(1)) { slot, raw in
+                            summary.events += 1
+                            let row = try EventRow(raw)
+                            guard let record = EventRecord(row: row), record.type == .bounce else {
+                                return EventBlock.append(slot: slot, event: raw, to: &rewritten)
+                            }
+                            summary.bounces += 1
+                            let c = row.address.withMemoryRebound(to: UInt8.self) { address in
+                                classifier.classify(replyCode: record.replyCode, enhancedCode: row.enhancedCode?.bindMemory(to: UInt8.self),
+                                                    diagnostic: row.diagnostic.bindMemory(to: UInt8.self), recipientKey: address)
+                            }
+                            let (reason, kind, rule) = EventRecord.outcome(type: .bounce, c)
+                            guard reason != record.reason || kind != record.kind || rule != record.rule else {
+                                return EventBlock.append(slot: slot, event: raw, to: &rewritten)
+                            }
+                            if reason != record.reason { summary.reasonChanged += 1 }
+                            if kind != record.kind { summary.kindChanged += 1 }
+                            if reason == record.reason, kind == record.kind { summary.ruleChanged += 1 }
+                            blockChanged = true
+                            var updated = record
+                            updated.reason = reason
+                            updated.kind = kind
+                            updated.rule = rule
+                            var one = EventBatch(reservingEvents: 1)
+                            one.append(updated)
+                            one.bytes.withUnsafeBytes { packed in
+                                // The packed form starts with its slot and length, as a block's event does.
+                                EventBlock.append(slot: slot, event: UnsafeRawBufferPointer(rebasing: packed[5...]), to: &rewritten)
+                            }
+                            let number = EventBlock.number(block: block, slot: slot)
+                            if reason != record.reason || kind != record.kind {
+                                changed[number] = (AddressEntry.kindCode(kind), try reasons.code(for: reason, db: db))
+                            }
+                        }
+                    } catch is EventBlockError {
+                        throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
+                    }
+                    if blockChanged {
+                        var compact: [UInt8] = []
+                        try rewritten.withUnsafeBytes { try encoder.encode($0, into: &compact) }
+                        pending.append((block, compact))
+                    }
+                }
+                select.reset()
+                for (block, bytes) in pending {
+                    update.reset()
+                    update.bind(1, block)
+                    update.bind(2, bytes)
+                    _ = try update.step()
+                    update.reset()
+                    summary.blocksRewritten += 1
+                }
+                pending.removeAll()
+                if !any { break }
+            }
+            if !changed.isEmpty { summary.runRowsRewritten = try patchRunEntries(changed) }
+            try db.execute("DELETE FROM classifications")
+            if let firstBlock { try recordClassification(first: firstBlock, last: last, identity: identity) }
+        }
+        return summary
+    }
+
+    /// Gives the entries of the changed events their new kind and reason, in place (entries
+    /// have a fixed size in every layout); returns how many rows were rewritten.
+    private func patchRunEntries(_ changed: [Int64: (kind: UInt8, reason: UInt8)]) throws -> Int {
+        var rewritten = 0
+        for (run, _, layout) in try runs() {
+            let select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")
+            select.bind(1, run)
+            var updates: [([UInt8], [UInt8])] = []
+            while try select.step() {
+                var blob = Array(select.bytes(1))
+                var touched = false
+                func patch(_ range: Range<Int>) {
+                    var at = range.lowerBound
+                    while at + layout.entrySize <= range.upperBound {
+                        var number: Int64 = 0
+                        for i in 0..<6 { number |= Int64(blob[at + 24 + i]) << (8 * i) }
+                        if let c = changed[number] {
+                            blob[at + 30] = blob[at + 30] & ~0x1C | (c.kind << 2)
+                            blob[at + 31] = c.reason
+                            touched = true
+                        }
+                        at += layout.entrySize
+                    }
+                }
+                var ranges: [Range<Int>] = []
+                if layout.isGrouped {
+                    var at = 0
+                    try blob.withUnsafeBytes { raw in
+                        while at < raw.count {
+                            let member: (key: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, next: Int)
+                            do { member = try RunGroup.member(of: raw, at: at, entrySize: layout.entrySize) } catch {
+                                throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+                            }
+                            ranges.append((member.next - member.entries.count)..<member.next)
+                            at = member.next
+                        }
+                    }
+                } else {
+                    ranges = [0..<blob.count]
+                }
+                for range in ranges { patch(range) }
+                if touched { updates.append((Array(select.bytes(0)), blob)) }
+            }
+            select.reset()
+            let update = try db.cached("UPDATE address_runs SET entries = ?3 WHERE run = ?1 AND address_key = ?2")
+            for (key, blob) in updates {
+                update.reset()
+                update.bind(1, run)
+                update.bindText(2, key)
+                update.bind(3, blob)
+                _ = try update.step()
+                update.reset()
+                rewritten += 1
+            }
+        }
+        return rewritten
+    }
+}
+
+extension HistoryStore {
+    /// `listwash reclassify`: opens the history at `path` (which must exist; an older one is
+    /// migrated first) and reclassifies it with `policy`'s classifier and rules.
+    public static func reclassify(path: String, policy: Policy) throws -> ReclassifySummary {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
+        let store = try HistoryStore(path: path, create: true)
+        return try store.reclassify(classifier: try policy.makeClassifier(), identity: ClassificationIdentity(policy: policy))
+    }
+}
