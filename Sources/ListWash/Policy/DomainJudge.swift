@@ -287,6 +287,8 @@ public struct DomainFindings: Sendable, Equatable {
         public var addresses: Int
         public var firstFailure: Int64
         public var lastFailure: Int64
+        /// The list's rows removed because of it (filled in by `clean` after the list pass).
+        public var listRowsRemoved = 0
     }
 
     public struct Outage: Sendable, Equatable {

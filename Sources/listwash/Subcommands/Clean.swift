@@ -144,7 +144,7 @@ struct Clean: ParsableCommand {
         if !f.dead.isEmpty {
             lines.append("domains judged dead (no such domain, no sign of life): \(f.dead.count)")
             for d in f.dead.prefix(10) {
-                lines.append("  \(d.domain): \(grouped(d.addresses)) address\(d.addresses == 1 ? "" : "es"), failing \(Timestamp.format(d.firstFailure)) to \(Timestamp.format(d.lastFailure))")
+                lines.append("  \(d.domain): \(grouped(d.listRowsRemoved)) list row\(d.listRowsRemoved == 1 ? "" : "s") removed, \(grouped(d.addresses)) address\(d.addresses == 1 ? "" : "es") in the history, failing \(Timestamp.format(d.firstFailure)) to \(Timestamp.format(d.lastFailure))")
             }
             if f.dead.count > 10 { lines.append("  … \(f.dead.count - 10) more in manifest.json") }
         }

@@ -120,7 +120,8 @@ import Testing
         #expect(findings.outages.map(\.domain) == ["gmail.com", "yahoo.com"])
         #expect(findings.outages.allSatisfy { $0.addresses == 8 && $0.why == .domainAlive && $0.reasons == ["hostunknown"] })
         let manifest = try folder.read("out/manifest.json")
-        #expect(manifest.contains(#""domain_findings":{"dead":[{"domain":"gmial.com","addresses":1,"#))
+        #expect(manifest.contains(#""domain_findings":{"dead":[{"domain":"gmial.com","addresses":1,"list_rows_removed":1,"#))
+        #expect(findings.dead.first?.listRowsRemoved == 1)
         #expect(manifest.contains(#"{"domain":"gmail.com","start":"2026-11-09T14:10:00Z","end":"2026-11-09T14:17:00Z","addresses":8,"failures":8,"reasons":["hostunknown"],"why":"domain_alive"}"#))
         // Judged per address, as before, the outage removes all of them.
         var perAddress = Policy()
@@ -146,6 +147,7 @@ import Testing
         let twice = try ingestAndClean(try TemporaryFolder(), files: [("b.csv", header + confirmed.joined(separator: "\n") + "\n")], list: list)
         #expect(twice.summary.suppressed[.hardBounce] == 6)
         #expect(twice.summary.domainFindings.dead.map(\.domain) == ["corp.example"])
+        #expect(twice.summary.domainFindings.dead.first?.listRowsRemoved == 6)
     }
 
     @Test func timeoutsAtADomainWithoutLifeStaySoftPerMessage() throws {

@@ -33,6 +33,10 @@ final class AuditWriter: @unchecked Sendable {
     private let directory: String
     /// Rows that waited for the evidence are rendered this many at a time (set before ``drain(_:)``).
     var renderChunk = 8_192
+    /// The domains the history scan judged dead (set before ``drain(_:)``).
+    var deadDomains: Set<String> = []
+    /// Per dead domain, the list rows removed because of it (read after ``drain(_:)`` ends).
+    private(set) var removedByDeadDomain: [String: Int] = [:]
 
     /// `evidence` may still be running: rows that arrive before it ends wait on disk in
     /// `directory`, so the list pass never waits for it.
@@ -127,6 +131,8 @@ final class AuditWriter: @unchecked Sendable {
         var audit: [UInt8] = []
         var suppressed: [UInt8]?
         var key: [UInt8] = []
+        /// The dead domain whose failure removed the row.
+        var deadDomain: String?
     }
 
     /// Renders one row; reads only immutable state and the evidence file, so any thread may call it.
@@ -161,7 +167,13 @@ final class AuditWriter: @unchecked Sendable {
             let audit = AuditLine.suppression(line: line, key: key, decision: decision,
                                               evidence: rule == .invalidAddress ? [] : record?.evidence ?? [],
                                               policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule])
-            return Rendered(audit: audit, suppressed: row, key: key)
+            var dead: String?
+            if !deadDomains.isEmpty, decision.rule == .hardBounce,
+               DomainJudge.reasonClass(decision.reason) == .nonexistence, let at = key.lastIndex(of: UInt8(ascii: "@")) {
+                let domain = String(decoding: key[(at + 1)...], as: UTF8.self)
+                if deadDomains.contains(domain) { dead = domain }
+            }
+            return Rendered(audit: audit, suppressed: row, key: key, deadDomain: dead)
         }
     }
 
@@ -176,6 +188,7 @@ final class AuditWriter: @unchecked Sendable {
         }
         try audit.write(rendered.audit)
         audit.countRow()
+        if let domain = rendered.deadDomain { removedByDeadDomain[domain, default: 0] += 1 }
     }
 
     /// Renders rows that waited for the evidence two ways at once (the list pass has usually

@@ -108,6 +108,7 @@ public struct CleanJob {
         let writer = AuditWriter(policy: request.policy, asOf: request.asOf, format: request.suppressedFormat,
                                  audit: audit, suppressed: suppressed, evidence: evidence,
                                  directory: out.staging, sortMemoryBudget: request.sortMemoryBudget)
+        writer.deadDomains = Set(verdicts.domainFindings.dead.map(\.domain))
         let auditThread = BackgroundWork { writer.drain(removed) }
         defer {
             removed.cancel()
@@ -125,6 +126,9 @@ public struct CleanJob {
         logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
         try removed.finish()
         try auditThread.wait()
+        for i in summary.domainFindings.dead.indices {
+            summary.domainFindings.dead[i].listRowsRemoved = writer.removedByDeadDomain[summary.domainFindings.dead[i].domain] ?? 0
+        }
         logger.info("audit written", metadata: ["at": elapsed()])
         if let prepassDigest = duplicates.prepassDigest, prepassDigest != read.listDigest {
             throw InputError.unreadable(path: request.listPath, reason: "the file changed while it was being read")

@@ -61,6 +61,7 @@ struct CleanManifest {
             json.beginObject()
             json.string("domain", d.domain)
             json.int("addresses", d.addresses)
+            json.int("list_rows_removed", d.listRowsRemoved)
             json.string("first_failure", Timestamp.format(d.firstFailure))
             json.string("last_failure", Timestamp.format(d.lastFailure))
             json.endObject()
