@@ -71,24 +71,9 @@ struct AddressEntry: Equatable {
         return bytes
     }
 
-    var type: EventType {
-        switch flags & 0x03 {
-        case 0: return .bounce
-        case 1: return .delivered
-        case 2: return .complaint
-        default: return .unsubscribe
-        }
-    }
+    var type: EventType { Self.type(code: flags) }
 
-    var kind: BounceKind? {
-        switch (flags >> 2) & 0x07 {
-        case 1: return .hard
-        case 2: return .soft
-        case 3: return .sender
-        case 4: return .ignore
-        default: return nil
-        }
-    }
+    var kind: BounceKind? { Self.kind(code: (flags >> 2) & 0x07) }
 
     /// True when the exact address (local part as received) is not the key itself.
     var exactDiffers: Bool { flags & 0x20 != 0 }
@@ -105,7 +90,28 @@ struct AddressEntry: Equatable {
         timestamp == other.timestamp && idHigh == other.idHigh && idLow == other.idLow
     }
 
-    private static func typeCode(_ type: EventType) -> UInt8 {
+    /// The type of a type code (bits 0–1 of the flags).
+    static func type(code: UInt8) -> EventType {
+        switch code & 0x03 {
+        case 0: return .bounce
+        case 1: return .delivered
+        case 2: return .complaint
+        default: return .unsubscribe
+        }
+    }
+
+    /// The kind of a kind code (bits 2–4 of the flags, shifted down).
+    static func kind(code: UInt8) -> BounceKind? {
+        switch code {
+        case 1: return .hard
+        case 2: return .soft
+        case 3: return .sender
+        case 4: return .ignore
+        default: return nil
+        }
+    }
+
+    static func typeCode(_ type: EventType) -> UInt8 {
         switch type {
         case .bounce: return 0
         case .delivered: return 1

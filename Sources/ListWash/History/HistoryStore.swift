@@ -264,7 +264,7 @@ public final class HistoryStore {
     /// With `observe`, every address's key and entries (deduplicated, in time order, those
     /// after `asOf` included) go to it first (``DomainJudge/observe(key:entries:)``).
     func forEachAddress(asOf: Int64, caseSensitive: Bool,
-                        observe: ((_ key: [UInt8], _ entries: [AddressEntry]) -> Void)? = nil,
+                        observe: ((_ key: [UInt8], _ entries: [AddressEntry]) throws -> Void)? = nil,
                         worthDeciding: ((_ key: [UInt8], _ bounces: Int, _ strong: Bool) -> Bool)? = nil,
                         _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
         let merger = try RunMerger(db: db, runs: try runNumbers())
@@ -281,7 +281,7 @@ public final class HistoryStore {
         let names = reasons.names
         while try merger.next(key: &key, entries: &entries, runsContributing: &contributing) {
             if contributing > 1 { _ = AddressEntry.sortAndDeduplicate(&entries) }
-            observe?(key, entries)
+            try observe?(key, entries)
             group.removeAll(keepingCapacity: true)
             kept.removeAll(keepingCapacity: true)
             rows.removeAll(keepingCapacity: true)

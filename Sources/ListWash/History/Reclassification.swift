@@ -110,35 +110,40 @@ extension HistoryStore {
                         try EventBlock.forEach(in: select.bytes(1)) { slot, raw in
                             summary.events += 1
                             let row = try EventRow(raw)
-                            guard let record = EventRecord(row: row), record.type == .bounce else {
+                            guard EventType(storedName: row.type) == .bounce else {
                                 return EventBlock.append(slot: slot, event: raw, to: &rewritten)
                             }
                             summary.bounces += 1
-                            let c = row.address.withMemoryRebound(to: UInt8.self) { address in
-                                classifier.classify(replyCode: record.replyCode, enhancedCode: row.enhancedCode?.bindMemory(to: UInt8.self),
-                                                    diagnostic: row.diagnostic.bindMemory(to: UInt8.self), recipientKey: address)
-                            }
-                            let (reason, kind, rule) = EventRecord.outcome(type: .bounce, c)
-                            guard reason != record.reason || kind != record.kind || rule != record.rule else {
+                            let c = classifier.classify(replyCode: row.replyCode.map { Int($0) }, enhancedCode: row.enhancedCode?.bindMemory(to: UInt8.self),
+                                                        diagnostic: row.diagnostic.bindMemory(to: UInt8.self),
+                                                        recipientKey: row.address.bindMemory(to: UInt8.self))
+                            var reason = c.reason.rawValue, kind = c.kind.rawValue, rule = c.rule
+                            let sameReason = reason.withUTF8 { row.reason.elementsEqual($0) }
+                            let sameKind = kind.withUTF8 { k in row.kind.map { $0.elementsEqual(k) } ?? false }
+                            let sameRule = rule.withUTF8 { row.rule.elementsEqual($0) }
+                            guard !(sameReason && sameKind && sameRule) else {
                                 return EventBlock.append(slot: slot, event: raw, to: &rewritten)
                             }
-                            if reason != record.reason { summary.reasonChanged += 1 }
-                            if kind != record.kind { summary.kindChanged += 1 }
-                            if reason == record.reason, kind == record.kind { summary.ruleChanged += 1 }
+                            if !sameReason { summary.reasonChanged += 1 }
+                            if !sameKind { summary.kindChanged += 1 }
+                            if sameReason, sameKind { summary.ruleChanged += 1 }
                             blockChanged = true
-                            var updated = record
-                            updated.reason = reason
-                            updated.kind = kind
-                            updated.rule = rule
-                            var one = EventBatch(reservingEvents: 1)
-                            one.append(updated)
-                            one.bytes.withUnsafeBytes { packed in
-                                // The packed form starts with its slot and length, as a block's event does.
-                                EventBlock.append(slot: slot, event: UnsafeRawBufferPointer(rebasing: packed[5...]), to: &rewritten)
-                            }
-                            let number = EventBlock.number(block: block, slot: slot)
-                            if reason != record.reason || kind != record.kind {
-                                changed[number] = (AddressEntry.kindCode(kind), try reasons.code(for: reason, db: db))
+                            // The event again with its new kind, reason and rule, every other byte as stored.
+                            let lengthAt = EventBlock.beginEvent(slot: slot, id: row.id, timestamp: row.timestamp,
+                                                                 replyCode: row.replyCode, to: &rewritten)
+                            EventBlock.appendString(row.address, to: &rewritten)
+                            EventBlock.appendString(row.type, to: &rewritten)
+                            kind.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
+                            reason.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
+                            EventBlock.appendString(row.enhancedCode, to: &rewritten)
+                            EventBlock.appendString(row.diagnostic, to: &rewritten)
+                            rule.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
+                            EventBlock.appendString(row.providerVerdict, to: &rewritten)
+                            EventBlock.appendString(row.source, to: &rewritten)
+                            EventBlock.appendString(row.message, to: &rewritten)
+                            EventBlock.endEvent(lengthAt: lengthAt, in: &rewritten)
+                            if !(sameReason && sameKind) {
+                                changed[EventBlock.number(block: block, slot: slot)] = (AddressEntry.kindCode(c.kind), try reasons.code(for: reason, db: db))
                             }
                         }
                     } catch is EventBlockError {

@@ -20,10 +20,12 @@
 ///   message: those never make a domain dead on their own.
 ///
 /// ``observe(key:entries:)`` sees every address of the history scan (their signs of life and
-/// failures), ``finish()`` judges, and ``adjust(_:key:)`` gives an address's events with the
-/// failures of outages turned `sender`. Only the addresses with a domain-level failure wait
-/// for ``finish()``; the others are decided during the scan, since the judgment only ever
-/// makes a failure count less.
+/// failures, the latter sorted on disk by domain), ``finish()`` judges each domain, and
+/// ``forEachWaiting(_:)`` gives back the addresses that waited (``wait(key:events:rows:)``, on
+/// disk) with the failures of outages turned `sender`. Only the addresses with a domain-level
+/// failure wait; the others are decided during the scan, since the judgment only ever makes
+/// a failure count less. In memory: per domain its days with a sign of life, and per domain
+/// with failures its verdict (the times of its bursts).
 final class DomainJudge {
     /// What a reason says about the domain.
     enum ReasonClass: UInt8 {
@@ -37,51 +39,54 @@ final class DomainJudge {
         case neutral
     }
 
-    /// One domain-level failure seen in the scan.
+    /// One domain-level failure, as the sorter gives them back (by domain, then time).
     private struct Failure {
-        var domain: UInt64
         var timestamp: Int64
         var address: UInt64
         var reason: UInt8
         var nonexistence: Bool
     }
 
-    /// How a failure was judged.
-    private enum Outcome {
-        case counts
-        case outage
+    /// A domain's judgment, kept for the domains with failures.
+    private struct Verdict {
+        var dead = false
+        /// Per reason code, the times of the failures that fell in a burst (sorted).
+        var bursts: [UInt8: [Int64]] = [:]
     }
 
     private let settings: Policy.Domains
     private let asOf: Int64
     private let aliveWithin: Int64
-    /// Per reason code of the history, its class.
+    /// Per reason code of the history, its class, and the codes by name.
     private let classes: [ReasonClass]
     private let names: [String]
-    /// Per domain (hash of its name), the days (Unix days) with a sign of life at or before `asOf`.
+    private let codes: [String: UInt8]
+    /// Per domain (a hash of its name), the days (Unix days) with a sign of life at or before `asOf`.
     private var life: [UInt64: Set<Int32>] = [:]
-    private var failures: [Failure] = []
+    /// The failures, sorted by (domain, time, address) on disk when many.
+    private let failures: ExternalSorter
     /// The names of the domains with failures.
     private var domainNames: [UInt64: String] = [:]
-    /// Per failure (address, time, reason), how it was judged: filled in by ``finish()``.
-    private var outcomes: [FailureKey: Outcome] = [:]
-    private var dead: Set<UInt64> = []
-
-    private struct FailureKey: Hashable {
-        var address: UInt64
-        var timestamp: Int64
-        var reason: UInt8
-    }
+    private var verdicts: [UInt64: Verdict] = [:]
+    /// The addresses whose decision waits for ``finish()``: key and events, framed, in order.
+    private let waiting: TemporaryFile
+    private var waitingCount = 0
 
     /// The findings, after ``finish()``.
     private(set) var findings = DomainFindings()
 
-    init(settings: Policy.Domains, staleAfterDays: Int, asOf: Int64, reasonNames: [String]) {
+    /// `directory` takes the temporary files (failures beyond `memoryBudget`, waiting addresses).
+    init(settings: Policy.Domains, staleAfterDays: Int, asOf: Int64, reasonNames: [String], directory: String, memoryBudget: Int) throws {
         self.settings = settings
         self.asOf = asOf
         aliveWithin = Int64(settings.aliveWithinDays ?? staleAfterDays)
         names = reasonNames
         classes = reasonNames.map(Self.reasonClass)
+        var codes: [String: UInt8] = [:]
+        for (i, name) in reasonNames.enumerated() where i < 256 { codes[name] = UInt8(i) }
+        self.codes = codes
+        failures = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
+        waiting = try TemporaryFile(directory: directory)
     }
 
     /// The class of a reason (by name).
@@ -101,9 +106,11 @@ final class DomainJudge {
         Int(code) < classes.count ? classes[Int(code)] : .neutral
     }
 
-    /// Whether an event is a domain-level failure: a bounce of class nonexistence or unreachable.
-    private func isFailure(type: EventType, kind: BounceKind?, reason: UInt8) -> Bool {
-        guard type == .bounce, kind != .ignore else { return false }
+    private func code(_ reason: String) -> UInt8? { codes[reason] }
+
+    /// Whether a bounce of this kind and reason is a domain-level failure.
+    private func isFailure(kind: BounceKind?, reason: UInt8) -> Bool {
+        guard kind != .ignore else { return false }
         let c = reasonClass(reason)
         return c == .unreachable || c == .nonexistence
     }
@@ -129,20 +136,20 @@ final class DomainJudge {
 
     /// Notes an address's signs of life and domain-level failures (every address of the scan,
     /// its entries in time order, those after `asOf` included and ignored here).
-    func observe(key: [UInt8], entries: [AddressEntry]) {
+    func observe(key: [UInt8], entries: [AddressEntry]) throws {
         var domainHash: UInt64?
         var addressHash: UInt64 = 0
         var lastDay: Int32 = .min
         var days: [Int32] = []
         defer { if let d = domainHash, !days.isEmpty { life[d, default: []].formUnion(days) } }
-        key.withUnsafeBytes { key in
+        var record: [UInt8] = []
+        try key.withUnsafeBytes { key in
             for e in entries where e.timestamp <= asOf {
-                let failure = isFailure(type: e.type, kind: e.kind, reason: e.reason)
+                let failure = e.type == .bounce && isFailure(kind: e.kind, reason: e.reason)
                 let alive = !failure && (e.type != .bounce || reasonClass(e.reason) == .contact)
                 guard failure || alive else { continue }
                 if domainHash == nil {
-                    let domain = Self.domain(of: key)
-                    domainHash = Self.hash(domain)
+                    domainHash = Self.hash(Self.domain(of: key))
                     addressHash = Self.hash(key)
                 }
                 let d = domainHash!
@@ -150,11 +157,16 @@ final class DomainJudge {
                     let day = Self.day(e.timestamp)
                     if day != lastDay { days.append(day) }
                     lastDay = day
-                } else {
-                    if domainNames[d] == nil { domainNames[d] = String(decoding: Self.domain(of: key), as: UTF8.self) }
-                    failures.append(Failure(domain: d, timestamp: e.timestamp, address: addressHash, reason: e.reason,
-                                            nonexistence: reasonClass(e.reason) == .nonexistence && e.kind == .hard))
+                    continue
                 }
+                if domainNames[d] == nil { domainNames[d] = String(decoding: Self.domain(of: key), as: UTF8.self) }
+                // Sorted by domain, then time (the sign bit flipped, so negative times sort first), then address.
+                record.removeAll(keepingCapacity: true)
+                record.append(bigEndian: d)
+                record.append(bigEndian: UInt64(bitPattern: e.timestamp) ^ (1 << 63))
+                record.append(bigEndian: addressHash)
+                let nonexistence: UInt8 = reasonClass(e.reason) == .nonexistence && e.kind == .hard ? 1 : 0
+                try failures.append(key: record, value: [e.reason, nonexistence])
             }
         }
     }
@@ -162,119 +174,166 @@ final class DomainJudge {
     /// Whether an address's events (as the policy sees them) hold a domain-level failure, so
     /// that its decision waits for ``finish()``.
     func waits(_ events: [PolicyEvent]) -> Bool {
-        guard !failures.isEmpty else { return false }
-        return events.contains { $0.type == .bounce && $0.kind != .ignore && Self.reasonClass($0.reason) != .contact
-            && Self.reasonClass($0.reason) != .neutral }
+        guard failures.count > 0 else { return false }
+        return events.contains { e in
+            e.type == .bounce && e.kind != .ignore && code(e.reason).map { isFailure(kind: e.kind, reason: $0) } == true
+        }
+    }
+
+    /// Keeps an address for ``forEachWaiting(_:)``: its key and events, on disk.
+    func wait(key: [UInt8], events: [PolicyEvent], rows: [Int64]) throws {
+        var record: [UInt8] = []
+        record.reserveCapacity(4 + key.count + events.count * 23)
+        record.append(littleEndian: UInt32(key.count))
+        record += key
+        for (e, row) in zip(events, rows) {
+            record.append(littleEndian: e.timestamp)
+            record.append(littleEndian: row)
+            record.append(littleEndian: e.message)
+            record.append(AddressEntry.typeCode(e.type))
+            record.append(AddressEntry.kindCode(e.kind))
+            record.append(code(e.reason) ?? 0)
+        }
+        try waiting.appendFramed(record)
+        waitingCount += 1
     }
 
     /// Judges every failure seen; call once the scan has seen every address.
-    func finish() {
-        failures.sort { ($0.domain, $0.timestamp, $0.address) < ($1.domain, $1.timestamp, $1.address) }
-        var start = 0
-        while start < failures.count {
-            var end = start
-            while end < failures.count, failures[end].domain == failures[start].domain { end += 1 }
-            judge(failures[start..<end])
-            start = end
+    func finish() throws {
+        let sorted = try failures.finish()
+        var domain: UInt64?
+        var batch: [Failure] = []
+        try sorted.forEach { key, value in
+            let d = key.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian
+            if d != domain {
+                if let domain, !batch.isEmpty { judge(domain, batch) }
+                domain = d
+                batch.removeAll(keepingCapacity: true)
+            }
+            batch.append(Failure(timestamp: Int64(bitPattern: key.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian ^ (1 << 63)),
+                                 address: key.loadUnaligned(fromByteOffset: 16, as: UInt64.self).bigEndian,
+                                 reason: value[0], nonexistence: value[1] == 1))
         }
+        if let domain, !batch.isEmpty { judge(domain, batch) }
     }
 
-    private func judge(_ domainFailures: ArraySlice<Failure>) {
-        let domain = domainFailures.first!.domain
-        let days = life[domain] ?? []
-        let asOfDay = Self.day(asOf)
-        func alive(_ f: Failure) -> Bool {
-            guard !days.isEmpty else { return false }
-            let day = Self.day(f.timestamp)
-            let lo = day - Int32(clamping: aliveWithin), hi = min(asOfDay, day + Int32(clamping: aliveWithin))
-            guard lo <= hi else { return false }
-            if Int64(hi) - Int64(lo) < Int64(days.count) {
-                return (lo...hi).contains { days.contains($0) }
-            }
-            return days.contains { $0 >= lo && $0 <= hi }
-        }
+    /// Whether the domain showed a sign of life within the alive window of `timestamp`.
+    private func alive(_ domain: UInt64, at timestamp: Int64) -> Bool {
+        guard let days = life[domain], !days.isEmpty else { return false }
+        let day = Self.day(timestamp)
+        let lo = day - Int32(clamping: aliveWithin), hi = min(Self.day(asOf), day + Int32(clamping: aliveWithin))
+        guard lo <= hi else { return false }
+        if Int64(hi) - Int64(lo) < Int64(days.count) { return (lo...hi).contains { days.contains($0) } }
+        return days.contains { $0 >= lo && $0 <= hi }
+    }
+
+    private func judge(_ domain: UInt64, _ failures: [Failure]) {
         // Bursts: per reason, failures whose ±window holds outageMinAddresses distinct addresses.
         let window = Int64(settings.outageWindowMinutes) * 60
-        var inBurst = Set<Int>()
-        let byReason = Dictionary(grouping: domainFailures.indices, by: { domainFailures[$0].reason })
-        for (_, indices) in byReason {
+        var inBurst = [Bool](repeating: false, count: failures.count)
+        var verdict = Verdict()
+        let byReason = Dictionary(grouping: failures.indices, by: { failures[$0].reason })
+        for (reason, indices) in byReason {
             var counts: [UInt64: Int] = [:]
             var lo = 0, hi = 0
-            // For each failure i, the window [t_i - window, t_i + window] over the sorted indices.
+            var times: [Int64] = []
             for i in indices.indices {
-                let t = domainFailures[indices[i]].timestamp
-                while hi < indices.count, domainFailures[indices[hi]].timestamp <= t + window {
-                    counts[domainFailures[indices[hi]].address, default: 0] += 1
+                let t = failures[indices[i]].timestamp
+                while hi < indices.count, failures[indices[hi]].timestamp <= t + window {
+                    counts[failures[indices[hi]].address, default: 0] += 1
                     hi += 1
                 }
-                while lo < hi, domainFailures[indices[lo]].timestamp < t - window {
-                    let a = domainFailures[indices[lo]].address
+                while lo < hi, failures[indices[lo]].timestamp < t - window {
+                    let a = failures[indices[lo]].address
                     counts[a]! -= 1
                     if counts[a] == 0 { counts[a] = nil }
                     lo += 1
                 }
-                if counts.count >= settings.outageMinAddresses { inBurst.insert(indices[i]) }
+                if counts.count >= settings.outageMinAddresses {
+                    inBurst[indices[i]] = true
+                    if times.last != t { times.append(t) }
+                }
             }
+            if !times.isEmpty { verdict.bursts[reason] = times }
         }
+        let alive = failures.map { self.alive(domain, at: $0.timestamp) }
         // Dead: a does-not-exist failure without life, not only one unconfirmed burst.
-        let lifeless = domainFailures.indices.filter { domainFailures[$0].nonexistence && !alive(domainFailures[$0]) }
-        var isDead = false
+        let lifeless = failures.indices.filter { failures[$0].nonexistence && !alive[$0] }
         if !lifeless.isEmpty {
-            let single = lifeless.contains { !inBurst.contains($0) }
-            let first = domainFailures[lifeless.first!].timestamp, last = domainFailures[lifeless.last!].timestamp
-            isDead = single || last - first >= Int64(settings.deadConfirmHours) * 3600
+            let single = lifeless.contains { !inBurst[$0] }
+            let span = failures[lifeless.last!].timestamp - failures[lifeless.first!].timestamp
+            verdict.dead = single || span >= Int64(settings.deadConfirmHours) * 3600
         }
-        var outageReasons: [Int] = []
-        for i in domainFailures.indices {
-            let f = domainFailures[i]
-            let outcome: Outcome
-            if alive(f) {
-                outcome = .outage
-            } else if f.nonexistence {
-                outcome = isDead ? .counts : .outage
-            } else {
-                outcome = inBurst.contains(i) ? .outage : .counts
-            }
-            outcomes[FailureKey(address: f.address, timestamp: f.timestamp, reason: f.reason)] = outcome
-            if outcome == .outage { outageReasons.append(i) }
-        }
+        verdicts[domain] = verdict
         let name = domainNames[domain] ?? ""
-        if isDead {
-            dead.insert(domain)
-            let addresses = Set(domainFailures.filter(\.nonexistence).map(\.address)).count
+        if verdict.dead {
             findings.dead.append(DomainFindings.Dead(
-                domain: name, addresses: addresses,
-                firstFailure: domainFailures.first!.timestamp, lastFailure: domainFailures.last!.timestamp))
+                domain: name, addresses: Set(failures.filter(\.nonexistence).map(\.address)).count,
+                firstFailure: failures.first!.timestamp, lastFailure: failures.last!.timestamp))
         }
         // Outages: the failures not counted, in windows (a gap of more than the window starts a new one).
+        let outage = failures.indices.filter { i in
+            alive[i] || (failures[i].nonexistence ? !verdict.dead : inBurst[i])
+        }
         var w = 0
-        while w < outageReasons.count {
+        while w < outage.count {
             var end = w + 1
-            while end < outageReasons.count,
-                  domainFailures[outageReasons[end]].timestamp - domainFailures[outageReasons[end - 1]].timestamp <= window { end += 1 }
-            let members = outageReasons[w..<end].map { domainFailures[$0] }
-            let alive = members.contains(where: alive)
-            let reasons = Set(members.map { Int($0.reason) < names.count ? names[Int($0.reason)] : "" }).sorted()
+            while end < outage.count, failures[outage[end]].timestamp - failures[outage[end - 1]].timestamp <= window { end += 1 }
+            let members = outage[w..<end]
+            let reasons = Set(members.map { Int(failures[$0].reason) < names.count ? names[Int(failures[$0].reason)] : "" }).sorted()
             findings.outages.append(DomainFindings.Outage(
-                domain: name, start: members.first!.timestamp, end: members.last!.timestamp,
-                addresses: Set(members.map(\.address)).count, failures: members.count, reasons: reasons,
-                why: alive ? .domainAlive : .manyAddressesAtOnce))
+                domain: name, start: failures[members.first!].timestamp, end: failures[members.last!].timestamp,
+                addresses: Set(members.map { failures[$0].address }).count, failures: members.count, reasons: reasons,
+                why: members.contains { alive[$0] } ? .domainAlive : .manyAddressesAtOnce))
             w = end
         }
     }
 
-    /// An address's events with each failure of an outage turned `sender` (its reason kept).
-    func adjust(_ events: [PolicyEvent], key: [UInt8]) -> [PolicyEvent] {
-        // The scan observed the key (lower-cased); a case-sensitive run decides exact addresses.
-        let address = ASCII.lowercased(key).withUnsafeBytes { Self.hash($0) }
-        var adjusted = events
-        for i in adjusted.indices where adjusted[i].type == .bounce {
-            guard let code = names.firstIndex(of: adjusted[i].reason), code < 256 else { continue }
-            if outcomes[FailureKey(address: address, timestamp: adjusted[i].timestamp, reason: UInt8(code))] == .outage {
-                adjusted[i].kind = .sender
+    /// Each waiting address (``wait(key:events:rows:)``), in the order they waited, with each
+    /// failure of an outage turned `sender` (its reason kept); call after ``finish()``.
+    func forEachWaiting(_ body: (_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64]) throws -> Void) throws {
+        guard waitingCount > 0 else { return }
+        var events: [PolicyEvent] = []
+        var rows: [Int64] = []
+        try waiting.forEachFramed { raw in
+            let keyLength = Int(raw.littleEndian(at: 0, as: UInt32.self))
+            guard 4 + keyLength <= raw.count, (raw.count - 4 - keyLength) % 23 == 0 else {
+                throw waiting.corrupt("waiting addresses", "a record does not read back as written")
             }
+            let key = Array(raw[4..<(4 + keyLength)])
+            // The scan observed the key (lower-cased); a case-sensitive run decides exact addresses.
+            let domain = ASCII.lowercased(key).withUnsafeBytes { Self.hash(Self.domain(of: $0)) }
+            events.removeAll(keepingCapacity: true)
+            rows.removeAll(keepingCapacity: true)
+            var at = 4 + keyLength
+            while at < raw.count {
+                let reason = raw[at + 22]
+                var kind = AddressEntry.kind(code: raw[at + 21])
+                let type = AddressEntry.type(code: raw[at + 20])
+                let timestamp = raw.littleEndian(at: at, as: Int64.self)
+                if type == .bounce, isFailure(kind: kind, reason: reason), outage(domain, timestamp, reason, kind) { kind = .sender }
+                events.append(PolicyEvent(timestamp: timestamp, type: type, kind: kind,
+                                          reason: Int(reason) < names.count ? names[Int(reason)] : "",
+                                          message: raw.littleEndian(at: at + 16, as: UInt32.self)))
+                rows.append(raw.littleEndian(at: at + 8, as: Int64.self))
+                at += 23
+            }
+            try body(key, events, rows)
         }
-        return adjusted
+    }
+
+    /// Whether a failure counts for nothing: near a sign of life, a burst of an undead domain.
+    private func outage(_ domain: UInt64, _ timestamp: Int64, _ reason: UInt8, _ kind: BounceKind?) -> Bool {
+        if alive(domain, at: timestamp) { return true }
+        let verdict = verdicts[domain] ?? Verdict()
+        if reasonClass(reason) == .nonexistence, kind == .hard { return !verdict.dead }
+        guard let times = verdict.bursts[reason] else { return false }
+        var lo = 0, hi = times.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] < timestamp { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < times.count && times[lo] == timestamp
     }
 }
 

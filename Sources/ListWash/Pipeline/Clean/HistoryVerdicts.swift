@@ -47,23 +47,23 @@ final class HistoryVerdicts {
             try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
         }
         // Domain-level failures are judged per domain once every address is seen: the addresses
-        // that have one wait for that (in memory: their events only).
+        // that have one wait for that (on disk).
         let policy = request.policy
         let judge = policy.domains.judge
-            ? DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: request.asOf, reasonNames: history.reasons.names)
+            ? try DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: request.asOf,
+                              reasonNames: history.reasons.names, directory: directory, memoryBudget: request.sortMemoryBudget)
             : nil
-        var waiting: [(key: [UInt8], events: [PolicyEvent], rows: [Int64])] = []
         let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive,
-                                              observe: judge.map { judge in { judge.observe(key: $0, entries: $1) } },
+                                              observe: judge.map { judge in { try judge.observe(key: $0, entries: $1) } },
                                               worthDeciding: worthDeciding) { key, events, rows in
             if let judge, judge.waits(events) {
-                waiting.append((key, events, rows))
+                try judge.wait(key: key, events: events, rows: rows)
             } else {
                 try decide(key, events, rows)
             }
         }
-        judge?.finish()
-        for address in waiting { try decide(address.key, judge?.adjust(address.events, key: address.key) ?? address.events, address.rows) }
+        try judge?.finish()
+        try judge?.forEachWaiting(decide)
         return HistoryVerdicts(events: scan.events, digest: scan.digest, domainFindings: judge?.findings.sorted ?? DomainFindings(), builder: builder)
     }
 
