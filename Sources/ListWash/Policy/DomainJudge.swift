@@ -35,7 +35,7 @@ final class DomainJudge {
         case nonexistence
         /// The domain could not be reached: timeouts, refused connections, DNS errors.
         case unreachable
-        /// Says nothing about the domain (expired, undefined, a provider's own suppression).
+        /// Says nothing about the domain (undefined, a provider's own suppression, a local error).
         case neutral
     }
 
@@ -71,6 +71,10 @@ final class DomainJudge {
     /// The addresses whose decision waits for ``finish()``: key and events, framed, in order.
     private let waiting: TemporaryFile
     private var waitingCount = 0
+    /// Whether the address ``observe(key:entries:)`` saw last has a domain-level failure.
+    private var lastHadFailure = false
+    /// Scratch for one address's days of life.
+    private var days: [Int32] = []
 
     /// The findings, after ``finish()``.
     private(set) var findings = DomainFindings()
@@ -93,8 +97,10 @@ final class DomainJudge {
     static func reasonClass(_ name: String) -> ReasonClass {
         switch name {
         case BounceReason.hostunknown.rawValue, BounceReason.notaccept.rawValue: return .nonexistence
-        case BounceReason.networkerror.rawValue: return .unreachable
-        case BounceReason.expired.rawValue, BounceReason.undefined.rawValue, BounceReason.suppressed.rawValue,
+        // Connection timeouts are `expired` in sisimai's vocabulary (and listwash's), refused
+        // connections and DNS errors `networkerror`.
+        case BounceReason.networkerror.rawValue, BounceReason.expired.rawValue: return .unreachable
+        case BounceReason.undefined.rawValue, BounceReason.suppressed.rawValue,
              BounceReason.onhold.rawValue, BounceReason.systemerror.rawValue, BounceReason.mailererror.rawValue,
              BounceReason.syntaxerror.rawValue, "":
             return .neutral
@@ -140,16 +146,19 @@ final class DomainJudge {
         var domainHash: UInt64?
         var addressHash: UInt64 = 0
         var lastDay: Int32 = .min
-        var days: [Int32] = []
+        days.removeAll(keepingCapacity: true)
+        lastHadFailure = false
         defer { if let d = domainHash, !days.isEmpty { life[d, default: []].formUnion(days) } }
-        var record: [UInt8] = []
         try key.withUnsafeBytes { key in
             for e in entries where e.timestamp <= asOf {
                 let failure = e.type == .bounce && isFailure(kind: e.kind, reason: e.reason)
                 let alive = !failure && (e.type != .bounce || reasonClass(e.reason) == .contact)
                 guard failure || alive else { continue }
                 if domainHash == nil {
-                    domainHash = Self.hash(Self.domain(of: key))
+                    let domain = Self.domain(of: key)
+                    // An address without a domain has nothing to judge.
+                    guard !domain.isEmpty, domain.count < key.count else { return }
+                    domainHash = Self.hash(domain)
                     addressHash = Self.hash(key)
                 }
                 let d = domainHash!
@@ -159,26 +168,21 @@ final class DomainJudge {
                     lastDay = day
                     continue
                 }
+                lastHadFailure = true
                 if domainNames[d] == nil { domainNames[d] = String(decoding: Self.domain(of: key), as: UTF8.self) }
                 // Sorted by domain, then time (the sign bit flipped, so negative times sort first), then address.
-                record.removeAll(keepingCapacity: true)
-                record.append(bigEndian: d)
-                record.append(bigEndian: UInt64(bitPattern: e.timestamp) ^ (1 << 63))
-                record.append(bigEndian: addressHash)
-                let nonexistence: UInt8 = reasonClass(e.reason) == .nonexistence && e.kind == .hard ? 1 : 0
-                try failures.append(key: record, value: [e.reason, nonexistence])
+                let record = (d.bigEndian, (UInt64(bitPattern: e.timestamp) ^ (1 << 63)).bigEndian, addressHash.bigEndian)
+                let value = (e.reason, reasonClass(e.reason) == .nonexistence && e.kind == .hard ? UInt8(1) : 0)
+                try withUnsafeBytes(of: record) { record in
+                    try withUnsafeBytes(of: value) { try failures.append(key: record, value: $0) }
+                }
             }
         }
     }
 
-    /// Whether an address's events (as the policy sees them) hold a domain-level failure, so
-    /// that its decision waits for ``finish()``.
-    func waits(_ events: [PolicyEvent]) -> Bool {
-        guard failures.count > 0 else { return false }
-        return events.contains { e in
-            e.type == .bounce && e.kind != .ignore && code(e.reason).map { isFailure(kind: e.kind, reason: $0) } == true
-        }
-    }
+    /// Whether the address the scan observed last (whose events the policy is about to see)
+    /// holds a domain-level failure, so that its decision waits for ``finish()``.
+    var lastObservedWaits: Bool { lastHadFailure }
 
     /// Keeps an address for ``forEachWaiting(_:)``: its key and events, on disk.
     func wait(key: [UInt8], events: [PolicyEvent], rows: [Int64]) throws {
@@ -271,21 +275,37 @@ final class DomainJudge {
                 domain: name, addresses: Set(failures.filter(\.nonexistence).map(\.address)).count,
                 firstFailure: failures.first!.timestamp, lastFailure: failures.last!.timestamp))
         }
-        // Outages: the failures not counted, in windows (a gap of more than the window starts a new one).
+        // The failures not counted: in windows (a gap of more than the window starts a new one);
+        // a window of outageMinAddresses addresses or more is an outage, the rest are isolated
+        // failures of a live domain, summed up per domain.
         let outage = failures.indices.filter { i in
             alive[i] || (failures[i].nonexistence ? !verdict.dead : inBurst[i])
         }
+        var isolated = DomainFindings.Isolated(domain: name)
+        var isolatedAddresses = Set<UInt64>()
         var w = 0
         while w < outage.count {
             var end = w + 1
             while end < outage.count, failures[outage[end]].timestamp - failures[outage[end - 1]].timestamp <= window { end += 1 }
             let members = outage[w..<end]
-            let reasons = Set(members.map { Int(failures[$0].reason) < names.count ? names[Int(failures[$0].reason)] : "" }).sorted()
-            findings.outages.append(DomainFindings.Outage(
-                domain: name, start: failures[members.first!].timestamp, end: failures[members.last!].timestamp,
-                addresses: Set(members.map { failures[$0].address }).count, failures: members.count, reasons: reasons,
-                why: members.contains { alive[$0] } ? .domainAlive : .manyAddressesAtOnce))
+            let addresses = Set(members.map { failures[$0].address })
+            if addresses.count >= settings.outageMinAddresses {
+                let reasons = Set(members.map { Int(failures[$0].reason) < names.count ? names[Int(failures[$0].reason)] : "" }).sorted()
+                findings.outages.append(DomainFindings.Outage(
+                    domain: name, start: failures[members.first!].timestamp, end: failures[members.last!].timestamp,
+                    addresses: addresses.count, failures: members.count, reasons: reasons,
+                    why: members.contains { alive[$0] } ? .domainAlive : .manyAddressesAtOnce))
+            } else {
+                isolated.failures += members.count
+                isolatedAddresses.formUnion(addresses)
+                isolated.first = min(isolated.first ?? failures[members.first!].timestamp, failures[members.first!].timestamp)
+                isolated.last = max(isolated.last ?? failures[members.last!].timestamp, failures[members.last!].timestamp)
+            }
             w = end
+        }
+        if isolated.failures > 0 {
+            isolated.addresses = isolatedAddresses.count
+            findings.isolated.append(isolated)
         }
     }
 
@@ -368,8 +388,18 @@ public struct DomainFindings: Sendable, Equatable {
         public var why: Why
     }
 
+    /// A live domain's failures that fell in no outage (fewer addresses than an outage's), not counted.
+    public struct Isolated: Sendable, Equatable {
+        public var domain: String
+        public var failures = 0
+        public var addresses = 0
+        public var first: Int64?
+        public var last: Int64?
+    }
+
     public var dead: [Dead] = []
     public var outages: [Outage] = []
+    public var isolated: [Isolated] = []
 
     public init() {}
 
@@ -378,6 +408,7 @@ public struct DomainFindings: Sendable, Equatable {
         var s = self
         s.dead.sort { $0.domain < $1.domain }
         s.outages.sort { ($0.domain, $0.start) < ($1.domain, $1.start) }
+        s.isolated.sort { $0.domain < $1.domain }
         return s
     }
 }

@@ -156,6 +156,10 @@ struct Clean: ParsableCommand {
             }
             if f.outages.count > 10 { lines.append("  … \(f.outages.count - 10) more in manifest.json") }
         }
+        if !f.isolated.isEmpty {
+            let failures = f.isolated.reduce(0) { $0 + $1.failures }, addresses = f.isolated.reduce(0) { $0 + $1.addresses }
+            lines.append("domain-level failures at live domains not counted: \(grouped(failures)) at \(grouped(addresses)) address\(addresses == 1 ? "" : "es") of \(grouped(f.isolated.count)) domain\(f.isolated.count == 1 ? "" : "s") (per domain in manifest.json)")
+        }
         return lines
     }
 }

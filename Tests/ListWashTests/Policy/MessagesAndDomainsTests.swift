@@ -105,6 +105,9 @@ import Testing
                     + "dsn=5.4.4, status=bounced (Host or domain name not found. Name service error for name=\(d) type=MX: Host not found)")
             }
         }
+        // Later that day, one timeout at gmail.com: an isolated failure of a live domain.
+        lines.append("Nov  9 20:00:00 mx1 postfix/smtp[2003]: \(next()): to=<zoe@gmail.com>, relay=none, delay=30, delays=0/0/30/0, "
+            + "dsn=4.4.1, status=deferred (connect to gmail-smtp-in.l.google.com[192.0.2.27]:25: Connection timed out)")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -119,6 +122,8 @@ import Testing
         #expect(findings.dead.map(\.domain) == ["gmial.com"])
         #expect(findings.outages.map(\.domain) == ["gmail.com", "yahoo.com"])
         #expect(findings.outages.allSatisfy { $0.addresses == 8 && $0.why == .domainAlive && $0.reasons == ["hostunknown"] })
+        #expect(findings.isolated == [DomainFindings.Isolated(domain: "gmail.com", failures: 1, addresses: 1,
+                                                              first: 1_794_254_400, last: 1_794_254_400)])
         let manifest = try folder.read("out/manifest.json")
         #expect(manifest.contains(#""domain_findings":{"dead":[{"domain":"gmial.com","addresses":1,"list_rows_removed":1,"#))
         #expect(findings.dead.first?.listRowsRemoved == 1)

@@ -82,6 +82,17 @@ struct CleanManifest {
             json.endObject()
         }
         json.endArray()
+        json.beginArray("isolated_failures_not_counted")
+        for i in summary.domainFindings.isolated {
+            json.beginObject()
+            json.string("domain", i.domain)
+            json.int("failures", i.failures)
+            json.int("addresses", i.addresses)
+            json.string("first", i.first.map(Timestamp.format))
+            json.string("last", i.last.map(Timestamp.format))
+            json.endObject()
+        }
+        json.endArray()
         json.endObject()
         json.endObject()
         // The effective policy, exactly as `listwash policy` prints it.

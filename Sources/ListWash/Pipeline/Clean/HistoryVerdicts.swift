@@ -56,7 +56,7 @@ final class HistoryVerdicts {
         let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive,
                                               observe: judge.map { judge in { try judge.observe(key: $0, entries: $1) } },
                                               worthDeciding: worthDeciding) { key, events, rows in
-            if let judge, judge.waits(events) {
+            if let judge, judge.lastObservedWaits {
                 try judge.wait(key: key, events: events, rows: rows)
             } else {
                 try decide(key, events, rows)
