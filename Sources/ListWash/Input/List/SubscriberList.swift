@@ -144,7 +144,7 @@ public final class CSVListReader: SubscriberListReader {
                 error = text.invalidSequenceReason
             } else if record.fieldCount != fieldCount {
                 error = CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message
-            } else if rejectsBlankAddress, record.field(column).allSatisfy(AddressRules.isBlank) {
+            } else if rejectsBlankAddress, AddressRules.isBlankField(record.field(column)) {
                 error = ListRecord.noAddress
             } else {
                 error = nil
