@@ -236,6 +236,7 @@ extension AddressRules {
     /// `ingest` (``EventRecord/withNormalizedAddress(_:_:)``) and `clean` (``key(_:)``) both
     /// come here, so an address has one key in the history and in the list.
     /// - Complexity: O(n) in the field's length.
+    @inline(never)  // kept out of the ASCII path's callers
     static func unicodeExactForm(_ field: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var lo = 0, hi = field.count
         while lo < hi {
