@@ -75,22 +75,15 @@ public struct AddressRules: Sendable, Equatable {
     static func isLenientValid(_ k: [UInt8]) -> Bool {
         var ats = 0
         var at = -1
-        var i = 0
-        while i < k.count {
-            let c = k[i]
-            if c >= 0x80 {
-                // Unicode spaces and invisible characters count as blanks.
-                let (scalar, length) = Self.scalar(at: i, in: k)
-                if let scalar, Self.isInvisible(scalar) { return false }
-                i += length
-                continue
-            }
+        var high: UInt8 = 0
+        for (i, c) in k.enumerated() {
+            high |= c
             if c == UInt8(ascii: "@") { ats += 1; at = i }
             if isBlank(c) { return false }
-            i += 1
         }
-        guard ats == 1, at > 0, at < k.count - 1 else { return false }
-        return k[(at + 1)...].contains(UInt8(ascii: "."))
+        guard ats == 1, at > 0, at < k.count - 1, k[(at + 1)...].contains(UInt8(ascii: ".")) else { return false }
+        // Unicode spaces and invisible characters count as blanks (only a key with a byte ≥ 0x80 can hold one).
+        return high < 0x80 || !k.withUnsafeBufferPointer { holdsInvisible($0, allowingJoiners: false) }
     }
 
     /// Characters RFC 5322 allows in an atom, besides letters and digits.
@@ -268,7 +261,7 @@ extension AddressRules {
 
     /// Whether `bytes` hold an invisible character (``isInvisible(_:)``); with
     /// `allowingJoiners`, ZWJ and ZWNJ do not count (IDNA2008 judges them in a domain).
-    private static func holdsInvisible(_ bytes: UnsafeBufferPointer<UInt8>, allowingJoiners: Bool) -> Bool {
+    static func holdsInvisible(_ bytes: UnsafeBufferPointer<UInt8>, allowingJoiners: Bool) -> Bool {
         var i = 0
         while i < bytes.count {
             guard bytes[i] >= 0x80 else { i += 1; continue }
