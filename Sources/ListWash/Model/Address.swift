@@ -32,22 +32,22 @@ public struct AddressRules: Sendable, Equatable {
         var hi = field.count
         while lo < hi, Self.isBlank(field[lo]) { lo += 1 }
         while hi > lo, Self.isBlank(field[hi - 1]) { hi -= 1 }
+        var high: UInt8 = 0
+        for i in lo..<hi { high |= field[i] }
+        if high & 0x80 != 0 { return unicodeKey(UnsafeRawBufferPointer(rebasing: field[lo..<hi])) }
         var out = [UInt8](UnsafeRawBufferPointer(rebasing: field[lo..<hi]))
         let at = out.lastIndex(of: UInt8(ascii: "@")) ?? -1
         let lowerFrom = localPartCaseSensitive ? at + 1 : 0
-        var high: UInt8 = 0
-        for i in 0..<min(lowerFrom, out.count) { high |= out[i] }
         if lowerFrom < out.count {
-            for i in lowerFrom..<out.count {
-                let b = out[i]
-                high |= b
-                out[i] = ASCII.lower(b)
-            }
+            for i in lowerFrom..<out.count { out[i] = ASCII.lower(out[i]) }
         }
-        guard high & 0x80 != 0 else { return out }
-        var exact = UnsafeRawBufferPointer(rebasing: field[lo..<hi]).withMemoryRebound(to: UInt8.self) {
-            Self.unicodeExactForm($0)
-        }
+        return out
+    }
+
+    /// ``key(_:)`` for a field (ASCII blanks trimmed) holding a byte ≥ 0x80.
+    @inline(never)
+    private func unicodeKey(_ field: UnsafeRawBufferPointer) -> [UInt8] {
+        var exact = field.withMemoryRebound(to: UInt8.self) { Self.unicodeExactForm($0) }
         if !localPartCaseSensitive, let at = exact.lastIndex(of: UInt8(ascii: "@")) {
             for i in 0..<at { exact[i] = ASCII.lower(exact[i]) }
         }
