@@ -32,12 +32,15 @@ let package = Package(
         // libxml2's streaming reader (xmlTextReader) for XML subscriber lists, fenced the same way.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        // libidn2: international domain names to their A-label form (IDNA2008, UTS #46), fenced the same way.
+        .systemLibrary(name: "CIDN2", path: "Sources/CIDN2", pkgConfig: "libidn2",
+                       providers: [.apt(["libidn2-dev"])]),
         // A Linux system call the Glibc module leaves out (sync_file_range), header only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(
             name: "ListWash",
             dependencies: [
-                "CSQLite", "CLibCrypto", "CLibXML2", "CSystem",
+                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

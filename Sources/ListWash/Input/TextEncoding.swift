@@ -133,12 +133,15 @@ public enum TextEncoding: String, Sendable, CaseIterable, Equatable {
 /// it is UTF-16 when zero bytes fill every other position (text without a byte-order mark
 /// in UTF-16), else UTF-8.
 /// A UTF-16 byte-order mark comes out as the UTF-8 one, so readers see and keep it as usual.
-/// UTF-8 input passes through unchanged (and unchecked unless UTF-8 was declared).
+/// UTF-8 input passes through unchanged, and is always checked: declared or marked by its
+/// byte-order mark, a malformed sequence is a bad record; undeclared and unmarked
+/// (``isUndeclaredUTF8``), it means the file is in another encoding (a Windows-1252 export
+/// from Excel), which a reader must not take for UTF-8: it stops and asks for `--encoding`.
 ///
-/// Invalid sequences (an unpaired UTF-16 surrogate, an odd final byte, malformed UTF-8 in a
-/// file declared UTF-8) never stop reading: they come out as U+FFFD (UTF-16) or unchanged
-/// (UTF-8), and their output offsets are kept until ``takeInvalidSequences(before:)`` claims
-/// them, so a reader can reject the records that hold them.
+/// Invalid sequences (an unpaired UTF-16 surrogate, an odd final byte, malformed UTF-8) never
+/// stop this source: they come out as U+FFFD (UTF-16) or unchanged (UTF-8), and their output
+/// offsets are kept until ``takeInvalidSequences(before:)`` claims them, so a reader can
+/// reject the records that hold them (or stop at the first).
 public final class TranscodingByteSource: ByteSource {
     private let source: ByteSource
     private let declared: TextEncoding?
@@ -156,6 +159,14 @@ public final class TranscodingByteSource: ByteSource {
     private var invalidOffsets: [Int] = []
     private var invalidStart = 0
     private var sourceDone = false
+    /// Undeclared UTF-8 is checked in place as it is handed out (no copy): the bytes a
+    /// sequence still needs, the range of the next one, and where the sequence began.
+    private var checking = false
+    private var checkNeed = 0
+    private var checkLo: UInt8 = 0x80, checkHi: UInt8 = 0xBF
+    private var checkStart = 0
+    /// The output offset of the first invalid sequence, if any.
+    public private(set) var firstInvalidOffset: Int?
 
     /// Wraps `source`; `declared` is the `--encoding` (nil: byte-order mark, else UTF-8).
     public init(_ source: ByteSource, declared: TextEncoding?, chunkSize: Int = 1 << 16) {
@@ -167,6 +178,11 @@ public final class TranscodingByteSource: ByteSource {
 
     /// True when, once settled, the bytes handed out differ from the source's.
     public var isTranscoding: Bool { encoding.needsTranscoding }
+
+    /// True when, once settled, the text is taken for UTF-8 only because nothing said
+    /// otherwise: no `--encoding`, no byte-order mark, no UTF-16 zero bytes. An invalid
+    /// sequence then means the encoding is unknown, not that one record is damaged.
+    public private(set) var isUndeclaredUTF8 = false
 
     /// Whether any invalid sequence lies before output offset `end` (not yet claimed); claims them.
     /// Readers call it with the end offset of each record, in order.
@@ -186,6 +202,7 @@ public final class TranscodingByteSource: ByteSource {
     /// The reason given for records holding invalid sequences, e.g. "invalid UTF-16 sequence".
     public var invalidSequenceReason: String {
         switch encoding {
+        case .utf8 where isUndeclaredUTF8: return "not UTF-8, and no --encoding names the encoding"
         case .utf8: return "invalid UTF-8 sequence"
         case .utf16, .utf16LE, .utf16BE: return "invalid UTF-16 sequence"
         case .windows1252, .latin1: return "invalid \(encoding.rawValue) byte"
@@ -198,6 +215,7 @@ public final class TranscodingByteSource: ByteSource {
         // Plain UTF-8: hand the source's bytes straight through once the sniffed prefix is out.
         if !validating, !isTranscoding, pendingStart == pending.count {
             let n = try source.read(into: buffer)
+            if checking { check(UnsafeRawBufferPointer(rebasing: buffer[..<n]), atEnd: n == 0) }
             outputOffset += n
             return n
         }
@@ -213,6 +231,7 @@ public final class TranscodingByteSource: ByteSource {
         pending.withUnsafeBytes { src in
             buffer.baseAddress!.copyMemory(from: src.baseAddress! + pendingStart, byteCount: count)
         }
+        if checking { check(UnsafeRawBufferPointer(rebasing: buffer[..<count]), atEnd: false) }
         pendingStart += count
         outputOffset += count
         return count
@@ -253,11 +272,66 @@ public final class TranscodingByteSource: ByteSource {
             }
         }
         validating = encoding == .utf8 && declared == .utf8
+        checking = encoding == .utf8 && declared != .utf8
+        isUndeclaredUTF8 = checking && declared == nil && !prefix.starts(with: [0xEF, 0xBB, 0xBF])
         if !validating, !isTranscoding {
             pending = prefix
         } else {
             decode(body, atEnd: sourceDone)
         }
+    }
+
+    /// Checks UTF-8 handed out unchanged at output offset `outputOffset` (the same rules as
+    /// ``decodeUTF8(_:atEnd:)``), noting where each malformed sequence begins. ASCII is
+    /// skipped eight bytes at a time; a sequence may continue into the next call.
+    /// - Complexity: O(n) in the bytes handed out.
+    private func check(_ bytes: UnsafeRawBufferPointer, atEnd: Bool) {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            if checkNeed == 0 {
+                while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                guard i < n else { break }
+                let b0 = bytes[i]
+                i += 1
+                if b0 < 0x80 { continue }
+                checkStart = outputOffset + i - 1
+                checkLo = 0x80
+                checkHi = 0xBF
+                switch b0 {
+                case 0xC2...0xDF: checkNeed = 1
+                case 0xE0: checkNeed = 2; checkLo = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: checkNeed = 2
+                case 0xED: checkNeed = 2; checkHi = 0x9F
+                case 0xF0: checkNeed = 3; checkLo = 0x90
+                case 0xF1...0xF3: checkNeed = 3
+                case 0xF4: checkNeed = 3; checkHi = 0x8F
+                default: noteInvalid(at: checkStart)
+                }
+                continue
+            }
+            let b = bytes[i]
+            guard b >= checkLo, b <= checkHi else {
+                // The sequence broke off: it is invalid, and this byte starts afresh.
+                noteInvalid(at: checkStart)
+                checkNeed = 0
+                continue
+            }
+            i += 1
+            checkNeed -= 1
+            checkLo = 0x80
+            checkHi = 0xBF
+        }
+        if atEnd, checkNeed > 0 {
+            noteInvalid(at: checkStart)
+            checkNeed = 0
+        }
+    }
+
+    private func noteInvalid(at offset: Int) {
+        if firstInvalidOffset == nil { firstInvalidOffset = offset }
+        invalidOffsets.append(offset)
+        invalidSequenceCount += 1
     }
 
     /// Decodes `chunk` (after any bytes carried over from the last chunk) into `pending`.
@@ -283,10 +357,7 @@ public final class TranscodingByteSource: ByteSource {
     /// The output offset that the next appended byte will have.
     private var nextOutputOffset: Int { outputOffset + pending.count - pendingStart }
 
-    private func markInvalid() {
-        invalidOffsets.append(nextOutputOffset)
-        invalidSequenceCount += 1
-    }
+    private func markInvalid() { noteInvalid(at: nextOutputOffset) }
 
     private func appendScalar(_ scalar: UInt32) {
         switch scalar {

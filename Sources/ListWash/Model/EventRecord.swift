@@ -46,8 +46,9 @@ public struct EventRecord: Sendable, Equatable {
         return (c.reason.rawValue, c.kind, c.rule)
     }
 
-    /// The address as ``AddressRules`` keys it with a case-sensitive local part (blanks trimmed,
-    /// domain lower-cased), and that key with the local part lower-cased too; nil when empty.
+    /// The address as ``AddressRules`` keys it with a case-sensitive local part (blanks and
+    /// invisible characters trimmed, domain lower-cased, an international domain in A-labels),
+    /// and that key with the local part lower-cased too; nil when empty.
     /// Returns `address` itself (no copy) when it is already in that form.
     static func normalizedAddress(_ address: String) -> (exact: String, key: String)? {
         var text = address
@@ -63,6 +64,13 @@ public struct EventRecord: Sendable, Equatable {
     /// ``normalizedAddress(_:)`` on bytes: calls `body` with the exact form and the key (each the
     /// input's own bytes where unchanged, else a temporary copy, the key `exact` itself when the
     /// local part has no capital); nil when the trimmed field is empty.
+    ///
+    /// An ASCII address stays on bytes here. One holding a byte ≥ 0x80 takes the list's slow
+    /// path (``AddressRules/unicodeExactForm(_:)``), so an event's key is the key `clean` gives
+    /// the same typed address: invisible characters trimmed from the ends, the domain in
+    /// A-labels. An event address with an invisible character inside is stored under the key
+    /// that keeps it, as the list keys it (where it is an `invalid_address` whatever the
+    /// history says); ingest does not judge syntax.
     @inline(__always)
     static func withNormalizedAddress<R>(
         _ field: UnsafeBufferPointer<UInt8>,
@@ -75,10 +83,16 @@ public struct EventRecord: Sendable, Equatable {
         var at = hi - 1
         while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }  // lo - 1 when there is none
         var localUpper = false, domainUpper = false
-        for i in lo..<hi where ASCII.isUpper(field[i]) {
-            if i > at { domainUpper = true; break } else { localUpper = true }
+        var high: UInt8 = 0
+        for i in lo..<hi {
+            let b = field[i]
+            high |= b
+            if ASCII.isUpper(b) {
+                if i > at { domainUpper = true } else { localUpper = true }
+            }
         }
         let trimmed = UnsafeBufferPointer(rebasing: field[lo..<hi])
+        if high & 0x80 != 0 { return try withUnicodeAddress(trimmed, body) }
         if !domainUpper, !localUpper { return try body(trimmed, trimmed) }
         let n = hi - lo
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n) { scratch in
@@ -97,6 +111,23 @@ public struct EventRecord: Sendable, Equatable {
                 base[n + i - lo] = ASCII.lower(b)
             }
             return try body(exact, UnsafeBufferPointer(start: base + n, count: n))
+        }
+    }
+
+    /// ``withNormalizedAddress(_:_:)`` for a trimmed field holding a byte ≥ 0x80 (kept out of
+    /// line: the ASCII path does not carry it).
+    @inline(never)
+    private static func withUnicodeAddress<R>(
+        _ trimmed: UnsafeBufferPointer<UInt8>,
+        _ body: (_ exact: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>) throws -> R
+    ) rethrows -> R? {
+        let exact = AddressRules.unicodeExactForm(trimmed)
+        guard !exact.isEmpty else { return nil }
+        let at = exact.lastIndex(of: UInt8(ascii: "@")) ?? -1
+        return try exact.withUnsafeBufferPointer { exact in
+            guard at > 0, exact[..<at].contains(where: ASCII.isUpper) else { return try body(exact, exact) }
+            let key = exact.enumerated().map { $0.offset < at ? ASCII.lower($0.element) : $0.element }
+            return try key.withUnsafeBufferPointer { try body(exact, $0) }
         }
     }
 

@@ -96,9 +96,12 @@ func utf16Bytes(_ text: String, bigEndian: Bool = false) -> [UInt8] {
             // the truncated E2 82 at the end: one.
             #expect(source.invalidSequenceCount == 5)
         }
+        // Undeclared, the same bytes are checked in place, to the same count, and marked as
+        // text whose encoding nobody named.
         let undeclared = TranscodingByteSource(MemoryByteSource(bytes), declared: nil)
         #expect(try drain(undeclared) == bytes)
-        #expect(undeclared.invalidSequenceCount == 0)
+        #expect(undeclared.invalidSequenceCount == 5)
+        #expect(undeclared.isUndeclaredUTF8)
         #expect(!undeclared.isTranscoding)
     }
 

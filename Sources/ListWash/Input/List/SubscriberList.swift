@@ -115,6 +115,12 @@ public final class CSVListReader: SubscriberListReader {
             if offset < 0 { offset = reader.hadByteOrderMark ? 3 : 0 }
             offset += record.raw.count
             let invalidText = text.takeInvalidSequences(before: offset)
+            if invalidText, text.isUndeclaredUTF8, let first = text.firstInvalidOffset {
+                // Not a damaged row: the file is in an encoding nobody named. Reading on would
+                // take its bytes for UTF-8; the user names the encoding instead.
+                let (line, column) = Self.position(of: first - (offset - record.raw.count), in: record.raw, firstLine: record.line)
+                throw CleanError.undeclaredEncoding(path: path, line: line, column: column)
+            }
             if record.isBlank {
                 blankLines += 1
                 return
@@ -144,7 +150,7 @@ public final class CSVListReader: SubscriberListReader {
                 error = text.invalidSequenceReason
             } else if record.fieldCount != fieldCount {
                 error = CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message
-            } else if rejectsBlankAddress, record.field(column).allSatisfy(AddressRules.isBlank) {
+            } else if rejectsBlankAddress, AddressRules.isBlankField(record.field(column)) {
                 error = ListRecord.noAddress
             } else {
                 error = nil
@@ -158,6 +164,24 @@ public final class CSVListReader: SubscriberListReader {
             }
         }
         if column < 0 { throw InputError.emptyFile(path: path) }
+    }
+
+    /// The line and 1-based byte column of byte `index` of a record that starts on `firstLine`
+    /// (a quoted field may span lines; CRLF, LF and CR end a line).
+    static func position(of index: Int, in raw: UnsafeRawBufferPointer, firstLine: Int) -> (line: Int, column: Int) {
+        var line = firstLine
+        var lineStart = 0
+        var i = 0
+        let end = min(max(index, 0), raw.count)
+        while i < end {
+            let b = raw[i]
+            if b == 0x0A || (b == 0x0D && (i + 1 >= raw.count || raw[i + 1] != 0x0A)) {
+                line += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        return (line, end - lineStart + 1)
     }
 }
 

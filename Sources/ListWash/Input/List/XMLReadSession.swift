@@ -209,7 +209,7 @@ final class XMLReadSession {
     /// the bytes before it and the record itself.
     private func complete(address: [UInt8]?, error: String?, _ body: (ListSegment) throws -> Void) throws {
         // An address field that is there but empty or blank is no address either.
-        let error = error ?? (reader.rejectsBlankAddress && (address ?? []).allSatisfy(AddressRules.isBlank) ? ListRecord.noAddress : nil)
+        let error = error ?? (reader.rejectsBlankAddress && AddressRules.isBlankField(address ?? []) ? ListRecord.noAddress : nil)
         scanAll()
         guard let element = scanner.takeCompleted(), let end = element.end else { throw mismatch() }
         if namesAreUTF8, element.localName != recordName { throw mismatch(line: element.line) }
