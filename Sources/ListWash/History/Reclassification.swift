@@ -74,6 +74,16 @@ extension HistoryStore {
         public var ruleChanged = 0
         public var blocksRewritten = 0
         public var runRowsRewritten = 0
+
+        mutating func add(_ other: ReclassifySummary) {
+            events += other.events
+            bounces += other.bounces
+            reasonChanged += other.reasonChanged
+            kindChanged += other.kindChanged
+            ruleChanged += other.ruleChanged
+            blocksRewritten += other.blocksRewritten
+            runRowsRewritten += other.runRowsRewritten
+        }
     }
 
     /// Re-derives reason, kind and rule of every stored bounce from its stored fields (reply
@@ -90,82 +100,40 @@ extension HistoryStore {
             var changed: [Int64: (kind: UInt8, reason: UInt8)] = [:]
             let select = try db.prepare("SELECT block, events FROM event_blocks WHERE block > ?1 ORDER BY block LIMIT 256")
             let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
-            var encoder = CompactBlock.Encoder()
             var last: Int64 = .min
             var firstBlock: Int64?
-            var pending: [(block: Int64, bytes: [UInt8])] = []
-            var rewritten: [UInt8] = []
-            while true {
-                select.reset()
-                select.bind(1, last)
-                var any = false
-                while try select.step() {
-                    any = true
-                    let block = select.int64(0)
-                    last = block
-                    if firstBlock == nil { firstBlock = block }
-                    rewritten.removeAll(keepingCapacity: true)
-                    var blockChanged = false
-                    do {
-                        try EventBlock.forEach(in: select.bytes(1)) { slot, raw in
-                            summary.events += 1
-                            let row = try EventRow(raw)
-                            guard EventType(storedName: row.type) == .bounce else {
-                                return EventBlock.append(slot: slot, event: raw, to: &rewritten)
-                            }
-                            summary.bounces += 1
-                            let c = classifier.classify(replyCode: row.replyCode.map { Int($0) }, enhancedCode: row.enhancedCode?.bindMemory(to: UInt8.self),
-                                                        diagnostic: row.diagnostic.bindMemory(to: UInt8.self),
-                                                        recipientKey: row.address.bindMemory(to: UInt8.self))
-                            var reason = c.reason.rawValue, kind = c.kind.rawValue, rule = c.rule
-                            let sameReason = reason.withUTF8 { row.reason.elementsEqual($0) }
-                            let sameKind = kind.withUTF8 { k in row.kind.map { $0.elementsEqual(k) } ?? false }
-                            let sameRule = rule.withUTF8 { row.rule.elementsEqual($0) }
-                            guard !(sameReason && sameKind && sameRule) else {
-                                return EventBlock.append(slot: slot, event: raw, to: &rewritten)
-                            }
-                            if !sameReason { summary.reasonChanged += 1 }
-                            if !sameKind { summary.kindChanged += 1 }
-                            if sameReason, sameKind { summary.ruleChanged += 1 }
-                            blockChanged = true
-                            // The event again with its new kind, reason and rule, every other byte as stored.
-                            let lengthAt = EventBlock.beginEvent(slot: slot, id: row.id, timestamp: row.timestamp,
-                                                                 replyCode: row.replyCode, to: &rewritten)
-                            EventBlock.appendString(row.address, to: &rewritten)
-                            EventBlock.appendString(row.type, to: &rewritten)
-                            kind.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
-                            reason.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
-                            EventBlock.appendString(row.enhancedCode, to: &rewritten)
-                            EventBlock.appendString(row.diagnostic, to: &rewritten)
-                            rule.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
-                            EventBlock.appendString(row.providerVerdict, to: &rewritten)
-                            EventBlock.appendString(row.source, to: &rewritten)
-                            EventBlock.appendString(row.message, to: &rewritten)
-                            EventBlock.endEvent(lengthAt: lengthAt, in: &rewritten)
-                            if !(sameReason && sameKind) {
-                                changed[EventBlock.number(block: block, slot: slot)] = (AddressEntry.kindCode(c.kind), try reasons.code(for: reason, db: db))
-                            }
-                        }
-                    } catch is EventBlockError {
-                        throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
-                    }
-                    if blockChanged {
-                        var compact: [UInt8] = []
-                        try rewritten.withUnsafeBytes { try encoder.encode($0, into: &compact) }
-                        pending.append((block, compact))
-                    }
-                }
-                select.reset()
-                for (block, bytes) in pending {
+            // Two stages on the two cores: this thread reads a batch of blocks and writes back
+            // the previous batch's changes (the connection is this thread's), while the other
+            // decodes, classifies and re-encodes the batch before.
+            var working: BackgroundWork<ReclassifiedBatch>?
+            func apply(_ batch: ReclassifiedBatch) throws {
+                summary.add(batch.summary)
+                for (block, bytes) in batch.blocks {
                     update.reset()
                     update.bind(1, block)
                     update.bind(2, bytes)
                     _ = try update.step()
                     update.reset()
-                    summary.blocksRewritten += 1
                 }
-                pending.removeAll()
-                if !any { break }
+                for change in batch.changes {
+                    changed[change.number] = (change.kind, try reasons.code(for: change.reason, db: db))
+                }
+            }
+            while true {
+                select.reset()
+                select.bind(1, last)
+                var blocks: [(block: Int64, bytes: [UInt8])] = []
+                while try select.step() {
+                    last = select.int64(0)
+                    if firstBlock == nil { firstBlock = last }
+                    blocks.append((last, Array(select.bytes(1))))
+                }
+                select.reset()
+                if let previous = working { try apply(try previous.wait()) }
+                working = nil
+                guard !blocks.isEmpty else { break }
+                let path = path
+                working = BackgroundWork { try ReclassifiedBatch(blocks, classifier: classifier, path: path) }
             }
             if !changed.isEmpty { summary.runRowsRewritten = try patchRunEntries(changed) }
             try db.execute("DELETE FROM classifications")
@@ -241,5 +209,74 @@ extension HistoryStore {
         guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
         let store = try HistoryStore(path: path, create: true)
         return try store.reclassify(classifier: try policy.makeClassifier(), identity: ClassificationIdentity(policy: policy))
+    }
+}
+
+/// One batch of blocks classified again (``HistoryStore/reclassify(classifier:identity:)``'s
+/// second stage): the blocks that changed, re-encoded, and the events whose entries change.
+/// Made on the worker thread from blocks copied out of SQLite, handed back whole.
+struct ReclassifiedBatch: Sendable {
+    var blocks: [(Int64, [UInt8])] = []
+    var changes: [(number: Int64, kind: UInt8, reason: String)] = []
+    var summary = HistoryStore.ReclassifySummary()
+
+    init(_ stored: [(block: Int64, bytes: [UInt8])], classifier: Classifier, path: String) throws {
+        var encoder = CompactBlock.Encoder()
+        var rewritten: [UInt8] = []
+        for (block, bytes) in stored {
+            rewritten.removeAll(keepingCapacity: true)
+            var blockChanged = false
+            do {
+                try bytes.withUnsafeBytes { blob in
+                    try EventBlock.forEach(in: blob) { slot, raw in
+                        summary.events += 1
+                        let row = try HistoryStore.EventRow(raw)
+                        guard EventType(storedName: row.type) == .bounce else {
+                            return EventBlock.append(slot: slot, event: raw, to: &rewritten)
+                        }
+                        summary.bounces += 1
+                        let c = classifier.classify(replyCode: row.replyCode.map { Int($0) }, enhancedCode: row.enhancedCode?.bindMemory(to: UInt8.self),
+                                                    diagnostic: row.diagnostic.bindMemory(to: UInt8.self),
+                                                    recipientKey: row.address.bindMemory(to: UInt8.self))
+                        var reason = c.reason.rawValue, kind = c.kind.rawValue, rule = c.rule
+                        let sameReason = reason.withUTF8 { row.reason.elementsEqual($0) }
+                        let sameKind = kind.withUTF8 { k in row.kind.map { $0.elementsEqual(k) } ?? false }
+                        let sameRule = rule.withUTF8 { row.rule.elementsEqual($0) }
+                        guard !(sameReason && sameKind && sameRule) else {
+                            return EventBlock.append(slot: slot, event: raw, to: &rewritten)
+                        }
+                        if !sameReason { summary.reasonChanged += 1 }
+                        if !sameKind { summary.kindChanged += 1 }
+                        if sameReason, sameKind { summary.ruleChanged += 1 }
+                        blockChanged = true
+                        // The event again with its new kind, reason and rule, every other byte as stored.
+                        let lengthAt = EventBlock.beginEvent(slot: slot, id: row.id, timestamp: row.timestamp,
+                                                             replyCode: row.replyCode, to: &rewritten)
+                        EventBlock.appendString(row.address, to: &rewritten)
+                        EventBlock.appendString(row.type, to: &rewritten)
+                        kind.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
+                        reason.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
+                        EventBlock.appendString(row.enhancedCode, to: &rewritten)
+                        EventBlock.appendString(row.diagnostic, to: &rewritten)
+                        rule.withUTF8 { EventBlock.appendString(UnsafeRawBufferPointer($0), to: &rewritten) }
+                        EventBlock.appendString(row.providerVerdict, to: &rewritten)
+                        EventBlock.appendString(row.source, to: &rewritten)
+                        EventBlock.appendString(row.message, to: &rewritten)
+                        EventBlock.endEvent(lengthAt: lengthAt, in: &rewritten)
+                        if !(sameReason && sameKind) {
+                            changes.append((EventBlock.number(block: block, slot: slot), AddressEntry.kindCode(c.kind), reason))
+                        }
+                    }
+                }
+            } catch is EventBlockError {
+                throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
+            }
+            if blockChanged {
+                var compact: [UInt8] = []
+                try rewritten.withUnsafeBytes { try encoder.encode($0, into: &compact) }
+                blocks.append((block, compact))
+                summary.blocksRewritten += 1
+            }
+        }
     }
 }
