@@ -342,6 +342,19 @@ final class DomainJudge {
         }
     }
 
+    /// `events` of the address `key` as the policy counts them once the domains are judged
+    /// (after ``finish()``): each domain-level failure of an outage turned `sender`.
+    func judged(_ events: [PolicyEvent], key: [UInt8]) -> [PolicyEvent] {
+        let domain = ASCII.lowercased(key).withUnsafeBytes { Self.hash(Self.domain(of: $0)) }
+        return events.map { e in
+            guard e.type == .bounce, let reason = code(e.reason), isFailure(kind: e.kind, reason: reason),
+                  outage(domain, e.timestamp, reason, e.kind) else { return e }
+            var judged = e
+            judged.kind = .sender
+            return judged
+        }
+    }
+
     /// Whether a failure counts for nothing: near a sign of life, a burst of an undead domain.
     private func outage(_ domain: UInt64, _ timestamp: Int64, _ reason: UInt8, _ kind: BounceKind?) -> Bool {
         if alive(domain, at: timestamp) { return true }
