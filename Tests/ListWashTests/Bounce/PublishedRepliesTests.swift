@@ -282,6 +282,7 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("550 5.7.1 Refused due to recipient preferences", .filtered, .sender),
         .init("Sorry, I couldn't find any host named example.invalid. (#5.1.2)", .hostunknown, .hard),
         .init("550 Unrouteable address", .hostunknown, .hard),
+        .init("Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", .notaccept, .hard),
         .init("553 neko.example.com does not exist", .hostunknown, .hard),
         .init("Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long.", .networkerror, .soft),
         .init("Deferred: Name server: example.co.jp.: host name lookup failure. Message could not be delivered for 5 days", .networkerror, .soft),

@@ -36,6 +36,7 @@ extension KnowledgeTable {
             // hostunknown / networkerror
             KnownPhrase("couldn't find any host named", .hostunknown, "qmail"),
             KnownPhrase("unrouteable address", .hostunknown, "Exim"),
+            KnownPhrase("couldn't find a mail exchanger or ip address", .notaccept, "qmail (#5.4.4): no MX and no address, the domain takes no mail"),
             KnownPhrase("wasn't able to establish an smtp connection", .networkerror, "qmail (#4.4.1)"),
             KnownPhrase("host name lookup failure", .networkerror, "sendmail"),
             // mailboxfull / suspend
