@@ -16,6 +16,12 @@ struct PhraseMatcher: Sendable {
         case narrow([UInt16])
         case wide([Int32])
     }
+
+    /// Whether the transitions are stored in 16 bits.
+    var hasNarrowTransitions: Bool {
+        if case .narrow = next { return true }
+        return false
+    }
     /// The pattern that ends exactly at a state, or -1.
     private let terminal: [Int32]
     /// The nearest state on the failure chain that has a terminal pattern, or -1.
