@@ -10,6 +10,10 @@ expected status is a real RFC 3463 code, not sisimai's x.0.9NN stand-in) and agr
 
 With --mismatches, also lists every reason mismatch, grouped by family: file#index, expected
 reason, listwash's reason, the rule that decided and the first 150 characters of the diagnostic.
+
+Both print how many reason mismatches are listwash's deliberate differences from sisimai
+(docs/classifier.md), told apart by the pair of reasons and the rule that decided; the
+agreement figure itself counts them as mismatches.
 """
 import collections
 import json
@@ -22,6 +26,24 @@ import sys
 def family(name):
     base = os.path.basename(name)
     return re.sub(r"-\d+\.eml$", "", base)
+
+
+# listwash's deliberate differences (docs/classifier.md): (expected, got, rule prefix) -> why.
+DELIBERATE = [
+    ("filtered", "userunknown", "", "user unknown with no RCPT command or X.1.1 code is userunknown"),
+    ("toomanyconn", "exceedlimit", "phrase:exceedlimit", "552 too many recipients is exceedlimit (X.5.3)"),
+    ("blocked", "requireptr", "phrase:requireptr", "missing reverse DNS is requireptr"),
+    ("systemerror", "mailererror", "phrase:mailererror", "X-Unix is mailererror"),
+    ("rejected", "userunknown", "known:microsoft", "Exchange 5.4.1 access denied is userunknown (DBEB)"),
+    ("expired", "networkerror", "known:sisimai", "an expiry with a named network cause is networkerror"),
+]
+
+
+def deliberate(expected, got, rule):
+    for e, g, prefix, why in DELIBERATE:
+        if expected == e and got == g and (rule or "").startswith(prefix) and "+command" not in (rule or ""):
+            return why
+    return None
 
 
 def real_status(status):
@@ -81,10 +103,13 @@ def main():
             if line is None:
                 misses.append(f"{name}#{index}")
             elif line.get("reason") != row["reason"]:
+                why = deliberate(row["reason"], line.get("reason"), line.get("rule"))
+                stats["ALL"]["deliberate"] += 1 if why else 0
                 diagnostic = " ".join((line.get("diagnostic") or "").split())[:150]
                 mismatches[family(name)].append(
                     f"  {name}#{index}  expected={row['reason']}  got={line.get('reason')}  "
-                    f"rule={line.get('rule')}  status={line.get('status')}  reply={line.get('reply_code')}\n"
+                    f"rule={line.get('rule')}  status={line.get('status')}  reply={line.get('reply_code')}"
+                    f"{'  [deliberate: ' + why + ']' if why else ''}\n"
                     f"      {diagnostic}")
     def pct(a, b):
         return f"{100.0 * a / b:5.1f}%" if b else "   - "
@@ -95,6 +120,10 @@ def main():
         print(f"{fam:28} {s['files']:5} {s['found']:>7}/{s['expected']:<8} {pct(s['found'], s['expected']):>7} "
               f"{pct(s['reason'], s['expected']):>7} {s['status']:>4}/{s['status_n']:<4}{pct(s['status'], s['status_n']):>6} "
               f"{pct(s['hard'], s['expected']):>7}")
+    a = stats["ALL"]
+    mismatched = a["found"] - a["reason"]
+    print(f"\nreason mismatches: {mismatched}, of which {a['deliberate']} are deliberate differences "
+          f"(docs/classifier.md); agreement apart from them: {pct(a['reason'] + a['deliberate'], a['expected']).strip()}")
     if misses:
         print("\nrecipients not found: " + " ".join(misses))
     if show_mismatches and mismatches:

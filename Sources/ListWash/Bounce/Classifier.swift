@@ -15,8 +15,11 @@ public final class Classifier: Sendable {
         /// The `Classification.rule` this phrase reports, built once.
         var rule: String
         var parts: [Int]
-        /// Index into `definitions`, or -1 for a user rule's phrase.
-        var definition: Int
+        /// The reason it names (unused for a user rule's phrase, whose rule decides).
+        var reason: BounceReason
+        /// Whether it comes from a knowledge table (a receiver's documented wording), which
+        /// stands whatever SMTP step it answered.
+        var known: Bool
         var transientOnly: Bool
     }
 
@@ -30,7 +33,6 @@ public final class Classifier: Sendable {
         var phrases: [Int]?
     }
 
-    private let definitions: [ReasonDefinition]
     private let kinds: [BounceReason: BounceKind]
     private let rules: [CompiledRule]
     /// All phrases, in precedence order: built-in ordinary phrases (registry order), then built-in
@@ -93,13 +95,23 @@ public final class Classifier: Sendable {
         }
 
         var phrases: [CompiledPhrase] = []
+        // A receiver's or filter's documented wording first: it says more than any generic word.
+        for table in KnowledgeRegistry.tables {
+            for row in table.rows {
+                guard let ids = compile(row.phrase) else { continue }
+                phrases.append(CompiledPhrase(
+                    text: row.phrase, rule: "known:\(table.id):\"\(row.phrase)\"", parts: ids, reason: row.reason,
+                    known: true, transientOnly: false))
+            }
+        }
         for transient in [false, true] {
-            for (index, definition) in definitions.enumerated() {
+            for definition in definitions {
                 for text in transient ? definition.transientPhrases : definition.phrases {
                     guard let ids = compile(text) else { continue }
                     let rule = "phrase:\(definition.reason.rawValue):\"\(text)\""
                     phrases.append(CompiledPhrase(
-                        text: text, rule: rule, parts: ids, definition: index, transientOnly: transient))
+                        text: text, rule: rule, parts: ids, reason: definition.reason, known: false,
+                        transientOnly: transient))
                 }
             }
         }
@@ -134,7 +146,8 @@ public final class Classifier: Sendable {
                 try texts.map { text in
                     guard let ids = compile(text) else { throw ClassifierError.emptyPhrase(rule: rule.name) }
                     phrases.append(CompiledPhrase(
-                        text: text, rule: "user:\(rule.name)", parts: ids, definition: -1, transientOnly: false))
+                        text: text, rule: "user:\(rule.name)", parts: ids, reason: rule.reason, known: false,
+                        transientOnly: false))
                     return phrases.count - 1
                 }
             }
@@ -149,7 +162,6 @@ public final class Classifier: Sendable {
         for (index, phrase) in phrases.enumerated() {
             for part in Set(phrase.parts) { phrasesByPart[part].append(index) }
         }
-        self.definitions = definitions
         self.kinds = kinds
         self.rules = rules
         self.phrases = phrases
@@ -327,10 +339,9 @@ public final class Classifier: Sendable {
 
         if best != Int.max {
             let phrase = phrases[best]
-            let definition = definitions[phrase.definition]
-            var reason = definition.reason
+            var reason = phrase.reason
             var rule = phrase.rule
-            if reason == .userunknown {
+            if reason == .userunknown && !phrase.known {
                 // Mailboxes are checked at RCPT TO: "unknown" said to the message itself is a filter's refusal.
                 let normalized = PhraseMatcher.normalize(bytes: bytes)
                 if status?.subject != 1, !Self.userUnknownAtAnyStep.contains(where: { Self.occurs($0, in: normalized) }) {
@@ -349,7 +360,7 @@ public final class Classifier: Sendable {
             }
             if let sender = senderRefusal(reason) { return sender(rule) }
             var kind = self.kind(of: reason)
-            if reason == .notaccept && transient { kind = .soft }
+            if Self.hardOnlyWhenPermanent.contains(reason) && transient { kind = .soft }
             return result(reason, kind, rule)
         }
 
@@ -416,6 +427,10 @@ public final class Classifier: Sendable {
 
     /// Reasons that, in a reply to the connection or EHLO, say less than the step does (our host was refused).
     private static let vagueAtConnect: Set<BounceReason> = [.undefined, .userunknown, .filtered]
+
+    /// Hard reasons that stay soft in a temporary (4xx) reply even when the words name them: a
+    /// host that takes no mail "for now", a mailbox disabled "temporarily" may come back.
+    private static let hardOnlyWhenPermanent: Set<BounceReason> = [.notaccept, .suspend]
 
     /// A reason found from codes alone is never hard when the receiver called the failure temporary.
     private func codeOnlyKind(_ reason: BounceReason, transient: Bool) -> BounceKind {

@@ -4,8 +4,9 @@
 /// running listwash and policy would, and `listwash reclassify` can bring them in line.
 public struct ClassificationIdentity: Sendable, Equatable, Hashable {
     /// `listwash <version> tables <digest>`: the digest covers every built-in table the
-    /// classifier decides with (reasons with their phrases and examples, the status and reply
-    /// code tables, provider codes, the SMTP command markers), so a listwash whose tables
+    /// classifier decides with (reasons with their phrases and examples, the knowledge tables
+    /// of the providers and filters, the status and reply code tables, provider codes, the SMTP
+    /// command markers; a new table belongs in this list), so a listwash whose tables
     /// changed has another version even under the same version number.
     public var classifier: String
     /// `rules <digest>` of the policy's `rules` and `classification` settings, `rules none`
@@ -26,8 +27,10 @@ public struct ClassificationIdentity: Sendable, Equatable, Hashable {
     /// The built-in classifier's version (computed once).
     public static let builtIn: String = {
         let hasher = SHA256Hasher()
-        for table in [String(describing: ReasonRegistry.all), String(describing: StatusCode.table),
-                      String(describing: ReplyCode.table), String(describing: ProviderCode.orange.sorted { $0.key < $1.key }),
+        for table in [String(describing: ReasonRegistry.all), String(describing: KnowledgeRegistry.tables),
+                      String(describing: StatusCode.table), String(describing: ReplyCode.table),
+                      String(describing: ProviderCode.orange.sorted { $0.key < $1.key }),
+                      String(describing: ProviderCode.cox.sorted { $0.key < $1.key }), String(describing: ProviderCode.spectrum),
                       String(describing: SMTPCommand.markers)] {
             hasher.update(Array(table.utf8))
             hasher.update([0])

@@ -7,8 +7,21 @@ struct PhraseMatcher: Sendable {
     /// The byte class of every input byte (upper-case ASCII shares the lower-case class; blanks share space's).
     private let byteClass: [UInt8]
     private let classCount: Int
-    /// `next[state * classCount + class]`: the fully resolved transition.
-    private let next: [Int32]
+    /// `next[state * classCount + class]`: the fully resolved transition, stored in 16 bits
+    /// when every state number fits (the built-in tables need about 16k states): half the
+    /// memory of 32-bit entries, so the table the scan walks stays in cache.
+    private let next: Transitions
+
+    private enum Transitions: Sendable {
+        case narrow([UInt16])
+        case wide([Int32])
+    }
+
+    /// Whether the transitions are stored in 16 bits.
+    var hasNarrowTransitions: Bool {
+        if case .narrow = next { return true }
+        return false
+    }
     /// The pattern that ends exactly at a state, or -1.
     private let terminal: [Int32]
     /// The nearest state on the failure chain that has a terminal pattern, or -1.
@@ -112,7 +125,7 @@ struct PhraseMatcher: Sendable {
                 }
             }
         }
-        next = goto
+        next = states <= Int(UInt16.max) ? .narrow(goto.map { UInt16(truncatingIfNeeded: $0) }) : .wide(goto)
         self.terminal = terminal
         self.outputLink = outputLink
         lengths = patterns.map(\.count)
@@ -122,24 +135,31 @@ struct PhraseMatcher: Sendable {
     /// normalized text, one past the last byte).
     /// - Complexity: O(n + matches) for n input bytes.
     func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Void) {
-        next.withUnsafeBufferPointer { next in
-            byteClass.withUnsafeBufferPointer { byteClass in
-                terminal.withUnsafeBufferPointer { terminal in
-                    outputLink.withUnsafeBufferPointer { outputLink in
-                        var state = 0
-                        var position = 0
-                        var lastWasBlank = false
-                        for byte in bytes {
-                            let blank = PhraseMatcher.isBlank(byte)
-                            if blank && lastWasBlank { continue }
-                            lastWasBlank = blank
-                            position += 1
-                            state = Int(next[state &* classCount &+ Int(byteClass[Int(byte)])])
-                            var output = terminal[state] >= 0 ? state : Int(outputLink[state])
-                            while output >= 0 {
-                                body(Int(terminal[output]), position)
-                                output = Int(outputLink[output])
-                            }
+        switch next {
+        case .narrow(let table): table.withUnsafeBufferPointer { scan(bytes, next: $0, body) }
+        case .wide(let table): table.withUnsafeBufferPointer { scan(bytes, next: $0, body) }
+        }
+    }
+
+    @inline(__always)
+    private func scan<T: FixedWidthInteger>(_ bytes: UnsafeBufferPointer<UInt8>, next: UnsafeBufferPointer<T>,
+                                            _ body: (Int, Int) -> Void) {
+        byteClass.withUnsafeBufferPointer { byteClass in
+            terminal.withUnsafeBufferPointer { terminal in
+                outputLink.withUnsafeBufferPointer { outputLink in
+                    var state = 0
+                    var position = 0
+                    var lastWasBlank = false
+                    for byte in bytes {
+                        let blank = PhraseMatcher.isBlank(byte)
+                        if blank && lastWasBlank { continue }
+                        lastWasBlank = blank
+                        position += 1
+                        state = Int(next[state &* classCount &+ Int(byteClass[Int(byte)])])
+                        var output = terminal[state] >= 0 ? state : Int(outputLink[state])
+                        while output >= 0 {
+                            body(Int(terminal[output]), position)
+                            output = Int(outputLink[output])
                         }
                     }
                 }

@@ -2,9 +2,12 @@ import Foundation
 
 /// Reason codes that a provider writes into its replies and that say more than its words.
 ///
-/// Orange and La Poste (France) end their replies with a code such as `OFR_506`, `LPN007_416`,
-/// `OFR005_505` or `OUK_513`: the last three digits name the cause in Orange's published postmaster
-/// table ("Service refused, please try later" is said for several causes; the code tells them apart).
+/// - Orange and La Poste (France) end their replies with a code such as `OFR_506`, `LPN007_416`,
+///   `OFR005_505` or `OUK_513`: the last three digits name the cause in Orange's published postmaster
+///   table ("Service refused, please try later" is said for several causes; the code tells them apart).
+/// - Cox writes `AUP#CXBL`, `AUP#CDRBL`, `AUP#IPBL0001`, … (https://www.cox.com/residential/support/email-error-codes.html).
+/// - Charter Spectrum writes `AUP#In-1310` or `AUP#O-1000`: four digits in its published ranges
+///   (https://www.spectrum.net/support/internet/understanding-email-error-codes).
 public enum ProviderCode {
     /// Orange / La Poste codes (the last three digits) and the reason each names.
     /// Codes Orange uses for several causes ("please try later") are left out, so the words decide.
@@ -28,19 +31,58 @@ public enum ProviderCode {
         506: .spamdetected,    // mail rejected (content)
         510: .blocked,         // service refused
         514: .mesgtoobig,      // message size limit reached
+        517: .authfailure,     // DMARC verification failed
+        630: .policyviolation, // client host rejected by policy
         999: .blocked,         // service refused
+    ]
+
+    /// Cox `AUP#` codes and the reason each names (Cox's email error codes page).
+    public static let cox: [String: BounceReason] = [
+        "CXBL": .blocked,          // sending IP blocked for spam-like behaviour
+        "CDRBL": .blocked,         // sending IP temporarily blocked (at most 24 hours)
+        "CXDNS": .requireptr,      // reverse DNS of the connecting IP failed
+        "CXSNDR": .authfailure,    // SPF / DKIM of the sending domain failed
+        "CXSMTP": .rejected,       // SMTP violation: could not verify a legitimate sender
+        "CXCNCT": .toomanyconn,    // too many concurrent connections
+        "CXMXRT": .toomanyconn,    // too many recipients: wait before sending more
+        "CXTHRT": .securityerror,  // sending limited for suspicious account activity
+        "CXMJ": .securityerror,    // sending blocked for suspicious account activity
+        "IPBL": .blocked,          // IPBL0001…IPBL1111, IPBL00001: listed on Spamhaus, Return Path, ivmSIP, Cloudmark CSI
+        "URLBL": .spamdetected,    // URLBL011…URLBL1001: a URL in the body is on SURBL, Spamhaus DBL or ivmURI
+    ]
+
+    /// Spectrum `AUP#` code ranges (inclusive) and the reason each names (Spectrum's error codes page).
+    public static let spectrum: [(ClosedRange<Int>, BounceReason)] = [
+        (1000...1000, .blocked),          // IP blocked for suspicious activity
+        (1010...1080, .rejected),         // the sending account is blocked or limited
+        (1090...1090, .systemerror),      // cannot be processed now
+        (1100...1150, .requireptr),       // the connecting IP's DNS (full-circle rDNS)
+        (1160...1190, .policyviolation),  // against the domain's security policy
+        (1200...1250, .blocked),          // listed by Cloudmark CSI or Spamhaus
+        (1260...1260, .networkerror),     // IPv6 not processed
+        (1300...1340, .toomanyconn),      // concurrent and total connection limits
+        (1350...1490, .speeding),         // message, recipient and invalid-recipient rate limits
+        (1500...1520, .rejected),         // sending as another address or domain
+        (1530...1530, .mesgtoobig),       // larger than 20 MB
+        (1540...1550, .speeding),         // too many messages in a session, too many recipients
+        (1560...1560, .policyviolation),  // too many invalid recipients
+        (1580...1580, .speeding),         // too many recipients in a short time
     ]
 
     private static let orangePattern = try! NSRegularExpression(
         pattern: "\\b(?:LPN|OFR|OUK)(?:_[0-9]{3}|[0-9]{3}[-_][0-9]{3})\\b", options: [.caseInsensitive])
 
-    /// Whether `bytes` may hold a provider code (`ofr`, `lpn` or `ouk` in any case): a cheap test
-    /// that spares most replies the pattern search.
+    private static let aupPattern = try! NSRegularExpression(
+        pattern: "AUP#(?:(I|O|In|Out)-?([0-9]{4})|([A-Z]+)([0-9]*))", options: [])
+
+    /// Whether `bytes` may hold a provider code (`ofr`, `lpn`, `ouk` in any case, or `AUP#`): a
+    /// cheap test that spares most replies the pattern search.
     static func mayOccur(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 3 else { return false }
-        // First byte `o` or `l` (rare enough that the other two are seldom looked at).
+        // First byte `o`, `l` or `#` (rare enough that the others are seldom looked at).
         for i in 0..<(bytes.count - 2) {
             let a = bytes[i] | 0x20
+            if bytes[i] == 0x23, i >= 3, bytes[i - 3] == 0x41, bytes[i - 2] == 0x55, bytes[i - 1] == 0x50 { return true }
             guard a == 0x6F || a == 0x6C else { continue }
             let b = bytes[i + 1] | 0x20, c = bytes[i + 2] | 0x20
             if a == 0x6F ? (b == 0x66 && c == 0x72) || (b == 0x75 && c == 0x6B) : (b == 0x70 && c == 0x6E) {
@@ -50,8 +92,24 @@ public enum ProviderCode {
         return false
     }
 
+    /// The reason a Cox or Spectrum `AUP#` code in `text` names, with the code as found.
+    static func aupReason(in text: String) -> (reason: BounceReason, code: String)? {
+        let range = NSRange(text.startIndex..., in: text)
+        for match in aupPattern.matches(in: text, range: range) {
+            guard let whole = Range(match.range, in: text) else { continue }
+            let code = String(text[whole])
+            if let digits = Range(match.range(at: 2), in: text), let number = Int(text[digits]) {
+                if let found = spectrum.first(where: { $0.0.contains(number) }) { return (found.1, code) }
+            } else if let letters = Range(match.range(at: 3), in: text), let reason = cox[String(text[letters])] {
+                return (reason, code)
+            }
+        }
+        return nil
+    }
+
     /// The reason an Orange/La Poste code in `text` names, with the code as found; nil when none does.
     public static func reason(in text: String) -> (reason: BounceReason, code: String)? {
+        if text.contains("AUP#"), let found = aupReason(in: text) { return found }
         let range = NSRange(text.startIndex..., in: text)
         for match in orangePattern.matches(in: text, range: range) {
             guard let r = Range(match.range, in: text) else { continue }

@@ -14,7 +14,7 @@ struct Classify: ParsableCommand {
 
             Examples:
               listwash classify "550 5.1.1 <x@example.com>: Recipient address rejected: User unknown"
-              listwash classify --json "421 4.7.0 Try again later, closing connection"
+              listwash classify --json "451 4.7.1 Please try again later"
               listwash classify --eml bounce.eml
             """
     )
@@ -43,22 +43,34 @@ struct Classify: ParsableCommand {
             throw fail(error)
         }
         if let eml {
-            // A missing file is 66, one that cannot be read (permissions, a folder) 74.
-            let data: [UInt8]
-            do { data = try FileByteSource.readAll(path: eml) } catch { throw fail(error) }
-            let report: BounceReport
+            // A missing file is 66, one that cannot be read (permissions, a folder) 74. An mbox
+            // (a file whose first line starts with "From ") is read message by message.
+            let items: [(source: String, bytes: [UInt8])]
             do {
-                report = try BounceReader().read(data, file: eml)
+                let bytes = try FileByteSource.readAll(path: eml)
+                if bytes.starts(with: Array("From ".utf8)) {
+                    items = try MailContainer(path: eml, format: .mbox).map { ($0.source, $0.bytes) }
+                } else {
+                    items = [(eml, bytes)]
+                }
             } catch {
-                let message = (error as? LocalizedError)?.errorDescription ?? "\(eml): cannot parse message"
-                printError("listwash: error: \(message)")
-                throw ExitCode(ExitStatus.dataError.rawValue)
+                throw fail(error)
             }
-            let lines = report.classifiedLines(classifier: classifier)
-            if lines.isEmpty {
-                printError("\(eml): not a bounce, feedback report or auto-reply")
+            for item in items {
+                let report: BounceReport
+                do {
+                    report = try BounceReader().read(item.bytes, file: item.source)
+                } catch {
+                    let message = (error as? LocalizedError)?.errorDescription ?? "\(item.source): cannot parse message"
+                    printError("listwash: error: \(message)")
+                    throw ExitCode(ExitStatus.dataError.rawValue)
+                }
+                let lines = report.classifiedLines(classifier: classifier)
+                if lines.isEmpty || report.kind == .notABounce {
+                    printError("\(item.source): not a bounce: \(report.why ?? "no failed recipient")")
+                }
+                for line in lines { print(line) }
             }
-            for line in lines { print(line) }
             return
         }
         let text = reply ?? ""

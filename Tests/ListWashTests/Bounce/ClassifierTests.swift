@@ -96,6 +96,26 @@ import Testing
         #expect(permanent.kind == .hard)
     }
 
+    /// A disabled, closed or suspended account goes at once when the receiver says so
+    /// permanently; "temporarily disabled" in a 4xx reply is retried (issue 15, section 3).
+    @Test func disabledMailboxIsHardOnPermanentAndSoftOnTransient() {
+        for line in [
+            "550 5.2.1 The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser",
+            "554 delivery error: dd Sorry your message to kijitora@yahoo.com cannot be delivered. This account has been disabled or discontinued [#102].",
+            "550 [SUSPEND] Mailbox currently suspended - Please contact correspondent directly",
+            "Account disabled",
+        ] {
+            let result = classify(line)
+            #expect(result.reason == .suspend && result.kind == .hard, "\(line) → \(result.reason)/\(result.kind) by \(result.rule)")
+        }
+        let temporary = classify("450 4.2.1 mailbox temporarily disabled")
+        #expect(temporary.reason == .suspend && temporary.kind == .soft, "\(temporary.rule)")
+        let codesOnly = classify("", reply: 450, status: "4.2.1")
+        #expect(codesOnly.reason == .suspend && codesOnly.kind == .soft)
+        let permanentCodes = classify("", reply: 550, status: "5.2.1")
+        #expect(permanentCodes.reason == .suspend && permanentCodes.kind == .hard)
+    }
+
     @Test func notAcceptIsHardOnPermanentOrNoCodeAndSoftOnTransient() {
         #expect(classify("550 5.1.10 null MX").kind == .hard)
         #expect(classify("Domain example.org does not accept mail (null MX)").kind == .hard)
@@ -127,8 +147,11 @@ import Testing
     @Test func senderSideRejectionsNeverCountAgainstTheAddress() {
         let dmarc = classify("550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy")
         #expect(dmarc.reason == .authfailure && dmarc.kind == .sender)
-        let rate = classify("421 4.7.0 Try again later, closing connection. Rate limited")
+        let rate = classify("421 4.7.0 [192.0.2.1] Messages from your IP are rate limited")
         #expect([BounceReason.speeding, .toomanyconn].contains(rate.reason) && rate.kind == .sender)
+        // Google: "a Denial of Service (DoS) for the SMTP relay at the HELO stage".
+        let helo = classify("421 4.7.0 Try again later, closing connection.")
+        #expect(helo.reason == .blocked && helo.kind == .sender)
         let spamhaus = classify("554 5.7.1 Service unavailable; Client host blocked using zen.spamhaus.org")
         #expect(spamhaus.reason == .blocked && spamhaus.kind == .sender)
     }

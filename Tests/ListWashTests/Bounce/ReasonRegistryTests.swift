@@ -54,8 +54,9 @@ import Testing
 
     @Test func kindsFollowListwashPolicy() {
         func kind(_ reason: BounceReason) -> BounceKind? { ReasonRegistry.definition(of: reason)?.kind }
-        for reason in [BounceReason.userunknown, .hostunknown, .hasmoved, .notaccept] { #expect(kind(reason) == .hard) }
-        for reason in [BounceReason.suspend, .mailboxfull, .expired, .networkerror, .systemerror, .systemfull,
+        // `notaccept` and `suspend` are hard in a permanent reply; the classifier softens them in a 4xx one.
+        for reason in [BounceReason.userunknown, .hostunknown, .hasmoved, .notaccept, .suspend] { #expect(kind(reason) == .hard) }
+        for reason in [BounceReason.mailboxfull, .expired, .networkerror, .systemerror, .systemfull,
                        .mailererror, .onhold, .undefined] { #expect(kind(reason) == .soft) }
         for reason in [BounceReason.blocked, .badreputation, .requireptr, .authfailure, .spamdetected,
                        .virusdetected, .filtered, .policyviolation, .securityerror, .rejected, .norelaying,

@@ -19,6 +19,10 @@ extension ReasonDefinition {
             "could not deliver for the last",
             "delivery failed*attempts",
             "did not accept our requests to connect",
+            // A delay notice that names no other cause: the sender is still retrying (sisimai
+            // reports a delayed recipient with no cause as expired). Gmail, sendmail, Exim.
+            "will be retried for", "still undelivered after", "will keep trying until",
+            "has not yet been delivered",
         ],
         examples: [
             "550 4.4.7 QUEUE.Expired; message expired",
@@ -29,6 +33,9 @@ extension ReasonDefinition {
             "Could not deliver for the last 432000 seconds. Giving up.",
             "Delivery failed 20 attempts: kijitora@example.com",
             "The recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720",
+            "Message will be retried for 2 more day(s)",
+            "Warning: message still undelivered after 4 hours. Will keep trying until message is 5 days old",
+            "Message not yet delivered: this message has not yet been delivered. It will be retried.",
         ],
         counterExamples: [
             "550 5.1.1 User unknown",

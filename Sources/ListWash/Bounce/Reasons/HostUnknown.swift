@@ -14,7 +14,7 @@ extension ReasonDefinition {
             "unknown domain", "domain is not reachable", "domain must exist", "unrouteable address",
             "unroutable address", "nxdomain", "name or service not known",
             "mail domain mentioned in email address is unknown", "domain is unknown", "bad destination system",
-            "dns lookup failure: host*not found",
+            "dns lookup failure: host*not found", "553 * does not exist",  // sisimai: "553 example.org does not exist"
         ],
         examples: [
             "550 Host unknown",

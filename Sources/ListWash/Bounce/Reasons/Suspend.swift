@@ -4,9 +4,12 @@ extension BounceReason {
 }
 
 extension ReasonDefinition {
-    /// A disabled or suspended mailbox: may come back, counts as soft.
+    /// A disabled, closed or suspended mailbox: hard when the receiver says so permanently (5xx or
+    /// no code: remove at once, as a closed account is), soft in a 4xx reply ("temporarily
+    /// disabled": retry, and soft-bounce escalation removes it if it persists). The classifier
+    /// makes the 4xx case soft, as for `notaccept`.
     static let suspend = ReasonDefinition(
-        .suspend, kind: .soft,
+        .suspend, kind: .hard,
         summary: "the mailbox exists but is suspended, disabled or inactive",
         phrases: [
             "account has been suspended", "account is suspended", "account suspended", "mailbox suspended",
@@ -20,6 +23,8 @@ extension ReasonDefinition {
             "mailbox is frozen", "account is frozen", "temporarily inactive", "temporary locked",
             "account is locked", "mailbox is locked", "disabled or discontinued", "archived recipient",
             "boite du destinataire archivee", "is unavailable: user is terminated", "recipient suspend",
+            "temporarily disabled", "account has been closed", "account is closed", "mailbox has been closed",
+            "mailbox is closed", "account has been discontinued", "account is discontinued",
         ],
         examples: [
             "550-5.2.1 The email account that you tried to reach is inactive. For more information, go to https://support.google.com/mail/?p=DisabledUser",
@@ -27,6 +32,8 @@ extension ReasonDefinition {
             "550 5.2.1 Mailbox disabled, not accepting messages",
             "525 5.7.13 User account disabled",
             "550 5.2.1 This account has been temporarily suspended",
+            "550 [SUSPEND] Mailbox currently suspended - Please contact correspondent directly",
+            "450 4.2.1 mailbox temporarily disabled",
         ],
         counterExamples: [
             "550 5.1.1 User unknown",

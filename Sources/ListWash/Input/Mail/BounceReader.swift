@@ -37,6 +37,7 @@ public struct BounceReader: Sendable {
             report.feedbackType = feedback.type
             report.recipients = feedback.recipients
             report.arrivalDate = feedback.arrival
+            if feedback.recipients.isEmpty { report.why = "a feedback report that names no recipient" }
             return report
         }
 
@@ -72,9 +73,29 @@ public struct BounceReader: Sendable {
             report.kind = .autoReply
             report.agent = "RFC3834"
             report.recipients = [BounceRecipient(recipient: who, action: "", diagnostic: mail.subject)]
+            report.why = "an auto-reply (RFC 3834), not a bounce"
             return report
         }
+        report.why = Self.whyNotABounce(mail, dsnGroups: dsn.reduce(0) { $0 + $1.recipients.count })
         return report
+    }
+
+    /// Why a message that yielded nothing is not a bounce, in words an operator can check.
+    static func whyNotABounce(_ mail: MailContext, dsnGroups: Int) -> String {
+        if dsnGroups > 0 { return "its delivery-status part names no recipient address" }
+        if !mail.deliveryStatusTexts.isEmpty { return "its delivery-status part holds no recipient fields" }
+        if mail.fromMailSystem {
+            return "sent by a mail system, but no failed recipient was found in its text or in the returned message"
+        }
+        let challenge = ["verify your email", "confirm your email", "please confirm", "challenge", "whitelist request",
+                         "approve your message", "sender verification"]
+        if challenge.contains(where: { mail.subject.contains($0) }) {
+            return "a challenge/response request, not a bounce"
+        }
+        if mail.headers.contains("List-Unsubscribe") || mail.headers.contains("List-Id") {
+            return "a list or newsletter message, not a bounce"
+        }
+        return "no delivery-status or feedback part, not from a mail system, and no failure notice in its text"
     }
 
     private static func stripAngles(_ value: String) -> String {
@@ -166,10 +187,14 @@ public struct BounceReader: Sendable {
         }
     }
 
-    /// The first plain-text format that recognises the message and finds recipients.
+    /// The first plain-text format that recognises the message and finds recipients. The
+    /// bounce's own addressee and sender (our return path, the reporting MTA's mailer-daemon)
+    /// are never taken for a failed recipient.
     private func plainText(_ mail: MailContext) -> (agent: String, recipients: [BounceRecipient])? {
+        let own = Set(["To", "From"]
+            .compactMap { mail.headers[$0] }.flatMap(MailText.addresses).map { $0.lowercased() })
         for format in MTARegistry.formats where format.detect(mail) {
-            var found = format.recipients(in: mail)
+            var found = format.recipients(in: mail).filter { !own.contains($0.recipient.lowercased()) }
             if found.isEmpty { continue }
             var seen = Set<String>()
             found = found.filter { seen.insert($0.recipient.lowercased()).inserted }

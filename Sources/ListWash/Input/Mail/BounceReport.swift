@@ -66,6 +66,9 @@ public struct BounceReport: Sendable, Equatable {
     public var feedbackType: String?
     /// The message the report is about (``RawEvent/messageIdentity``), when it names it.
     public var originalMessage: String?
+    /// Why a message yields no event: not a report at all (and what it lacked), an auto-reply,
+    /// or a report that names no recipient. Nil when it yields events.
+    public var why: String?
 
     /// Creates a report.
     public init(kind: BounceMessageKind, agent: String, messageID: String? = nil, date: Int64? = nil,
@@ -80,7 +83,7 @@ public struct BounceReport: Sendable, Equatable {
     }
 
     /// One event per recipient: failed/delayed → bounce, delivered/relayed/expanded → delivered,
-    /// feedback → complaint; auto-replies and non-reports give none. Timestamps come from
+    /// feedback → complaint; auto-replies and non-reports give none (``why`` says why). Timestamps come from
     /// `Last-Attempt-Date`, then `Arrival-Date`, then `Date:` (0 when none is readable).
     public func events(file: String) -> [RawEvent] {
         let source = EventSource(file: file, messageID: messageID)
@@ -120,6 +123,11 @@ public struct BounceReport: Sendable, Equatable {
             return [Self.line(recipient: who?.recipient, action: nil, status: nil, replyCode: nil,
                               reason: "vacation", kind: nil, diagnostic: who?.diagnostic ?? "")]
         case .feedback:
+            // A complaint that names nobody (the original's To: was "undisclosed") is still a complaint.
+            guard !recipients.isEmpty else {
+                return [Self.line(recipient: nil, action: nil, status: nil, replyCode: nil,
+                                  reason: "feedback", kind: nil, diagnostic: feedbackType ?? "")]
+            }
             return recipients.map {
                 Self.line(recipient: $0.recipient, action: nil, status: nil, replyCode: nil,
                           reason: "feedback", kind: nil, diagnostic: $0.diagnostic)

@@ -134,6 +134,21 @@ final class MboxReader {
 
     private static func isSeparator(_ line: [UInt8]) -> Bool { line.starts(with: Array("From ".utf8)) }
 
+    /// A full postmark line, `From sender Thu Jul  2 12:05:05 2020`: a separator even when no blank
+    /// line precedes it (mbox files appended to by MTAs that do not end a message with one), as a
+    /// body line starting with "From " is quoted in mbox and rarely continues with an address and a weekday.
+    static func isPostmark(_ line: [UInt8]) -> Bool {
+        guard isSeparator(line) else { return false }
+        var i = 5
+        let start = i
+        while i < line.count, line[i] != 0x20, line[i] != 0x0A, line[i] != 0x0D { i += 1 }
+        guard i > start, i < line.count else { return false }
+        while i < line.count, line[i] == 0x20 { i += 1 }
+        guard i + 4 <= line.count, line[i + 3] == 0x20 else { return false }
+        let day = String(decoding: line[i..<(i + 3)], as: UTF8.self)
+        return ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(day)
+    }
+
     func next() -> MailItem? {
         var start: Int
         if let p = pending { start = p.line; pending = nil } else {
@@ -148,7 +163,7 @@ final class MboxReader {
         var previousBlank = true
         while let line = readLine() {
             let blank = line == [0x0A] || line == [0x0D, 0x0A]
-            if previousBlank && Self.isSeparator(line) && !message.isEmpty {
+            if (previousBlank ? Self.isSeparator(line) : Self.isPostmark(line)) && !message.isEmpty {
                 pending = (lineNumber, [])
                 break
             }

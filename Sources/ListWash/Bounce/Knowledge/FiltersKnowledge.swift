@@ -1,0 +1,103 @@
+extension KnowledgeTable {
+    /// The filtering services that answer for many domains: Proofpoint, Mimecast, Barracuda,
+    /// Cisco Secure Email (IronPort), Broadcom/Symantec Email Security.cloud (MessageLabs), Trend Micro.
+    static let filters = KnowledgeTable(
+        id: "filters", publisher: "Proofpoint, Mimecast, Barracuda, Cisco IronPort, Broadcom MessageLabs",
+        references: [
+            "https://help.proofpoint.com/ (Proofpoint Essentials and PPS rejection messages; dnsbl-lookup)",
+            "https://community.mimecast.com/s/article/email-security-cloud-gateway-mimecast-smtp-error-codes",
+            "https://campus.barracuda.com/product/emailsecuritygateway/doc/ (Barracuda reputation block list, BRBL)",
+            "https://www.cisco.com/c/en/us/support/security/email-security-appliance/ (HAT default reject responses, SBRS)",
+            "https://knowledge.broadcom.com/external/article/169652 (Email Security.cloud error and bounce codes)",
+        ],
+        rows: [
+            // Proofpoint
+            KnownPhrase("support.proofpoint.com/dnsbl-lookup", .blocked, "Proofpoint: 550 5.7.0 Blocked - see …dnsbl-lookup.cgi?ip="),
+            KnownPhrase("message blocked due to spam content", .spamdetected, "Proofpoint Essentials 550 5.7.1"),
+            // Mimecast
+            KnownPhrase("spf sender invalid - envelope rejected", .authfailure, "Mimecast 550"),
+            KnownPhrase("dkim sender invalid - envelope rejected", .authfailure, "Mimecast 550"),
+            KnownPhrase("dmarc sender invalid - envelope rejected", .authfailure, "Mimecast 550"),
+            KnownPhrase("local ct ip reputation - (reject)", .badreputation, "Mimecast 550"),
+            KnownPhrase("ip temporarily blacklisted", .blocked, "Mimecast 451"),
+            KnownPhrase("sender address blocked", .blocked, "Mimecast 421 blocked senders policy"),
+            KnownPhrase("this route requires encryption (tls)", .failedstarttls, "Mimecast 553"),
+            KnownPhrase("this route requires tls version 1.2 or greater", .failedstarttls, "Mimecast 553"),
+            KnownPhrase("this route requires high-strength ciphers", .failedstarttls, "Mimecast 553"),
+            KnownPhrase("maximum email size exceeded", .mesgtoobig, "Mimecast 554"),
+            KnownPhrase("mail loop detected", .networkerror, "Mimecast 554"),
+            KnownPhrase("open relay not allowed", .norelaying, "Mimecast 451"),
+            KnownPhrase("open relay is not allowed", .norelaying, "Mimecast 451"),
+            KnownPhrase("account inbounds disabled", .notaccept, "Mimecast 451"),
+            KnownPhrase("anti-spoofing policy - inbound not allowed", .policyviolation, "Mimecast 550"),
+            KnownPhrase("rejected by header*based anti-spoofing policy", .policyviolation, "Mimecast 550"),
+            KnownPhrase("message bounced due to content examination policy", .policyviolation, "Mimecast 550"),
+            KnownPhrase("host network not allowed", .policyviolation, "Mimecast 554 geographical restriction"),
+            KnownPhrase("administrative prohibition envelope blocked", .rejected, "Mimecast 550 blocked senders"),
+            KnownPhrase("envelope blocked - user entry", .rejected, "Mimecast 550 personal block"),
+            KnownPhrase("envelope blocked - user domain entry", .rejected, "Mimecast 550 personal block"),
+            KnownPhrase("envelope rejected - block policy for envelope from address", .rejected, "Mimecast 550"),
+            KnownPhrase("unable to process connection at this time", .systemerror, "Mimecast 451 under load"),
+            KnownPhrase("account service is temporarily unavailable", .toomanyconn, "Mimecast 451"),
+            KnownPhrase("exceeding outbound thread limit", .toomanyconn, "Mimecast 550"),
+            KnownPhrase("message contains virus", .virusdetected, "Mimecast 554"),
+            // Barracuda
+            KnownPhrase("barracudacentral.org", .blocked, "Barracuda Reputation Block List"),
+            KnownPhrase("barracuda reputation", .blocked, "Barracuda Reputation Block List"),
+            KnownPhrase("message content rejected", .spamdetected, "Barracuda / amavis 550 5.7.1 … UBE"),
+            // Cisco Secure Email (IronPort)
+            KnownPhrase("rejected due to the sending mta's poor reputation", .badreputation, "IronPort HAT default BLOCKED response (SBRS)"),
+            KnownPhrase("#5.1.0 address rejected", .userunknown, "IronPort LDAP accept query: no such recipient"),
+            KnownPhrase("too many concurrent smtp connections from this ip address", .toomanyconn, "IronPort 421 HAT"),
+            KnownPhrase("too many recipients received this hour", .speeding, "IronPort / MessageLabs 452 recipient rate limit"),
+            // Broadcom / Symantec Email Security.cloud (MessageLabs)
+            KnownPhrase("connection rejected by policy", .badreputation, "MessageLabs 501 … [7.7] negative IP reputation"),
+            KnownPhrase("mail rejected because your ip is in the pbl", .blocked, "MessageLabs 553 Spamhaus PBL"),
+            KnownPhrase("your ip address has been blocked", .blocked, "MessageLabs 553"),
+            KnownPhrase("your ip address has been blacklisted", .blocked, "MessageLabs 553"),
+            KnownPhrase("your domain has been blocked", .rejected, "MessageLabs 553 private block list"),
+            KnownPhrase("your email address has been blocked", .rejected, "MessageLabs 553 private block list"),
+            KnownPhrase("your domain has been blacklisted", .rejected, "MessageLabs 553"),
+            KnownPhrase("your email address has been blacklisted", .rejected, "MessageLabs 553"),
+            KnownPhrase("your envelope sender is in my badmailfrom list", .rejected, "MessageLabs 553 (#5.7.1)"),
+            KnownPhrase("sender envelope domain not allowed for sender ip address", .rejected, "MessageLabs 550 (#5.1.8)"),
+            KnownPhrase("stray linefeeds in message", .contenterror, "MessageLabs 553 (#5.6.2)"),
+            KnownPhrase("tls/sslv3 connection required", .failedstarttls, "MessageLabs 451 (#4.7.1)"),
+            KnownPhrase("has detected that this message is not rfc 5322", .notcompliantrfc, "MessageLabs 550"),
+            KnownPhrase("recipient mailbox is not allowed", .userunknown, "MessageLabs 553"),
+            KnownPhrase("please turn on smtp authentication in your mail client", .securityerror, "MessageLabs"),
+            KnownPhrase("filtered by outbound scanning", .spamdetected, "MessageLabs"),
+        ])
+
+    /// Public blocklists, as receivers name them in their rejections. An IP or host list is our
+    /// host's problem (`blocked`); a URI list is about the message's links (`spamdetected`).
+    static let blocklists = KnowledgeTable(
+        id: "blocklists", publisher: "Spamhaus, SpamCop, SORBS, UCEPROTECT, Abusix, Mailspike, Cloudmark, SURBL, URIBL",
+        references: [
+            "https://www.spamhaus.org/faqs/dnsbl-usage/ (ZEN = SBL + XBL + PBL; DBL is a domain list)",
+            "https://www.spamcop.net/fom-serve/cache/291.html",
+            "https://www.surbl.org/lists, https://uribl.com/about.shtml (URI lists: links in the message)",
+            "https://www.uceprotect.net/en/, http://www.sorbs.net/, https://mailspike.org/, https://csi.cloudmark.com/",
+        ],
+        rows: [
+            KnownPhrase("multi.surbl.org", .spamdetected, "SURBL: a URI in the message"),
+            KnownPhrase("surbl.org", .spamdetected, "SURBL"),
+            KnownPhrase("uribl.com", .spamdetected, "URIBL: a URI in the message"),
+            KnownPhrase("blacklisted url", .spamdetected, "a URI blocklist named in the reply"),
+            KnownPhrase("ivmuri", .spamdetected, "Invaluement URI list"),
+            KnownPhrase("zen.spamhaus.org", .blocked, "Spamhaus ZEN"),
+            KnownPhrase("sbl.spamhaus.org", .blocked, "Spamhaus SBL"),
+            KnownPhrase("xbl.spamhaus.org", .blocked, "Spamhaus XBL"),
+            KnownPhrase("pbl.spamhaus.org", .blocked, "Spamhaus PBL"),
+            KnownPhrase("spamhaus.org/query", .blocked, "Spamhaus lookup link"),
+            KnownPhrase("bl.spamcop.net", .blocked, "SpamCop"),
+            KnownPhrase("dnsbl.sorbs.net", .blocked, "SORBS"),
+            KnownPhrase("uceprotect.net", .blocked, "UCEPROTECT"),
+            KnownPhrase("cbl.abuseat.org", .blocked, "CBL (now part of Spamhaus XBL)"),
+            KnownPhrase("bl.mailspike.net", .blocked, "Mailspike"),
+            KnownPhrase("psbl.surriel.com", .blocked, "PSBL"),
+            KnownPhrase("csi.cloudmark.com", .blocked, "Cloudmark Sender Intelligence"),
+            KnownPhrase("bl.score.senderscore.com", .blocked, "Validity Sender Score blocklist"),
+            KnownPhrase("ivmsip", .blocked, "Invaluement IP list"),
+        ])
+}

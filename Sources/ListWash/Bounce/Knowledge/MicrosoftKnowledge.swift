@@ -1,0 +1,60 @@
+extension KnowledgeTable {
+    /// Microsoft 365 / Exchange Online and Outlook.com: the NDR code reference.
+    static let microsoft = KnowledgeTable(
+        id: "microsoft", publisher: "Microsoft (Exchange Online, Microsoft 365, Outlook.com)",
+        references: [
+            "https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online",
+            "https://learn.microsoft.com/en-us/exchange/mail-flow/non-delivery-reports-and-bounce-messages/non-delivery-reports-and-bounce-messages",
+            "https://sendersupport.olc.protection.outlook.com/pm/troubleshooting.aspx (Outlook.com S-codes)",
+        ],
+        rows: [
+            // The recipient (5.1.1, 5.1.10, 5.4.1 DBEB, 5.2.2, 5.2.3).
+            KnownPhrase("resolver.adr.recipientnotfound", .userunknown, "5.1.1"),
+            KnownPhrase("resolver.adr.recipnotfound", .userunknown, "5.1.1"),
+            KnownPhrase("resolver.adr.exrecipnotfound", .userunknown, "5.1.1"),
+            KnownPhrase("recipient not found by smtp address lookup", .userunknown, "5.1.10"),
+            KnownPhrase("recipient address rejected: access denied", .userunknown, "5.4.1 directory-based edge blocking: no such recipient in the organization"),
+            KnownPhrase("all recipient addresses rejected : access denied", .userunknown, "5.4.1 directory-based edge blocking"),
+            KnownPhrase("resolver.rst.recipsizelimit", .mesgtoobig, "5.2.3"),
+            KnownPhrase("message too large for this recipient", .mesgtoobig, "5.2.3"),
+            KnownPhrase("resolver.rst.notauthorized", .securityerror, "5.7.1 restricted recipient"),
+            KnownPhrase("recipient's per hour message receive limit", .speeding, "5.2.121"),
+            KnownPhrase("exceeded their limit for the number of messages they can receive per hour", .speeding, "5.2.122"),
+            KnownPhrase("reached your daily limit for message recipients", .speeding, "5.1.90"),
+            // Routing, DNS, expiry.
+            KnownPhrase("dns domain * does not exist", .hostunknown, "5.4.310"),
+            KnownPhrase("dns query failed", .networkerror, "5.4.312 / 4.4.312"),
+            KnownPhrase("routing loop detected", .networkerror, "5.4.6 / 5.4.14"),
+            KnownPhrase("queue.expired; message expired", .expired, "4.4.7 / 5.4.300"),
+            KnownPhrase("message expired, connection refused", .expired, "5.4.316"),
+            KnownPhrase("failed mta-sts validation", .failedstarttls, "4.4.8 / 5.4.8"),
+            KnownPhrase("starttls is required to send mail", .failedstarttls, "5.4.317"),
+            // Content and format.
+            KnownPhrase("must be rfc 5322 section 3.6.2 compliant", .notcompliantrfc, "5.7.512"),
+            KnownPhrase("message size exceeds fixed maximum message size", .mesgtoobig, "5.3.4"),
+            // The sender and its host.
+            KnownPhrase("sender was not authenticated by organization", .securityerror, "5.7.12"),
+            KnownPhrase("client was not authenticated to send anonymous mail", .securityerror, "5.7.57"),
+            KnownPhrase("tenantattribution; relay access denied", .norelaying, "5.7.64"),
+            KnownPhrase("the message was rejected because of sender policy framework violation", .authfailure, "5.7.23"),
+            KnownPhrase("does not pass dmarc verification", .authfailure, "5.7.509"),
+            KnownPhrase("doesn't meet the required authentication level", .authfailure, "5.7.515"),
+            KnownPhrase("must pass either spf or dkim validation", .authfailure, "4.7.26 IPv6"),
+            KnownPhrase("must have a reverse dns record", .requireptr, "5.7.25 IPv6"),
+            KnownPhrase("rate limited due to ip reputation", .badreputation, "4.7.650 / 4.7.651"),
+            KnownPhrase("access denied, please try again later", .blocked, "4.7.500-899"),
+            KnownPhrase("access denied, bad helo", .blocked, "5.7.506"),
+            KnownPhrase("access denied, rejected by recipient", .blocked, "5.7.507"),
+            KnownPhrase("does not accept email over ipv6", .blocked, "5.7.510"),
+            KnownPhrase("access denied, banned sender", .blocked, "5.7.511"),
+            KnownPhrase("using customer block list", .blocked, "5.7.513"),
+            KnownPhrase("access denied, banned sending ip", .blocked, "5.7.606-649"),
+            KnownPhrase("access denied, traffic not accepted from this ip", .blocked, "5.7.708"),
+            KnownPhrase("client blocked from sending from unregistered domains", .blocked, "5.7.750"),
+            KnownPhrase("access denied, tenant has exceeded threshold", .speeding, "5.7.705 / 5.7.708"),
+            KnownPhrase("access denied, bad outbound sender", .rejected, "5.1.8 sender blocked for spam"),
+            KnownPhrase("your organization does not allow external forwarding", .policyviolation, "5.7.520"),
+            KnownPhrase("part of their network is on our block list", .blocked, "Outlook.com S3140 / S3150"),
+            KnownPhrase("weren't sent. please contact your internet service provider", .blocked, "Outlook.com S3140"),
+        ])
+}
