@@ -30,7 +30,7 @@ build-info:
 
 # The system libraries listwash links (SQLite, libcrypto, libxml2); installed when missing and root.
 deps:
-	@missing=""; for p in libsqlite3-dev libssl-dev libxml2-dev; do \
+	@missing=""; for p in libsqlite3-dev libssl-dev libxml2-dev zlib1g-dev; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \

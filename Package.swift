@@ -32,12 +32,15 @@ let package = Package(
         // libxml2's streaming reader (xmlTextReader) for XML subscriber lists, fenced the same way.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        // zlib's inflate, for gzip-compressed input files, fenced the same way.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         // A Linux system call the Glibc module leaves out (sync_file_range), header only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(
             name: "ListWash",
             dependencies: [
-                "CSQLite", "CLibCrypto", "CLibXML2", "CSystem",
+                "CSQLite", "CLibCrypto", "CLibXML2", "CSystem", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
