@@ -6,6 +6,8 @@ public enum SuppressionRule: String, Sendable, CaseIterable, Codable {
     case unsubscribe
     case mailboxFull = "mailbox_full"
     case softBounceEscalation = "soft_bounce_escalation"
+    /// On a hashed suppression list given to `clean --suppress-hashed`.
+    case hashedList = "hashed_list"
 }
 
 /// One history event as the policy sees it.

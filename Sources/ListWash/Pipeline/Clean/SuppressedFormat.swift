@@ -25,6 +25,7 @@ public enum SuppressedFormat: String, Sendable, CaseIterable {
         case .softBounceEscalation: return "soft"
         case .complaint: return "complaint"
         case .unsubscribe: return "unsubscribe"
+        case .hashedList: return "hashed_list"
         }
     }
 }
