@@ -108,6 +108,18 @@ extension HistoryStore {
                 )
                 """)
         }),
+        // Converts nothing: `lifecycle_log` records what was done to the history other than
+        // ingesting (a retracted file), without personal data.
+        ("0008-lifecycle-log", { db in
+            try db.execute("""
+                CREATE TABLE lifecycle_log (
+                    entry INTEGER PRIMARY KEY,        -- in the order done
+                    at INTEGER NOT NULL,              -- Unix seconds, UTC
+                    action TEXT NOT NULL,             -- retract
+                    detail TEXT NOT NULL              -- what it applied to and what it changed, no addresses
+                )
+                """)
+        }),
     ]
 }
 
