@@ -51,7 +51,7 @@ enum ExitStatus: Int32 {
             return .dataError
         case is HashedSuppressionList.LoadError:
             return .dataError
-        case is SuppressionListExport.ExportError:
+        case is SuppressionListExport.ExportError, is HistoryStore.OperatorActionError:
             return .usage
         case let e as CleanError:
             if case .outputReplacesInput = e { return .usage }

@@ -72,6 +72,12 @@ struct AddressEntry: Equatable {
     }
 
     var type: EventType {
+        // Bits 6–7 (since 0008-lifecycle): an operator's event; bits 0–1 are then 0.
+        switch flags >> 6 {
+        case 1: return .allow
+        case 2: return .suppress
+        default: break
+        }
         switch flags & 0x03 {
         case 0: return .bounce
         case 1: return .delivered
@@ -111,6 +117,8 @@ struct AddressEntry: Equatable {
         case .delivered: return 1
         case .complaint: return 2
         case .unsubscribe: return 3
+        case .allow: return 0x40
+        case .suppress: return 0x80
         }
     }
 

@@ -109,8 +109,10 @@ extension HistoryStore {
                 """)
         }),
         // Converts nothing: `lifecycle_log` records what was done to the history other than
-        // ingesting (a retracted file), without personal data.
-        ("0008-lifecycle-log", { db in
+        // ingesting (a retracted file), without personal data; from here on an operator's
+        // events (`allow`, `suppress`) may be stored, their entries' type in flags bits 6–7,
+        // which an older listwash would misread as bounces (this migration's name stops it).
+        ("0008-lifecycle", { db in
             try db.execute("""
                 CREATE TABLE lifecycle_log (
                     entry INTEGER PRIMARY KEY,        -- in the order done

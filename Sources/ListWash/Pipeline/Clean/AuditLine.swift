@@ -62,6 +62,8 @@ enum AuditLine {
             json.int("stale_after_days", policy.staleAfterDays)
         case .hashedList:
             json.bool("suppress_hashed", true)
+        case .manual:
+            json.bool("manual", true)
         }
         json.endObject()
         json.beginArray("evidence")

@@ -26,6 +26,7 @@ public enum SuppressedFormat: String, Sendable, CaseIterable {
         case .complaint: return "complaint"
         case .unsubscribe: return "unsubscribe"
         case .hashedList: return "hashed_list"
+        case .manual: return "manual"
         }
     }
 }
