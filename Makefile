@@ -97,7 +97,7 @@ bench-scaling: deps
 
 # A release for machines without Swift: the binary with the Swift runtime linked in
 # (--static-swift-stdlib; it needs only the C libraries of Debian's libsqlite3-0, libxml2,
-# libssl3 and libstdc++6), a man page per subcommand generated from its help by the
+# libssl3, zlib1g and libstdc++6), a man page per subcommand generated from its help by the
 # argument parser's generate-manual tool, bash/zsh/fish completions, README, LICENSE and
 # CHANGELOG, packed as dist/$(DIST).tar.gz. Built in .build-dist, apart from the debug build.
 dist: deps build-info

@@ -703,7 +703,8 @@ import Testing
                 }
             }
         }
-        #expect(count == 4 * 5 * 2 * timestamps.count)
+        // Six types since 0008-lifecycle (allow and suppress in flags bits 6–7).
+        #expect(count == 6 * 5 * 2 * timestamps.count)
     }
 
     @Test func addressEntryBytesAreTheDocumentedLayout() {
