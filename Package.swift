@@ -35,12 +35,15 @@ let package = Package(
         // libidn2: international domain names to their A-label form (IDNA2008, UTS #46), fenced the same way.
         .systemLibrary(name: "CIDN2", path: "Sources/CIDN2", pkgConfig: "libidn2",
                        providers: [.apt(["libidn2-dev"])]),
+        // zlib's inflate, for gzip-compressed input files, fenced the same way.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         // A Linux system call the Glibc module leaves out (sync_file_range), header only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(
             name: "ListWash",
             dependencies: [
-                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem",
+                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -4,6 +4,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <openssl/hmac.h>
 
 /// SHA-256 of `n` bytes at `data` into the 32 bytes at `digest`, with the context on the stack.
 static inline void listwash_sha256(const void *data, size_t n, unsigned char *digest) {

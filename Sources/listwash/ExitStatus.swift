@@ -49,6 +49,10 @@ enum ExitStatus: Int32 {
         case let e as XMLListError:
             if case .boundaryMismatch = e { return .failure }
             return .dataError
+        case is HashedSuppressionList.LoadError:
+            return .dataError
+        case is SuppressionListExport.ExportError, is HistoryStore.OperatorActionError:
+            return .usage
         case let e as CleanError:
             if case .outputReplacesInput = e { return .usage }
             return .dataError

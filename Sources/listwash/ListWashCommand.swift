@@ -15,7 +15,7 @@ struct ListWashCommand: ParsableCommand {
             in use by another run (nothing written; try again).
             """,
         version: "\(ListWashVersion.current) (commit \(String(cString: listwash_build_commit())))",
-        subcommands: [Ingest.self, Clean.self, Reclassify.self, InspectCSV.self, Classify.self, PolicyCommand.self]
+        subcommands: [Ingest.self, Clean.self, Reclassify.self, ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 
     /// Parses and runs the command. A usage error is reported as one `listwash: error:` line

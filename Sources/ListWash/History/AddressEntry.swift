@@ -90,8 +90,14 @@ struct AddressEntry: Equatable {
         timestamp == other.timestamp && idHigh == other.idHigh && idLow == other.idLow
     }
 
-    /// The type of a type code (bits 0–1 of the flags).
+    /// The type of a type code (``typeCode(_:)``, the flags' bits 0–1 and 6–7).
     static func type(code: UInt8) -> EventType {
+        // Bits 6–7 (since 0008-lifecycle): an operator's event; bits 0–1 are then 0.
+        switch code >> 6 {
+        case 1: return .allow
+        case 2: return .suppress
+        default: break
+        }
         switch code & 0x03 {
         case 0: return .bounce
         case 1: return .delivered
@@ -117,6 +123,8 @@ struct AddressEntry: Equatable {
         case .delivered: return 1
         case .complaint: return 2
         case .unsubscribe: return 3
+        case .allow: return 0x40
+        case .suppress: return 0x80
         }
     }
 

@@ -297,7 +297,7 @@ public final class HistoryStore {
                 case .bounce:
                     bounces += 1
                     strong = strong || e.kind == .hard
-                case .complaint, .unsubscribe: strong = true
+                case .complaint, .unsubscribe, .allow, .suppress: strong = true
                 case .delivered: break
                 }
             }

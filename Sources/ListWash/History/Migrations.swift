@@ -108,6 +108,20 @@ extension HistoryStore {
                 )
                 """)
         }),
+        // Converts nothing: `lifecycle_log` records what was done to the history other than
+        // ingesting (a retracted file), without personal data; from here on an operator's
+        // events (`allow`, `suppress`) may be stored, their entries' type in flags bits 6–7,
+        // which an older listwash would misread as bounces (this migration's name stops it).
+        ("0008-lifecycle", { db in
+            try db.execute("""
+                CREATE TABLE lifecycle_log (
+                    entry INTEGER PRIMARY KEY,        -- in the order done
+                    at INTEGER NOT NULL,              -- Unix seconds, UTC
+                    action TEXT NOT NULL,             -- retract
+                    detail TEXT NOT NULL              -- what it applied to and what it changed, no addresses
+                )
+                """)
+        }),
     ]
 }
 

@@ -48,6 +48,8 @@ extension EventType {
         case (9, UInt8(ascii: "d")?): self = .delivered
         case (9, UInt8(ascii: "c")?): self = .complaint
         case (11, UInt8(ascii: "u")?): self = .unsubscribe
+        case (5, UInt8(ascii: "a")?): self = .allow
+        case (8, UInt8(ascii: "s")?): self = .suppress
         default: return nil
         }
     }

@@ -1,3 +1,4 @@
+import CZlib
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -141,5 +142,93 @@ public final class MemoryByteSource: ByteSource {
         }
         offset += want
         return want
+    }
+}
+
+/// Reads a gzip file (RFC 1952) through zlib, handing out the decompressed bytes; members
+/// written one after another (`cat a.gz b.gz`) read as one stream, as `gunzip` reads them.
+/// Corrupt or truncated data is an ``InputError/unreadable(path:reason:)`` naming the file.
+public final class GzipByteSource: ByteSource {
+    public let path: String
+    private let file: ByteSource
+    private var stream = z_stream()
+    private var input: UnsafeMutableRawBufferPointer
+    private var inputEnded = false
+    private var streamEnded = false
+    private var open = false
+
+    /// Decompresses what `file` reads; `path` names it in errors.
+    public init(file: ByteSource, path: String) throws {
+        self.path = path
+        self.file = file
+        input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
+        guard listwash_inflate_init(&stream) == Z_OK else {
+            input.deallocate()
+            throw InputError.unreadable(path: path, reason: "cannot start gzip decompression")
+        }
+        open = true
+    }
+
+    deinit {
+        if open { inflateEnd(&stream) }
+        input.deallocate()
+    }
+
+    /// Whether `prefix` starts with gzip's magic bytes (1F 8B).
+    public static func isGzip(_ prefix: some Collection<UInt8>) -> Bool {
+        prefix.starts(with: [0x1F, 0x8B])
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard buffer.count > 0, !streamEnded else { return 0 }
+        let capacity = min(buffer.count, Int(UInt32.max))
+        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = uInt(capacity)
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0, !inputEnded, try !fillInput() { inputEnded = true }
+            if stream.avail_in == 0, inputEnded {
+                if Int(stream.avail_out) < capacity { break }
+                throw InputError.unreadable(path: path, reason: "truncated gzip data")
+            }
+            switch inflate(&stream, Z_NO_FLUSH) {
+            case Z_OK, Z_BUF_ERROR:
+                continue
+            case Z_STREAM_END:
+                // Another member may follow; anything else after the last one is not gzip.
+                if stream.avail_in == 0, try !fillInput() {
+                    streamEnded = true
+                    return capacity - Int(stream.avail_out)
+                }
+                guard stream.next_in.pointee == 0x1F else {
+                    throw InputError.unreadable(path: path, reason: "data after the end of the gzip stream")
+                }
+                inflateReset(&stream)
+            default:
+                throw InputError.unreadable(path: path, reason: "corrupt gzip data")
+            }
+        }
+        return capacity - Int(stream.avail_out)
+    }
+
+    /// Reads the next compressed chunk; false at the end of the file.
+    private func fillInput() throws -> Bool {
+        let n = try file.read(into: input)
+        guard n > 0 else { return false }
+        stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_in = uInt(n)
+        return true
+    }
+}
+
+extension FileByteSource {
+    /// The file at `path`, decompressed when it is gzip data (by its first bytes, whatever its
+    /// name), as it is otherwise.
+    public static func openDecompressing(path: String) throws -> ByteSource {
+        let probe = try FileByteSource(path: path)
+        guard path != "-" else { return probe }
+        var head = [UInt8](repeating: 0, count: 2)
+        let n = try probe.read(into: &head)
+        let file = try FileByteSource(path: path)
+        return n == 2 && GzipByteSource.isGzip(head) ? try GzipByteSource(file: file, path: path) : file
     }
 }

@@ -8,10 +8,18 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case complaint
     /// The recipient asked to stop receiving mail.
     case unsubscribe
+    /// An operator re-admitted the address (`listwash allow`): no evidence before it counts.
+    case allow
+    /// An operator suppressed the address (`listwash suppress`, rule `manual`).
+    case suppress
 
-    /// Parses a type name, ASCII case-insensitively.
+    /// Whether the event is an operator's (`allow`, `suppress`): only listwash's own commands
+    /// write those, no input file may carry them.
+    public var isOperatorAction: Bool { self == .allow || self == .suppress }
+
+    /// Parses an input file's type name, ASCII case-insensitively (never an operator's type).
     public static func parse(_ bytes: [UInt8]) -> EventType? {
-        EventType(rawValue: String(decoding: ASCII.lowercased(bytes), as: UTF8.self))
+        EventType(rawValue: String(decoding: ASCII.lowercased(bytes), as: UTF8.self)).flatMap { $0.isOperatorAction ? nil : $0 }
     }
 }
 

@@ -152,7 +152,10 @@ final class DomainJudge {
         try key.withUnsafeBytes { key in
             for e in entries where e.timestamp <= asOf {
                 let failure = e.type == .bounce && isFailure(kind: e.kind, reason: e.reason)
-                let alive = !failure && (e.type != .bounce || reasonClass(e.reason) == .contact)
+                // A sign of life: mail accepted, a complaint or unsubscribe about it, or a reply
+                // about a mailbox from the domain's servers (never an operator's allow or suppress).
+                let alive = !failure && (e.type == .bounce ? reasonClass(e.reason) == .contact
+                    : e.type == .delivered || e.type == .complaint || e.type == .unsubscribe)
                 guard failure || alive else { continue }
                 if domainHash == nil {
                     let domain = Self.domain(of: key)

@@ -6,6 +6,10 @@ public enum SuppressionRule: String, Sendable, CaseIterable, Codable {
     case unsubscribe
     case mailboxFull = "mailbox_full"
     case softBounceEscalation = "soft_bounce_escalation"
+    /// On a hashed suppression list given to `clean --suppress-hashed`.
+    case hashedList = "hashed_list"
+    /// Suppressed by an operator (`listwash suppress`).
+    case manual
 }
 
 /// One history event as the policy sees it.
@@ -107,7 +111,10 @@ public struct PolicyEngine: Sendable {
         var full: [Int] = []
         let staleBefore = asOf - Int64(policy.staleAfterDays) * 86_400
         let mailboxFull = BounceReason.mailboxfull.rawValue
-        for (i, e) in events.enumerated() where e.timestamp <= asOf {
+        // An operator's allow re-admits the address: nothing before the last one counts.
+        let allowed = events.lastIndex { $0.type == .allow && $0.timestamp <= asOf }
+        var manual: [Int] = []
+        for (i, e) in events.enumerated() where e.timestamp <= asOf && i > (allowed ?? -1) {
             // An attempt a later attempt of the same message superseded counts through that one.
             if let outcome, outcome[i] != i { continue }
             switch e.type {
@@ -119,6 +126,10 @@ public struct PolicyEngine: Sendable {
                 complaints.append(i)
             case .unsubscribe:
                 unsubscribes.append(i)
+            case .suppress:
+                manual.append(i)
+            case .allow:
+                break
             case .bounce:
                 if e.kind == .hard {
                     hard.append(i)
@@ -146,6 +157,8 @@ public struct PolicyEngine: Sendable {
                 rule: rule, reason: reason ?? deciding.reason, kind: deciding.kind?.rawValue ?? "",
                 evidence: evidence, firstSeen: events[evidence.first!].timestamp, lastSeen: deciding.timestamp)
         }
+        // The operator's word first.
+        if !manual.isEmpty { return decision(.manual, manual, reason: "manual") }
         if policy.hardBounce.suppress, !hard.isEmpty { return decision(.hardBounce, hard) }
         if policy.complaintSuppresses, !complaints.isEmpty { return decision(.complaint, complaints, reason: "complaint") }
         if policy.unsubscribeSuppresses, !unsubscribes.isEmpty { return decision(.unsubscribe, unsubscribes, reason: "unsubscribe") }

@@ -41,6 +41,12 @@ struct Clean: ParsableCommand {
     @Option(name: .customLong("suppressed-format"), help: "The layout of suppressed.csv.")
     var suppressedFormat: SuppressedFormat = .listwash
 
+    @Option(name: .customLong("suppress-hashed"), help: "Also remove the rows whose address is on this hashed suppression list (hex MD5, SHA-256 or, with --hash-key-file, HMAC-SHA-256 digests, one a line; rule hashed_list).")
+    var suppressHashed: String?
+
+    @Option(name: .customLong("hash-key-file"), help: "The HMAC key of --suppress-hashed's digests: the file's bytes, without one trailing newline.")
+    var hashKeyFile: String?
+
     @Option(help: "The list's encoding; cleaned.csv keeps it (default: UTF-8, or UTF-16 by its byte-order mark).")
     var encoding: TextEncoding?
 
@@ -91,6 +97,8 @@ struct Clean: ParsableCommand {
                 encoding: encoding, recordName: record, emailField: emailField)
             var job = CleanJob(request: request, logger: output.makeLogger("listwash.clean"))
             job.request.suppressedFormat = suppressedFormat
+            job.request.suppressHashed = suppressHashed
+            if let hashKeyFile { job.request.suppressHashedKey = try readKeyFile(hashKeyFile) }
             job.request.policyPath = policyOptions.policy
             job.afterCommitStep = TestHooks.killAfterCommitStep
             if let largeListBytes { job.request.largeListBytes = largeListBytes }

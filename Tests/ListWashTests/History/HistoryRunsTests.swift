@@ -222,8 +222,8 @@ import Testing
             hasher.update(Array("#\(rows)\n".utf8))
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        // Changed by 0006-message-identity only through `sqlite_master` (its new table).
-        #expect(digest == "991d1e66cbd6d1a4200908ea8b997631a191b414cdf6e4a29b4df7a69af6c0b8")
+        // Changed by 0006-message-identity and 0008-lifecycle-log only through `sqlite_master` (their new tables).
+        #expect(digest == "bcf60ee258cc8ba1e22ad4c00d4698ddb832324186dbd68658a7a887532eba45")
     }
 
     @Test func aVersion1DatabaseIsMigratedToRuns() throws {
@@ -703,7 +703,8 @@ import Testing
                 }
             }
         }
-        #expect(count == 4 * 5 * 2 * timestamps.count)
+        // Six types since 0008-lifecycle (allow and suppress in flags bits 6–7).
+        #expect(count == 6 * 5 * 2 * timestamps.count)
     }
 
     @Test func addressEntryBytesAreTheDocumentedLayout() {

@@ -256,7 +256,7 @@ public enum CanonicalEvents {
             if let type {
                 let name = type.trimmingCharacters(in: .whitespaces).lowercased()
                 if !name.isEmpty {
-                    guard let parsed = EventType(rawValue: name) else {
+                    guard let parsed = EventType(rawValue: name), !parsed.isOperatorAction else {
                         return .failure(Problem(reason: "unknown event type (expected bounce, delivered, complaint or unsubscribe)"))
                     }
                     eventType = parsed

@@ -17,6 +17,16 @@ public enum EventFormat: String, Sendable, CaseIterable, Codable {
     case postfix
     /// PowerMTA accounting CSV (`type,timeLogged,…,rcpt,…,dsnStatus,dsnDiag,…,bounceCat,…`).
     case powermta
+    /// Mailchimp audience exports of cleaned and unsubscribed members (CSV).
+    case mailchimp
+    /// SendGrid suppression lists (CSV: bounces, blocks, invalid emails, spam reports, unsubscribes).
+    case sendgridSuppressions = "sendgrid-suppressions"
+    /// Mailgun suppression lists (CSV: bounces, unsubscribes, complaints).
+    case mailgunSuppressions = "mailgun-suppressions"
+    /// Amazon SES account-level suppression list (`list-suppressed-destinations` JSON).
+    case sesSuppressions = "ses-suppressions"
+    /// Postmark suppression dumps (JSON).
+    case postmarkSuppressions = "postmark-suppressions"
 
     /// The importer type that reads this format.
     public var importerType: any EventImporter.Type {
@@ -27,12 +37,21 @@ public enum EventFormat: String, Sendable, CaseIterable, Codable {
         case .postmark: return PostmarkImporter.self
         case .postfix: return PostfixImporter.self
         case .powermta: return PowerMTAImporter.self
+        case .mailchimp: return MailchimpImporter.self
+        case .sendgridSuppressions: return SendGridSuppressionImporter.self
+        case .mailgunSuppressions: return MailgunSuppressionImporter.self
+        case .sesSuppressions: return SESSuppressionImporter.self
+        case .postmarkSuppressions: return PostmarkSuppressionImporter.self
         }
     }
 
     /// The order in which ``detect(prefix:fileName:)`` tries the formats: JSON formats with
-    /// distinctive keys first, then CSV with a distinctive header, plain-text logs last.
-    public static let detectionOrder: [EventFormat] = [.ses, .sendgrid, .mailgun, .postmark, .powermta, .postfix]
+    /// distinctive keys first (the suppression lists' before the event formats'), then CSV with a
+    /// distinctive header, plain-text logs last.
+    public static let detectionOrder: [EventFormat] = [
+        .sesSuppressions, .postmarkSuppressions, .ses, .sendgrid, .mailgun, .postmark,
+        .mailchimp, .sendgridSuppressions, .mailgunSuppressions, .powermta, .postfix,
+    ]
 
     /// How many leading bytes of a file ``detect(prefix:fileName:)`` needs to decide.
     public static let sniffLength = 8192

@@ -48,7 +48,9 @@ struct JSONRecordScanner {
         if bytes[start] == UInt8(ascii: "[") {
             top = elements(ofArrayAt: start, limit: bytes.count)
         } else if let end = valueEnd(from: start, limit: bytes.count), !bytes[start..<end].contains(0x0A),
-                  skipWhitespace(end) < bytes.count {
+                  skipWhitespace(end) < bytes.count, bytes[end..<skipWhitespace(end)].contains(0x0A) {
+            // One value a line. Values written with nothing between them (Kinesis Data
+            // Firehose's S3 objects) are read one after another below.
             top = jsonLines(from: start)
         } else {
             var i = start

@@ -2,8 +2,10 @@ import Foundation
 
 /// Amazon SES notifications: SNS feedback notifications (`notificationType`) and
 /// configuration-set event publishing (`eventType`), raw or wrapped in an SNS envelope whose
-/// `Message` is the notification as a JSON string. A file holds one document, a JSON array of
-/// them, or JSON Lines.
+/// `Message` is the notification as a JSON string, or as Amazon SQS hands them out
+/// (`aws sqs receive-message` output: `{"Messages":[{"Body": …}]}`, each `Body` an SNS envelope or a
+/// raw notification as a JSON string). A file holds one document, a JSON array of them, JSON
+/// Lines, or documents one after another (Kinesis Data Firehose's S3 objects).
 ///
 /// Bounce → one bounce per `bouncedRecipients` entry (verdict `ses:<bounceType>/<bounceSubType>`),
 /// DeliveryDelay → one bounce per `delayedRecipients` entry (`ses:DeliveryDelay/<delayType>`),
@@ -21,6 +23,9 @@ public struct SESImporter: EventImporter {
         guard JSONEventFile.looksLikeJSON(prefix) else { return false }
         if JSONEventFile.contains(prefix, anyOf: ["notificationType", "bouncedRecipients", "complainedRecipients"]) { return true }
         if JSONEventFile.contains(prefix, anyOf: ["\"TopicArn\""]), JSONEventFile.contains(prefix, anyOf: ["\"Notification\""]) { return true }
+        if JSONEventFile.contains(prefix, anyOf: ["\"ReceiptHandle\"", "\"MD5OfBody\""]) {
+            return JSONEventFile.contains(prefix, anyOf: ["eventType", "TopicArn"])
+        }
         return JSONEventFile.contains(prefix, anyOf: ["\"eventType\""])
             && JSONEventFile.contains(prefix, anyOf: ["\"mail\"", "\"bounce\"", "\"complaint\"", "\"delivery\""])
     }
@@ -29,13 +34,24 @@ public struct SESImporter: EventImporter {
     @discardableResult
     public func read(bytes: [UInt8], file: String, emit: (RawEvent) -> Void, reject: (Rejection) -> Void) throws -> EventImportSummary {
         try ImportSink.run(file: file, emit: emit, reject: reject) { sink in
-            JSONEventFile.forEachObject(bytes: bytes, containerKeys: [], sink: &sink) { object, line, raw, sink in
+            JSONEventFile.forEachObject(bytes: bytes, containerKeys: ["Messages"], sink: &sink) { object, line, raw, sink in
                 Self.handle(object, line: line, raw: raw, file: file, sink: &sink)
             }
         }
     }
 
-    private static func handle(_ outer: JSONObject, line: Int, raw: RawText, file: String, sink: inout ImportSink) {
+    private static func handle(_ received: JSONObject, line: Int, raw: RawText, file: String, sink: inout ImportSink) {
+        var outer = received
+        if received.fields["ReceiptHandle"] != nil || received.fields["MD5OfBody"] != nil {
+            // An SQS message: its Body is the SNS envelope or the notification, as a JSON string.
+            guard let body = received.string("Body"),
+                  let inner = try? JSONSerialization.jsonObject(with: Data(body.utf8)),
+                  let parsed = JSONObject(any: inner) else {
+                sink.reject(line: line, reason: "SQS message Body is not a JSON object", raw: raw)
+                return
+            }
+            outer = parsed
+        }
         var object = outer
         if let envelopeType = outer.string("Type") {
             guard envelopeType == "Notification" else {

@@ -60,6 +60,10 @@ enum AuditLine {
             json.number("soft_bounce.min_span_hours", policy.softBounce.minSpanHours)
             json.bool("mailbox_full.counts_as_soft", policy.mailboxFull.countsAsSoft)
             json.int("stale_after_days", policy.staleAfterDays)
+        case .hashedList:
+            json.bool("suppress_hashed", true)
+        case .manual:
+            json.bool("manual", true)
         }
         json.endObject()
         json.beginArray("evidence")

@@ -55,14 +55,16 @@ public struct CleanJob {
         // input, before the output folder is created or touched.
         let history = try HistoryStore(path: request.historyPath, create: false)
         _ = try FileByteSource(path: request.listPath)
-        try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? []),
+        try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? [])
+                                            + (request.suppressHashed.map { [$0] } ?? []),
                                          outputDirectory: request.outputDirectory)
-        return try history.reading { try run(history: history) }
+        let hashedList = try request.suppressHashed.map { try HashedSuppressionList(path: $0, key: request.suppressHashedKey) }
+        return try history.reading { try run(history: history, hashedList: hashedList) }
     }
 
     /// The driver: starts each stage, on this thread or another, and waits for them in order.
     /// Every way out of it waits for the threads it started before the staging folder goes.
-    private func run(history: HistoryStore) throws -> CleanSummary {
+    private func run(history: HistoryStore, hashedList: HashedSuppressionList?) throws -> CleanSummary {
         let started = ContinuousClock.now
         /// Seconds since the run started, for the stages' log lines.
         let elapsed = { () -> Logger.MetadataValue in
@@ -115,9 +117,10 @@ public struct CleanJob {
             _ = try? auditThread.wait()
         }
 
-        let pass = ListPass(list: list, path: request.listPath, rules: request.policy.addressRules, duplicates: duplicates,
+        var pass = ListPass(list: list, path: request.listPath, rules: request.policy.addressRules, duplicates: duplicates,
                             verdicts: table, cleaned: cleaned, rejects: rejects, removed: removed,
                             progress: progress, onReject: onReject)
+        pass.hashed = hashedList
         let read = try pass.run()
         var summary = read.summary
         summary.historyEvents = verdicts.events

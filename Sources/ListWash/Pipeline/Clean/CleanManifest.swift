@@ -52,7 +52,10 @@ struct CleanManifest {
         json.int("rejected", summary.rejected)
         json.int("blank_lines", summary.blankLines)
         json.beginObject("suppressed")
-        for rule in SuppressionRule.allCases { json.int(rule.rawValue, summary.suppressed[rule] ?? 0) }
+        // hashed_list and manual appear only in runs that used them (earlier manifests stay as they were).
+        for rule in SuppressionRule.allCases where (rule != .hashedList && rule != .manual) || summary.suppressed[rule] != nil {
+            json.int(rule.rawValue, summary.suppressed[rule] ?? 0)
+        }
         json.endObject()
         json.endObject()
         json.beginObject("domain_findings")

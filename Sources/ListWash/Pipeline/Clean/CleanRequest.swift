@@ -26,6 +26,9 @@ public struct CleanRequest: Sendable {
     public var sortMemoryBudget: Int = 16 << 20
     /// The policy file the policy came from, if any: an output may not replace it.
     public var policyPath: String?
+    /// A hashed suppression list (`--suppress-hashed`) and the key of its HMAC digests.
+    public var suppressHashed: String?
+    public var suppressHashedKey: [UInt8] = []
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
                 delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil,

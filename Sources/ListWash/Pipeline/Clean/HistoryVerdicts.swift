@@ -31,40 +31,17 @@ final class HistoryVerdicts {
     /// - Complexity: O(*n*) in the history's events as of the run's time.
     static func scan(_ history: HistoryStore, request: CleanRequest, directory: String) throws -> HistoryVerdicts {
         let rules = request.policy.addressRules
-        let engine = PolicyEngine(policy: request.policy)
         let cleanV1 = request.suppressedFormat == .cleanV1
         let builder = try EvidenceFile.Builder(directory: directory, memoryBudget: request.sortMemoryBudget,
                                                highestEvent: try history.highestEventNumber())
         // clean-v1 counts the bounces of an invalid address too: its counts are kept if it has any.
-        let keepsCounts = { (key: [UInt8]) in cleanV1 && !rules.isValid(key) }
-        // Most addresses have too few bounces to be suppressed: those skip the policy engine.
-        let worthDeciding = { (key: [UInt8], bounces: Int, strong: Bool) -> Bool in
-            engine.mightSuppress(bounces: bounces, strong: strong) || keepsCounts(key)
-        }
-        let decide = { (key: [UInt8], events: [PolicyEvent], rows: [Int64]) throws in
-            let decision = engine.decide(events, asOf: request.asOf)
-            guard decision != nil || keepsCounts(key) else { return }
+        let keepsCounts = cleanV1 ? { (key: [UInt8]) in !rules.isValid(key) } : nil
+        let scan = try HistoryDecisions.scan(history, policy: request.policy, asOf: request.asOf, directory: directory,
+                                             memoryBudget: request.sortMemoryBudget, alsoWanted: keepsCounts) {
+            key, events, rows, decision in
             try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
         }
-        // Domain-level failures are judged per domain once every address is seen: the addresses
-        // that have one wait for that (on disk).
-        let policy = request.policy
-        let judge = policy.domains.judge
-            ? try DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: request.asOf,
-                              reasonNames: history.reasons.names, directory: directory, memoryBudget: request.sortMemoryBudget)
-            : nil
-        let scan = try history.forEachAddress(asOf: request.asOf, caseSensitive: rules.localPartCaseSensitive,
-                                              observe: judge.map { judge in { try judge.observe(key: $0, entries: $1) } },
-                                              worthDeciding: worthDeciding) { key, events, rows in
-            if let judge, judge.lastObservedWaits {
-                try judge.wait(key: key, events: events, rows: rows)
-            } else {
-                try decide(key, events, rows)
-            }
-        }
-        try judge?.finish()
-        try judge?.forEachWaiting(decide)
-        return HistoryVerdicts(events: scan.events, digest: scan.digest, domainFindings: judge?.findings.sorted ?? DomainFindings(), builder: builder)
+        return HistoryVerdicts(events: scan.events, digest: scan.digest, domainFindings: scan.domainFindings, builder: builder)
     }
 
     /// The domain judgment of the whole history as of `asOf` under `policy` (one scan of every

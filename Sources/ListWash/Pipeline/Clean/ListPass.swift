@@ -21,6 +21,8 @@ struct ListPass {
     let duplicates: DuplicateIndex
     /// Fingerprint → ``Verdict`` (packed).
     let verdicts: CompactFingerprintTable
+    /// `--suppress-hashed`: rows the history keeps but this list names are removed.
+    var hashed: HashedSuppressionList? = nil
     let cleaned: OutputFile
     let rejects: OutputFile
     let removed: AuditQueue
@@ -62,7 +64,9 @@ struct ListPass {
                 return try removed.send(.duplicate(line: record.line, key: key, firstLine: first))
             }
             let verdict = verdicts[fingerprint].map(Verdict.init(packed:))
-            guard let rule = rules.isValid(key) ? verdict?.rule : .invalidAddress else {
+            var found = rules.isValid(key) ? verdict?.rule : .invalidAddress
+            if found == nil, let hashed, hashed.contains(key) { found = .hashedList }
+            guard let rule = found else {
                 summary.kept += 1
                 try cleaned.write(record.raw)
                 cleaned.countRow()

@@ -25,6 +25,8 @@ public enum SuppressedFormat: String, Sendable, CaseIterable {
         case .softBounceEscalation: return "soft"
         case .complaint: return "complaint"
         case .unsubscribe: return "unsubscribe"
+        case .hashedList: return "hashed_list"
+        case .manual: return "manual"
         }
     }
 }

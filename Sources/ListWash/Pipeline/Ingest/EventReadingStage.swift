@@ -62,7 +62,7 @@ struct EventReadingStage {
         if case .mail(let container) = format {
             return ([], try Self.readMail(file: file, format: container, emit: emit, reject: reject))
         }
-        let source = try FileByteSource(path: file)
+        let source = try FileByteSource.openDecompressing(path: file)
         var summary = EventImportSummary()
         switch format {
         case .mail:

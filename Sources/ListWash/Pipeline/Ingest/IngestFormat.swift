@@ -34,8 +34,10 @@ public enum IngestFormat: Hashable, Sendable, CaseIterable {
     }
 
     /// Guesses the format of a file from its first bytes and name: provider formats first
-    /// (they are recognised by their own field names), then the canonical ones.
-    public static func detect(path: String, prefix: [UInt8]) -> IngestFormat? {
+    /// (they are recognised by their own field names), then the canonical ones. `prefix` is the
+    /// decompressed start of a gzip file, whose name is read without its `.gz`.
+    public static func detect(path fullPath: String, prefix: [UInt8]) -> IngestFormat? {
+        let path = fullPath.lowercased().hasSuffix(".gz") ? String(fullPath.dropLast(3)) : fullPath
         if prefix.starts(with: Array("From ".utf8)) { return .mail(.mbox) }
         if let provider = EventFormat.detect(prefix: prefix, fileName: path) { return .provider(provider) }
         let lower = path.lowercased()

@@ -74,7 +74,7 @@ public struct IngestJob {
             guard (try? MailContainer.detect(path: file)) == .maildir else { throw InputError.unknownFormat(path: file) }
             return .mail(.maildir)
         }
-        let sniff = try FileByteSource(path: file)
+        let sniff = try FileByteSource.openDecompressing(path: file)
         var prefix = [UInt8](repeating: 0, count: EventFormat.sniffLength)
         let n = try sniff.read(into: &prefix)
         guard let detected = IngestFormat.detect(path: file, prefix: Array(prefix.prefix(n))) else {

@@ -1,0 +1,210 @@
+import Foundation
+
+/// `listwash retract`: takes out of the history every event one ingested file brought in.
+extension HistoryStore {
+    /// What a retraction did.
+    public struct RetractSummary: Sendable, Equatable {
+        /// Events removed.
+        public var events = 0
+        /// Event blocks rewritten, and those left empty and deleted.
+        public var blocksRewritten = 0
+        public var blocksDeleted = 0
+        /// Addresses taken out of a run because none of their events there is left (an address
+        /// with events in several runs counts once in each).
+        public var runAddressesRemoved = 0
+    }
+
+    /// Whether a stored source (`file:line`, `file <message-id>` or `file`) names `file`.
+    static func source(_ stored: UnsafeRawBufferPointer, isFrom file: [UInt8]) -> Bool {
+        guard stored.count >= file.count, stored.starts(with: file) else { return false }
+        if stored.count == file.count { return true }
+        let rest = stored[(stored.startIndex + file.count)...]
+        if rest.first == UInt8(ascii: " "), rest.dropFirst().first == UInt8(ascii: "<") { return true }
+        guard rest.first == UInt8(ascii: ":"), rest.count > 1 else { return false }
+        return rest.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// Removes every event whose source is the file `file` (as `ingest` was given it, which the
+    /// audit's `source` shows), in one transaction: its events leave their blocks (a block left
+    /// empty is deleted) and their entries leave the runs, and `lifecycle_log` records the
+    /// retraction (the file's name and the counts). A file that brought no event changes
+    /// nothing and is recorded nowhere.
+    /// - Complexity: one read of every block and every run row; writes only what changed.
+    public func retract(source file: String) throws -> RetractSummary {
+        var summary = RetractSummary()
+        let wanted = Array(file.utf8)
+        try db.transaction {
+            runsCache = nil
+            var removed = Set<Int64>()
+            let select = try db.prepare("SELECT block, events FROM event_blocks WHERE block > ?1 ORDER BY block LIMIT 256")
+            let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
+            let delete = try db.cached("DELETE FROM event_blocks WHERE block = ?1")
+            var encoder = CompactBlock.Encoder()
+            var last: Int64 = .min
+            var pending: [(block: Int64, bytes: [UInt8]?)] = []
+            var kept: [UInt8] = []
+            while true {
+                select.reset()
+                select.bind(1, last)
+                var any = false
+                while try select.step() {
+                    any = true
+                    let block = select.int64(0)
+                    last = block
+                    kept.removeAll(keepingCapacity: true)
+                    var keptCount = 0, removedHere = 0
+                    do {
+                        try EventBlock.forEach(in: select.bytes(1)) { slot, raw in
+                            let row = try EventRow(raw)
+                            if Self.source(row.source, isFrom: wanted) {
+                                removed.insert(EventBlock.number(block: block, slot: slot))
+                                removedHere += 1
+                            } else {
+                                EventBlock.append(slot: slot, event: raw, to: &kept)
+                                keptCount += 1
+                            }
+                        }
+                    } catch is EventBlockError {
+                        throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
+                    }
+                    guard removedHere > 0 else { continue }
+                    if keptCount == 0 {
+                        pending.append((block, nil))
+                    } else {
+                        var compact: [UInt8] = []
+                        try kept.withUnsafeBytes { try encoder.encode($0, into: &compact) }
+                        pending.append((block, compact))
+                    }
+                }
+                select.reset()
+                for (block, bytes) in pending {
+                    let statement = bytes == nil ? delete : update
+                    statement.reset()
+                    statement.bind(1, block)
+                    if let bytes { statement.bind(2, bytes) }
+                    _ = try statement.step()
+                    statement.reset()
+                    if bytes == nil { summary.blocksDeleted += 1 } else { summary.blocksRewritten += 1 }
+                }
+                pending.removeAll()
+                if !any { break }
+            }
+            guard !removed.isEmpty else { return }
+            summary.events = removed.count
+            summary.runAddressesRemoved = try removeRunEntries(removed)
+            let log = try db.cached("INSERT INTO lifecycle_log (at, action, detail) VALUES (?1, 'retract', ?2)")
+            defer { log.reset() }
+            log.bind(1, Int64(Date().timeIntervalSince1970))
+            log.bind(2, "source \(file): \(summary.events) events removed")
+            _ = try log.step()
+        }
+        return summary
+    }
+
+    /// Takes the entries of the events `numbers` out of every run; a row's group is written
+    /// again without them (under its new first key when its first address left), a run's
+    /// counts follow, and a run left empty is deleted. Returns how many addresses left a run.
+    private func removeRunEntries(_ numbers: Set<Int64>) throws -> Int {
+        var emptied = 0
+        for (run, _, layout) in try runs() {
+            let select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")
+            select.bind(1, run)
+            var rewrites: [(oldKey: [UInt8], members: [(key: [UInt8], entries: [UInt8])])] = []
+            var removedEvents = 0, removedAddresses = 0
+            while try select.step() {
+                let oldKey = Array(select.bytes(0))
+                let blob = select.bytes(1)
+                var members: [(key: [UInt8], entries: [UInt8], removed: Int)] = []
+                func filter(_ entries: UnsafeRawBufferPointer) -> (kept: [UInt8], removed: Int) {
+                    var kept: [UInt8] = []
+                    var removed = 0
+                    var at = 0
+                    while at + layout.entrySize <= entries.count {
+                        var number: Int64 = 0
+                        for i in 0..<6 { number |= Int64(entries[at + 24 + i]) << (8 * i) }
+                        if numbers.contains(number) { removed += 1 } else { kept += entries[at..<(at + layout.entrySize)] }
+                        at += layout.entrySize
+                    }
+                    return (kept, removed)
+                }
+                if layout.isGrouped {
+                    var at = 0
+                    while at < blob.count {
+                        let member: (key: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, next: Int)
+                        do { member = try RunGroup.member(of: blob, at: at, entrySize: layout.entrySize) } catch {
+                            throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+                        }
+                        let (kept, removed) = filter(member.entries)
+                        members.append((Array(member.key), kept, removed))
+                        at = member.next
+                    }
+                } else {
+                    let (kept, removed) = filter(blob)
+                    members.append((oldKey, kept, removed))
+                }
+                let removedHere = members.reduce(0) { $0 + $1.removed }
+                guard removedHere > 0 else { continue }
+                removedEvents += removedHere
+                removedAddresses += members.filter { $0.entries.isEmpty }.count
+                rewrites.append((oldKey, members.filter { !$0.entries.isEmpty }.map { ($0.key, $0.entries) }))
+            }
+            select.reset()
+            guard removedEvents > 0 else { continue }
+            let deleteRow = try db.cached("DELETE FROM address_runs WHERE run = ?1 AND address_key = ?2")
+            let insertRow = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
+            for rewrite in rewrites {
+                deleteRow.reset()
+                deleteRow.bind(1, run)
+                deleteRow.bindText(2, rewrite.oldKey)
+                _ = try deleteRow.step()
+                deleteRow.reset()
+                guard let first = rewrite.members.first else { continue }
+                var blob: [UInt8] = []
+                if layout.isGrouped {
+                    for member in rewrite.members {
+                        Varint.append(UInt64(member.key.count), to: &blob)
+                        blob += member.key
+                        Varint.append(UInt64(member.entries.count / layout.entrySize), to: &blob)
+                        blob += member.entries
+                    }
+                } else {
+                    blob = first.entries
+                }
+                insertRow.reset()
+                insertRow.bind(1, run)
+                insertRow.bindText(2, first.key)
+                insertRow.bind(3, blob)
+                _ = try insertRow.step()
+                insertRow.reset()
+            }
+            let counts = try db.cached("UPDATE runs SET events = events - ?2, addresses = addresses - ?3 WHERE run = ?1")
+            counts.reset()
+            counts.bind(1, run)
+            counts.bind(2, Int64(removedEvents))
+            counts.bind(3, Int64(removedAddresses))
+            _ = try counts.step()
+            counts.reset()
+            emptied += removedAddresses
+        }
+        try db.execute("DELETE FROM address_runs WHERE run IN (SELECT run FROM runs WHERE events <= 0)")
+        try db.execute("DELETE FROM runs WHERE events <= 0")
+        return emptied
+    }
+
+    /// `listwash retract`: opens the history at `path` (which must exist; an older one is
+    /// migrated first) and retracts the events of the file `source`.
+    public static func retract(path: String, source: String) throws -> RetractSummary {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
+        return try HistoryStore(path: path, create: true).retract(source: source)
+    }
+
+    /// The lifecycle log, oldest first: (time, action, detail).
+    public func lifecycleLog() throws -> [(at: Int64, action: String, detail: String)] {
+        let select = try db.cached("SELECT at, action, detail FROM lifecycle_log ORDER BY entry")
+        defer { select.reset() }
+        var out: [(Int64, String, String)] = []
+        while try select.step() { out.append((select.int64(0), select.string(1) ?? "", select.string(2) ?? "")) }
+        return out
+    }
+}

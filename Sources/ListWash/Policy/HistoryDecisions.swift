@@ -1,0 +1,60 @@
+/// The policy's decision for every address of the history as of a time: the one decision
+/// path that `clean` (``HistoryVerdicts``) and `export-suppressions` share.
+///
+/// One merged pass over the runs (``HistoryStore/forEachAddress(asOf:caseSensitive:observe:worthDeciding:_:)``);
+/// an address with too few bounces for any rule and no hard bounce, complaint or unsubscribe is
+/// passed over before its events are built; an address with a domain-level failure waits until
+/// the ``DomainJudge`` has seen every address, and is decided after the pass.
+enum HistoryDecisions {
+    /// What the pass saw.
+    struct Scan {
+        /// Events of the history as of the time.
+        var events: Int
+        /// SHA-256 of their event ids, for the manifest.
+        var digest: [UInt8]
+        /// The domains judged dead and the outages found.
+        var domainFindings: DomainFindings
+    }
+
+    /// Calls `body` for every address the policy suppresses as of `asOf` (decision set), and
+    /// for every other address `alsoWanted` asks for (decision nil), with its key, events and
+    /// event numbers. Addresses come in key order, except those a domain judgment held back,
+    /// which come after the others, in key order.
+    /// - Complexity: O(*n*) in the history's events as of `asOf`.
+    /// `directory` takes the temporary files of the domain judgment (at most `memoryBudget`
+    /// bytes of failures in memory).
+    static func scan(
+        _ history: HistoryStore, policy: Policy, asOf: Int64, directory: String, memoryBudget: Int = 16 << 20,
+        alsoWanted: (([UInt8]) -> Bool)? = nil,
+        _ body: (_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64], _ decision: Decision?) throws -> Void
+    ) throws -> Scan {
+        let rules = policy.addressRules
+        let engine = PolicyEngine(policy: policy)
+        let worthDeciding = { (key: [UInt8], bounces: Int, strong: Bool) -> Bool in
+            engine.mightSuppress(bounces: bounces, strong: strong) || alsoWanted?(key) == true
+        }
+        func decide(_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64]) throws {
+            let decision = engine.decide(events, asOf: asOf)
+            guard decision != nil || alsoWanted?(key) == true else { return }
+            try body(key, events, rows, decision)
+        }
+        // Domain-level failures are judged per domain once every address is seen: the addresses
+        // that have one wait for that (on disk).
+        let judge = policy.domains.judge
+            ? try DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: asOf,
+                              reasonNames: history.reasons.names, directory: directory, memoryBudget: memoryBudget)
+            : nil
+        let scan = try history.forEachAddress(asOf: asOf, caseSensitive: rules.localPartCaseSensitive,
+                                              observe: judge.map { judge in { try judge.observe(key: $0, entries: $1) } },
+                                              worthDeciding: worthDeciding) { key, events, rows in
+            if let judge, judge.lastObservedWaits {
+                try judge.wait(key: key, events: events, rows: rows)
+            } else {
+                try decide(key, events, rows)
+            }
+        }
+        try judge?.finish()
+        try judge?.forEachWaiting(decide)
+        return Scan(events: scan.events, digest: scan.digest, domainFindings: judge?.findings.sorted ?? DomainFindings())
+    }
+}
