@@ -25,6 +25,8 @@ public struct Policy: Codable, Equatable, Sendable {
     public var rules: [ClassifierRule] = []
     /// How bounces are classified (at ingest).
     public var classification = Classification()
+    /// The blast-radius guard: how much of a list one `clean` may remove (see ``Guard``).
+    public var `guard` = Guard()
 
     public struct HardBounce: Codable, Equatable, Sendable {
         public var suppress = true
@@ -129,6 +131,7 @@ public struct Policy: Codable, Equatable, Sendable {
         if mailboxFull.threshold < 1 { throw PolicyError.invalid(path: path, reason: "mailbox_full.threshold must be at least 1") }
         if softBounce.minSpanHours < 0 { throw PolicyError.invalid(path: path, reason: "soft_bounce.min_span_hours must not be negative") }
         if staleAfterDays < 1 { throw PolicyError.invalid(path: path, reason: "stale_after_days must be at least 1") }
+        try `guard`.validate(path: path)
     }
 
     /// The effective policy as pretty, key-sorted JSON (what `listwash policy` prints).
@@ -181,6 +184,7 @@ extension Policy {
         address = try c.decodeIfPresent(Address.self, forKey: .address) ?? d.address
         rules = try c.decodeIfPresent([ClassifierRule].self, forKey: .rules) ?? d.rules
         classification = try c.decodeIfPresent(Classification.self, forKey: .classification) ?? d.classification
+        `guard` = try c.decodeIfPresent(Guard.self, forKey: .guard) ?? d.guard
     }
 
     /// The classifier this policy asks for.

@@ -55,6 +55,7 @@ public struct CleanJob {
         // input, before the output folder is created or touched.
         let history = try HistoryStore(path: request.historyPath, create: false)
         _ = try FileByteSource(path: request.listPath)
+        if request.dryRun { return try history.reading { try dryRun(history: history) } }
         try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? []),
                                          outputDirectory: request.outputDirectory)
         return try history.reading { try run(history: history) }
@@ -62,14 +63,14 @@ public struct CleanJob {
 
     /// The driver: starts each stage, on this thread or another, and waits for them in order.
     /// Every way out of it waits for the threads it started before the staging folder goes.
-    private func run(history: HistoryStore) throws -> CleanSummary {
+    private func run(history: HistoryStore, scratch: String? = nil) throws -> CleanSummary {
         let started = ContinuousClock.now
         /// Seconds since the run started, for the stages' log lines.
         let elapsed = { () -> Logger.MetadataValue in
             let d = (ContinuousClock.now - started).components
             return "\(String(format: "%.2f", Double(d.seconds) + Double(d.attoseconds) / 1e18)) s"
         }
-        let out = try OutputDirectory(path: request.outputDirectory)
+        let out = try OutputDirectory(path: scratch ?? request.outputDirectory)
         out.afterStep = afterCommitStep
 
         // A large list's duplicates are found by a pre-pass over it, on the other core while
@@ -118,6 +119,12 @@ public struct CleanJob {
         let read = try pass.run()
         var summary = read.summary
         summary.historyEvents = verdicts.events
+        summary.domains = read.domains.counts
+        summary.dryRun = request.dryRun
+        let verdict = GuardVerdict.judge(rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
+                                         domains: summary.domains, limits: request.policy.guard, force: request.allowMassRemoval)
+        summary.guardVerdict = verdict
+        if !verdict.allowsCommit, !request.dryRun { summary.refusedFolder = "\(request.outputDirectory)/\(out.refusedName)" }
         logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
         try removed.finish()
         try auditThread.wait()
@@ -134,7 +141,23 @@ public struct CleanJob {
         let manifest = try out.create("manifest.json")
         try manifest.write(CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
                                          historyDigest: verdicts.digest, outputs: outputs).bytes)
-        try out.commit()
+        if request.dryRun {
+            out.discard()
+        } else if verdict.allowsCommit {
+            try out.commit()
+        } else {
+            try out.refuse()
+            logger.error("the blast-radius guard refused the run; the previous outputs stay", metadata: ["trips": "\(verdict.trips.count)"])
+        }
         return summary
+    }
+
+    /// `--dry-run`: the whole run, in a private scratch folder in the system's temporary folder
+    /// that is removed afterwards; the output folder is neither created nor touched.
+    private func dryRun(history: HistoryStore) throws -> CleanSummary {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let scratch = try TemporaryFolder(in: base, prefix: "listwash-dry-run-")
+        defer { scratch.remove() }
+        return try run(history: history, scratch: scratch.path)
     }
 }

@@ -51,6 +51,8 @@ struct CleanManifest {
         for rule in SuppressionRule.allCases { json.int(rule.rawValue, summary.suppressed[rule] ?? 0) }
         json.endObject()
         json.endObject()
+        // The same summary `clean --summary-json` prints (the guard's verdict included).
+        summary.writeJSON(&json, name: "summary")
         json.endObject()
         // The effective policy, exactly as `listwash policy` prints it.
         var bytes = json.bytes

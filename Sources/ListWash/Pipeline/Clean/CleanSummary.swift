@@ -11,6 +11,14 @@ public struct CleanSummary: Sendable, Equatable {
     /// How the list was read (`csv ,`, `csv ; windows-1252`, `xml <Subscriber>`).
     public var format = ""
     public var emailColumn = ""
+    /// Rows and removals per receiving domain, most removed first.
+    public var domains: [DomainTally.Count] = []
+    /// The blast-radius guard's verdict (see ``GuardVerdict``).
+    public var guardVerdict: GuardVerdict?
+    /// The run wrote nothing (`clean --dry-run`).
+    public var dryRun = false
+    /// Where a run the guard refused left its outputs for inspection (inside the output folder).
+    public var refusedFolder: String?
 
     public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
 }

@@ -12,6 +12,8 @@ struct ListPass {
         var summary: CleanSummary
         /// SHA-256 of the list's bytes as this pass read them.
         var listDigest: [UInt8]
+        /// Rows and removals per receiving domain.
+        var domains: DomainTally
     }
 
     let list: SubscriberListReader
@@ -31,6 +33,7 @@ struct ListPass {
     /// - Complexity: O(*n*) in the list's bytes.
     func run() throws -> Output {
         var summary = CleanSummary()
+        var domains = DomainTally()
         var lastProgress = 0
         var row = 0
         try list.read { segment in
@@ -59,10 +62,13 @@ struct ListPass {
             let fingerprint = Fingerprint(key)
             if let first = try duplicates.firstLine(row: row, line: record.line, fingerprint: fingerprint) {
                 summary.duplicates += 1
+                domains.count(key: key)
                 return try removed.send(.duplicate(line: record.line, key: key, firstLine: first))
             }
             let verdict = verdicts[fingerprint].map(Verdict.init(packed:))
-            guard let rule = rules.isValid(key) ? verdict?.rule : .invalidAddress else {
+            let rule = rules.isValid(key) ? verdict?.rule : .invalidAddress
+            domains.count(key: key, removedBy: rule)
+            guard let rule else {
                 summary.kept += 1
                 try cleaned.write(record.raw)
                 cleaned.countRow()
@@ -76,6 +82,6 @@ struct ListPass {
         summary.emailColumn = list.addressField
         if let csv = list as? CSVListReader { summary.blankLines = csv.blankLines }
         // The digest can be taken once (it finalizes the hash).
-        return Output(summary: summary, listDigest: list.digest())
+        return Output(summary: summary, listDigest: list.digest(), domains: domains)
     }
 }
