@@ -59,6 +59,8 @@ enum ExitStatus: Int32 {
         case let e as CleanError:
             if case .outputReplacesInput = e { return .usage }
             return .unusableInput
+        case is RunDiffError:
+            return .usage
         case is EventImportError:
             return .unusableInput
         case is TemporaryFileError:

@@ -17,7 +17,7 @@ struct ListWashCommand: ParsableCommand {
             guard refused the run (the previous outputs stay).
             """,
         version: "\(ListWashVersion.current) (commit \(String(cString: listwash_build_commit())))",
-        subcommands: [Ingest.self, Clean.self, Explain.self, HistoryCommand.self, InspectCSV.self, Classify.self, PolicyCommand.self]
+        subcommands: [Ingest.self, Clean.self, Explain.self, Runs.self, Diff.self, HistoryCommand.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 
     /// Parses and runs the command. A usage error is reported as one `listwash: error:` line

@@ -222,7 +222,7 @@ import Testing
             hasher.update(Array("#\(rows)\n".utf8))
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        #expect(digest == "9a6699f6906c0982b409da8d0fbd8a8db798466fff9c59fcb72a89ea144d7976")
+        #expect(digest == "cc4cefa72c6d9e4e15335a0be8f968c1d7eeef6f8c5cd02ca805442d983b9e72")
     }
 
     @Test func aVersion1DatabaseIsMigratedToRuns() throws {

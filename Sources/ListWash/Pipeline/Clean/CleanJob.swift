@@ -55,21 +55,40 @@ public struct CleanJob {
         // input, before the output folder is created or touched.
         let history = try HistoryStore(path: request.historyPath, create: false)
         _ = try FileByteSource(path: request.listPath)
-        if request.dryRun { return try history.reading { try dryRun(history: history) } }
+        if request.dryRun { return try history.reading { try dryRun(history: history) }.summary }
         try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? []),
                                          outputDirectory: request.outputDirectory)
-        return try history.reading { try run(history: history) }
+        var finished = try history.reading { try run(history: history) }
+        // The run ledger, after the read: a history this run may not write still gets its outputs.
+        do {
+            finished.summary.ledgerEntry = try history.record(
+                command: "clean", asOf: request.asOf, lastBlock: finished.lastBlock,
+                outcome: finished.summary.refusedFolder != nil ? "refused" : finished.summary.guardVerdict?.outcome == .forced ? "forced" : "written",
+                manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals)
+        } catch {
+            logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
+        }
+        return finished.summary
+    }
+
+    /// What the driver hands back: the summary, and what the run ledger records.
+    struct Finished {
+        var summary: CleanSummary
+        var manifest: [UInt8]
+        var removals: LedgerEntry.Removals
+        var lastBlock: Int64
     }
 
     /// The driver: starts each stage, on this thread or another, and waits for them in order.
     /// Every way out of it waits for the threads it started before the staging folder goes.
-    private func run(history: HistoryStore, scratch: String? = nil) throws -> CleanSummary {
+    private func run(history: HistoryStore, scratch: String? = nil) throws -> Finished {
         let started = ContinuousClock.now
         /// Seconds since the run started, for the stages' log lines.
         let elapsed = { () -> Logger.MetadataValue in
             let d = (ContinuousClock.now - started).components
             return "\(String(format: "%.2f", Double(d.seconds) + Double(d.attoseconds) / 1e18)) s"
         }
+        let lastBlock = try history.lastEventBlock()
         let out = try OutputDirectory(path: scratch ?? request.outputDirectory)
         out.afterStep = afterCommitStep
 
@@ -139,8 +158,9 @@ public struct CleanJob {
         let outputs = [cleaned, suppressed, audit, rejects]
         for output in outputs { try output.close() }
         let manifest = try out.create("manifest.json")
-        try manifest.write(CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
-                                         historyDigest: verdicts.digest, outputs: outputs).bytes)
+        let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
+                                          historyDigest: verdicts.digest, outputs: outputs).bytes
+        try manifest.write(manifestBytes)
         if request.dryRun {
             out.discard()
         } else if verdict.allowsCommit {
@@ -149,14 +169,14 @@ public struct CleanJob {
             try out.refuse()
             logger.error("the blast-radius guard refused the run; the previous outputs stay", metadata: ["trips": "\(verdict.trips.count)"])
         }
-        return summary
+        return Finished(summary: summary, manifest: manifestBytes, removals: read.removals, lastBlock: lastBlock)
     }
 
     /// `--dry-run`: the whole run, in a private scratch folder in the system's temporary folder
     /// that is removed afterwards; the output folder is neither created nor touched.
-    private func dryRun(history: HistoryStore) throws -> CleanSummary {
+    private func dryRun(history: HistoryStore) throws -> Finished {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        let scratch = try TemporaryFolder(in: base, prefix: "listwash-dry-run-")
+        let scratch = try ScratchFolder(in: base, prefix: "listwash-dry-run-")
         defer { scratch.remove() }
         return try run(history: history, scratch: scratch.path)
     }

@@ -14,6 +14,8 @@ struct ListPass {
         var listDigest: [UInt8]
         /// Rows and removals per receiving domain.
         var domains: DomainTally
+        /// The removed keys and their rules, for the run ledger.
+        var removals: LedgerEntry.Removals
     }
 
     let list: SubscriberListReader
@@ -34,6 +36,7 @@ struct ListPass {
     func run() throws -> Output {
         var summary = CleanSummary()
         var domains = DomainTally()
+        var removals = LedgerEntry.Removals()
         var lastProgress = 0
         var row = 0
         try list.read { segment in
@@ -75,6 +78,7 @@ struct ListPass {
                 return
             }
             summary.suppressed[rule, default: 0] += 1
+            removals.add(key: key, rule: rule)
             try removed.send(.suppress(line: record.line, key: key, rule: rule, slot: verdict?.slot))
         }
         summary.bytesRead = list.bytesRead
@@ -82,6 +86,6 @@ struct ListPass {
         summary.emailColumn = list.addressField
         if let csv = list as? CSVListReader { summary.blankLines = csv.blankLines }
         // The digest can be taken once (it finalizes the hash).
-        return Output(summary: summary, listDigest: list.digest(), domains: domains)
+        return Output(summary: summary, listDigest: list.digest(), domains: domains, removals: removals)
     }
 }

@@ -6,7 +6,7 @@ import Glibc
 
 /// A private folder (`base/prefixXXXXXX`, mode 0700) for a run's scratch files, removed with
 /// everything in it by ``remove()`` (`clean --dry-run` runs in one instead of the output folder).
-struct TemporaryFolder {
+struct ScratchFolder {
     let path: String
 
     init(in base: String, prefix: String) throws {
