@@ -12,7 +12,7 @@ import Glibc
 @Suite(.serialized) struct ReliabilityTests {
     typealias Samples = SamplesSnapshotTests
     static let steps = ["files-synced", "set-named", "previous-adopted", "links-prepared", "switched", "previous-removed"]
-    static let outputs = ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"]
+    static let outputs = ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "report.json", "report.html", "manifest.json"]
 
     typealias Run = SamplesSnapshotTests.Result
 
@@ -54,7 +54,7 @@ import Glibc
         let manifestData = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/manifest.json"))
         let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
         let listed = try #require(manifest["outputs"] as? [[String: Any]])
-        #expect(listed.count == 4)
+        #expect(listed.count == 6)
         let manifestTarget = try FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/manifest.json")
         #expect(manifestTarget == ".listwash-current/manifest.json")
         for entry in listed {

@@ -76,7 +76,7 @@ import Testing
                                   "--list", "Samples/subscribers.csv", "--out", "\(dir)/out", "--as-of", "2026-11-01T00:00:00Z"])
         #expect(clean.status == 65)
         try Self.compare(clean.stdout.replacingOccurrences(of: #"\d+\.\d+ s"#, with: "N s", options: .regularExpression), snapshot: "clean.stdout")
-        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "report.json", "report.html", "manifest.json"] {
             let text = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/out/\(name)").path, encoding: .utf8)
             try Self.compare(text, snapshot: name)
         }
@@ -93,7 +93,7 @@ import Testing
                                   "--list", "Samples/subscribers.xml", "--out", "\(dir)/out", "--as-of", "2026-11-01T00:00:00Z"])
         #expect(clean.status == 65, "the XML sample holds a record without an address on purpose")
         try Self.compare(clean.stdout.replacingOccurrences(of: #"\d+\.\d+ s"#, with: "N s", options: .regularExpression), snapshot: "xml/clean.stdout")
-        for name in ["cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+        for name in ["cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv", "report.json", "report.html", "manifest.json"] {
             let text = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/out/\(name)").path, encoding: .utf8)
             try Self.compare(text, snapshot: "xml/\(name)")
         }

@@ -39,7 +39,8 @@ public final class OutputDirectory {
     static let refusedPrefix = ".listwash-refused-"
     static let temporaryLinkPrefix = ".listwash-link-"
     /// Every name a set can hold: links of these names are kept pointing into the current set.
-    public static let outputNames = ["cleaned.csv", "cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"]
+    public static let outputNames = ["cleaned.csv", "cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv",
+                                     "report.json", "report.html", "manifest.json"]
 
     /// The steps of switching to a new set, in order. A kill after any of them leaves every
     /// name resolving into one complete set (the previous set until ``switched``, the new one

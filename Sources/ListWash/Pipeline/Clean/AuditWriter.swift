@@ -33,6 +33,8 @@ final class AuditWriter: @unchecked Sendable {
     private let directory: String
     /// Rows that waited for the evidence are rendered this many at a time (set before ``drain(_:)``).
     var renderChunk = 8_192
+    /// Suppressed rows per deciding reason; read once the thread running ``drain(_:)`` has been joined.
+    private(set) var removedByReason: [String: Int] = [:]
 
     /// `evidence` may still be running: rows that arrive before it ends wait on disk in
     /// `directory`, so the list pass never waits for it.
@@ -127,6 +129,8 @@ final class AuditWriter: @unchecked Sendable {
         var audit: [UInt8] = []
         var suppressed: [UInt8]?
         var key: [UInt8] = []
+        /// The deciding reason of a suppressed row (for the report's counts).
+        var reason: String?
     }
 
     /// Renders one row; reads only immutable state and the evidence file, so any thread may call it.
@@ -161,12 +165,13 @@ final class AuditWriter: @unchecked Sendable {
             let audit = AuditLine.suppression(line: line, key: key, decision: decision,
                                               evidence: rule == .invalidAddress ? [] : record?.evidence ?? [],
                                               policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule])
-            return Rendered(audit: audit, suppressed: row, key: key)
+            return Rendered(audit: audit, suppressed: row, key: key, reason: decision.reason)
         }
     }
 
     /// Writes one rendered row (in list order).
     private func write(_ rendered: Rendered) throws {
+        if let reason = rendered.reason { removedByReason[reason, default: 0] += 1 }
         if let row = rendered.suppressed {
             switch format {
             case .listwash: try suppressed.write(row)

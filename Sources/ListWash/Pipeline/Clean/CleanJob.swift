@@ -58,10 +58,10 @@ public struct CleanJob {
         if request.dryRun { return try history.reading { try dryRun(history: history) }.summary }
         try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? []),
                                          outputDirectory: request.outputDirectory)
-        var finished = try history.reading { try run(history: history) }
+        let finished = try history.reading { try run(history: history) }
         // The run ledger, after the read: a history this run may not write still gets its outputs.
         do {
-            finished.summary.ledgerEntry = try history.record(
+            try history.record(
                 command: "clean", asOf: request.asOf, lastBlock: finished.lastBlock,
                 outcome: finished.summary.refusedFolder != nil ? "refused" : finished.summary.guardVerdict?.outcome == .forced ? "forced" : "written",
                 manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals)
@@ -89,6 +89,7 @@ public struct CleanJob {
             return "\(String(format: "%.2f", Double(d.seconds) + Double(d.attoseconds) / 1e18)) s"
         }
         let lastBlock = try history.lastEventBlock()
+        let trend = RunReport.trend(ledger: try history.ledger(), listPath: request.listPath, asOf: request.asOf)
         let out = try OutputDirectory(path: scratch ?? request.outputDirectory)
         out.afterStep = afterCommitStep
 
@@ -154,8 +155,14 @@ public struct CleanJob {
         try writer.writeSortedRows()
         progress?(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
 
-        // The manifest, last, with every output's hash; then the set replaces the previous one.
-        let outputs = [cleaned, suppressed, audit, rejects]
+        // The report, then the manifest, last, with every output's hash; then the set replaces the previous one.
+        let report = RunReport(listPath: request.listPath, asOf: request.asOf, summary: summary,
+                               removedByReason: writer.removedByReason, trend: trend)
+        let reportJSON = try out.create("report.json")
+        try reportJSON.write(report.json)
+        let reportHTML = try out.create("report.html")
+        try reportHTML.write(report.html)
+        let outputs = [cleaned, suppressed, audit, rejects, reportJSON, reportHTML]
         for output in outputs { try output.close() }
         let manifest = try out.create("manifest.json")
         let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,

@@ -19,8 +19,6 @@ public struct CleanSummary: Sendable, Equatable {
     public var dryRun = false
     /// Where a run the guard refused left its outputs for inspection (inside the output folder).
     public var refusedFolder: String?
-    /// The run's entry in the history's ledger (nil for a dry run, or if it could not be recorded).
-    public var ledgerEntry: Int64?
 
     public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
 }
