@@ -201,7 +201,7 @@ public struct RunReport: Sendable {
 
     /// Columns of removed rows per run, oldest first.
     static func trendChart(_ points: [TrendPoint]) -> String {
-        let height = 160, column = 56
+        let height = 160, column = 96
         let top = max(1, points.map(\.removed).max() ?? 1)
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(max(1, points.count) * column + 10)\" height=\"\(height + 40)\" role=\"img\">"
         for (i, p) in points.enumerated() {
