@@ -63,8 +63,39 @@ public struct LedgerEntry: Sendable, Equatable {
             return out
         }
 
+    }
+
+    /// A clean's removals as the list pass finds them, kept packed (about the key's length
+    /// and two bytes each, not a dictionary entry) until ``packed`` sorts them for the ledger.
+    public struct RemovalsRecorder: Sendable {
+        private var bytes: [UInt8] = []
+        /// Where each removal starts in `bytes`.
+        private var starts: [Int] = []
+
+        public init() {}
+
         mutating func add(key: [UInt8], rule: SuppressionRule) {
-            rules[String(decoding: key, as: UTF8.self)] = rule
+            starts.append(bytes.count)
+            Varint.append(UInt64(key.count), to: &bytes)
+            bytes += key
+            bytes.append(UInt8(rule.index))
+        }
+
+        /// The removals in ``Removals``' layout: sorted by key.
+        /// - Complexity: O(*n* log *n*) in the removals.
+        public var packed: [UInt8] {
+            bytes.withUnsafeBytes { raw -> [UInt8] in
+                func record(_ start: Int) -> (key: UnsafeRawBufferPointer, end: Int) {
+                    var at = start
+                    let length = Int(Varint.read(raw, at: &at) ?? 0)
+                    return (UnsafeRawBufferPointer(rebasing: raw[at..<at + length]), at + length + 1)
+                }
+                let order = starts.sorted { record($0).key.lexicographicallyPrecedes(record($1).key) }
+                var out: [UInt8] = []
+                out.reserveCapacity(bytes.count)
+                for start in order { out += raw[start..<record(start).end] }
+                return out
+            }
         }
     }
 }
@@ -89,7 +120,7 @@ extension HistoryStore {
     /// Adds a run to the ledger, in its own transaction; returns its entry number.
     @discardableResult
     func record(command: String, asOf: Int64?, lastBlock: Int64, outcome: String, manifest: String,
-                removals: LedgerEntry.Removals?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
+                removals: [UInt8]?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
         try db.transaction {
             let insert = try db.cached("""
                 INSERT INTO ledger (command, recorded_at, as_of, last_block, outcome, manifest, removals)
@@ -102,7 +133,7 @@ extension HistoryStore {
             insert.bind(4, lastBlock)
             insert.bind(5, outcome)
             insert.bind(6, manifest)
-            if let removals { insert.bind(7, removals.packed) } else { insert.bind(7, nil as Int64?) }
+            if let removals { insert.bind(7, removals) } else { insert.bind(7, nil as Int64?) }
             _ = try insert.step()
             let select = try db.cached("SELECT last_insert_rowid()")
             defer { select.reset() }

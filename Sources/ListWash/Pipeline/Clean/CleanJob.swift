@@ -64,7 +64,7 @@ public struct CleanJob {
             try history.record(
                 command: "clean", asOf: request.asOf, lastBlock: finished.lastBlock,
                 outcome: finished.summary.refusedFolder != nil ? "refused" : finished.summary.guardVerdict?.outcome == .forced ? "forced" : "written",
-                manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals)
+                manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals.packed)
         } catch {
             logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
         }
@@ -75,7 +75,7 @@ public struct CleanJob {
     struct Finished {
         var summary: CleanSummary
         var manifest: [UInt8]
-        var removals: LedgerEntry.Removals
+        var removals: LedgerEntry.RemovalsRecorder
         var lastBlock: Int64
     }
 

@@ -15,7 +15,7 @@ struct ListPass {
         /// Rows and removals per receiving domain.
         var domains: DomainTally
         /// The removed keys and their rules, for the run ledger.
-        var removals: LedgerEntry.Removals
+        var removals: LedgerEntry.RemovalsRecorder
     }
 
     let list: SubscriberListReader
@@ -36,7 +36,7 @@ struct ListPass {
     func run() throws -> Output {
         var summary = CleanSummary()
         var domains = DomainTally()
-        var removals = LedgerEntry.Removals()
+        var removals = LedgerEntry.RemovalsRecorder()
         var lastProgress = 0
         var row = 0
         try list.read { segment in
