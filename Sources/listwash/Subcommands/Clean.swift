@@ -8,7 +8,8 @@ struct Clean: ParsableCommand {
         discussion: """
             Streams the list, joins it with the history as of --as-of and applies the policy. \
             Writes cleaned.csv (cleaned.xml for an XML list: the input minus the removed rows, \
-            byte for byte), suppressed.csv, audit.jsonl, rejects.csv and manifest.json into the \
+            byte for byte), suppressed.csv, audit.jsonl, rejects.csv, report.html, report.json and \
+            manifest.json into the \
             output folder as one set: all or none, and replaced as one. Exit status 65 when rows \
             were rejected (the outputs are complete), 75 when another run is writing the same \
             output folder, 79 when the list or the policy cannot be used at all (nothing written), \

@@ -13,7 +13,12 @@ import Logging
 /// 3. ``HistoryVerdicts/table(listKeys:)`` on this thread;
 /// 4. ``ListPass`` on this thread, while ``HistoryVerdicts/evidence(history:)`` runs on another
 ///    and the ``AuditWriter`` on a third, fed through an ``AuditQueue``;
-/// 5. ``CleanManifest``, then ``OutputDirectory/commit()``, on this thread.
+/// 5. ``GuardVerdict/judge(rows:removed:domains:limits:force:)``, ``RunReport``, ``CleanManifest``,
+///    then ``OutputDirectory/commit()`` (``OutputDirectory/refuse()`` when the guard trips,
+///    ``OutputDirectory/discard()`` for a dry run), on this thread;
+/// 6. the run's row in the history's ledger (``LedgerEntry``), after the read.
+///
+/// A dry run (``CleanRequest/dryRun``) runs stages 1–5 in a scratch folder under `$TMPDIR`.
 public struct CleanJob {
     public var request: CleanRequest
     public var logger: Logger
@@ -174,7 +179,7 @@ public struct CleanJob {
             try out.commit()
         } else {
             try out.refuse()
-            logger.error("the blast-radius guard refused the run; the previous outputs stay", metadata: ["trips": "\(verdict.trips.count)"])
+            logger.info("the blast-radius guard refused the run; the previous outputs stay", metadata: ["trips": "\(verdict.trips.count)"])
         }
         return Finished(summary: summary, manifest: manifestBytes, removals: read.removals, lastBlock: lastBlock)
     }
