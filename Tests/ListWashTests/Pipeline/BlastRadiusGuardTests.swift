@@ -46,6 +46,13 @@ struct GuardVerdictTests {
         #expect(v.trips == [.domain("big.example", removed: 11, rows: 20, limit: 0.5)])
     }
 
+    @Test func invalidAddressesDoNotCountAgainstADomain() {
+        let domains = [DomainTally.Count(domain: "gmail", rows: 40, removed: 40, byRule: [.invalidAddress: 40]),
+                       DomainTally.Count(domain: "mixed.example", rows: 40, removed: 30, byRule: [.invalidAddress: 10, .hardBounce: 20])]
+        let v = GuardVerdict.judge(rows: 10_000, removed: 70, domains: domains, limits: limits, force: false)
+        #expect(v.outcome == .passed)
+    }
+
     @Test func forcedRunsKeepTheirTripsAndMayCommit() {
         let v = GuardVerdict.judge(rows: 100, removed: 50, domains: [], limits: limits, force: true)
         #expect(v.outcome == .forced)

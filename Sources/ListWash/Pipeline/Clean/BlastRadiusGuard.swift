@@ -56,8 +56,13 @@ public struct GuardVerdict: Sendable, Equatable {
         if Double(removed) > limits.maxRemovedShare * Double(rows) {
             verdict.trips.append(.list(removed: removed, rows: rows, limit: limits.maxRemovedShare))
         }
-        for d in domains where d.rows >= limits.minDomainRows && Double(d.removed) > limits.maxDomainShare * Double(d.rows) {
-            verdict.trips.append(.domain(d.domain, removed: d.removed, rows: d.rows, limit: limits.maxDomainShare))
+        // A domain is judged on what its history removes: an invalid address is removed for its
+        // syntax, whatever its "domain" (`gmail`, `yahoo.com>`), and says nothing of the receiver.
+        for d in domains {
+            let removed = d.removed - (d.byRule[.invalidAddress] ?? 0)
+            if d.rows >= limits.minDomainRows, Double(removed) > limits.maxDomainShare * Double(d.rows) {
+                verdict.trips.append(.domain(d.domain, removed: removed, rows: d.rows, limit: limits.maxDomainShare))
+            }
         }
         if !verdict.trips.isEmpty { verdict.outcome = force ? .forced : .tripped }
         return verdict
