@@ -67,3 +67,20 @@ import Testing
         #expect(notClean.stderr.contains("run 1 is an ingest"))
     }
 }
+
+extension LedgerCommandTests {
+    @Test func compareLastDiffsARunWithThePreviousCleanOfItsList() throws {
+        let dir = try OperatorViewTests.samplesHistory("ledger-compare-last")
+        func clean(_ asOf: String) throws -> Samples.Result {
+            try Samples.run(["clean", "--history", "\(dir)/h.sqlite", "--policy", "Samples/policy.json", "--compare-last",
+                             "--list", "Samples/subscribers.csv", "--out", "\(dir)/out", "--as-of", asOf])
+        }
+        let first = try clean("2026-10-01T00:00:00Z")
+        #expect(first.stdout.contains("no earlier clean of Samples/subscribers.csv in the ledger"))
+        let second = try clean("2026-11-01T00:00:00Z")
+        #expect(second.status == 65)
+        #expect(second.stdout.contains("A: run 2: clean of Samples/subscribers.csv as of 2026-10-01T00:00:00Z"))
+        #expect(second.stdout.contains("as-of: 2026-10-01T00:00:00Z → 2026-11-01T00:00:00Z"))
+        #expect(second.stdout.contains("because: as-of moved"))
+    }
+}

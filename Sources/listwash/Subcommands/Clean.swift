@@ -67,6 +67,9 @@ struct Clean: ParsableCommand {
     @Flag(name: .customLong("allow-mass-removal"), help: "Replace the outputs even when the blast-radius guard (the policy's guard section) trips; the manifest records that the run was forced.")
     var allowMassRemoval = false
 
+    @Flag(name: .customLong("compare-last"), help: "After the run, compare it with the previous clean of the same list in the history's ledger, as 'listwash diff' does.")
+    var compareLast = false
+
     // Tuning knobs, hidden from help: for tests and measurements of the two ways of finding duplicates.
     @Option(name: .customLong("large-list-bytes"), help: .hidden)
     var largeListBytes: Int?
@@ -130,6 +133,18 @@ struct Clean: ParsableCommand {
             FileHandle.standardOutput.write(Data(summary.jsonLine))
         } else if !output.quiet {
             print(Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start)))
+        }
+        if compareLast, !dryRun, !summaryJSON, !output.quiet {
+            do {
+                let history = try HistoryStore(path: historyOptions.history, create: false)
+                if let diff = try RunDiff.compareLast(history: history, listPath: list) {
+                    print("\n" + diff.text)
+                } else {
+                    print("\nno earlier clean of \(list) in the ledger to compare with")
+                }
+            } catch {
+                throw fail(error)
+            }
         }
         if let verdict = summary.guardVerdict, verdict.outcome == .tripped || verdict.outcome == .forced {
             let forced = verdict.outcome == .forced

@@ -78,6 +78,17 @@ public struct RunDiff: Sendable {
         return diff
     }
 
+    /// The last two cleans of `listPath` in the ledger compared (`clean --compare-last`); nil
+    /// when the ledger has fewer than two.
+    public static func compareLast(history: HistoryStore, listPath: String) throws -> RunDiff? {
+        let cleans = try history.ledger().filter { entry in
+            entry.command == "clean"
+                && ((entry.manifestObject["inputs"] as? [String: Any])?["list"] as? [String: Any])?["path"] as? String == listPath
+        }
+        guard cleans.count >= 2 else { return nil }
+        return try compare(history: history, cleans[cleans.count - 2].entry, cleans[cleans.count - 1].entry)
+    }
+
     /// The policy values that differ between two runs' manifests, `name: A → B`, by name.
     static func policyChanges(_ a: LedgerEntry, _ b: LedgerEntry) -> [String] {
         func flatten(_ value: Any?, _ prefix: String, into out: inout [String: String]) {
