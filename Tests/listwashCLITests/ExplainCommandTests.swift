@@ -70,8 +70,8 @@ import Testing
         }
         #expect(explained >= 20)
         let past = try Self.explain(dir, ["--list", "Samples/subscribers.csv", "--row", "500"])
-        #expect(past.status != 0)
-        #expect(past.stderr.contains("not 500"))
+        #expect(past.status == 64)
+        #expect(past.stderr == "listwash: error: Samples/subscribers.csv: has 23 rows, not 500\n")
     }
 
     /// The line a row starts on, as `inspect-csv --lines` reports it.

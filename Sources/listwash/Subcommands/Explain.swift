@@ -57,9 +57,11 @@ struct Explain: ParsableCommand {
                 case .address(let address, _):
                     targets.append(address)
                 case .malformed(let reason, let line):
-                    throw ValidationError("\(list):\(line): row \(row) is malformed (\(reason)): clean puts it in rejects.csv")
+                    printError("listwash: error: \(list):\(line): row \(row) is malformed (\(reason)): clean puts it in rejects.csv")
+                    throw ExitCode(ExitStatus.dataError.rawValue)
                 case .missing(let rows):
-                    throw ValidationError("\(list): has \(rows) rows, not \(row)")
+                    printError("listwash: error: \(list): has \(rows) rows, not \(row)")
+                    throw ExitCode(ExitStatus.usage.rawValue)
                 }
             }
             let history = try HistoryStore(path: historyOptions.history, create: false)
@@ -71,8 +73,8 @@ struct Explain: ParsableCommand {
             } else {
                 print(explanations.map(\.text).joined(separator: "\n\n"))
             }
-        } catch let error as ValidationError {
-            throw error
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw fail(error)
         }
