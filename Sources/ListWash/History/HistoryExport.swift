@@ -1,9 +1,9 @@
 /// Writes the history's events with their classification as CSV or JSON Lines, for people
 /// and tools that want the history in a table (`listwash history export`).
 ///
-/// Events come grouped by address key and in time order within each address (the order
-/// `clean` reads them in); with `address`, only that address's events, matched by the same
-/// key as `clean`.
+/// Events come in the order they were added to the history (event number order: one
+/// sequential read of `event_blocks`); with `address`, only that address's events, matched by
+/// the same key as `clean`, in time order.
 public struct HistoryExport {
     public enum Format: String, CaseIterable, Sendable {
         case csv
@@ -26,7 +26,7 @@ public struct HistoryExport {
 
     /// Calls `write` with the export's bytes, a header or a few events at a time; returns the
     /// number of events written.
-    /// - Complexity: one pass over the history's runs, one block read per event's block.
+    /// - Complexity: one sequential pass over the event blocks.
     public func run(history: HistoryStore, write: ([UInt8]) throws -> Void) throws -> Int {
         if format == .csv { try write(CSVText.line(Self.columns)) }
         var count = 0
@@ -39,11 +39,13 @@ public struct HistoryExport {
                 }
                 return
             }
+            // Block by block, slot by slot: the reader keeps the block it read last, so each
+            // block is read and decoded once (a slot with no event reads nothing).
             let reader = try history.eventRowReader()
             var buffer: [UInt8] = []
-            _ = try history.forEachAddress(asOf: .max, caseSensitive: false) { _, _, rows in
-                for number in rows {
-                    _ = try reader.read(number) { row in
+            for block in 0...(try history.lastEventBlock()) {
+                for slot in 0..<EventBlock.capacity {
+                    _ = try reader.read(EventBlock.number(block: block, slot: slot)) { row in
                         if let record = EventRecord(row: row) {
                             buffer += line(record)
                             count += 1

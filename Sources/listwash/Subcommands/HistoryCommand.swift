@@ -22,8 +22,8 @@ struct HistoryExportCommand: ParsableCommand {
         abstract: "Write the history's events with their classification (CSV or JSON Lines).",
         discussion: """
             One row per event: id, address, timestamp, type, reply_code, enhanced_code, \
-            diagnostic, reason, kind, classifier_rule, provider_verdict, source; grouped by \
-            address, in time order within each. Loads into sqlite3, DuckDB or a spreadsheet. \
+            diagnostic, reason, kind, classifier_rule, provider_verdict, source; in the order \
+            they were added. Loads into sqlite3, DuckDB or a spreadsheet. \
             The stored format itself is described in docs/history-format.md.
 
             Examples:
