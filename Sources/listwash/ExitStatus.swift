@@ -10,14 +10,21 @@ enum ExitStatus: Int32 {
     case ok = 0
     case failure = 1
     case usage = 64
-    /// Some input rows or records were malformed (and were written to the rejects), or the
-    /// input as a whole was (an XML list that is not well-formed, no address column).
+    /// Some input rows or records were malformed and went to the rejects; the outputs are
+    /// complete (clean) or the other records were added (ingest).
     case dataError = 65
     case noInput = 66
     case cannotCreate = 73
     case ioError = 74
     /// Another run holds the output folder (EX_TEMPFAIL): nothing was written; try again later.
     case busy = 75
+    /// An input cannot be used as a whole (a malformed policy file, an XML list that is not
+    /// well-formed, no address column, an unreadable header or event file): nothing was
+    /// written from it.
+    case unusableInput = 79
+    /// The blast-radius guard refused the run: the previous outputs stay, this run's files are
+    /// in the output folder's `.listwash-refused-XXXXXX` for inspection.
+    case guardRefused = 80
 
     /// The exit status for an error thrown by the library.
     static func of(_ error: Error) -> ExitStatus {
@@ -26,7 +33,7 @@ enum ExitStatus: Int32 {
             switch e {
             case .missingFile: return .noInput
             case .unreadable: return .ioError
-            case .emptyFile, .noAddressColumn, .unknownColumn, .unknownFormat: return .dataError
+            case .emptyFile, .noAddressColumn, .unknownColumn, .unknownFormat: return .unusableInput
             }
         case let e as HistoryError:
             switch e {
@@ -44,20 +51,22 @@ enum ExitStatus: Int32 {
             switch e {
             case .missingFile: return .noInput
             case .unreadable: return .ioError
-            case .invalid: return .dataError
+            case .invalid: return .unusableInput
             }
         case let e as XMLListError:
             if case .boundaryMismatch = e { return .failure }
-            return .dataError
+            return .unusableInput
         case is HashedSuppressionList.LoadError:
-            return .dataError
+            return .unusableInput
         case is SuppressionListExport.ExportError, is HistoryStore.OperatorActionError:
             return .usage
         case let e as CleanError:
             if case .outputReplacesInput = e { return .usage }
-            return .dataError
+            return .unusableInput
+        case is RunDiffError:
+            return .usage
         case is EventImportError:
-            return .dataError
+            return .unusableInput
         case is TemporaryFileError:
             // A temporary file that does not read back as written: an internal error.
             return .failure

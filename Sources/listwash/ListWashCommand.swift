@@ -10,12 +10,15 @@ struct ListWashCommand: ParsableCommand {
         discussion: """
             Typical use: 'listwash ingest' new bounce events into the history, then
             'listwash clean' the export before a send.
-            Exit codes: 0 ok, 1 failure, 64 usage, 65 bad input data (rows were rejected),
-            66 missing input, 73 cannot create output, 74 I/O error, 75 the output folder is
-            in use by another run (nothing written; try again).
+            Exit codes: 0 ok, 65 rows were rejected (the outputs are complete); nothing written:
+            1 failure, 64 usage, 66 missing input, 73 cannot create output, 74 I/O error, 75 the
+            output folder is in use by another run (try again), 79 an input cannot be used at
+            all (malformed policy, no address column, XML not well-formed); 80 the blast-radius
+            guard refused the run (the previous outputs stay).
             """,
         version: "\(ListWashVersion.current) (commit \(String(cString: listwash_build_commit())))",
-        subcommands: [Ingest.self, Clean.self, Reclassify.self, ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, InspectCSV.self, Classify.self, PolicyCommand.self]
+        subcommands: [Ingest.self, Clean.self, Explain.self, Runs.self, Diff.self, Reclassify.self, HistoryCommand.self,
+                      ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 
     /// Parses and runs the command. A usage error is reported as one `listwash: error:` line

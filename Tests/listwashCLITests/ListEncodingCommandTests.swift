@@ -1,12 +1,12 @@
 import Foundation
 import Testing
 
-/// `clean` on an Excel export saved in Windows-1252 without `--encoding`: exit 65, one line
+/// `clean` on an Excel export saved in Windows-1252 without `--encoding`: exit 79 (nothing written), one line
 /// naming the position and `--encoding`, no outputs; with `--encoding windows-1252`, a normal run.
 @Suite struct ListEncodingCommandTests {
     typealias Samples = SamplesSnapshotTests
 
-    @Test func anUndeclaredWindows1252ListStopsWithExit65AndNamesEncoding() throws {
+    @Test func anUndeclaredWindows1252ListStopsWithExit79AndNamesEncoding() throws {
         let dir = try Samples.scratch("list-encoding")
         let text = "E-Mail;Vorname;Nachname\r\nrene.dupont@example.fr;René;Dupont\r\njuergen@example.de;Jürgen;Müller\r\n"
         let list = Samples.packageRoot.appendingPathComponent("\(dir)/export.csv")
@@ -16,7 +16,7 @@ import Testing
         #expect(try Samples.run(["ingest", "--history", "\(dir)/h.sqlite", "--quiet", "\(dir)/events.csv"]).status == 0)
         let stopped = try Samples.run(["clean", "--history", "\(dir)/h.sqlite", "--list", "\(dir)/export.csv", "--out", "\(dir)/out",
                                        "--as-of", "2026-11-01T00:00:00Z"])
-        #expect(stopped.status == 65)
+        #expect(stopped.status == 79)
         #expect(stopped.stderr.hasPrefix("listwash: error: \(dir)/export.csv:2:27: the list is not UTF-8"))
         #expect(stopped.stderr.contains("--encoding windows-1252"))
         #expect(!stopped.stderr.contains("Ren"), "the error never quotes the row")

@@ -76,7 +76,7 @@ import Testing
                                   "--list", "Samples/subscribers.csv", "--out", "\(dir)/out", "--as-of", "2026-11-01T00:00:00Z"])
         #expect(clean.status == 65)
         try Self.compare(clean.stdout.replacingOccurrences(of: #"\d+\.\d+ s"#, with: "N s", options: .regularExpression), snapshot: "clean.stdout")
-        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "report.json", "report.html", "manifest.json"] {
             let text = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/out/\(name)").path, encoding: .utf8)
             try Self.compare(text, snapshot: name)
         }
@@ -93,7 +93,7 @@ import Testing
                                   "--list", "Samples/subscribers.xml", "--out", "\(dir)/out", "--as-of", "2026-11-01T00:00:00Z"])
         #expect(clean.status == 65, "the XML sample holds a record without an address on purpose")
         try Self.compare(clean.stdout.replacingOccurrences(of: #"\d+\.\d+ s"#, with: "N s", options: .regularExpression), snapshot: "xml/clean.stdout")
-        for name in ["cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+        for name in ["cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv", "report.json", "report.html", "manifest.json"] {
             let text = try String(contentsOfFile: Self.packageRoot.appendingPathComponent("\(dir)/out/\(name)").path, encoding: .utf8)
             try Self.compare(text, snapshot: "xml/\(name)")
         }
@@ -107,14 +107,14 @@ import Testing
         #expect(first == second)
     }
 
-    @Test func xmlThatIsNotWellFormedExits65WithItsPosition() throws {
+    @Test func xmlThatIsNotWellFormedExits79WithItsPosition() throws {
         let dir = try Self.scratch("xml-errors")
         _ = try Self.run(["ingest", "--history", "\(dir)/h.sqlite", "Samples/events.jsonl"])
         let bad = "\(dir)/bad.xml"
         try Data("<subscribers>\n  <subscriber email=\"private@example.com\">\n</subscribers>\n".utf8)
             .write(to: Self.packageRoot.appendingPathComponent(bad))
         let run = try Self.run(["clean", "--history", "\(dir)/h.sqlite", "--list", bad, "--out", "\(dir)/out"])
-        #expect(run.status == 65)
+        #expect(run.status == 79)
         #expect(run.stderr.hasPrefix("listwash: error: \(bad):3:15: not well-formed XML: Opening and ending tag mismatch"))
         #expect(!run.stderr.contains("@example"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.appendingPathComponent("\(dir)/out").path) == [".listwash.lock"])
@@ -126,7 +126,7 @@ import Testing
         #expect(try Self.run(["ingest", "--history", "\(dir)/h.sqlite", "\(dir)/missing.csv"]).status == 66)
         #expect(try Self.run(["clean", "--bogus"]).status == 64)
         #expect(try Self.run(["clean", "--list", "x", "--out", "y", "--as-of", "yesterday"]).status == 64)
-        #expect(try Self.run(["policy", "--policy", "Samples/subscribers.csv"]).status == 65)
+        #expect(try Self.run(["policy", "--policy", "Samples/subscribers.csv"]).status == 79)
         let ok = try Self.run(["ingest", "--history", "\(dir)/h.sqlite", "Samples/events.jsonl"])
         #expect(ok.status == 65)
         let blocked = "\(dir)/blocked"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which classification an event in the history got: the built-in classifier's version and
 /// the policy's own rules. The history records both for every ingest (table
 /// `classifications`), so `clean` can say when events were classified otherwise than the
@@ -41,10 +43,15 @@ public struct ClassificationIdentity: Sendable, Equatable, Hashable {
     static func rules(of policy: Policy) -> String {
         let defaults = Policy()
         guard !policy.rules.isEmpty || policy.classification != defaults.classification else { return "rules none" }
-        var subset = Policy()
-        subset.rules = policy.rules
-        subset.classification = policy.classification
-        let json = subset.json(pretty: false)
+        // Only what classifies: the rules and the classification settings, as JSON with sorted keys.
+        struct Classifying: Encodable {
+            var rules: [ClassifierRule]
+            var classification: Policy.Classification
+        }
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(Classifying(rules: policy.rules, classification: policy.classification))) ?? Data()
         return "rules \(Array(SHA256Hasher.digest(Array(json)).prefix(6)).hexString)"
     }
 }

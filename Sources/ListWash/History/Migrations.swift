@@ -12,6 +12,7 @@ extension HistoryStore {
     /// since `0004-compact-blocks` new blocks are stored in ``CompactBlock``'s form, since
     /// `0005-grouped-runs` a run's row may hold a group of addresses (``RunGroup``), and since
     /// `0006-message-identity` entries may be 36 bytes (``RunLayout/groupedWithMessages``).
+    /// `0007-run-ledger` adds the ``RunLedger``; `0008-lifecycle` the operator's events.
     static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
         // One B-tree clustered by address and time, merged into in key order.
         ("0001-events", { db in
@@ -106,6 +107,22 @@ extension HistoryStore {
                     classified_at INTEGER NOT NULL,   -- Unix seconds, UTC
                     PRIMARY KEY (first_block)
                 )
+                """)
+        }),
+        // The run ledger: every clean and ingest, with its manifest, so runs can be listed and
+        // compared (see ``RunLedger``). Nothing earlier changes.
+        ("0007-run-ledger", { db in
+            try db.execute("""
+                CREATE TABLE ledger (
+                    entry INTEGER PRIMARY KEY,        -- 1, 2, … in the order the runs finished
+                    command TEXT NOT NULL,            -- clean | ingest
+                    recorded_at INTEGER NOT NULL,     -- Unix seconds, UTC, when the run finished
+                    as_of INTEGER,                    -- clean: its as-of time, Unix seconds; ingest: null
+                    last_block INTEGER NOT NULL,      -- max(event_blocks.block) the run saw: later blocks came after it
+                    outcome TEXT NOT NULL,            -- clean: written | refused | forced; ingest: added
+                    manifest TEXT NOT NULL,           -- clean: its manifest.json as written; ingest: a JSON summary of its files
+                    removals BLOB                     -- clean: the removed address keys and rules, packed and sorted; ingest: null
+                );
                 """)
         }),
         // Converts nothing: `lifecycle_log` records what was done to the history other than

@@ -35,9 +35,12 @@ public final class OutputDirectory {
     static let lockName = ".listwash.lock"
     static let stagingPrefix = ".listwash-staging-"
     static let setPrefix = ".listwash-set-"
+    /// A run the blast-radius guard refused leaves its files here for inspection, until the next run.
+    static let refusedPrefix = ".listwash-refused-"
     static let temporaryLinkPrefix = ".listwash-link-"
     /// Every name a set can hold: links of these names are kept pointing into the current set.
-    public static let outputNames = ["cleaned.csv", "cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"]
+    public static let outputNames = ["cleaned.csv", "cleaned.xml", "suppressed.csv", "audit.jsonl", "rejects.csv",
+                                     "report.json", "report.html", "manifest.json"]
 
     /// The steps of switching to a new set, in order. A kill after any of them leaves every
     /// name resolving into one complete set (the previous set until ``switched``, the new one
@@ -121,6 +124,21 @@ public final class OutputDirectory {
         }
         try Self.sync(path)
         afterStep?(.previousRemoved)
+    }
+
+    /// The name the staging folder gets if the run is refused (see ``refuse()``).
+    public var refusedName: String {
+        Self.refusedPrefix + String(staging.split(separator: "/").last!.dropFirst(Self.stagingPrefix.count))
+    }
+
+    /// Keeps the staging folder's files for inspection as ``refusedName`` instead of making
+    /// them the current set: the names users read keep showing the previous set. The next run
+    /// into the folder removes it.
+    public func refuse() throws {
+        for writer in writers { try writer.close() }
+        try check(rename(staging, "\(path)/\(refusedName)"), "\(path)/\(refusedName)")
+        finished = true
+        try Self.sync(path)
     }
 
     /// Removes the staging folder and everything in it.
@@ -224,15 +242,15 @@ public final class OutputDirectory {
         readLink("\(path)/\(currentLink)")
     }
 
-    /// Removes staging folders, sets other than the current one and temporary links: what
-    /// killed runs leave behind. Called holding the lock, so none of them is in use.
+    /// Removes staging folders, sets other than the current one, temporary links (what
+    /// killed runs leave behind) and the folder of a run the guard refused. Called holding the lock, so none of them is in use.
     static func removeLeftovers(in path: String) throws {
         let current = currentSet(in: path)
         guard let names = entries(of: path) else {
             throw OutputError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
         }
         for name in names {
-            if name.hasPrefix(stagingPrefix) || (name.hasPrefix(setPrefix) && name != current) {
+            if name.hasPrefix(stagingPrefix) || name.hasPrefix(refusedPrefix) || (name.hasPrefix(setPrefix) && name != current) {
                 removeFlat("\(path)/\(name)")
             } else if name.hasPrefix(temporaryLinkPrefix) {
                 unlink("\(path)/\(name)")

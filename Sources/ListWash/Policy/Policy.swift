@@ -28,6 +28,8 @@ public struct Policy: Codable, Equatable, Sendable {
     /// How domain-level failures (no such domain, DNS errors, timeouts) are judged: once per
     /// receiving domain (see ``DomainJudge``).
     public var domains = Domains()
+    /// The blast-radius guard: how much of a list one `clean` may remove (see ``Guard``).
+    public var `guard` = Guard()
 
     public struct HardBounce: Codable, Equatable, Sendable {
         public var suppress = true
@@ -156,6 +158,7 @@ public struct Policy: Codable, Equatable, Sendable {
         if domains.outageWindowMinutes < 0 { throw PolicyError.invalid(path: path, reason: "domains.outage_window_minutes must not be negative") }
         if domains.outageMinAddresses < 2 { throw PolicyError.invalid(path: path, reason: "domains.outage_min_addresses must be at least 2") }
         if domains.deadConfirmHours < 0 { throw PolicyError.invalid(path: path, reason: "domains.dead_confirm_hours must not be negative") }
+        try `guard`.validate(path: path)
     }
 
     /// The effective policy as pretty, key-sorted JSON (what `listwash policy` prints).
@@ -209,6 +212,7 @@ extension Policy {
         rules = try c.decodeIfPresent([ClassifierRule].self, forKey: .rules) ?? d.rules
         classification = try c.decodeIfPresent(Classification.self, forKey: .classification) ?? d.classification
         domains = try c.decodeIfPresent(Domains.self, forKey: .domains) ?? d.domains
+        `guard` = try c.decodeIfPresent(Guard.self, forKey: .guard) ?? d.guard
     }
 
     /// The classifier this policy asks for.

@@ -8,14 +8,22 @@ struct Clean: ParsableCommand {
         discussion: """
             Streams the list, joins it with the history as of --as-of and applies the policy. \
             Writes cleaned.csv (cleaned.xml for an XML list: the input minus the removed rows, \
-            byte for byte), suppressed.csv, audit.jsonl, rejects.csv and manifest.json into the \
+            byte for byte), suppressed.csv, audit.jsonl, rejects.csv, report.html, report.json and \
+            manifest.json into the \
             output folder as one set: all or none, and replaced as one. Exit status 65 when rows \
-            were rejected (the outputs are complete) or the XML is not well-formed, 75 when \
-            another run is writing the same output folder.
+            were rejected (the outputs are complete), 75 when another run is writing the same \
+            output folder, 79 when the list or the policy cannot be used at all (nothing written), \
+            80 when the blast-radius guard refused the run (the previous outputs stay).
+
+            --dry-run reads everything and prints what the run would remove, per rule and per \
+            receiving domain, and the guard's verdict, without creating or touching the output \
+            folder. --summary-json prints the summary as one JSON object instead (manifest.json \
+            keeps the same object under "summary").
 
             Examples:
               listwash clean --history listwash.sqlite --list Samples/subscribers.csv --out out --as-of 2026-11-01T00:00:00Z
               listwash clean --list Samples/subscribers.xml --out out-xml --record Subscriber --email-field EmailAddress
+              listwash clean --history listwash.sqlite --list big.csv --out out --dry-run
             """
     )
 
@@ -55,6 +63,18 @@ struct Clean: ParsableCommand {
 
     @Option(name: .customLong("email-field"), help: "XML: the address child element or attribute, e.g. EmailAddress or @email (default: found by name).")
     var emailField: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Read everything and print the would-be removals per rule and per receiving domain, and the guard's verdict; write nothing (the output folder is not created or touched).")
+    var dryRun = false
+
+    @Flag(name: .customLong("summary-json"), help: "Print the summary as one JSON object on standard output instead of the table (manifest.json keeps the same object).")
+    var summaryJSON = false
+
+    @Flag(name: .customLong("allow-mass-removal"), help: "Replace the outputs even when the blast-radius guard (the policy's guard section) trips; the manifest records that the run was forced.")
+    var allowMassRemoval = false
+
+    @Flag(name: .customLong("compare-last"), help: "After the run, compare it with the previous clean of the same list in the history's ledger, as 'listwash diff' does.")
+    var compareLast = false
 
     // Tuning knobs, hidden from help: for tests and measurements of the two ways of finding duplicates.
     @Option(name: .customLong("large-list-bytes"), help: .hidden)
@@ -100,6 +120,8 @@ struct Clean: ParsableCommand {
             job.request.suppressHashed = suppressHashed
             if let hashKeyFile { job.request.suppressHashedKey = try readKeyFile(hashKeyFile) }
             job.request.policyPath = policyOptions.policy
+            job.request.dryRun = dryRun
+            job.request.allowMassRemoval = allowMassRemoval
             job.afterCommitStep = TestHooks.killAfterCommitStep
             if let largeListBytes { job.request.largeListBytes = largeListBytes }
             if let sortMemory { job.request.sortMemoryBudget = sortMemory }
@@ -115,18 +137,48 @@ struct Clean: ParsableCommand {
         } catch {
             throw fail(error)
         }
-        if !output.quiet {
+        if summaryJSON {
+            FileHandle.standardOutput.write(Data(summary.jsonLine))
+        } else if !output.quiet {
             print(Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start)))
         }
         if let notice = summary.classificationNotice, !output.quiet {
             FileHandle.standardError.write(Data("listwash: note: \(notice)\n".utf8))
+        }
+        if compareLast, !dryRun, !summaryJSON, !output.quiet {
+            do {
+                let history = try HistoryStore(path: historyOptions.history, create: false)
+                if let diff = try RunDiff.compareLast(history: history, listPath: list) {
+                    print("\n" + diff.text)
+                } else {
+                    print("\nno earlier clean of \(list) in the ledger to compare with")
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+        if let verdict = summary.guardVerdict, verdict.outcome == .tripped || verdict.outcome == .forced {
+            let forced = verdict.outcome == .forced
+            for trip in verdict.trips {
+                printError("listwash: \(forced ? "guard overridden (--allow-mass-removal)" : "guard"): \(trip.description)")
+            }
+            if verdict.outcome == .tripped {
+                if let folder = summary.refusedFolder {
+                    printError("listwash: refused: the blast-radius guard tripped; \(out)/ still holds the previous outputs; this run's files are in \(folder) for inspection; rerun with --allow-mass-removal to apply them")
+                } else {
+                    printError("listwash: dry run: the blast-radius guard would refuse this run (--allow-mass-removal overrides it)")
+                }
+                throw ExitCode(ExitStatus.guardRefused.rawValue)
+            }
         }
         if summary.rejected > 0 { throw ExitCode(ExitStatus.dataError.rawValue) }
     }
 
     /// The one-screen summary.
     static func render(_ s: CleanSummary, list: String, out: String, asOf: Int64, elapsed: String) -> String {
-        var lines = ["listwash clean: \(list) -> \(out)/ (as of \(Timestamp.format(asOf)))"]
+        var lines = [s.dryRun
+            ? "listwash clean --dry-run: \(list) (as of \(Timestamp.format(asOf))); nothing written"
+            : "listwash clean: \(list) -> \(out)/ (as of \(Timestamp.format(asOf)))"]
         func row(_ label: String, _ value: Int, _ note: String = "") {
             let padded = label.padding(toLength: 28, withPad: " ", startingAt: 0)
             let number = grouped(value)
@@ -139,8 +191,28 @@ struct Clean: ParsableCommand {
             row("  " + rule.rawValue, s.suppressed[rule] ?? 0)
         }
         row("duplicates dropped", s.duplicates)
-        row("rejected (malformed)", s.rejected, s.rejected > 0 ? "  see \(out)/rejects.csv" : "")
+        row("rejected (malformed)", s.rejected, s.rejected > 0 && !s.dryRun ? "  see \(out)/rejects.csv" : "")
         row("history events considered", s.historyEvents)
+        let removing = s.domains.filter { $0.removed > 0 }
+        if s.dryRun, !removing.isEmpty {
+            lines.append("  would be removed, by receiving domain (of its rows):")
+            for d in removing.prefix(CleanSummary.summaryDomainLimit) {
+                row("  " + (d.domain.isEmpty ? "(no domain)" : d.domain), d.removed, "  of \(grouped(d.rows))")
+            }
+            if removing.count > CleanSummary.summaryDomainLimit {
+                lines.append("    … and \(removing.count - CleanSummary.summaryDomainLimit) more domains")
+            }
+        }
+        if let verdict = s.guardVerdict, s.dryRun || verdict.outcome != .notApplied {
+            let text: String
+            switch verdict.outcome {
+            case .notApplied: text = "not applied (fewer than \(verdict.limits.minListRows) rows)"
+            case .passed: text = "passed"
+            case .tripped: text = s.dryRun ? "would refuse" : "refused: previous outputs kept"
+            case .forced: text = "tripped, overridden by --allow-mass-removal"
+            }
+            lines.append("  " + "guard".padding(toLength: 28, withPad: " ", startingAt: 0) + "  " + text)
+        }
         lines.append("  " + "time".padding(toLength: 28, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 12 - elapsed.count)) + elapsed)
         lines += renderDomainFindings(s.domainFindings)
         return lines.joined(separator: "\n")

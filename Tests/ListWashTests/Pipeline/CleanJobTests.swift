@@ -101,14 +101,14 @@ import Testing
         let list = try folder.write("list.csv", "email\ngone@example.org\nfull@example.org\nok@example.org\nbad\n")
         _ = try run(folder, list: list, history: history, out: "one")
         _ = try run(folder, list: list, history: history, out: "two")
-        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "report.json", "report.html", "manifest.json"] {
             #expect(try folder.read("one/\(name)").replacingOccurrences(of: "/one", with: "") == folder.read("two/\(name)").replacingOccurrences(of: "/two", with: ""))
         }
         let manifest = try JSONSerialization.jsonObject(with: Data(try folder.read("one/manifest.json").utf8)) as? [String: Any]
         let counts = manifest?["counts"] as? [String: Any]
         #expect((counts?["kept"] as? Int) == 2)
         let outputs = manifest?["outputs"] as? [[String: Any]]
-        #expect(outputs?.count == 4)
+        #expect(outputs?.count == 6)
     }
 
     @Test func aFailedRunLeavesTheOutputFolderAsItWas() throws {

@@ -60,16 +60,16 @@ import Testing
         #expect(small == large)
         #expect(small.duplicates > 300)
         #expect(small.suppressedTotal > 40)
-        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "manifest.json"] {
+        for name in ["cleaned.csv", "suppressed.csv", "audit.jsonl", "rejects.csv", "report.json", "report.html", "manifest.json"] {
             let a = try Data(contentsOf: URL(fileURLWithPath: "\(folder.path)/small/\(name)"))
             let b = try Data(contentsOf: URL(fileURLWithPath: "\(folder.path)/large/\(name)"))
             #expect(a == b, "\(name) differs")
         }
         #expect(try folder.read("large/audit.jsonl").contains(#""action":"drop_duplicate","duplicate_of_line":5}"#))
-        // No temporary file is left behind: the set holds the five outputs and nothing else.
+        // No temporary file is left behind: the set holds the seven outputs and nothing else.
         let set = "\(folder.path)/large/\(OutputDirectory.currentSet(in: "\(folder.path)/large") ?? "none")"
         #expect(try FileManager.default.contentsOfDirectory(atPath: set).sorted()
-            == ["audit.jsonl", "cleaned.csv", "manifest.json", "rejects.csv", "suppressed.csv"])
+            == ["audit.jsonl", "cleaned.csv", "manifest.json", "rejects.csv", "report.html", "report.json", "suppressed.csv"])
         #expect(try !FileManager.default.contentsOfDirectory(atPath: "\(folder.path)/large").contains { $0.hasPrefix(".listwash-staging-") })
     }
 

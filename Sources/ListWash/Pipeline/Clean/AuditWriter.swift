@@ -37,6 +37,8 @@ final class AuditWriter: @unchecked Sendable {
     var deadDomains: Set<String> = []
     /// Per dead domain, the list rows removed because of it (read after ``drain(_:)`` ends).
     private(set) var removedByDeadDomain: [String: Int] = [:]
+    /// Suppressed rows per deciding reason; read once the thread running ``drain(_:)`` has been joined.
+    private(set) var removedByReason: [String: Int] = [:]
 
     /// `evidence` may still be running: rows that arrive before it ends wait on disk in
     /// `directory`, so the list pass never waits for it.
@@ -133,6 +135,8 @@ final class AuditWriter: @unchecked Sendable {
         var key: [UInt8] = []
         /// The dead domain whose failure removed the row.
         var deadDomain: String?
+        /// The deciding reason of a suppressed row (for the report's counts).
+        var reason: String?
     }
 
     /// Renders one row; reads only immutable state and the evidence file, so any thread may call it.
@@ -174,12 +178,13 @@ final class AuditWriter: @unchecked Sendable {
                 let domain = String(decoding: key[(at + 1)...], as: UTF8.self)
                 if deadDomains.contains(domain) { dead = domain }
             }
-            return Rendered(audit: audit, suppressed: row, key: key, deadDomain: dead)
+            return Rendered(audit: audit, suppressed: row, key: key, deadDomain: dead, reason: decision.reason)
         }
     }
 
     /// Writes one rendered row (in list order).
     private func write(_ rendered: Rendered) throws {
+        if let reason = rendered.reason { removedByReason[reason, default: 0] += 1 }
         if let row = rendered.suppressed {
             switch format {
             case .listwash: try suppressed.write(row)

@@ -13,7 +13,12 @@ import Logging
 /// 3. ``HistoryVerdicts/table(listKeys:)`` on this thread;
 /// 4. ``ListPass`` on this thread, while ``HistoryVerdicts/evidence(history:)`` runs on another
 ///    and the ``AuditWriter`` on a third, fed through an ``AuditQueue``;
-/// 5. ``CleanManifest``, then ``OutputDirectory/commit()``, on this thread.
+/// 5. ``GuardVerdict/judge(rows:removed:domains:limits:force:)``, ``RunReport``, ``CleanManifest``,
+///    then ``OutputDirectory/commit()`` (``OutputDirectory/refuse()`` when the guard trips,
+///    ``OutputDirectory/discard()`` for a dry run), on this thread;
+/// 6. the run's row in the history's ledger (``LedgerEntry``), after the read.
+///
+/// A dry run (``CleanRequest/dryRun``) runs stages 1–5 in a scratch folder under `$TMPDIR`.
 public struct CleanJob {
     public var request: CleanRequest
     public var logger: Logger
@@ -55,23 +60,44 @@ public struct CleanJob {
         // input, before the output folder is created or touched.
         let history = try HistoryStore(path: request.historyPath, create: false)
         _ = try FileByteSource(path: request.listPath)
+        let hashedList = try request.suppressHashed.map { try HashedSuppressionList(path: $0, key: request.suppressHashedKey) }
+        if request.dryRun { return try history.reading { try dryRun(history: history, hashedList: hashedList) }.summary }
         try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? [])
                                             + (request.suppressHashed.map { [$0] } ?? []),
                                          outputDirectory: request.outputDirectory)
-        let hashedList = try request.suppressHashed.map { try HashedSuppressionList(path: $0, key: request.suppressHashedKey) }
-        return try history.reading { try run(history: history, hashedList: hashedList) }
+        let finished = try history.reading { try run(history: history, hashedList: hashedList) }
+        // The run ledger, after the read: a history this run may not write still gets its outputs.
+        do {
+            try history.record(
+                command: "clean", asOf: request.asOf, lastBlock: finished.lastBlock,
+                outcome: finished.summary.refusedFolder != nil ? "refused" : finished.summary.guardVerdict?.outcome == .forced ? "forced" : "written",
+                manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals.packed)
+        } catch {
+            logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
+        }
+        return finished.summary
+    }
+
+    /// What the driver hands back: the summary, and what the run ledger records.
+    struct Finished {
+        var summary: CleanSummary
+        var manifest: [UInt8]
+        var removals: LedgerEntry.RemovalsRecorder
+        var lastBlock: Int64
     }
 
     /// The driver: starts each stage, on this thread or another, and waits for them in order.
     /// Every way out of it waits for the threads it started before the staging folder goes.
-    private func run(history: HistoryStore, hashedList: HashedSuppressionList?) throws -> CleanSummary {
+    private func run(history: HistoryStore, hashedList: HashedSuppressionList?, scratch: String? = nil) throws -> Finished {
         let started = ContinuousClock.now
         /// Seconds since the run started, for the stages' log lines.
         let elapsed = { () -> Logger.MetadataValue in
             let d = (ContinuousClock.now - started).components
             return "\(String(format: "%.2f", Double(d.seconds) + Double(d.attoseconds) / 1e18)) s"
         }
-        let out = try OutputDirectory(path: request.outputDirectory)
+        let lastBlock = try history.lastEventBlock()
+        let trend = RunReport.trend(ledger: try history.ledger(), listPath: request.listPath, asOf: request.asOf)
+        let out = try OutputDirectory(path: scratch ?? request.outputDirectory)
         out.afterStep = afterCommitStep
 
         // A large list's duplicates are found by a pre-pass over it, on the other core while
@@ -126,6 +152,12 @@ public struct CleanJob {
         summary.historyEvents = verdicts.events
         summary.domainFindings = verdicts.domainFindings
         summary.classificationNotice = classificationNotice
+        summary.domains = read.domains.counts
+        summary.dryRun = request.dryRun
+        let verdict = GuardVerdict.judge(rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
+                                         domains: summary.domains, limits: request.policy.guard, force: request.allowMassRemoval)
+        summary.guardVerdict = verdict
+        if !verdict.allowsCommit, !request.dryRun { summary.refusedFolder = "\(request.outputDirectory)/\(out.refusedName)" }
         logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
         try removed.finish()
         try auditThread.wait()
@@ -139,13 +171,36 @@ public struct CleanJob {
         try writer.writeSortedRows()
         progress?(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
 
-        // The manifest, last, with every output's hash; then the set replaces the previous one.
-        let outputs = [cleaned, suppressed, audit, rejects]
+        // The report, then the manifest, last, with every output's hash; then the set replaces the previous one.
+        let report = RunReport(listPath: request.listPath, asOf: request.asOf, summary: summary,
+                               removedByReason: writer.removedByReason, trend: trend)
+        let reportJSON = try out.create("report.json")
+        try reportJSON.write(report.json)
+        let reportHTML = try out.create("report.html")
+        try reportHTML.write(report.html)
+        let outputs = [cleaned, suppressed, audit, rejects, reportJSON, reportHTML]
         for output in outputs { try output.close() }
         let manifest = try out.create("manifest.json")
-        try manifest.write(CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
-                                         historyDigest: verdicts.digest, outputs: outputs).bytes)
-        try out.commit()
-        return summary
+        let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
+                                          historyDigest: verdicts.digest, outputs: outputs).bytes
+        try manifest.write(manifestBytes)
+        if request.dryRun {
+            out.discard()
+        } else if verdict.allowsCommit {
+            try out.commit()
+        } else {
+            try out.refuse()
+            logger.info("the blast-radius guard refused the run; the previous outputs stay", metadata: ["trips": "\(verdict.trips.count)"])
+        }
+        return Finished(summary: summary, manifest: manifestBytes, removals: read.removals, lastBlock: lastBlock)
+    }
+
+    /// `--dry-run`: the whole run, in a private scratch folder in the system's temporary folder
+    /// that is removed afterwards; the output folder is neither created nor touched.
+    private func dryRun(history: HistoryStore, hashedList: HashedSuppressionList?) throws -> Finished {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let scratch = try ScratchFolder(in: base, prefix: "listwash-dry-run-")
+        defer { scratch.remove() }
+        return try run(history: history, hashedList: hashedList, scratch: scratch.path)
     }
 }

@@ -97,6 +97,8 @@ struct CleanManifest {
         }
         json.endArray()
         json.endObject()
+        // The same summary `clean --summary-json` prints (the guard's verdict included).
+        summary.writeJSON(&json, name: "summary")
         json.endObject()
         // The effective policy, exactly as `listwash policy` prints it.
         var bytes = json.bytes

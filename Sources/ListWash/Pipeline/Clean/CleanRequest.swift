@@ -29,6 +29,11 @@ public struct CleanRequest: Sendable {
     /// A hashed suppression list (`--suppress-hashed`) and the key of its HMAC digests.
     public var suppressHashed: String?
     public var suppressHashedKey: [UInt8] = []
+    /// Read everything and count, but write nothing: no output folder, no lock, no staging
+    /// folder (the run's scratch files go to a private folder in the system's temporary folder).
+    public var dryRun = false
+    /// Replace the outputs even when the blast-radius guard trips (the manifest records it).
+    public var allowMassRemoval = false
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
                 delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil,

@@ -16,6 +16,14 @@ public struct CleanSummary: Sendable, Equatable {
     /// Set when the history's events were classified otherwise than this run's listwash and
     /// policy would (``HistoryStore/classificationMismatch(current:)``).
     public var classificationNotice: String?
+    /// Rows and removals per receiving domain, most removed first.
+    public var domains: [DomainTally.Count] = []
+    /// The blast-radius guard's verdict (see ``GuardVerdict``).
+    public var guardVerdict: GuardVerdict?
+    /// The run wrote nothing (`clean --dry-run`).
+    public var dryRun = false
+    /// Where a run the guard refused left its outputs for inspection (inside the output folder).
+    public var refusedFolder: String?
 
     public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
 }

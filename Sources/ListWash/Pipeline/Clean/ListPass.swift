@@ -12,6 +12,10 @@ struct ListPass {
         var summary: CleanSummary
         /// SHA-256 of the list's bytes as this pass read them.
         var listDigest: [UInt8]
+        /// Rows and removals per receiving domain.
+        var domains: DomainTally
+        /// The removed keys and their rules, for the run ledger.
+        var removals: LedgerEntry.RemovalsRecorder
     }
 
     let list: SubscriberListReader
@@ -33,6 +37,8 @@ struct ListPass {
     /// - Complexity: O(*n*) in the list's bytes.
     func run() throws -> Output {
         var summary = CleanSummary()
+        var domains = DomainTally()
+        var removals = LedgerEntry.RemovalsRecorder()
         var lastProgress = 0
         var row = 0
         try list.read { segment in
@@ -61,11 +67,13 @@ struct ListPass {
             let fingerprint = Fingerprint(key)
             if let first = try duplicates.firstLine(row: row, line: record.line, fingerprint: fingerprint) {
                 summary.duplicates += 1
+                domains.count(key: key)
                 return try removed.send(.duplicate(line: record.line, key: key, firstLine: first))
             }
             let verdict = verdicts[fingerprint].map(Verdict.init(packed:))
             var found = rules.isValid(key) ? verdict?.rule : .invalidAddress
             if found == nil, let hashed, hashed.contains(key) { found = .hashedList }
+            domains.count(key: key, removedBy: found)
             guard let rule = found else {
                 summary.kept += 1
                 try cleaned.write(record.raw)
@@ -73,6 +81,7 @@ struct ListPass {
                 return
             }
             summary.suppressed[rule, default: 0] += 1
+            removals.add(key: key, rule: rule)
             try removed.send(.suppress(line: record.line, key: key, rule: rule, slot: verdict?.slot))
         }
         summary.bytesRead = list.bytesRead
@@ -80,6 +89,6 @@ struct ListPass {
         summary.emailColumn = list.addressField
         if let csv = list as? CSVListReader { summary.blankLines = csv.blankLines }
         // The digest can be taken once (it finalizes the hash).
-        return Output(summary: summary, listDigest: list.digest())
+        return Output(summary: summary, listDigest: list.digest(), domains: domains, removals: removals)
     }
 }

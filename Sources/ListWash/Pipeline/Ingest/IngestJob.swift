@@ -47,6 +47,10 @@ public struct IngestJob {
         for file in files {
             results.append(try ingest(file: file, history: history, classifier: classifier))
         }
+        // The run ledger: a failure to record leaves the events added.
+        do { try history.recordIngest(results) } catch {
+            logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
+        }
         return results
     }
 
