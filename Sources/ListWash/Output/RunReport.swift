@@ -46,6 +46,7 @@ public struct RunReport: Sendable {
 
     var reasons: [(String, Int)] { removedByReason.sorted { ($0.value, $1.key) > ($1.value, $0.key) } }
     var domains: [DomainTally.Count] { Array(summary.domains.filter { $0.removed > 0 }.prefix(Self.domainLimit)) }
+    var senderFaults: [DomainFindings.SenderFaults] { Array(summary.domainFindings.senderFaults.prefix(Self.domainLimit)) }
     var headline: [(String, String, Int)] {
         [("rows_read", "rows read", summary.rowsRead), ("kept", "kept", summary.kept), ("removed", "removed", summary.suppressedTotal),
          ("duplicates", "duplicates dropped", summary.duplicates), ("rejected", "rejected (malformed)", summary.rejected)]
@@ -76,6 +77,41 @@ public struct RunReport: Sendable {
             json.endObject()
         }
         json.endArray()
+        let f = summary.domainFindings
+        json.beginArray("sender_side_faults")
+        for d in senderFaults {
+            json.beginObject()
+            json.string("domain", d.domain)
+            json.int("bounces", d.bounces)
+            json.string("top_reason", d.byReason.first?.reason)
+            json.endObject()
+        }
+        json.endArray()
+        json.beginObject("domain_findings")
+        json.beginArray("dead")
+        for d in f.dead.prefix(Self.domainLimit) {
+            json.beginObject()
+            json.string("domain", d.domain)
+            json.int("list_rows_removed", d.listRowsRemoved)
+            json.int("addresses", d.addresses)
+            json.endObject()
+        }
+        json.endArray()
+        json.beginArray("outages")
+        for o in f.outages.prefix(Self.domainLimit) {
+            json.beginObject()
+            json.string("domain", o.domain)
+            json.string("start", Timestamp.format(o.start))
+            json.string("end", Timestamp.format(o.end))
+            json.int("addresses", o.addresses)
+            json.string("why", o.why.rawValue)
+            json.endObject()
+        }
+        json.endArray()
+        json.int("dead_domains", f.dead.count)
+        json.int("outages_total", f.outages.count)
+        json.int("isolated_failures_not_counted", f.isolated.reduce(0) { $0 + $1.failures })
+        json.endObject()
         json.beginObject("guard")
         json.string("outcome", summary.guardVerdict?.outcome.rawValue ?? "not_applied")
         json.beginArray("trips")
@@ -160,6 +196,38 @@ public struct RunReport: Sendable {
             h += Self.table(["domain", "rows", "removed"], domains.enumerated().map { i, d in
                 [(d.domain.isEmpty ? "(no domain)" : d.domain, "top_domains.\(i).domain"), (String(d.rows), "top_domains.\(i).rows"),
                  (String(d.removed), "top_domains.\(i).removed")]
+            })
+        }
+
+        h += "<h2>Sender-side faults by receiving domain (ours to fix)</h2>\n"
+        if senderFaults.isEmpty {
+            h += "<p>None reported within the stale window.</p>\n"
+        } else {
+            h += "<p class=\"sub\">Blocks, rate limits, authentication failures and the like that these domains answered within the stale window: they never count against an address.</p>\n"
+            h += Self.barChart(senderFaults.map { ($0.domain, $0.bounces) })
+            h += Self.table(["domain", "bounces", "most often"], senderFaults.enumerated().map { i, d in
+                [(d.domain, "sender_side_faults.\(i).domain"), (String(d.bounces), "sender_side_faults.\(i).bounces"),
+                 (d.byReason.first?.reason ?? "", "sender_side_faults.\(i).top_reason")]
+            })
+        }
+
+        let f = summary.domainFindings
+        h += "<h2>Domain findings</h2>\n"
+        h += "<p><b data-figure=\"domain_findings.dead_domains\">\(f.dead.count)</b> domains judged dead, "
+            + "<b data-figure=\"domain_findings.outages_total\">\(f.outages.count)</b> outages, "
+            + "<b data-figure=\"domain_findings.isolated_failures_not_counted\">\(f.isolated.reduce(0) { $0 + $1.failures })</b> "
+            + "isolated failures at live domains not counted.</p>\n"
+        if !f.dead.isEmpty {
+            h += Self.table(["dead domain", "list rows removed", "addresses"], f.dead.prefix(Self.domainLimit).enumerated().map { i, d in
+                [(d.domain, "domain_findings.dead.\(i).domain"), (String(d.listRowsRemoved), "domain_findings.dead.\(i).list_rows_removed"),
+                 (String(d.addresses), "domain_findings.dead.\(i).addresses")]
+            })
+        }
+        if !f.outages.isEmpty {
+            h += Self.table(["outage", "from", "to", "addresses", "why not counted"], f.outages.prefix(Self.domainLimit).enumerated().map { i, o in
+                [(o.domain, "domain_findings.outages.\(i).domain"), (Timestamp.format(o.start), "domain_findings.outages.\(i).start"),
+                 (Timestamp.format(o.end), "domain_findings.outages.\(i).end"), (String(o.addresses), "domain_findings.outages.\(i).addresses"),
+                 (o.why.rawValue, "domain_findings.outages.\(i).why")]
             })
         }
 

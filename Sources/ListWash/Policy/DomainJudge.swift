@@ -71,6 +71,10 @@ final class DomainJudge {
     /// The addresses whose decision waits for ``finish()``: key and events, framed, in order.
     private let waiting: TemporaryFile
     private var waitingCount = 0
+    /// Per receiving domain, its `sender`-kind bounces within the stale window, by reason code:
+    /// the problems on our side (blocks, rate limits, authentication) that domain reports.
+    private var senderFaults: [UInt64: [UInt8: Int]] = [:]
+    private let staleBefore: Int64
     /// Whether the address ``observe(key:entries:)`` saw last has a domain-level failure.
     private var lastHadFailure = false
     /// Scratch for one address's days of life.
@@ -83,6 +87,7 @@ final class DomainJudge {
     init(settings: Policy.Domains, staleAfterDays: Int, asOf: Int64, reasonNames: [String], directory: String, memoryBudget: Int) throws {
         self.settings = settings
         self.asOf = asOf
+        staleBefore = asOf - Int64(staleAfterDays) * 86_400
         aliveWithin = Int64(settings.aliveWithinDays ?? staleAfterDays)
         names = reasonNames
         classes = reasonNames.map(Self.reasonClass)
@@ -151,6 +156,14 @@ final class DomainJudge {
         defer { if let d = domainHash, !days.isEmpty { life[d, default: []].formUnion(days) } }
         try key.withUnsafeBytes { key in
             for e in entries where e.timestamp <= asOf {
+                if e.type == .bounce, e.kind == .sender, e.timestamp >= staleBefore {
+                    let domain = Self.domain(of: key)
+                    if !domain.isEmpty, domain.count < key.count {
+                        let d = domainHash ?? Self.hash(domain)
+                        senderFaults[d, default: [:]][e.reason, default: 0] += 1
+                        if domainNames[d] == nil { domainNames[d] = String(decoding: domain, as: UTF8.self) }
+                    }
+                }
                 let failure = e.type == .bounce && isFailure(kind: e.kind, reason: e.reason)
                 // A sign of life: mail accepted, a complaint or unsubscribe about it, or a reply
                 // about a mailbox from the domain's servers (never an operator's allow or suppress).
@@ -222,6 +235,13 @@ final class DomainJudge {
                                  reason: value[0], nonexistence: value[1] == 1))
         }
         if let domain, !batch.isEmpty { judge(domain, batch) }
+        // The domains reporting the most sender-side faults, most first.
+        findings.senderFaults = senderFaults.map { domain, byReason in
+            DomainFindings.SenderFaults(
+                domain: domainNames[domain] ?? "", bounces: byReason.values.reduce(0, +),
+                byReason: byReason.map { (Int($0.key) < names.count ? names[Int($0.key)] : "", $0.value) }
+                    .sorted { ($0.1, $1.0) > ($1.1, $0.0) }.map { DomainFindings.ReasonCount(reason: $0.0, bounces: $0.1) })
+        }.sorted { ($0.bounces, $1.domain) > ($1.bounces, $0.domain) }.prefix(DomainFindings.senderFaultsLimit).map { $0 }
     }
 
     /// Whether the domain showed a sign of life within the alive window of `timestamp`.
@@ -413,9 +433,26 @@ public struct DomainFindings: Sendable, Equatable {
         public var last: Int64?
     }
 
+    public struct ReasonCount: Sendable, Equatable {
+        public var reason: String
+        public var bounces: Int
+    }
+
+    /// A receiving domain's `sender`-kind bounces within the stale window (blocks, rate
+    /// limits, authentication failures: problems on the sending side), by reason.
+    public struct SenderFaults: Sendable, Equatable {
+        public var domain: String
+        public var bounces: Int
+        public var byReason: [ReasonCount]
+    }
+
+    /// How many domains ``senderFaults`` names (those with the most).
+    public static let senderFaultsLimit = 20
+
     public var dead: [Dead] = []
     public var outages: [Outage] = []
     public var isolated: [Isolated] = []
+    public var senderFaults: [SenderFaults] = []
 
     public init() {}
 

@@ -128,6 +128,11 @@ import Testing
         #expect(manifest.contains(#""domain_findings":{"dead":[{"domain":"gmial.com","addresses":1,"list_rows_removed":1,"#))
         #expect(findings.dead.first?.listRowsRemoved == 1)
         #expect(manifest.contains(#"{"domain":"gmail.com","start":"2026-11-09T14:10:00Z","end":"2026-11-09T14:17:00Z","addresses":8,"failures":8,"reasons":["hostunknown"],"why":"domain_alive"}"#))
+        // The report shows the findings to people (report.json holds the same figures).
+        let report = try folder.read("out/report.json")
+        #expect(report.contains(#""dead_domains":1,"outages_total":2,"isolated_failures_not_counted":1"#))
+        #expect(report.contains(#""dead":[{"domain":"gmial.com","list_rows_removed":1,"addresses":1}]"#))
+        #expect(try folder.read("out/report.html").contains(#"data-figure="domain_findings.outages.0.domain">gmail.com<"#))
         // Judged per address, as before, the outage removes all of them.
         var perAddress = Policy()
         perAddress.domains.judge = false
@@ -153,6 +158,23 @@ import Testing
         #expect(twice.summary.suppressed[.hardBounce] == 6)
         #expect(twice.summary.domainFindings.dead.map(\.domain) == ["corp.example"])
         #expect(twice.summary.domainFindings.dead.first?.listRowsRemoved == 6)
+    }
+
+    @Test func sideFaultsOfTheSenderAreTalliedPerReceivingDomain() throws {
+        let header = "email,timestamp,event,smtp_code,enhanced_code,diagnostic\n"
+        let lines = [
+            "a@big.example,2026-11-01T10:00:00Z,bounce,550,5.7.26,550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy",
+            "b@big.example,2026-11-02T10:00:00Z,bounce,550,5.7.26,550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy",
+            "c@big.example,2026-11-02T11:00:00Z,bounce,452,4.5.3,452 4.5.3 Too many recipients",
+            "d@small.example,2026-11-03T10:00:00Z,bounce,554,5.7.1,554 5.7.1 Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org",
+        ]
+        let run = try ingestAndClean(try TemporaryFolder(), files: [("b.csv", header + lines.joined(separator: "\n") + "\n")],
+                                     list: "email\na@big.example\nd@small.example\n")
+        #expect(run.summary.suppressedTotal == 0)
+        let faults = run.summary.domainFindings.senderFaults
+        #expect(faults.map(\.domain) == ["big.example", "small.example"])
+        #expect(faults.map(\.bounces) == [3, 1])
+        #expect(faults.first?.byReason.first?.bounces == 2)
     }
 
     @Test func timeoutsAtADomainWithoutLifeStaySoftPerMessage() throws {

@@ -85,6 +85,17 @@ struct CleanManifest {
             json.endObject()
         }
         json.endArray()
+        json.beginArray("sender_side_faults")
+        for f in summary.domainFindings.senderFaults {
+            json.beginObject()
+            json.string("domain", f.domain)
+            json.int("bounces", f.bounces)
+            json.beginObject("by_reason")
+            for r in f.byReason { json.int(r.reason, r.bounces) }
+            json.endObject()
+            json.endObject()
+        }
+        json.endArray()
         json.beginArray("isolated_failures_not_counted")
         for i in summary.domainFindings.isolated {
             json.beginObject()
