@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ListWash
 
 struct Suppress: ParsableCommand {
@@ -15,32 +14,9 @@ struct Suppress: ParsableCommand {
             """
     )
 
-    @OptionGroup var historyOptions: HistoryOptions
-    @OptionGroup var output: OutputOptions
-
-    @Argument(help: "The address.")
-    var address: String
-
-    @Option(help: "Why (kept with the event, shown in the audit).")
-    var reason: String
-
-    @Option(help: "When it takes effect: ISO 8601 with a zone, a date, or Unix seconds (default: now).")
-    var at: String?
-
-    func validate() throws {
-        if let at, Timestamp.parse(at) == nil { throw ValidationError("--at '\(at)' is not an ISO 8601 time with a zone, a date, or Unix seconds") }
-    }
+    @OptionGroup var action: OperatorActionOptions
 
     func run() throws {
-        let time = at.flatMap { Timestamp.parse($0) } ?? Int64(Date().timeIntervalSince1970)
-        let new: Bool
-        do {
-            new = try HistoryStore.record(.suppress, address: address, reason: reason, at: time, path: historyOptions.history)
-        } catch {
-            throw fail(error)
-        }
-        if !output.quiet {
-            print("\(historyOptions.history): suppress recorded at \(Timestamp.format(time))" + (new ? "" : " (already recorded)"))
-        }
+        try action.record(.suppress)
     }
 }
