@@ -70,7 +70,7 @@ import Testing
             """)
     }
 
-    /// The README's test vectors (computed with Python's hashlib and hmac).
+    /// The documented test vectors (docs/commands.md; computed with Python's hashlib and hmac).
     @Test func hashedFormatsMatchTheDocumentedVectors() throws {
         #expect(AddressDigest.sha256.hex(Array(" Ana.Ruiz@Example.COM\r\n".utf8)) == "539dba384e7bad34cfe11197def7787e078172956b42bdfbb3e529537d6e0267")
         #expect(AddressDigest.md5.hex(Array("ana.ruiz@example.com".utf8)) == "f9fd01239e5b9e0d9f9d739c6dce53ea")
@@ -96,7 +96,7 @@ import Testing
         let folder = try TemporaryFolder()
         let history = "\(folder.path)/h.sqlite"
         _ = try HistoryStore(path: history, create: true)
-        // SHA-256 of "li.wei@example.net" (the README's vector), upper-case, and a blank line.
+        // SHA-256 of "li.wei@example.net" (a documented vector), upper-case, and a blank line.
         let hashed = try folder.write("partner.txt", "297F0C0EBD43F1F2DEBF2A38309C6B956812B6DD66EFF65EC8133942FFDDC61A\r\n\n")
         let list = try folder.write("list.csv", "email,name\n LI.WEI@Example.net,Li\nother@example.org,O\n")
         var request = CleanRequest(listPath: list, outputDirectory: "\(folder.path)/out", historyPath: history,
