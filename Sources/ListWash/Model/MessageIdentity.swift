@@ -40,11 +40,7 @@ public enum MessageIdentity {
     }
 
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
+        let h = FNV1a.hash64(bytes)
         let folded = UInt32(truncatingIfNeeded: h ^ (h >> 32))
         return folded == 0 ? 1 : folded
     }

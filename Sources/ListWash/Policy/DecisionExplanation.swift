@@ -90,7 +90,7 @@ public struct DecisionExplanation: Sendable {
     public static func explain(addresses: [String], history: HistoryStore, policy: Policy, asOf: Int64) throws -> [DecisionExplanation] {
         let rules = policy.addressRules
         let folder = history.path.lastIndex(of: "/").map { String(history.path[..<$0]) } ?? "."
-        let judge = try HistoryVerdicts.domainJudge(history, policy: policy, asOf: asOf, directory: folder.isEmpty ? "/" : folder)
+        let judge = try HistoryDecisions.domainJudge(history, policy: policy, asOf: asOf, directory: folder.isEmpty ? "/" : folder)
         return try addresses.map { address in
             let key = rules.key(address)
             let events = try history.events(forKey: key, asOf: asOf, caseSensitive: policy.address.localPartCaseSensitive)

@@ -132,14 +132,7 @@ final class DomainJudge {
         return UnsafeRawBufferPointer(rebasing: key[(at + 1)...])
     }
 
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return h
-    }
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { FNV1a.hash64(bytes) }
 
     private static func day(_ timestamp: Int64) -> Int32 {
         Int32(clamping: timestamp >= 0 ? timestamp / 86_400 : (timestamp - 86_399) / 86_400)
@@ -148,36 +141,35 @@ final class DomainJudge {
     /// Notes an address's signs of life and domain-level failures (every address of the scan,
     /// its entries in time order, those after `asOf` included and ignored here).
     func observe(key: [UInt8], entries: [AddressEntry]) throws {
-        var domainHash: UInt64?
-        var addressHash: UInt64 = 0
         var lastDay: Int32 = .min
         days.removeAll(keepingCapacity: true)
         lastHadFailure = false
-        defer { if let d = domainHash, !days.isEmpty { life[d, default: []].formUnion(days) } }
+        // The domain's and the address's hashes, computed at the first event that needs them;
+        // nil for an address without a domain, which has nothing to judge.
+        var hashes: (domain: UInt64, address: UInt64)??
+        defer { if let d = hashes??.domain, !days.isEmpty { life[d, default: []].formUnion(days) } }
         try key.withUnsafeBytes { key in
+            func named() -> (domain: UInt64, address: UInt64)? {
+                if let hashes { return hashes }
+                let domain = Self.domain(of: key)
+                hashes = .some(domain.isEmpty || domain.count == key.count ? nil : (Self.hash(domain), Self.hash(key)))
+                return hashes!
+            }
+            // Names are kept for the domains the findings report (failures, sender-side faults).
+            func remember(_ d: UInt64) {
+                if domainNames[d] == nil { domainNames[d] = String(decoding: Self.domain(of: key), as: UTF8.self) }
+            }
             for e in entries where e.timestamp <= asOf {
-                if e.type == .bounce, e.kind == .sender, e.timestamp >= staleBefore {
-                    let domain = Self.domain(of: key)
-                    if !domain.isEmpty, domain.count < key.count {
-                        let d = domainHash ?? Self.hash(domain)
-                        senderFaults[d, default: [:]][e.reason, default: 0] += 1
-                        if domainNames[d] == nil { domainNames[d] = String(decoding: domain, as: UTF8.self) }
-                    }
+                if e.type == .bounce, e.kind == .sender, e.timestamp >= staleBefore, let d = named()?.domain {
+                    senderFaults[d, default: [:]][e.reason, default: 0] += 1
+                    remember(d)
                 }
                 let failure = e.type == .bounce && isFailure(kind: e.kind, reason: e.reason)
                 // A sign of life: mail accepted, a complaint or unsubscribe about it, or a reply
                 // about a mailbox from the domain's servers (never an operator's allow or suppress).
                 let alive = !failure && (e.type == .bounce ? reasonClass(e.reason) == .contact
                     : e.type == .delivered || e.type == .complaint || e.type == .unsubscribe)
-                guard failure || alive else { continue }
-                if domainHash == nil {
-                    let domain = Self.domain(of: key)
-                    // An address without a domain has nothing to judge.
-                    guard !domain.isEmpty, domain.count < key.count else { return }
-                    domainHash = Self.hash(domain)
-                    addressHash = Self.hash(key)
-                }
-                let d = domainHash!
+                guard failure || alive, let (d, address) = named() else { continue }
                 if alive {
                     let day = Self.day(e.timestamp)
                     if day != lastDay { days.append(day) }
@@ -185,9 +177,9 @@ final class DomainJudge {
                     continue
                 }
                 lastHadFailure = true
-                if domainNames[d] == nil { domainNames[d] = String(decoding: Self.domain(of: key), as: UTF8.self) }
+                remember(d)
                 // Sorted by domain, then time (the sign bit flipped, so negative times sort first), then address.
-                let record = (d.bigEndian, (UInt64(bitPattern: e.timestamp) ^ (1 << 63)).bigEndian, addressHash.bigEndian)
+                let record = (d.bigEndian, (UInt64(bitPattern: e.timestamp) ^ (1 << 63)).bigEndian, address.bigEndian)
                 let value = (e.reason, reasonClass(e.reason) == .nonexistence && e.kind == .hard ? UInt8(1) : 0)
                 try withUnsafeBytes(of: record) { record in
                     try withUnsafeBytes(of: value) { try failures.append(key: record, value: $0) }

@@ -40,10 +40,7 @@ enum HistoryDecisions {
         }
         // Domain-level failures are judged per domain once every address is seen: the addresses
         // that have one wait for that (on disk).
-        let judge = policy.domains.judge
-            ? try DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: asOf,
-                              reasonNames: history.reasons.names, directory: directory, memoryBudget: memoryBudget)
-            : nil
+        let judge = try makeJudge(history, policy: policy, asOf: asOf, directory: directory, memoryBudget: memoryBudget)
         let scan = try history.forEachAddress(asOf: asOf, caseSensitive: rules.localPartCaseSensitive,
                                               observe: judge.map { judge in { try judge.observe(key: $0, entries: $1) } },
                                               worthDeciding: worthDeciding) { key, events, rows in
@@ -56,5 +53,24 @@ enum HistoryDecisions {
         try judge?.finish()
         try judge?.forEachWaiting(decide)
         return Scan(events: scan.events, digest: scan.digest, domainFindings: judge?.findings.sorted ?? DomainFindings())
+    }
+
+    /// The domain judgment of the whole history as of `asOf` under `policy` (one scan of every
+    /// address, deciding none), for questions about single addresses (`listwash explain`);
+    /// nil when the policy does not judge domains.
+    static func domainJudge(_ history: HistoryStore, policy: Policy, asOf: Int64, directory: String) throws -> DomainJudge? {
+        guard let judge = try makeJudge(history, policy: policy, asOf: asOf, directory: directory, memoryBudget: 16 << 20) else { return nil }
+        _ = try history.forEachAddress(asOf: asOf, caseSensitive: policy.address.localPartCaseSensitive,
+                                       observe: { try judge.observe(key: $0, entries: $1) },
+                                       worthDeciding: { _, _, _ in false }) { _, _, _ in }
+        try judge.finish()
+        return judge
+    }
+
+    /// The policy's domain judgment for `history` as of `asOf`; nil when the policy does not judge domains.
+    private static func makeJudge(_ history: HistoryStore, policy: Policy, asOf: Int64, directory: String, memoryBudget: Int) throws -> DomainJudge? {
+        guard policy.domains.judge else { return nil }
+        return try DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: asOf,
+                               reasonNames: history.reasons.names, directory: directory, memoryBudget: memoryBudget)
     }
 }

@@ -44,20 +44,6 @@ final class HistoryVerdicts {
         return HistoryVerdicts(events: scan.events, digest: scan.digest, domainFindings: scan.domainFindings, builder: builder)
     }
 
-    /// The domain judgment of the whole history as of `asOf` under `policy` (one scan of every
-    /// address, deciding none), for questions about single addresses (`listwash explain`);
-    /// nil when the policy does not judge domains.
-    static func domainJudge(_ history: HistoryStore, policy: Policy, asOf: Int64, directory: String) throws -> DomainJudge? {
-        guard policy.domains.judge else { return nil }
-        let judge = try DomainJudge(settings: policy.domains, staleAfterDays: policy.staleAfterDays, asOf: asOf,
-                                    reasonNames: history.reasons.names, directory: directory, memoryBudget: 16 << 20)
-        _ = try history.forEachAddress(asOf: asOf, caseSensitive: policy.address.localPartCaseSensitive,
-                                       observe: { try judge.observe(key: $0, entries: $1) },
-                                       worthDeciding: { _, _, _ in false }) { _, _, _ in }
-        try judge.finish()
-        return judge
-    }
-
     /// The list pass's table: fingerprint → ``Verdict`` (packed). With `listKeys` (the
     /// pre-pass's filter of the list's keys), slots the list cannot ask for get no evidence.
     func table(listKeys: FingerprintFilter?) throws -> CompactFingerprintTable {
