@@ -63,22 +63,29 @@ enum EventBlock {
         out.append(contentsOf: event)
     }
 
-    /// Appends a stored block's events in this layout: a block stored in ``CompactBlock``'s
-    /// form is expanded, one stored before it is copied as it is.
+    /// Appends a stored block's events in this layout: a block stored in ``CompressedBlock``'s
+    /// or ``CompactBlock``'s form is expanded, one stored before them is copied as it is.
     static func expand(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
-        if CompactBlock.isCompact(blob.first) {
+        if blob.first == CompressedBlock.marker {
+            let decoder = CompressedBlock.Decoder()
+            try decoder.load(blob)
+            try decoder.expand(into: &out)
+        } else if CompactBlock.isCompact(blob.first) {
             try CompactBlock.expand(blob, into: &out)
         } else {
             out.append(contentsOf: blob)
         }
     }
 
-    /// Each event of a stored block (either form): its slot and its bytes after the length
-    /// (for ``HistoryStore/EventRow``).
+    /// Each event of a stored block (any form): its slot and its bytes after the length
+    /// (for ``HistoryStore/EventRow``). With ``CompactBlock/Encoder``, the one pair every
+    /// reader and writer of whole blocks uses.
     static func forEach(in blob: UnsafeRawBufferPointer, _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
-        guard CompactBlock.isCompact(blob.first) else { return try forEachExpanded(in: blob, body) }
+        guard CompactBlock.isCompact(blob.first) || blob.first == CompressedBlock.marker else {
+            return try forEachExpanded(in: blob, body)
+        }
         var expanded: [UInt8] = []
-        try CompactBlock.expand(blob, into: &expanded)
+        try expand(blob, into: &expanded)
         try expanded.withUnsafeBytes { try forEachExpanded(in: $0, body) }
     }
 
@@ -99,6 +106,8 @@ enum EventBlock {
 /// A block that does not parse: the history file is damaged.
 enum EventBlockError: Error {
     case corrupt
+    /// A compressed block names a dictionary the history does not hold.
+    case missingDictionary
 }
 
 extension HistoryStore {
@@ -180,6 +189,9 @@ extension HistoryStore {
         private var block: Int64 = -1
         /// The block as stored.
         private var bytes: [UInt8] = []
+        /// Whether the block is compressed, and then its decoded events.
+        private var isCompressed = false
+        private lazy var decoder = CompressedBlock.Decoder()
         /// Whether the block is compact, and then where its events are.
         private var isCompact = false
         private var compact = CompactBlock.Index()
@@ -204,6 +216,15 @@ extension HistoryStore {
             let wanted = EventBlock.block(of: number)
             if wanted != block { try load(wanted) }
             let slot = EventBlock.slot(of: number)
+            if isCompressed {
+                guard decoder.index[slot] >= 0 else { return false }
+                do {
+                    try decoder.withRow(slot: slot, body)
+                } catch is EventBlockError {
+                    throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
+                }
+                return true
+            }
             if isCompact {
                 guard compact.starts[slot] >= 0 else { return false }
                 do {
@@ -231,7 +252,13 @@ extension HistoryStore {
             defer { select.reset() }
             if try select.step() { bytes.append(contentsOf: select.bytes(0)) }
             do {
+                isCompressed = bytes.first == CompressedBlock.marker
                 isCompact = CompactBlock.isCompact(bytes.first)
+                if isCompressed {
+                    try bytes.withUnsafeBytes { try decoder.load($0) }
+                    block = number
+                    return
+                }
                 if isCompact {
                     try bytes.withUnsafeBytes { try compact.build($0) }
                     block = number
@@ -243,6 +270,8 @@ extension HistoryStore {
                         lengths[slot] = event.count
                     }
                 }
+            } catch EventBlockError.missingDictionary {
+                throw HistoryError.sqlite(path: path, code: 11, message: "event block \(number) names a compression dictionary the history does not hold")
             } catch {
                 throw HistoryError.sqlite(path: path, code: 11, message: "event block \(number) is damaged")
             }
@@ -275,17 +304,32 @@ extension HistoryStore {
 
 /// Gathers events into blocks and appends them to `event_blocks` (inside the caller's
 /// transaction), numbering each event as it is added; each block is stored in
-/// ``CompactBlock``'s form.
+/// ``CompressedBlock``'s form, against the history's newest dictionary.
+///
+/// A history without a dictionary gets one from its first large load: the payloads of every
+/// 16th block, from the first, up to ``dictionaryBytes``, become a dictionary of raw content
+/// (zstd finds its matches in those bytes; no training), stored in `block_dictionaries` and used
+/// for the blocks after it. Later loads use it too.
 struct EventBlockWriter {
+    static let dictionaryBytes = 64 << 10
+    /// Blocks sampled for the dictionary: one in this many.
+    static let dictionaryStride = 16
+    private let db: SQLiteConnection
     private let insert: SQLiteStatement
     private var bytes: [UInt8] = []
     private var encoder = CompactBlock.Encoder()
     private var compact: [UInt8] = []
     private(set) var block: Int64
     private var count = 0
+    /// Bit `slot` set: the event's id was computed from its fields here.
+    private var derived: UInt64 = 0
+    /// Blocks written by this writer, and the sample for a dictionary (nil: not making one).
+    private var written = 0
+    private var sample: [UInt8]?
 
     /// Starts after the last block stored.
     init(db: SQLiteConnection) throws {
+        self.db = db
         let select = try db.cached("SELECT coalesce(max(block), 0) + 1 FROM event_blocks")
         _ = try select.step()
         block = select.int64(0)
@@ -293,6 +337,13 @@ struct EventBlockWriter {
         insert = try db.cached("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
         bytes.reserveCapacity(64 << 10)
         compact.reserveCapacity(64 << 10)
+        let newest = try db.cached("SELECT bytes FROM block_dictionaries ORDER BY dictionary DESC LIMIT 1")
+        defer { newest.reset() }
+        if try newest.step() {
+            encoder.dictionary = BlockDictionaries.shared.compression(Array(newest.bytes(0)))
+        } else {
+            sample = []
+        }
     }
 
     /// The number the next event gets.
@@ -312,6 +363,7 @@ struct EventBlockWriter {
         }
         let number = nextNumber
         bytes[at] = UInt8(count)
+        if id != nil { derived |= 1 << UInt64(count) }
         count += 1
         if count == EventBlock.capacity { try finishBlock() }
         return number
@@ -321,7 +373,8 @@ struct EventBlockWriter {
     mutating func finishBlock() throws {
         guard count > 0 else { return }
         compact.removeAll(keepingCapacity: true)
-        try bytes.withUnsafeBytes { try encoder.encode($0, into: &compact) }
+        try bytes.withUnsafeBytes { try encoder.encode($0, derived: derived, into: &compact) }
+        if sample != nil { try sampleForDictionary() }
         insert.reset()
         insert.bind(1, block)
         // No copy: `compact` is this writer's and unchanged until the reset below.
@@ -333,6 +386,23 @@ struct EventBlockWriter {
         bytes.removeAll(keepingCapacity: true)
         block += 1
         count = 0
+        derived = 0
+        written += 1
+    }
+
+    /// Adds the block just encoded to the sample; once it is full, stores it as the history's
+    /// dictionary and compresses the next blocks against it.
+    private mutating func sampleForDictionary() throws {
+        guard written % Self.dictionaryStride == 0, var taken = sample else { return }
+        taken.append(contentsOf: encoder.payload.prefix(Self.dictionaryBytes - taken.count))
+        sample = taken
+        guard taken.count >= Self.dictionaryBytes else { return }
+        let store = try db.cached("INSERT INTO block_dictionaries (bytes) VALUES (?1)")
+        defer { store.reset() }
+        store.bind(1, taken)
+        _ = try store.step()
+        encoder.dictionary = BlockDictionaries.shared.compression(taken)
+        sample = nil
     }
 }
 

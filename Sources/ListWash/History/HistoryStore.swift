@@ -45,6 +45,7 @@ public final class HistoryStore {
             try checkSchema()
         }
         try reasons.load(db: db)
+        try BlockDictionaries.shared.load(from: db)
     }
 
     private func migrate() throws {

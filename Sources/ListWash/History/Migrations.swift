@@ -12,7 +12,8 @@ extension HistoryStore {
     /// since `0004-compact-blocks` new blocks are stored in ``CompactBlock``'s form, since
     /// `0005-grouped-runs` a run's row may hold a group of addresses (``RunGroup``), and since
     /// `0006-message-identity` entries may be 36 bytes (``RunLayout/groupedWithMessages``).
-    /// `0007-run-ledger` adds the ``RunLedger``; `0008-lifecycle` the operator's events.
+    /// `0007-run-ledger` adds the ``RunLedger``; `0008-lifecycle` the operator's events;
+    /// `0009-compressed-blocks` the dictionaries of ``CompressedBlock``s.
     static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
         // One B-tree clustered by address and time, merged into in key order.
         ("0001-events", { db in
@@ -136,6 +137,18 @@ extension HistoryStore {
                     at INTEGER NOT NULL,              -- Unix seconds, UTC
                     action TEXT NOT NULL,             -- retract
                     detail TEXT NOT NULL              -- what it applied to and what it changed, no addresses
+                )
+                """)
+        }),
+        // Converts nothing: blocks are written compressed from here on (see ``CompressedBlock``:
+        // about a quarter of the compact form's bytes), against dictionaries kept here; blocks
+        // stored before keep their form and are read as they are. An older listwash cannot
+        // read the new blocks, which this migration's name stops it from trying.
+        ("0009-compressed-blocks", { db in
+            try db.execute("""
+                CREATE TABLE block_dictionaries (
+                    dictionary INTEGER PRIMARY KEY,   -- in the order made; writers use the newest
+                    bytes BLOB NOT NULL               -- zstd raw-content dictionary; blocks name it by the first 8 bytes of its SHA-256
                 )
                 """)
         }),
