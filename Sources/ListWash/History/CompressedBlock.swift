@@ -96,6 +96,14 @@ enum CompressedBlock {
             payload.reserveCapacity(16 << 10)
         }
 
+        /// An encoder that compresses against the history's newest dictionary (none when it has none).
+        init(newestDictionaryIn db: SQLiteConnection) throws {
+            self.init()
+            let newest = try db.cached("SELECT bytes FROM block_dictionaries ORDER BY dictionary DESC LIMIT 1")
+            defer { newest.reset() }
+            if try newest.step() { dictionary = BlockDictionaries.shared.compression(Array(newest.bytes(0))) }
+        }
+
         /// Appends the stored form of `block` (expanded layout, at least one event) to `out`.
         /// `derived` has bit `slot` set for each event whose id is known to be its fields'
         /// identity; the ids of the other events are checked (and stored when they differ).

@@ -307,13 +307,14 @@ extension HistoryStore {
 /// ``CompressedBlock``'s form, against the history's newest dictionary.
 ///
 /// A history without a dictionary gets one from its first large load: the payloads of every
-/// 16th block, from the first, up to ``dictionaryBytes``, become a dictionary of raw content
+/// 16th block, from the first, up to ``dictionaryBytes`` or 16 blocks, become a dictionary of raw content
 /// (zstd finds its matches in those bytes; no training), stored in `block_dictionaries` and used
 /// for the blocks after it. Later loads use it too.
 struct EventBlockWriter {
     static let dictionaryBytes = 64 << 10
-    /// Blocks sampled for the dictionary: one in this many.
+    /// Blocks sampled for the dictionary: one in this many, this many at most.
     static let dictionaryStride = 16
+    static let dictionarySamples = 16
     private let db: SQLiteConnection
     private let insert: SQLiteStatement
     private var bytes: [UInt8] = []
@@ -337,13 +338,8 @@ struct EventBlockWriter {
         insert = try db.cached("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
         bytes.reserveCapacity(64 << 10)
         compact.reserveCapacity(64 << 10)
-        let newest = try db.cached("SELECT bytes FROM block_dictionaries ORDER BY dictionary DESC LIMIT 1")
-        defer { newest.reset() }
-        if try newest.step() {
-            encoder.dictionary = BlockDictionaries.shared.compression(Array(newest.bytes(0)))
-        } else {
-            sample = []
-        }
+        encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
+        if encoder.dictionary == nil { sample = [] }
     }
 
     /// The number the next event gets.
@@ -390,13 +386,14 @@ struct EventBlockWriter {
         written += 1
     }
 
-    /// Adds the block just encoded to the sample; once it is full, stores it as the history's
-    /// dictionary and compresses the next blocks against it.
+    /// Adds the block just encoded to the sample; once it is full (``dictionaryBytes``, or
+    /// ``dictionarySamples`` blocks), stores it as the history's dictionary and compresses the
+    /// next blocks against it.
     private mutating func sampleForDictionary() throws {
         guard written % Self.dictionaryStride == 0, var taken = sample else { return }
         taken.append(contentsOf: encoder.payload.prefix(Self.dictionaryBytes - taken.count))
         sample = taken
-        guard taken.count >= Self.dictionaryBytes else { return }
+        guard taken.count >= Self.dictionaryBytes || written / Self.dictionaryStride + 1 >= Self.dictionarySamples else { return }
         let store = try db.cached("INSERT INTO block_dictionaries (bytes) VALUES (?1)")
         defer { store.reset() }
         store.bind(1, taken)

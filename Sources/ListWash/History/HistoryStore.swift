@@ -152,7 +152,7 @@ public final class HistoryStore {
         let sorted = numbers.sorted()
         var gone = [Bool](repeating: false, count: EventBlock.capacity)
         var kept: [UInt8] = []
-        var encoder = CompactBlock.Encoder()
+        var encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
         var compact: [UInt8] = []
         var i = 0
         while i < sorted.count {

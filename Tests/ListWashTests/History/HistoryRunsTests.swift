@@ -279,12 +279,12 @@ import Testing
         #expect(try scan(store) == expectedScan(v1 + [extra]))
         #expect(try scan(store, caseSensitive: true) == expectedScan(v1 + [extra], caseSensitive: true))
         try checkEventsForKey(store, v1 + [extra])
-        // The migrated events' block keeps its expanded form, the new event's block is compact,
-        // and the two read alike (above).
+        // The migrated events' block keeps its expanded form, the new event's block is
+        // compressed, and the two read alike (above).
         let forms = try store.db.prepare("SELECT events FROM event_blocks ORDER BY block")
         var firstBytes: [UInt8] = []
         while try forms.step() { firstBytes.append(forms.bytes(0).first ?? 0) }
-        #expect(firstBytes.count == 2 && !CompactBlock.isCompact(firstBytes[0]) && firstBytes[1] == CompactBlock.markerWithMessage)
+        #expect(firstBytes.count == 2 && !CompactBlock.isCompact(firstBytes[0]) && firstBytes[1] == CompressedBlock.marker)
 
         // Reopened read-only, the migrated history reads the same.
         let reader = try HistoryStore(path: path, create: false)

@@ -26,6 +26,9 @@ public struct IngestJob {
     /// Called for every rejected record (file, line, reason, raw text).
     public var onReject: ((Rejection) throws -> Void)?
     public var batchSize = 10_000
+    /// A canonical CSV file of at least two chunks of this many bytes is parsed on two threads
+    /// (``SplitCSVReading``); 0 reads every file with one reader.
+    public var splitChunkBytes = 4 << 20
     /// Year and zone for syslog timestamps (Postfix logs).
     public var importOptions = EventImportOptions()
 
@@ -98,7 +101,9 @@ public struct IngestJob {
         defer { load.abandon() }
         load.classifiedBy = ClassificationIdentity(policy: policy)
         let pipe = BatchPipe(capacity: 4)
-        let reading = EventReadingStage(file: file, format: chosen, options: importOptions, classifier: classifier, batchSize: batchSize)
+        var stage = EventReadingStage(file: file, format: chosen, options: importOptions, classifier: classifier, batchSize: batchSize)
+        stage.splitChunkBytes = splitChunkBytes
+        let reading = stage
         let producer = Thread { reading.run(into: pipe) }
         producer.stackSize = 8 << 20
         producer.start()
