@@ -280,6 +280,8 @@ enum CompressedBlock {
         /// Per slot, its index in `events` (-1: no event).
         private(set) var index = [Int](repeating: -1, count: EventBlock.capacity)
         private(set) var events: [Event] = []
+        /// The block's strings: where each is in the payload.
+        private var entries: [(Int, Int)] = []
         private var scratch: [UInt8] = []
         private var sourceScratch: [UInt8] = []
 
@@ -335,61 +337,77 @@ enum CompressedBlock {
         }
 
         private func parse() throws {
-            let payload = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<length])
-            var at = 0
-            func varint() throws -> UInt64 {
-                guard let v = Varint.read(payload, at: &at) else { throw EventBlockError.corrupt }
-                return v
+            let base = UnsafePointer<UInt8>(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            let length = length
+            /// A varint at `at`, below `end`.
+            @inline(__always) func varint(_ at: inout Int, _ end: Int) throws -> UInt64 {
+                guard at < end else { throw EventBlockError.corrupt }
+                let first = base[at]
+                at += 1
+                if first < 0x80 { return UInt64(first) }
+                var value = UInt64(first & 0x7F)
+                var shift: UInt64 = 7
+                while true {
+                    guard at < end else { throw EventBlockError.corrupt }
+                    let b = base[at]
+                    at += 1
+                    guard shift < 63 || b <= 1 else { throw EventBlockError.corrupt }
+                    value |= UInt64(b & 0x7F) << shift
+                    if b < 0x80 { return value }
+                    shift += 7
+                }
             }
-            func size(_ v: UInt64, within limit: Int) throws -> Int {
+            @inline(__always) func size(_ v: UInt64, within limit: Int) throws -> Int {
                 guard v <= UInt64(limit) else { throw EventBlockError.corrupt }
                 return Int(v)
             }
-            let count = try size(try varint(), within: EventBlock.capacity)
+            var at = 0
+            let count = try size(try varint(&at, length), within: EventBlock.capacity)
             guard count > 0 else { throw EventBlockError.corrupt }
-            let entryCount = try size(try varint(), within: length)
-            var entries: [(Int, Int)] = []
-            entries.reserveCapacity(entryCount)
+            let entryCount = try size(try varint(&at, length), within: length)
+            entries.removeAll(keepingCapacity: true)
             for _ in 0..<entryCount {
-                let n = try size(try varint(), within: length - at)
+                let n = try size(try varint(&at, length), within: length - at)
                 entries.append((at, n))
                 at += n
             }
-            var lengths = [Int](repeating: 0, count: 4)
-            for i in 0..<4 { lengths[i] = try size(try varint(), within: length) }
+            let intsLength = try size(try varint(&at, length), within: length)
+            let addressesLength = try size(try varint(&at, length), within: length)
+            let diagnosticsLength = try size(try varint(&at, length), within: length)
+            let literalsLength = try size(try varint(&at, length), within: length)
             guard count * 2 <= length - at else { throw EventBlockError.corrupt }
             let headsAt = at
             at += count * 2
             var storedIDs = 0
-            for i in 0..<count where payload[headsAt + 2 * i + 1] & idStored != 0 { storedIDs += 1 }
+            for i in 0..<count where base[headsAt + 2 * i + 1] & idStored != 0 { storedIDs += 1 }
             guard storedIDs * 16 <= length - at else { throw EventBlockError.corrupt }
             var idAt = at
             at += storedIDs * 16
-            // The streams: [start, end) each.
-            var starts = [Int](repeating: 0, count: 4), ends = [Int](repeating: 0, count: 4)
-            for i in 0..<4 {
-                guard lengths[i] <= length - at else { throw EventBlockError.corrupt }
-                starts[i] = at
-                at += lengths[i]
-                ends[i] = at
-            }
+            guard intsLength <= length - at else { throw EventBlockError.corrupt }
+            var ints = at
+            let intsEnd = at + intsLength
+            at = intsEnd
+            guard addressesLength <= length - at else { throw EventBlockError.corrupt }
+            var addresses = at
+            let addressesEnd = at + addressesLength
+            at = addressesEnd
+            guard diagnosticsLength <= length - at else { throw EventBlockError.corrupt }
+            var diagnostics = at
+            let diagnosticsEnd = at + diagnosticsLength
+            at = diagnosticsEnd
+            guard literalsLength <= length - at else { throw EventBlockError.corrupt }
+            var literals = at
+            let literalsEnd = at + literalsLength
+            at = literalsEnd
             guard at == length else { throw EventBlockError.corrupt }
-            var ints = starts[0], addresses = starts[1], diagnostics = starts[2], literals = starts[3]
-            func int() throws -> UInt64 {
-                guard ints < ends[0], let v = Varint.read(UnsafeRawBufferPointer(rebasing: payload[..<ends[0]]), at: &ints) else {
-                    throw EventBlockError.corrupt
-                }
-                return v
-            }
-            func string(_ stream: Int, _ position: inout Int) throws -> (Int, Int) {
-                let bounded = UnsafeRawBufferPointer(rebasing: payload[..<ends[stream]])
-                guard position < ends[stream], let n = Varint.read(bounded, at: &position), n <= UInt64(ends[stream] - position) else {
-                    throw EventBlockError.corrupt
-                }
+            @inline(__always) func string(_ position: inout Int, _ end: Int) throws -> (Int, Int) {
+                let n = try varint(&position, end)
+                guard n <= UInt64(end - position) else { throw EventBlockError.corrupt }
                 defer { position += Int(n) }
                 return (position, Int(n))
             }
-            func tagged(_ tag: UInt64) throws -> (Int, Int) {
+            let entries = entries
+            @inline(__always) func tagged(_ tag: UInt64) throws -> (Int, Int) {
                 switch tag & 3 {
                 case 0:
                     guard tag == 0 else { throw EventBlockError.corrupt }
@@ -399,7 +417,7 @@ enum CompressedBlock {
                     return entries[Int(tag >> 2)]
                 case 2:
                     guard tag == 2 else { throw EventBlockError.corrupt }
-                    return try string(3, &literals)
+                    return try string(&literals, literalsEnd)
                 default: throw EventBlockError.corrupt
                 }
             }
@@ -408,8 +426,8 @@ enum CompressedBlock {
             var previousSlot = -1
             for i in 0..<count {
                 var e = Event()
-                e.slot = Int(payload[headsAt + 2 * i])
-                e.flags = payload[headsAt + 2 * i + 1]
+                e.slot = Int(base[headsAt + 2 * i])
+                e.flags = base[headsAt + 2 * i + 1]
                 guard e.slot < EventBlock.capacity, e.slot > previousSlot else { throw EventBlockError.corrupt }
                 previousSlot = e.slot
                 if e.flags & idStored != 0 {
@@ -418,37 +436,37 @@ enum CompressedBlock {
                 } else {
                     e.id = -1
                 }
-                time = time &+ Varint.unzigzag(try int())
+                time = time &+ Varint.unzigzag(try varint(&ints, intsEnd))
                 e.timestamp = time
-                if e.flags & hasReply != 0 { e.replyCode = Varint.unzigzag(try int()) }
-                e.type = try tagged(try int())
-                e.kind = try tagged(try int())
-                e.reason = try tagged(try int())
-                e.enhanced = try tagged(try int())
-                e.rule = try tagged(try int())
-                e.verdict = try tagged(try int())
-                let sourceTag = try int()
+                if e.flags & hasReply != 0 { e.replyCode = Varint.unzigzag(try varint(&ints, intsEnd)) }
+                e.type = try tagged(try varint(&ints, intsEnd))
+                e.kind = try tagged(try varint(&ints, intsEnd))
+                e.reason = try tagged(try varint(&ints, intsEnd))
+                e.enhanced = try tagged(try varint(&ints, intsEnd))
+                e.rule = try tagged(try varint(&ints, intsEnd))
+                e.verdict = try tagged(try varint(&ints, intsEnd))
+                let sourceTag = try varint(&ints, intsEnd)
                 if sourceTag & 3 == 3 {
                     guard sourceTag >> 2 < UInt64(entries.count) else { throw EventBlockError.corrupt }
                     e.source = entries[Int(sourceTag >> 2)]
-                    line = line &+ Varint.unzigzag(try int())
+                    line = line &+ Varint.unzigzag(try varint(&ints, intsEnd))
                     guard line >= 0 else { throw EventBlockError.corrupt }
                     e.line = line
                 } else {
                     e.source = try tagged(sourceTag)
                 }
-                e.address = try string(1, &addresses)
-                e.diagnostic = try string(2, &diagnostics)
+                e.address = try string(&addresses, addressesEnd)
+                e.diagnostic = try string(&diagnostics, diagnosticsEnd)
                 if e.flags & addressCut != 0 {
-                    let cut = try int()
+                    let cut = try varint(&ints, intsEnd)
                     guard cut <= UInt64(e.diagnostic.1) else { throw EventBlockError.corrupt }
                     e.cut = Int(cut)
                 }
-                if e.flags & hasMessage != 0 { e.message = try string(3, &literals) }
+                if e.flags & hasMessage != 0 { e.message = try string(&literals, literalsEnd) }
                 index[e.slot] = events.count
                 events.append(e)
             }
-            guard ints == ends[0], addresses == ends[1], diagnostics == ends[2], literals == ends[3] else {
+            guard ints == intsEnd, addresses == addressesEnd, diagnostics == diagnosticsEnd, literals == literalsEnd else {
                 throw EventBlockError.corrupt
             }
         }

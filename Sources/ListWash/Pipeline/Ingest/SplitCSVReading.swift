@@ -189,8 +189,8 @@ final class SplitCSVReading: @unchecked Sendable {
     }
 
     /// A worker: takes the next chunk, counts its line breaks, parses it once the chunks
-    /// before have counted theirs, and leaves the result; at most four chunks ahead of the
-    /// one being handed over.
+    /// before have counted theirs, and leaves the result; at most two chunks ahead of the
+    /// one being handed over (each about 8 MB of packed events).
     private func work() {
         defer {
             condition.lock()
@@ -200,7 +200,7 @@ final class SplitCSVReading: @unchecked Sendable {
         }
         while true {
             condition.lock()
-            while !stopped, nextChunk < chunkCount, nextChunk > handedOver + 3 { condition.wait() }
+            while !stopped, nextChunk < chunkCount, nextChunk > handedOver + 1 { condition.wait() }
             guard !stopped, nextChunk < chunkCount else {
                 condition.unlock()
                 return
