@@ -58,7 +58,11 @@ enum ExitStatus: Int32 {
             return .unusableInput
         case is HashedSuppressionList.LoadError:
             return .unusableInput
-        case is SuppressionListExport.ExportError, is HistoryStore.OperatorActionError:
+        case is SuppressionListExport.ExportError, is HistoryStore.OperatorActionError, is HistoryStore.PruneError:
+            return .usage
+        case let e as HistoryStore.ForgetError:
+            // A request file with a line that is not an address is refused whole.
+            if case .notAnAddressInFile = e { return .unusableInput }
             return .usage
         case let e as CleanError:
             if case .outputReplacesInput = e { return .usage }

@@ -18,7 +18,7 @@ struct ListWashCommand: ParsableCommand {
             """,
         version: "\(ListWashVersion.current) (commit \(String(cString: listwash_build_commit())))",
         subcommands: [Ingest.self, Clean.self, Explain.self, Runs.self, Diff.self, Reclassify.self, HistoryCommand.self,
-                      ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, InspectCSV.self, Classify.self, PolicyCommand.self]
+                      ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, Forget.self, Prune.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 
     /// Parses and runs the command. A usage error is reported as one `listwash: error:` line

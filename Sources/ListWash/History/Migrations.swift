@@ -12,7 +12,8 @@ extension HistoryStore {
     /// since `0004-compact-blocks` new blocks are stored in ``CompactBlock``'s form, since
     /// `0005-grouped-runs` a run's row may hold a group of addresses (``RunGroup``), and since
     /// `0006-message-identity` entries may be 36 bytes (``RunLayout/groupedWithMessages``).
-    /// `0007-run-ledger` adds the ``RunLedger``; `0008-lifecycle` the operator's events.
+    /// `0007-run-ledger` adds the ``RunLedger``; `0008-lifecycle` the operator's events;
+    /// `0009-erasure` the erasure secret and the forgotten addresses' hashes (``Migration0009``).
     static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
         // One B-tree clustered by address and time, merged into in key order.
         ("0001-events", { db in
@@ -139,6 +140,9 @@ extension HistoryStore {
                 )
                 """)
         }),
+        // `secret` (the history's erasure secret, 32 random bytes) and `forgotten` (the keyed
+        // hashes `listwash forget` keeps); converts nothing.
+        ("0009-erasure", { db in try Migration0009.apply(db) }),
     ]
 }
 

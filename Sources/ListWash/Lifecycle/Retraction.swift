@@ -104,7 +104,7 @@ extension HistoryStore {
     /// Takes the entries of the events `numbers` out of every run; a row's group is written
     /// again without them (under its new first key when its first address left), a run's
     /// counts follow, and a run left empty is deleted. Returns how many addresses left a run.
-    private func removeRunEntries(_ numbers: Set<Int64>) throws -> Int {
+    func removeRunEntries(_ numbers: Set<Int64>) throws -> Int {
         var emptied = 0
         for (run, _, layout) in try runs() {
             let select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")

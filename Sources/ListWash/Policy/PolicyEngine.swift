@@ -10,6 +10,8 @@ public enum SuppressionRule: String, Sendable, CaseIterable, Codable {
     case hashedList = "hashed_list"
     /// Suppressed by an operator (`listwash suppress`).
     case manual
+    /// Forgotten by `listwash forget`: the history keeps only a keyed hash of the address.
+    case forgotten
 }
 
 /// One history event as the policy sees it.

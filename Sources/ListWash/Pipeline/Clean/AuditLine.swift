@@ -64,6 +64,8 @@ enum AuditLine {
             json.bool("suppress_hashed", true)
         case .manual:
             json.bool("manual", true)
+        case .forgotten:
+            json.bool("forgotten", true)
         }
         json.endObject()
         json.beginArray("evidence")

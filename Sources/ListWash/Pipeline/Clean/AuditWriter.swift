@@ -151,9 +151,10 @@ final class AuditWriter: @unchecked Sendable {
                 return try evidence.record(slot)
             }
             // An invalid address is suppressed whatever the history says; clean-v1 still counts its bounces.
-            let decision = rule == .invalidAddress ? Decision.invalid
-                : rule == .hashedList ? Decision.hashedList : record?.decision ?? Decision.invalid
-            let evidenceCount = rule == .invalidAddress || rule == .hashedList ? 0 : record?.evidenceCount ?? 0
+            // So is a hashed list's or a forgotten address's, which have no events of their own.
+            let standalone = Decision.withoutEvents(rule)
+            let decision = standalone ?? record?.decision ?? Decision.invalid
+            let evidenceCount = standalone != nil ? 0 : record?.evidenceCount ?? 0
             let row: [UInt8]
             switch format {
             case .listwash:
@@ -170,7 +171,7 @@ final class AuditWriter: @unchecked Sendable {
                 ])
             }
             let audit = AuditLine.suppression(line: line, key: key, decision: decision,
-                                              evidence: rule == .invalidAddress || rule == .hashedList ? [] : record?.evidence ?? [],
+                                              evidence: standalone != nil ? [] : record?.evidence ?? [],
                                               policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule])
             var dead: String?
             if !deadDomains.isEmpty, decision.rule == .hardBounce,

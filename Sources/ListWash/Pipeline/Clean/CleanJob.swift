@@ -112,6 +112,8 @@ public struct CleanJob {
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
         if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)", "at": elapsed()]) }
         let table = try verdicts.table(listKeys: duplicates.keys)
+        // Before the evidence's thread takes the history's connection.
+        let forgotten = try history.forgottenAddresses()
 
         // The evidence rows are read on the other core while this one reads the list: the
         // history's connection is that thread's alone until it ends (the list pass does not
@@ -147,6 +149,7 @@ public struct CleanJob {
                             verdicts: table, cleaned: cleaned, rejects: rejects, removed: removed,
                             progress: progress, onReject: onReject)
         pass.hashed = hashedList
+        pass.forgotten = forgotten
         let read = try pass.run()
         var summary = read.summary
         summary.historyEvents = verdicts.events

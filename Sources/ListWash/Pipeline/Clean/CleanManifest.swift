@@ -52,8 +52,8 @@ struct CleanManifest {
         json.int("rejected", summary.rejected)
         json.int("blank_lines", summary.blankLines)
         json.beginObject("suppressed")
-        // hashed_list and manual appear only in runs that used them (earlier manifests stay as they were).
-        for rule in SuppressionRule.allCases where (rule != .hashedList && rule != .manual) || summary.suppressed[rule] != nil {
+        // hashed_list, manual and forgotten appear only in runs that used them (earlier manifests stay as they were).
+        for rule in SuppressionRule.allCases where (rule != .hashedList && rule != .manual && rule != .forgotten) || summary.suppressed[rule] != nil {
             json.int(rule.rawValue, summary.suppressed[rule] ?? 0)
         }
         json.endObject()

@@ -27,6 +27,8 @@ struct ListPass {
     let verdicts: CompactFingerprintTable
     /// `--suppress-hashed`: rows the history keeps but this list names are removed.
     var hashed: HashedSuppressionList? = nil
+    /// The history's forgotten addresses (nil when it has none: no hash is computed).
+    var forgotten: ForgottenAddresses? = nil
     let cleaned: OutputFile
     let rejects: OutputFile
     let removed: AuditQueue
@@ -72,6 +74,7 @@ struct ListPass {
             }
             let verdict = verdicts[fingerprint].map(Verdict.init(packed:))
             var found = rules.isValid(key) ? verdict?.rule : .invalidAddress
+            if found == nil, let forgotten, forgotten.contains(key: key) { found = .forgotten }
             if found == nil, let hashed, hashed.contains(key) { found = .hashedList }
             domains.count(key: key, removedBy: found)
             guard let rule = found else {
