@@ -1,3 +1,5 @@
+import CLibCrypto
+
 /// The keyed hash a forgotten address leaves in the history: HMAC-SHA-256 (RFC 2104) of the
 /// address's key with the history's own secret (`secret`, purpose `erasure`, 32 random bytes
 /// made by migration `0009-erasure`).
@@ -8,37 +10,45 @@
 /// whole key lower-cased; so `Alice@Example.COM`, `alice@example.com` and
 /// `alice@EXAMPLE.com ` leave one hash, whatever the policy's `local_part_case_sensitive`.
 ///
-/// The pads are worked out once: a digest costs two SHA-256 of a block and the key, with no
-/// allocation (the `clean` list pass computes one per row while any address is forgotten).
+/// The SHA-256 states after the inner and the outer pad are worked out once: a digest of a
+/// key shorter than 56 bytes costs two SHA-256 block compressions, with no allocation (the
+/// `clean` list pass computes one per row while any address is forgotten).
 struct KeyedAddressHash {
-    /// The 64-byte inner pad, then the message of the digest being computed.
-    private var inner: [UInt8]
-    /// The 64-byte outer pad, then the inner digest.
-    private var outer: [UInt8]
+    /// SHA-256 after the 64-byte inner pad (key XOR 0x36), and after the outer pad (XOR 0x5C).
+    private let innerState: SHA256_CTX
+    private let outerState: SHA256_CTX
+    /// The key being hashed, lower-cased.
+    private var scratch: [UInt8] = []
 
     init(secret: [UInt8]) {
         var key = secret.count > 64 ? SHA256Hasher.digest(secret) : secret
         key += [UInt8](repeating: 0, count: 64 - key.count)
-        inner = key.map { $0 ^ 0x36 }
-        inner.reserveCapacity(64 + 320)
-        outer = key.map { $0 ^ 0x5C } + [UInt8](repeating: 0, count: 32)
+        func state(after pad: [UInt8]) -> SHA256_CTX {
+            var context = SHA256_CTX()
+            SHA256_Init(&context)
+            pad.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, 64) }
+            return context
+        }
+        innerState = state(after: key.map { $0 ^ 0x36 })
+        outerState = state(after: key.map { $0 ^ 0x5C })
+        scratch.reserveCapacity(320)
     }
 
     /// The digest of a key, its ASCII letters lower-cased first.
     mutating func digest(key: UnsafeRawBufferPointer) -> AddressHash {
-        inner.removeSubrange(64...)
-        for byte in key { inner.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
-        inner.withUnsafeBytes { message in
-            outer.withUnsafeMutableBytes { out in
-                SHA256Hasher.digest(message, into: UnsafeMutableRawBufferPointer(rebasing: out[64...]))
-            }
+        scratch.removeAll(keepingCapacity: true)
+        for byte in key { scratch.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
+        var inner = innerState
+        var outer = outerState
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { digest in
+            let out = digest.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            scratch.withUnsafeBytes { _ = SHA256_Update(&inner, $0.baseAddress, $0.count) }
+            SHA256_Final(out, &inner)
+            SHA256_Update(&outer, out, 32)
+            SHA256_Final(out, &outer)
         }
-        return outer.withUnsafeBytes { message in
-            withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { digest in
-                SHA256Hasher.digest(message, into: digest)
-                return AddressHash(UnsafeRawBufferPointer(digest))
-            }
-        }
+        return withUnsafeBytes(of: words) { AddressHash($0) }
     }
 
     mutating func digest(key: [UInt8]) -> AddressHash {

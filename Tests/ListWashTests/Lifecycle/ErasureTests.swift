@@ -213,14 +213,19 @@ import Testing
         let setup = try setUp()
         let store = try HistoryStore(path: setup.history, create: false)
         try store.db.execute("PRAGMA journal_mode=WAL")
-        // A write in WAL mode: the address's page images go to the -wal file.
-        #expect(try HistoryStore.record(.suppress, address: person, reason: "asked", at: asOf - 10, path: setup.history))
-        #expect(try !filesHolding(person.lowercased(), in: setup.historyFolder).isEmpty)
-        _ = try HistoryStore.forget(path: setup.history, addresses: [person], at: asOf)
+        // A write in WAL mode, on this connection, which stays open: the pages go to the -wal file.
+        let raw = bounce(person.lowercased(), asOf - 10, 550, "5.1.1", "550 5.1.1 <\(person.lowercased())> unknown")
+        #expect(try store.insert([try #require(EventRecord(raw, classifier: try Classifier()))]).new == 1)
+        #expect(try filesHolding(person.lowercased(), in: setup.historyFolder).contains("h.sqlite-wal"))
+        // On the same connection (opening another to write would try to leave WAL mode while
+        // this one holds the file, which SQLite refuses).
+        _ = try store.forget([person], at: asOf)
+        // The connection is still open: the WAL file stays, emptied by the checkpoint.
+        #expect(FileManager.default.fileExists(atPath: setup.history + "-wal"))
         for form in forms {
             #expect(try filesHolding(form, in: setup.historyFolder).isEmpty, "the history still holds \(form)")
         }
-        _ = store
+        withExtendedLifetime(store) {}
     }
 
     @Test func requestsAreCheckedWithoutQuotingThem() throws {
