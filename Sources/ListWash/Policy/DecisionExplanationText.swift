@@ -8,8 +8,8 @@ extension DecisionExplanation {
             if decision.rule == .invalidAddress {
                 line += ": the address fails the syntax check"
             } else if decision.rule == .forgotten {
-                line += ": forgotten (listwash forget)" + (decision.lastSeen.map { " on \(Timestamp.format($0))" } ?? "")
-                    + "; the history keeps only a keyed hash of the address"
+                line += ": erased by listwash forget" + (decision.lastSeen.map { " on \(Timestamp.format($0))" } ?? "")
+                    + "; the history keeps only a keyed hash of the address, no event"
             } else {
                 line += " (reason \(decision.reason)\(decision.kind.isEmpty ? "" : ", kind \(decision.kind)")), on event\(decision.evidence.count == 1 ? "" : "s") " + decision.evidence.map { "#\($0 + 1)" }.joined(separator: ", ")
             }
