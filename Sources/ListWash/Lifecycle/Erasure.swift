@@ -117,6 +117,8 @@ extension HistoryStore {
         summary.addresses = keys.count
         let rules = AddressRules(localPartCaseSensitive: false, syntax: .lenient)
         try db.execute("PRAGMA secure_delete=ON")
+        // Later writes on this connection need not pay for zeroing what they free.
+        defer { try? db.execute("PRAGMA secure_delete=OFF") }
         try db.transaction {
             runsCache = nil
             // The hashes first: they are what must survive.
