@@ -193,16 +193,12 @@ public struct DecisionExplanation: Sendable {
         }
         // An expired suppression's evidence left its rule's count at the expiry (before any
         // later event, so a later delivery found it gone).
+        // An expired suppression's evidence counts towards no rule any more.
         if !expiries.isEmpty {
-            let expiredFull = Set(expiries.filter { $0.rule == .mailboxFull }.flatMap(\.evidence))
-            let expiredSoft = Set(expiries.filter { $0.rule == .softBounceEscalation }.flatMap(\.evidence))
-            full.removeAll { expiredFull.contains($0) }
-            soft.removeAll { expiredSoft.contains($0) }
-            let stillFull = Set(full), stillSoft = Set(soft)
-            for j in expiredFull.union(expiredSoft) {
-                let inFull = stillFull.contains(j), inSoft = stillSoft.contains(j)
-                notes[j] = inFull && inSoft ? .mailboxFullAndSoft : inFull ? .mailboxFull : inSoft ? .soft : .expired
-            }
+            let expired = Set(expiries.flatMap(\.evidence))
+            full.removeAll { expired.contains($0) }
+            soft.removeAll { expired.contains($0) }
+            for j in expired { notes[j] = .expired }
         }
         var progress = Progress()
         progress.hardBounces = hard.count

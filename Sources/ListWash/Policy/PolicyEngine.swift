@@ -130,11 +130,12 @@ public struct PolicyEngine: Sendable {
     ///
     /// Expiry: a mailbox-full or soft-bounce suppression whose deciding event is more than the
     /// rule's `expire_after_days` older than a later event, or than `asOf`, has expired; the
-    /// rule's count starts again from zero at that point, so evidence from before the expiry
-    /// never counts towards a new escalation (as SES and SendGrid remove an entry from their
-    /// lists and count afresh). A further counted bounce while the suppression holds renews it
-    /// (it becomes the deciding event). Each rule expires on its own: a mailbox-full bounce
-    /// still counts towards the soft escalation after the mailbox-full suppression expired.
+    /// rule's count starts again from zero at that point, and the expired suppression's
+    /// evidence counts towards no rule any more (a mailbox-full bounce no longer counts towards
+    /// the soft escalation either), so evidence from before the expiry never leads to a new
+    /// suppression (as SES and SendGrid remove an entry from their lists and count afresh).
+    /// Other evidence keeps counting. A further counted bounce while the suppression holds
+    /// renews it (it becomes the deciding event).
     /// `honouringAllow: false` ignores the operator's allow events (what the policy would decide
     /// without them).
     /// - Complexity: O(n) in the number of events.
@@ -165,6 +166,7 @@ public struct PolicyEngine: Sendable {
                 let end = events[full.last!].timestamp + Int64(days) * 86_400
                 if time > end {
                     expiries.append(Expiry(rule: .mailboxFull, evidence: full, expiredOn: end, days: days))
+                    soft.removeAll { full.contains($0) }
                     full.removeAll()
                 }
             }
@@ -172,6 +174,7 @@ public struct PolicyEngine: Sendable {
                 let end = events[soft.last!].timestamp + Int64(days) * 86_400
                 if time > end {
                     expiries.append(Expiry(rule: .softBounceEscalation, evidence: soft, expiredOn: end, days: days))
+                    full.removeAll { soft.contains($0) }
                     soft.removeAll()
                 }
             }
