@@ -165,3 +165,20 @@ import Testing
         }
     }
 }
+
+/// A run recorded before `expire_after_days` existed and one after it, with the setting off,
+/// used the same policy: `diff` names no policy change.
+@Suite struct ExpirySettingInTheLedgerTests {
+    func entry(_ policy: String) -> LedgerEntry {
+        LedgerEntry(entry: 1, command: "clean", recordedAt: 0, asOf: 0, lastBlock: 0, outcome: "written",
+                    manifest: #"{"policy":\#(policy)}"#, removals: nil)
+    }
+
+    @Test func aNullSettingIsNoPolicyChange() {
+        let before = entry(#"{"mailbox_full":{"threshold":3}}"#)
+        let after = entry(#"{"mailbox_full":{"threshold":3,"expire_after_days":null}}"#)
+        #expect(RunDiff.policyChanges(before, after).isEmpty)
+        let on = entry(#"{"mailbox_full":{"threshold":3,"expire_after_days":30}}"#)
+        #expect(RunDiff.policyChanges(after, on) == ["mailbox_full.expire_after_days: (none) → 30"])
+    }
+}
