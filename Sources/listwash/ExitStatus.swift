@@ -25,6 +25,9 @@ enum ExitStatus: Int32 {
     /// The blast-radius guard refused the run: the previous outputs stay, this run's files are
     /// in the output folder's `.listwash-refused-XXXXXX` for inspection.
     case guardRefused = 80
+    /// `listwash verify`: an output set differs from its manifest (a file or an audit record
+    /// was altered, removed or moved).
+    case altered = 81
 
     /// The exit status for an error thrown by the library.
     static func of(_ error: Error) -> ExitStatus {
@@ -69,6 +72,9 @@ enum ExitStatus: Int32 {
             return .unusableInput
         case is RunDiffError:
             return .usage
+        case let e as SetVerification.VerifyError:
+            if case .noManifest = e { return .noInput }
+            return .ioError
         case is EventImportError:
             return .unusableInput
         case is TemporaryFileError:

@@ -185,7 +185,8 @@ public struct CleanJob {
         for output in outputs { try output.close() }
         let manifest = try out.create("manifest.json")
         let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
-                                          historyDigest: verdicts.digest, outputs: outputs).bytes
+                                          historyDigest: verdicts.digest, outputs: outputs,
+                                          auditChain: writer.chain.manifestEntry).bytes
         try manifest.write(manifestBytes)
         if request.dryRun {
             out.discard()

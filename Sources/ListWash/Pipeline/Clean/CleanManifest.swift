@@ -9,6 +9,8 @@ struct CleanManifest {
     var listDigest: [UInt8]
     var historyDigest: [UInt8]
     var outputs: [OutputFile]
+    /// The audit's hash chain as written (``AuditChain``).
+    var auditChain: AuditChain.ManifestEntry
 
     var bytes: [UInt8] {
         var json = JSONWriter()
@@ -45,9 +47,18 @@ struct CleanManifest {
             json.endObject()
         }
         json.endArray()
+        // The audit's hash chain: what `listwash verify` checks audit.jsonl against, record by record.
+        json.beginObject("audit_chain")
+        json.string("file", "audit.jsonl")
+        json.string("genesis", AuditChain.genesis.hexString)
+        json.int("records", auditChain.records)
+        json.string("last_sha256", auditChain.lastSHA256.hexString)
+        json.endObject()
         json.beginObject("counts")
         json.int("rows_read", summary.rowsRead)
         json.int("kept", summary.kept)
+        // Only in runs that kept a row by the operator's allow (earlier manifests stay as they were).
+        if summary.keptByAllow > 0 { json.int("kept_by_allow", summary.keptByAllow) }
         json.int("duplicates", summary.duplicates)
         json.int("rejected", summary.rejected)
         json.int("blank_lines", summary.blankLines)

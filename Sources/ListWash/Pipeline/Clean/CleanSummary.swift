@@ -2,6 +2,8 @@
 public struct CleanSummary: Sendable, Equatable {
     public var rowsRead = 0
     public var kept = 0
+    /// Kept rows (among `kept`) that the policy would remove but for the operator's allow.
+    public var keptByAllow = 0
     public var duplicates = 0
     public var rejected = 0
     public var blankLines = 0

@@ -81,6 +81,11 @@ struct ListPass {
                 summary.kept += 1
                 try cleaned.write(record.raw)
                 cleaned.countRow()
+                // Kept against the policy by the operator's allow: the audit says so.
+                if let verdict, verdict.allowed {
+                    summary.keptByAllow += 1
+                    try removed.send(.allowed(line: record.line, key: key, slot: verdict.slot))
+                }
                 return
             }
             summary.suppressed[rule, default: 0] += 1
