@@ -163,6 +163,8 @@ def main():
                 if kind:
                     s["kind_n"] += 1
                     s["kind"] += line.get("kind") == kind
+                    s["kind_d"] += line.get("kind") == kind or bool(
+                        deliberate(row["reason"], line.get("reason"), line.get("rule")))
             if line is None:
                 misses.append(f"{name}#{index}")
             elif line.get("reason") != row["reason"]:
@@ -192,6 +194,9 @@ def main():
     mismatched = a["found"] - a["noreason"] - a["reason"]
     print(f"\nreason mismatches: {mismatched}, of which {a['deliberate']} are deliberate differences "
           f"(docs/classifier.md); agreement apart from them: {pct(a['reason'] + a['deliberate'], a['reason_n']).strip()}")
+    if a["kind_n"]:
+        print(f"kind (hard/soft/sender) agreement: {pct(a['kind'], a['kind_n']).strip()}; apart from the deliberate "
+              f"differences: {pct(a['kind_d'], a['kind_n']).strip()}")
     if misses:
         print("\nrecipients not found: " + " ".join(misses))
     if show_mismatches and mismatches:
