@@ -270,8 +270,10 @@ public struct CleanJob {
         ingest.scratchHistory = true
         ingest.importOptions = request.eventImportOptions
         let files = try ingest.run(files: request.eventFiles)
+        let took = (ContinuousClock.now - started).components
         logger.info("events read into a scratch history", metadata: [
-            "new": "\(files.reduce(0) { $0 + $1.new })", "at": "\(ContinuousClock.now - started)"])
+            "new": "\(files.reduce(0) { $0 + $1.new })",
+            "took": "\(String(format: "%.2f", Double(took.seconds) + Double(took.attoseconds) / 1e18)) s"])
         let history = try HistoryStore(path: historyPath, create: false)
         let oneOff = OneOff(files: files, historyPath: historyPath, rejects: rejects)
         defer { oneOff.removeHistory() }
