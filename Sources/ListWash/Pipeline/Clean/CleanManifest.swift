@@ -11,6 +11,10 @@ struct CleanManifest {
     var outputs: [OutputFile]
     /// The audit's hash chain as written (``AuditChain``).
     var auditChain: AuditChain.ManifestEntry
+    /// A one-off run's event files (`clean --events`): listed under `inputs.events`, and the
+    /// history is then `"path": null, "one_off": true` (it was a scratch file the run removed;
+    /// `event_ids_sha256` still identifies the events the run judged).
+    var eventFiles: [IngestFileSummary]? = nil
 
     var bytes: [UInt8] {
         var json = JSONWriter()
@@ -27,8 +31,24 @@ struct CleanManifest {
         json.string("format", summary.format)
         json.string("email_column", summary.emailColumn)
         json.endObject()
+        if let eventFiles {
+            json.beginArray("events")
+            for file in eventFiles {
+                json.beginObject()
+                json.string("path", file.file)
+                json.string("format", file.format)
+                json.int("read", file.read)
+                json.int("new", file.new)
+                json.int("duplicate", file.duplicate)
+                json.int("rejected", file.rejected)
+                json.int("skipped", file.skipped)
+                json.endObject()
+            }
+            json.endArray()
+        }
         json.beginObject("history")
-        json.string("path", request.historyPath)
+        json.string("path", eventFiles == nil ? request.historyPath : nil)
+        if eventFiles != nil { json.bool("one_off", true) }
         json.int("events_as_of", summary.historyEvents)
         json.string("event_ids_sha256", historyDigest.hexString)
         let classification = ClassificationIdentity(policy: request.policy)
