@@ -38,12 +38,15 @@ let package = Package(
         // zlib's inflate, for gzip-compressed input files, fenced the same way.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // libpq, the PostgreSQL project's C client, for a history on a PostgreSQL server, fenced the same way.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         // A Linux system call the Glibc module leaves out (sync_file_range), header only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(
             name: "ListWash",
             dependencies: [
-                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem", "CZlib",
+                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem", "CZlib", "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
