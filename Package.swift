@@ -38,9 +38,6 @@ let package = Package(
         // zlib's inflate, for gzip-compressed input files, fenced the same way.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        // libpq, the PostgreSQL project's C client, for a history on a PostgreSQL server, fenced the same way.
-        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
-                       providers: [.apt(["libpq-dev"])]),
         // A Linux system call the Glibc module leaves out (sync_file_range), header only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(
@@ -51,6 +48,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libpq, the PostgreSQL project's C client, for a history on a PostgreSQL server: loaded
+        // with dlopen when such a history is opened, so the binary does not need it otherwise
+        // (Sources/CLibPQ/include/libpq_loader.h).
+        .target(name: "CLibPQ", path: "Sources/CLibPQ", linkerSettings: [.linkedLibrary("dl")]),
         // The commit the binary was built from, for --version (see Sources/CBuildInfo/build_info.c).
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
         .executableTarget(

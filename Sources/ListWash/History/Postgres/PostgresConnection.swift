@@ -12,12 +12,16 @@ public enum PostgresError: Error, Equatable, Sendable, CustomStringConvertible {
     case statement(server: String, sqlState: String, message: String)
     /// The server answered in a way the client did not ask for (a protocol mismatch).
     case unexpected(server: String, what: String)
+    /// libpq could not be loaded (not installed): the loader's message.
+    case clientMissing(detail: String)
 
     public var description: String {
         switch self {
         case .connect(let server, let message): return "\(server): cannot connect: \(message)"
         case .statement(let server, let state, let message): return "\(server): PostgreSQL error \(state): \(message)"
         case .unexpected(let server, let what): return "\(server): unexpected answer from the server: \(what)"
+        case .clientMissing(let detail):
+            return "a PostgreSQL history needs libpq, the PostgreSQL client library (Debian and Ubuntu: apt-get install libpq5): \(detail)"
         }
     }
 
@@ -48,8 +52,9 @@ extension String {
 }
 
 /// A connection to one PostgreSQL database through libpq, the PostgreSQL project's own C
-/// client (chosen over postgres-nio by measurement: docs/history-postgres.md, "Client
-/// library"). Synchronous, like the SQLite store: one thread uses a connection at a time.
+/// client (why not postgres-nio: docs/history-postgres.md, "Client library"), loaded when
+/// the first connection opens (Sources/CLibPQ). Synchronous, like the SQLite store: one
+/// thread uses a connection at a time.
 /// The only file that imports libpq.
 final class PostgresConnection {
     /// The URL without its password, for messages.
@@ -60,18 +65,22 @@ final class PostgresConnection {
     /// folder as HOST percent-encoded, or any libpq connection string).
     init(url: String) throws {
         server = Self.displayName(url)
-        handle = PQconnectdb(url)
-        guard let handle, PQstatus(handle) == CONNECTION_OK else {
-            let message = handle.map { Self.firstLine(String(cString: PQerrorMessage($0))) } ?? "out of memory"
-            PQfinish(handle)
+        var loadError = [CChar](repeating: 0, count: 512)
+        guard lw_pq_load(&loadError, loadError.count) == 0 else {
+            throw PostgresError.clientMissing(detail: String(decoding: loadError.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        handle = lw_PQconnectdb(url)
+        guard let handle, lw_PQstatus(handle) == Int32(LW_CONNECTION_OK) else {
+            let message = handle.map { Self.firstLine(String(cString: lw_PQerrorMessage($0))) } ?? "out of memory"
+            lw_PQfinish(handle)
             self.handle = nil
             throw PostgresError.connect(server: server, message: message)
         }
         // Warnings (NOTICE) are not the user's business on standard error.
-        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        lw_PQsilenceNotices(handle)
     }
 
-    deinit { PQfinish(handle) }
+    deinit { lw_PQfinish(handle) }
 
     /// `url` without a password: `postgres://user:secret@host/db` → `postgres://user@host/db`.
     static func displayName(_ url: String) -> String {
@@ -94,37 +103,37 @@ final class PostgresConnection {
     }
 
     private func failure(_ result: OpaquePointer?) -> PostgresError {
-        guard let result else { return .statement(server: server, sqlState: "", message: Self.firstLine(String(cString: PQerrorMessage(handle)))) }
-        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-        let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-            ?? String(cString: PQresultErrorMessage(result))
+        guard let result else { return .statement(server: server, sqlState: "", message: Self.firstLine(String(cString: lw_PQerrorMessage(handle)))) }
+        let state = lw_PQresultErrorField(result, Int32(LW_PG_DIAG_SQLSTATE)).map { String(cString: $0) } ?? ""
+        let primary = lw_PQresultErrorField(result, Int32(LW_PG_DIAG_MESSAGE_PRIMARY)).map { String(cString: $0) }
+            ?? String(cString: lw_PQresultErrorMessage(result))
         return .statement(server: server, sqlState: state, message: Self.firstLine(primary))
     }
 
     /// Runs SQL that returns no rows the caller wants (several statements allowed).
     func execute(_ sql: String) throws {
-        let result = PQexec(handle, sql)
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(result) }
+        let result = lw_PQexec(handle, sql)
+        defer { lw_PQclear(result) }
+        let status = lw_PQresultStatus(result)
+        guard status == Int32(LW_PGRES_COMMAND_OK) || status == Int32(LW_PGRES_TUPLES_OK) else { throw failure(result) }
     }
 
     /// Runs one statement with text parameters (`$1`, `$2`, …; nil is NULL) and returns its
     /// rows as text (nil for NULL). For small answers; large ones stream with ``copyOut(_:_:)``.
     func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
         let result = withCStrings(parameters) { values in
-            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+            lw_PQexecParams(handle, sql, Int32(values.count), values)
         }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(result) }
+        defer { lw_PQclear(result) }
+        let status = lw_PQresultStatus(result)
+        guard status == Int32(LW_PGRES_COMMAND_OK) || status == Int32(LW_PGRES_TUPLES_OK) else { throw failure(result) }
         var rows: [[String?]] = []
-        let columns = PQnfields(result)
-        for r in 0..<PQntuples(result) {
+        let columns = lw_PQnfields(result)
+        for r in 0..<lw_PQntuples(result) {
             var row: [String?] = []
             row.reserveCapacity(Int(columns))
             for c in 0..<columns {
-                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+                row.append(lw_PQgetisnull(result, r, c) == 1 ? nil : String(cString: lw_PQgetvalue(result, r, c)))
             }
             rows.append(row)
         }
@@ -135,43 +144,43 @@ final class PostgresConnection {
     /// and hands libpq large pieces. The copy ends when `body` returns; if `body` throws, the
     /// copy fails on the server and nothing of it is kept.
     func copyIn(_ sql: String, _ body: (inout CopyWriter) throws -> Void) throws {
-        let start = PQexec(handle, sql)
-        let status = PQresultStatus(start)
-        guard status == PGRES_COPY_IN else {
-            defer { PQclear(start) }
+        let start = lw_PQexec(handle, sql)
+        let status = lw_PQresultStatus(start)
+        guard status == Int32(LW_PGRES_COPY_IN) else {
+            defer { lw_PQclear(start) }
             throw failure(start)
         }
-        PQclear(start)
+        lw_PQclear(start)
         var writer = CopyWriter(connection: self)
         do {
             try body(&writer)
             try writer.flush()
         } catch {
-            PQputCopyEnd(handle, "listwash stopped the copy")
+            lw_PQputCopyEnd(handle, "listwash stopped the copy")
             drainResults()
             throw error
         }
-        guard PQputCopyEnd(handle, nil) == 1 else { throw failure(nil) }
+        guard lw_PQputCopyEnd(handle, nil) == 1 else { throw failure(nil) }
         try finishResults()
     }
 
     /// Runs `COPY … TO STDOUT` and gives `body` each row's bytes as the server sent them (one
     /// line of text format, with its newline; or one binary tuple).
     func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let start = PQexec(handle, sql)
-        let status = PQresultStatus(start)
-        guard status == PGRES_COPY_OUT else {
-            defer { PQclear(start) }
+        let start = lw_PQexec(handle, sql)
+        let status = lw_PQresultStatus(start)
+        guard status == Int32(LW_PGRES_COPY_OUT) else {
+            defer { lw_PQclear(start) }
             throw failure(start)
         }
-        PQclear(start)
+        lw_PQclear(start)
         var failed: Error?
         while true {
             var buffer: UnsafeMutablePointer<CChar>?
-            let n = PQgetCopyData(handle, &buffer, 0)
+            let n = lw_PQgetCopyData(handle, &buffer, 0)
             if n == -1 { break }
             if n == -2 { throw failure(nil) }
-            defer { PQfreemem(buffer) }
+            defer { lw_PQfreemem(buffer) }
             if failed == nil, let buffer {
                 do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(n))) } catch { failed = error }
             }
@@ -183,23 +192,23 @@ final class PostgresConnection {
 
     fileprivate func putCopyData(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
-        let rc = PQputCopyData(handle, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+        let rc = lw_PQputCopyData(handle, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         guard rc == 1 else { throw failure(nil) }
     }
 
     /// Reads the results that follow a copy; the first error is thrown.
     private func finishResults() throws {
         var failed: PostgresError?
-        while let result = PQgetResult(handle) {
-            let status = PQresultStatus(result)
-            if failed == nil, status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK { failed = failure(result) }
-            PQclear(result)
+        while let result = lw_PQgetResult(handle) {
+            let status = lw_PQresultStatus(result)
+            if failed == nil, status != Int32(LW_PGRES_COMMAND_OK), status != Int32(LW_PGRES_TUPLES_OK) { failed = failure(result) }
+            lw_PQclear(result)
         }
         if let failed { throw failed }
     }
 
     private func drainResults() {
-        while let result = PQgetResult(handle) { PQclear(result) }
+        while let result = lw_PQgetResult(handle) { lw_PQclear(result) }
     }
 
     private func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
