@@ -46,11 +46,15 @@ let package = Package(
         .target(
             name: "ListWash",
             dependencies: [
-                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem", "CZlib", "CZstd",
+                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem", "CZlib", "CZstd", "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        // libpq, the PostgreSQL project's C client, for a history on a PostgreSQL server: loaded
+        // with dlopen when such a history is opened, so the binary does not need it otherwise
+        // (Sources/CLibPQ/include/libpq_loader.h).
+        .target(name: "CLibPQ", path: "Sources/CLibPQ", linkerSettings: [.linkedLibrary("dl")]),
         // The commit the binary was built from, for --version (see Sources/CBuildInfo/build_info.c).
         .target(name: "CBuildInfo", path: "Sources/CBuildInfo"),
         .executableTarget(

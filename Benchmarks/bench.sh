@@ -7,11 +7,16 @@
 # alike:
 #   listwash ingest of bounces.csv into a fresh history, listwash clean against it,
 #   listwash ingest of day.csv (a day's new events, 1% of the log) into that history, the
-#   same day.csv again (must add 0 events, else the bench fails), the DuckDB peer (and
-#   polars when installed) on subscribers.csv and bounces.csv, cat of both files.
+#   same day.csv again (must add 0 events, else the bench fails), the one-off clean
+#   (clean --events bounces.csv, no history), the DuckDB peer (and polars when installed) on
+#   subscribers.csv and bounces.csv, cat of both files; after each of ingest, clean, the
+#   one-off clean and the peers, its floor: cat of its inputs, then as many bytes as it wrote
+#   copied into one file with cat and synced (the least any program reading those inputs and
+#   writing outputs of that size spends).
 # Each step runs under /usr/bin/time (wall, user+sys CPU, max RSS); the table shows medians,
-# then the targets with measured values. Then it compares listwash's suppressed set with the
-# peer's (counts per rule) and runs compare_outputs.py.
+# each command beside its floor, then the targets with measured values. Then it checks that
+# the one-off clean's outputs are those of ingest + clean (cmp), compares listwash's
+# suppressed set with the peer's (counts per rule) and runs compare_outputs.py.
 #
 # Environment: SIZE (S), RUNS (3; 1 for L), SEED (7), SHARED (../shared), PYTHON (python3),
 # BUILD (1; 0 = use the existing .build/release/listwash), KEEP_HISTORY (0; 1 keeps the
@@ -145,17 +150,42 @@ else
   POLICY_ARGS=()
   FORMAT_ARGS=()
 fi
+# bytes_of PATH...: the bytes of the files under the paths (symbolic links followed, so an
+# output folder counts its current set once).
+bytes_of() { find -L "$@" -type f -printf '%s\n' | awk '{n += $1} END {print n + 0}'; }
+# out_bytes DIR: the bytes of an output folder: listwash's current set, or the whole folder.
+out_bytes() { if [ -e "$1/.listwash-current" ]; then bytes_of "$1/.listwash-current/"; else bytes_of "$1"; fi; }
+
+# floor STEP RUN OUT_BYTES INPUT...: the floor of STEP, what the plain tools spend on the same
+# bytes: cat of the inputs, then OUT_BYTES of them (repeated as needed) copied by cat into one
+# file and synced, as listwash syncs what it writes.
+floor() {
+  local step=$1 run=$2 out=$3; shift 3
+  local in_bytes
+  in_bytes=$(bytes_of "$@")
+  measure "floor: $step" "$run" "$in_bytes" "$RUN/floor.log" 0 -- \
+    sh -c 'n=$1; f=$2; shift 2; cat "$@" > /dev/null && { while cat "$@"; do :; done | head -c "$n" > "$f"; } && sync "$f" && rm -f "$f"' \
+      floor "$out" "$RUN/floor.out" "$@"
+}
+
 echo "== $RUNS runs (listwash and peers interleaved; listwash policy: $POLICY)"
 for ((i = 1; i <= RUNS; i++)); do
   rm -f "$RUN"/history.sqlite "$RUN"/history.sqlite-wal "$RUN"/history.sqlite-shm
-  rm -rf "$RUN/listwash" "$RUN/duckdb" "$RUN/polars"
+  rm -rf "$RUN/listwash" "$RUN/oneoff" "$RUN/duckdb" "$RUN/polars"
   measure "listwash ingest" "$i" "$BOUNCES_BYTES" "$RUN/ingest.log" 1 -- \
     "$BIN" ingest --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "$BOUNCES"
+  floor "listwash ingest" "$i" "$(bytes_of "$RUN/history.sqlite")" "$BOUNCES"
   HISTORY_BYTES=$(stat -c %s "$RUN/history.sqlite")
   read -r HISTORY_EVENTS _ _ < <("$PYTHON" "$REPORT" ingest-counts "$RUN/ingest.log") || HISTORY_EVENTS=0
   measure "listwash clean" "$i" "$SUBS_BYTES" "$RUN/clean.log" 1 -- \
     "$BIN" clean --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "${FORMAT_ARGS[@]}" --list "$SUBS" --out "$RUN/listwash" --as-of "$AS_OF" \
       --allow-mass-removal   # the generated data removes about 20% on purpose: past the blast-radius guard
+  floor "listwash clean" "$i" "$(out_bytes "$RUN/listwash")" "$SUBS" "$RUN/history.sqlite"
+  # the one-off clean: the same job from the export and the list alone, no history
+  measure "listwash one-off clean" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/oneoff.log" 1 -- \
+    "$BIN" clean --events "$BOUNCES" "${POLICY_ARGS[@]}" "${FORMAT_ARGS[@]}" --list "$SUBS" --out "$RUN/oneoff" --as-of "$AS_OF" \
+      --allow-mass-removal
+  floor "listwash one-off clean" "$i" "$(out_bytes "$RUN/oneoff")" "$SUBS" "$BOUNCES"
   # incremental: the next day's events into the history just built, then the same file again
   measure "listwash ingest (1% day)" "$i" "$DAY_BYTES" "$RUN/day-ingest.log" 1 -- \
     "$BIN" ingest --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "$DAY"
@@ -174,10 +204,12 @@ for ((i = 1; i <= RUNS; i++)); do
   if [ "$HAVE_DUCKDB" = 1 ]; then
     (cd "$RUN/tmp" && measure "DuckDB clean-v1" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/duckdb.log" 0 -- \
       "$PYTHON" "$PEERS/clean_duckdb.py" "$SUBS" "$BOUNCES" "$RUN/duckdb")
+    floor "DuckDB clean-v1" "$i" "$(out_bytes "$RUN/duckdb")" "$SUBS" "$BOUNCES"
   fi
   if [ "$HAVE_POLARS" = 1 ]; then
     (cd "$RUN/tmp" && measure "polars clean-v1" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/polars.log" 0 -- \
       "$PYTHON" "$PEERS/clean_polars.py" "$SUBS" "$BOUNCES" "$RUN/polars")
+    floor "polars clean-v1" "$i" "$(out_bytes "$RUN/polars")" "$SUBS" "$BOUNCES"
   fi
   measure "cat (floor)" "$i" "$((SUBS_BYTES + BOUNCES_BYTES))" "$RUN/cat.log" 0 -- \
     sh -c 'cat "$1" "$2" > /dev/null' cat "$SUBS" "$BOUNCES"
@@ -190,6 +222,12 @@ echo
 # The history's size after the ingest of bounces.csv (the last round's), per event stored.
 awk -v h="$HISTORY_BYTES" -v e="$HISTORY_EVENTS" -v c="$BOUNCES_BYTES" 'BEGIN { if (e > 0)
   printf "history: %d bytes for %d events, %.1f bytes an event (bounces.csv: %.1f bytes an event, history %.2fx the CSV)\n", h, e, h / e, c / e, h / c }'
+echo
+# The one-off clean gives the outputs of ingest + clean (the manifest names its inputs otherwise).
+for f in cleaned.csv suppressed.csv audit.jsonl rejects.csv report.json; do
+  cmp -s "$RUN/listwash/$f" "$RUN/oneoff/$f" || die "the one-off clean's $f differs from that of ingest + clean ($RUN/oneoff, $RUN/listwash)"
+done
+echo "one-off clean: cleaned.csv, suppressed.csv, audit.jsonl, rejects.csv and report.json identical to ingest + clean's"
 echo
 if [ "$HAVE_DUCKDB" = 1 ]; then
   "$PYTHON" "$REPORT" check "$RUN/listwash" "$RUN/duckdb" || die "output check could not run"

@@ -3,6 +3,12 @@
 
 Usage: conformance_sisimai.py [--mismatches] CORPUS_DIR LISTWASH_BINARY
 
+CORPUS_DIR holds eml/*.eml and expected.tsv. The same script measures a held-out set built by
+Scripts/heldout_expectations.py: there expected.tsv also has `recipient` (a row is matched to
+listwash's output by address, not by position; reason `?` means no expected reason) and `bounce`
+(yes / delayed / no), and the script adds bounce detection (messages expected to be bounces that
+gave at least one failed or delayed recipient; non-bounces that gave none) and delay agreement.
+
 Prints, overall and per file family (lhost-<mta>, rhost-<provider>, rfc3464, rfc3834, arf):
 recipients found / expected, exact reason agreement, status agreement (only where the
 expected status is a real RFC 3463 code, not sisimai's x.0.9NN stand-in) and agreement on
@@ -25,7 +31,7 @@ import sys
 
 def family(name):
     base = os.path.basename(name)
-    return re.sub(r"-\d+\.eml$", "", base)
+    return re.sub(r"[-_]?\d*\.eml$", "", base)
 
 
 # listwash's deliberate differences (docs/classifier.md): (expected, got, rule prefix) -> why.
@@ -44,6 +50,24 @@ def deliberate(expected, got, rule):
         if expected == e and got == g and (rule or "").startswith(prefix) and "+command" not in (rule or ""):
             return why
     return None
+
+
+HARD = {"userunknown", "hostunknown", "hasmoved"}
+SOFT = {"mailboxfull", "expired", "networkerror", "systemerror", "systemfull", "mailererror", "onhold", "undefined"}
+
+
+def expected_kind(reason, reply, status):
+    """listwash's kind for sisimai's reason (docs/classifier.md, Kinds)."""
+    if reason in HARD:
+        return "hard"
+    if reason in ("suspend", "notaccept"):
+        temporary = (reply or "").startswith("4") or (status or "").startswith("4")
+        return "soft" if temporary else "hard"
+    if reason in SOFT:
+        return "soft"
+    if reason in ("vacation", "feedback", "delivered", "-", "?"):
+        return None
+    return "sender"
 
 
 def real_status(status):
@@ -67,7 +91,9 @@ def main():
         header = f.readline().rstrip("\n").split("\t")
         for line in f:
             row = dict(zip(header, line.rstrip("\n").split("\t")))
-            expected[os.path.basename(row["file"])][int(row["index"])] = row
+            rows = expected[os.path.basename(row["file"])]
+            index = int(row["index"]) if row["index"].isdigit() else len(rows) + 1
+            rows[index] = row
     stats = collections.defaultdict(collections.Counter)
     misses = []
     mismatches = collections.defaultdict(list)
@@ -86,10 +112,44 @@ def main():
             s = stats[fam]
             s["files"] += 1
             s["crash"] += 1 if run.returncode not in (0, 65) else 0
-            s["expected"] += len(rows)
+            s["expected"] += sum(1 for r in rows.values() if r["reason"] != "-")
+            s["reason_n"] += sum(1 for r in rows.values() if r["reason"] not in ("-", "?"))
             s["emitted"] += len(got)
+        by_rcpt = {(g.get("recipient") or "").lower(): g for g in got}
+        bounce_lines = [g for g in got if g.get("action") in ("failed", "delayed")]
+        flags = {r.get("bounce") for r in rows.values() if r.get("bounce")}
+        if flags:
+            for fam in ("ALL", family(name)):
+                s = stats[fam]
+                if flags == {"no"}:
+                    s["nonbounce_n"] += 1
+                    s["nonbounce"] += not bounce_lines
+                else:
+                    s["bounce_n"] += 1
+                    s["bounce"] += bool(bounce_lines)
+            if flags == {"no"}:
+                if bounce_lines:
+                    misses.append(f"{name}(not a bounce, got {len(bounce_lines)})")
+                continue
         for index, row in sorted(rows.items()):
-            line = got[index - 1] if index - 1 < len(got) else None
+            if row.get("recipient"):
+                line = by_rcpt.get(row["recipient"].lower())
+            else:
+                line = got[index - 1] if index - 1 < len(got) else None
+            for fam in ("ALL", family(name)):
+                s = stats[fam]
+                if line is None or row.get("bounce") != "delayed":
+                    continue
+                s["delay_n"] += 1
+                s["delay"] += line.get("action") == "delayed"
+            if row["reason"] == "?":
+                for fam in ("ALL", family(name)):
+                    stats[fam]["noreason"] += 1
+                    stats[fam]["found"] += line is not None
+                if line is None:
+                    misses.append(f"{name}#{index}")
+                continue
+            kind = expected_kind(row["reason"], row.get("replycode"), row.get("status"))
             for fam in ("ALL", family(name)):
                 s = stats[fam]
                 if line is None:
@@ -100,6 +160,11 @@ def main():
                     s["status_n"] += 1
                     s["status"] += (line.get("status") or "") == row["status"]
                 s["hard"] += (line.get("kind") == "hard") == (row["hardbounce"] == "true")
+                if kind:
+                    s["kind_n"] += 1
+                    s["kind"] += line.get("kind") == kind
+                    s["kind_d"] += line.get("kind") == kind or bool(
+                        deliberate(row["reason"], line.get("reason"), line.get("rule")))
             if line is None:
                 misses.append(f"{name}#{index}")
             elif line.get("reason") != row["reason"]:
@@ -113,17 +178,25 @@ def main():
                     f"      {diagnostic}")
     def pct(a, b):
         return f"{100.0 * a / b:5.1f}%" if b else "   - "
-    print(f"{'family':28} {'files':>5} {'found/expected':>16} {'recip':>7} {'reason':>7} {'status':>14} {'hard':>7}")
+    heldout = any(stats[k]["bounce_n"] or stats[k]["nonbounce_n"] for k in stats)
+    print(f"{'family':28} {'files':>5} {'found/expected':>16} {'recip':>7} {'reason':>7} {'status':>14} {'hard':>7}"
+          + (f" {'kind':>7} {'bounce':>13} {'non-bounce':>11} {'delayed':>9}" if heldout else ""))
     order = ["ALL"] + sorted(k for k in stats if k != "ALL")
     for fam in order:
         s = stats[fam]
         print(f"{fam:28} {s['files']:5} {s['found']:>7}/{s['expected']:<8} {pct(s['found'], s['expected']):>7} "
-              f"{pct(s['reason'], s['expected']):>7} {s['status']:>4}/{s['status_n']:<4}{pct(s['status'], s['status_n']):>6} "
-              f"{pct(s['hard'], s['expected']):>7}")
+              f"{pct(s['reason'], s['reason_n']):>7} {s['status']:>4}/{s['status_n']:<4}{pct(s['status'], s['status_n']):>6} "
+              f"{pct(s['hard'], s['reason_n']):>7}"
+              + (f" {pct(s['kind'], s['kind_n']):>7} {s['bounce']:>4}/{s['bounce_n']:<3}{pct(s['bounce'], s['bounce_n']):>6}"
+                 f" {s['nonbounce']:>3}/{s['nonbounce_n']:<3}{pct(s['nonbounce'], s['nonbounce_n']):>5}"
+                 f" {s['delay']:>3}/{s['delay_n']:<3}" if heldout else ""))
     a = stats["ALL"]
-    mismatched = a["found"] - a["reason"]
+    mismatched = a["found"] - a["noreason"] - a["reason"]
     print(f"\nreason mismatches: {mismatched}, of which {a['deliberate']} are deliberate differences "
-          f"(docs/classifier.md); agreement apart from them: {pct(a['reason'] + a['deliberate'], a['expected']).strip()}")
+          f"(docs/classifier.md); agreement apart from them: {pct(a['reason'] + a['deliberate'], a['reason_n']).strip()}")
+    if a["kind_n"]:
+        print(f"kind (hard/soft/sender) agreement: {pct(a['kind'], a['kind_n']).strip()}; apart from the deliberate "
+              f"differences: {pct(a['kind_d'], a['kind_n']).strip()}")
     if misses:
         print("\nrecipients not found: " + " ".join(misses))
     if show_mismatches and mismatches:

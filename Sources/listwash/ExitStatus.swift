@@ -25,6 +25,9 @@ enum ExitStatus: Int32 {
     /// The blast-radius guard refused the run: the previous outputs stay, this run's files are
     /// in the output folder's `.listwash-refused-XXXXXX` for inspection.
     case guardRefused = 80
+    /// `listwash verify`: an output set differs from its manifest (a file or an audit record
+    /// was altered, removed or moved).
+    case altered = 81
 
     /// The exit status for an error thrown by the library.
     static func of(_ error: Error) -> ExitStatus {
@@ -58,13 +61,20 @@ enum ExitStatus: Int32 {
             return .unusableInput
         case is HashedSuppressionList.LoadError:
             return .unusableInput
-        case is SuppressionListExport.ExportError, is HistoryStore.OperatorActionError:
+        case is SuppressionListExport.ExportError, is HistoryStore.OperatorActionError, is HistoryStore.PruneError:
+            return .usage
+        case let e as HistoryStore.ForgetError:
+            // A request file with a line that is not an address is refused whole.
+            if case .notAnAddressInFile = e { return .unusableInput }
             return .usage
         case let e as CleanError:
             if case .outputReplacesInput = e { return .usage }
             return .unusableInput
         case is RunDiffError:
             return .usage
+        case let e as SetVerification.VerifyError:
+            if case .noManifest = e { return .noInput }
+            return .ioError
         case is EventImportError:
             return .unusableInput
         case is TemporaryFileError:

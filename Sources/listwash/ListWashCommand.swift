@@ -14,11 +14,12 @@ struct ListWashCommand: ParsableCommand {
             1 failure, 64 usage, 66 missing input, 73 cannot create output, 74 I/O error, 75 the
             output folder is in use by another run (try again), 79 an input cannot be used at
             all (malformed policy, no address column, XML not well-formed); 80 the blast-radius
-            guard refused the run (the previous outputs stay).
+            guard refused the run (the previous outputs stay); 81 'verify' found the output set
+            altered.
             """,
         version: "\(ListWashVersion.current) (commit \(String(cString: listwash_build_commit())))",
         subcommands: [Ingest.self, Clean.self, Explain.self, Runs.self, Diff.self, Reclassify.self, HistoryCommand.self,
-                      ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, InspectCSV.self, Classify.self, PolicyCommand.self]
+                      ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, Forget.self, Prune.self, Verify.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 
     /// Parses and runs the command. A usage error is reported as one `listwash: error:` line

@@ -5,8 +5,11 @@ import Logging
 
 /// `--history PATH`.
 struct HistoryOptions: ParsableArguments {
-    @Option(name: .long, help: "The history database, an SQLite file ('ingest' creates it on first use).")
-    var history: String = "listwash.sqlite"
+    @Option(name: .customLong("history"), help: "The history database, an SQLite file ('ingest' creates it on first use; default: listwash.sqlite).")
+    var given: String?
+
+    /// The history's path: `--history`, or `listwash.sqlite`.
+    var history: String { given ?? "listwash.sqlite" }
 }
 
 /// `--policy FILE`.

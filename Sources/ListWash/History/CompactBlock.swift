@@ -39,7 +39,7 @@ enum CompactBlock {
     static func isCompact(_ first: UInt8?) -> Bool { first == marker || first == markerWithMessage }
 
     /// The encoder every writer of blocks uses: blocks are written in ``CompressedBlock``'s
-    /// form since migration `0009-compressed-blocks`.
+    /// form since migration `0010-compressed-blocks`.
     typealias Encoder = CompressedBlock.Encoder
 
     /// A block's dictionary of strings while it is written: each distinct string once, numbered
@@ -124,7 +124,7 @@ enum CompactBlock {
     }
 
     /// Writes this form (``markerWithMessage``), as every block was written from
-    /// `0006-message-identity` until `0009-compressed-blocks`; kept to write such blocks in tests.
+    /// `0006-message-identity` until `0010-compressed-blocks`; kept to write such blocks in tests.
     struct RowEncoder {
         private var strings = Strings()
         /// The events, encoded against the dictionary (it is written before them).

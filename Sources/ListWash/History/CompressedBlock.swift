@@ -1,7 +1,7 @@
 import CZstd
 import Foundation
 
-/// The stored form of an event block since migration `0009-compressed-blocks`: the block's
+/// The stored form of an event block since migration `0010-compressed-blocks`: the block's
 /// events laid out field by field and compressed with zstd, against a dictionary the history
 /// keeps (`block_dictionaries`), in about a quarter of the bytes of ``CompactBlock``'s form.
 ///

@@ -42,7 +42,8 @@ extension HistoryStore {
             blocks = try EventBlockWriter(db: store.db)
             firstBlock = blocks.block
             writebackBlock = blocks.block
-            writeback = Glibc.open(store.path, O_RDONLY | O_CLOEXEC)
+            // A scratch history is never synced: nothing to write back early.
+            writeback = store.isScratch ? -1 : Glibc.open(store.path, O_RDONLY | O_CLOEXEC)
         }
 
         deinit {

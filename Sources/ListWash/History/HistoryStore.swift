@@ -23,10 +23,17 @@ public final class HistoryStore {
     /// More runs than this and an ingest merges the smaller ones (see ``compactIfNeeded()``).
     var maxRuns = 6
 
+    /// A history no one keeps (`clean --events`' one-off run, inside its staging folder):
+    /// written without a journal and without syncs, since a failed run discards it whole.
+    let isScratch: Bool
+
     /// Opens the history at `path`. With `create`, a missing database is created and migrated;
-    /// without it, a missing database is ``HistoryError/notFound(path:)``.
-    public init(path: String, create: Bool) throws {
+    /// without it, a missing database is ``HistoryError/notFound(path:)``. A `scratch` history
+    /// is written without a rollback journal or syncs (see ``isScratch``): only for a file
+    /// that nothing reads after a failure.
+    public init(path: String, create: Bool, scratch: Bool = false) throws {
         self.path = path
+        isScratch = scratch
         var info = stat()
         if stat(path, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR { throw HistoryError.notAFile(path: path) }
@@ -39,6 +46,7 @@ public final class HistoryStore {
             // about 16 KB) fits one page instead of a chain of overflow pages, and the scan and
             // the evidence read fewer, larger pages (measured: docs/decisions.md, "64 KiB pages").
             try db.execute("PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA temp_store=FILE;")
+            if scratch { try db.execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;") }
             try migrate()
         } else {
             try db.execute("PRAGMA cache_size=-32768;")

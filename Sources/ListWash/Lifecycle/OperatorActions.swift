@@ -37,6 +37,9 @@ extension HistoryStore {
                            providerVerdict: "listwash:\(action.rawValue)", source: EventSource(file: "listwash \(action.rawValue)"))
         guard let record = EventRecord(raw, classifier: try Classifier()) else { throw OperatorActionError.blankAddress }
         let store = try HistoryStore(path: path, create: true)
-        return try store.insert([record]).new == 1
+        let new = try store.insert([record]).new == 1
+        // An allow re-admits a forgotten person too (they came back and asked to be mailed).
+        let unforgotten = action == .allow ? try store.unforget(trimmed) : false
+        return new || unforgotten
     }
 }

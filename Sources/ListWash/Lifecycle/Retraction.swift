@@ -39,7 +39,7 @@ extension HistoryStore {
             let select = try db.prepare("SELECT block, events FROM event_blocks WHERE block > ?1 ORDER BY block LIMIT 256")
             let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
             let delete = try db.cached("DELETE FROM event_blocks WHERE block = ?1")
-            var encoder = CompactBlock.Encoder()
+            var encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
             var last: Int64 = .min
             var pending: [(block: Int64, bytes: [UInt8]?)] = []
             var kept: [UInt8] = []
@@ -104,7 +104,7 @@ extension HistoryStore {
     /// Takes the entries of the events `numbers` out of every run; a row's group is written
     /// again without them (under its new first key when its first address left), a run's
     /// counts follow, and a run left empty is deleted. Returns how many addresses left a run.
-    private func removeRunEntries(_ numbers: Set<Int64>) throws -> Int {
+    func removeRunEntries(_ numbers: Set<Int64>) throws -> Int {
         var emptied = 0
         for (run, _, layout) in try runs() {
             let select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")

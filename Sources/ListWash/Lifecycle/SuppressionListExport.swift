@@ -63,6 +63,9 @@ public enum SuppressionListExport {
         public var byRule: [SuppressionRule: Int] = [:]
         /// Events of the history as of the time.
         public var events = 0
+        /// Forgotten addresses (`listwash forget`), which no format can carry: the history
+        /// keeps only a keyed hash of each, which no partner could match. Left out.
+        public var forgottenNotExported = 0
     }
 
     /// Errors of the export itself.
@@ -127,6 +130,7 @@ public enum SuppressionListExport {
                 }
             }
             summary.events = scan.events
+            summary.forgottenNotExported = try history.forgottenCount()
         }
         // Sorted, so that the order says nothing about the addresses.
         for digest in digests.sorted() {

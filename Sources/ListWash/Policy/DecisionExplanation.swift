@@ -23,6 +23,11 @@ public struct DecisionExplanation: Sendable {
     public var decision: Decision?
     /// How far the address is from each rule's threshold.
     public var progress: Progress
+    /// The suppressions from soft evidence that expired (``PolicyEngine/Expiry``), oldest first.
+    public var expiries: [PolicyEngine.Expiry] = []
+    /// When the address is kept only because of the operator's last allow: the decision it
+    /// overturned (its evidence ends with the allow event).
+    public var overturnedByAllow: Decision?
 
     /// What one event counted towards, or why it did not count.
     public enum Note: String, Sendable {
@@ -45,6 +50,7 @@ public struct DecisionExplanation: Sendable {
         case beforeAllow = "not counted: before the operator's allow"
         case allow = "the operator's allow: nothing before it counts"
         case manual = "counts: the operator's suppression"
+        case expired = "not counted: its suppression expired (expire_after_days)"
     }
 
     /// The counts toward each threshold as of `asOf`.
@@ -109,20 +115,25 @@ public struct DecisionExplanation: Sendable {
                         judged: [PolicyEvent]?) -> DecisionExplanation {
         let valid = policy.addressRules.isValid(key)
         let policyEvents = judged ?? events.map(\.policyEvent)
-        let decision = valid ? PolicyEngine(policy: policy).decide(policyEvents, asOf: asOf) : Decision.invalid
-        var (notes, progress) = counts(policyEvents, policy: policy, asOf: asOf)
+        let engine = PolicyEngine(policy: policy)
+        let evaluation = engine.evaluate(policyEvents, asOf: asOf)
+        let decision = valid ? evaluation.decision : Decision.invalid
+        var (notes, progress) = counts(policyEvents, policy: policy, asOf: asOf, expiries: evaluation.expiries)
         // A failure the domain judgment turned `sender` says so.
         if let judged {
             for i in judged.indices where notes[i] == .senderSide && events[i].kind != .sender { notes[i] = .outage }
         }
         return DecisionExplanation(address: address, key: String(decoding: key, as: UTF8.self), asOf: asOf, validSyntax: valid,
-                                   events: events, notes: notes, decision: decision, progress: progress)
+                                   events: events, notes: notes, decision: decision, progress: progress,
+                                   expiries: evaluation.expiries,
+                                   overturnedByAllow: valid ? engine.overturnedByAllow(policyEvents, asOf: asOf) : nil)
     }
 
     /// What each event counts towards and the progress to each threshold, by the policy's
-    /// documented rules (the walk ``PolicyEngine/decide(_:asOf:)`` makes).
+    /// documented rules (the walk ``PolicyEngine/decide(_:asOf:)`` makes); `expiries` are the
+    /// engine's (``PolicyEngine/evaluate(_:asOf:honouringAllow:)``): their evidence counts no more.
     /// - Complexity: O(*n*) in the events.
-    static func counts(_ events: [PolicyEvent], policy: Policy, asOf: Int64) -> ([Note], Progress) {
+    static func counts(_ events: [PolicyEvent], policy: Policy, asOf: Int64, expiries: [PolicyEngine.Expiry] = []) -> ([Note], Progress) {
         var notes = [Note](repeating: .ignored, count: events.count)
         var hard: [Int] = [], soft: [Int] = [], full: [Int] = []
         var complaints = 0, unsubscribes = 0
@@ -180,6 +191,15 @@ public struct DecisionExplanation: Sendable {
                 notes[i] = isFull && countsSoft ? .mailboxFullAndSoft : isFull ? .mailboxFull : .soft
             }
         }
+        // An expired suppression's evidence left its rule's count at the expiry (before any
+        // later event, so a later delivery found it gone).
+        // An expired suppression's evidence counts towards no rule any more.
+        if !expiries.isEmpty {
+            let expired = Set(expiries.flatMap(\.evidence))
+            full.removeAll { expired.contains($0) }
+            soft.removeAll { expired.contains($0) }
+            for j in expired { notes[j] = .expired }
+        }
         var progress = Progress()
         progress.hardBounces = hard.count
         progress.complaints = complaints
@@ -198,12 +218,26 @@ public struct DecisionExplanation: Sendable {
         return (notes, progress)
     }
 
+    /// One line per expired suppression: which rule, on which events, expired on which day.
+    public var expiryLines: [String] {
+        expiries.map { x in
+            let key = x.rule == .mailboxFull ? "mailbox_full" : "soft_bounce"
+            return "the \(x.rule.rawValue) suppression on event\(x.evidence.count == 1 ? "" : "s") "
+                + x.evidence.map { "#\($0 + 1)" }.joined(separator: ", ")
+                + " expired on \(Timestamp.format(x.expiredOn)) (\(key).expire_after_days \(x.days) after event #\(x.deciding + 1))"
+        }
+    }
+
     /// Why the address is kept, in one line (nil when it is removed).
     public var keptBecause: String? {
         guard decision == nil else { return nil }
         if events.isEmpty { return "no events in the history as of \(Timestamp.format(asOf))" }
+        if let overturned = overturnedByAllow, let allow = overturned.evidence.last {
+            return "re-admitted by the operator's allow (event #\(allow + 1)); without it \(overturned.rule.rawValue) would remove it"
+        }
         let p = progress
         var reasons: [String] = []
+        if let last = expiryLines.last { reasons.append(last) }
         if p.hardBounces > 0 { reasons.append("hard bounces do not remove (hard_bounce.suppress is false)") }
         if p.softBounces >= p.softThreshold, p.softSpanHours < p.minSpanHours {
             reasons.append("\(p.softBounces) soft bounces, but they span \(Progress.hours(p.softSpanHours)) h of the \(Progress.hours(p.minSpanHours)) h required")

@@ -7,6 +7,9 @@ extension DecisionExplanation {
             var line = "  removed by \(decision.rule.rawValue)"
             if decision.rule == .invalidAddress {
                 line += ": the address fails the syntax check"
+            } else if decision.rule == .forgotten {
+                line += ": erased by listwash forget" + (decision.lastSeen.map { " on \(Timestamp.format($0))" } ?? "")
+                    + "; the history keeps only a keyed hash of the address, no event"
             } else {
                 line += " (reason \(decision.reason)\(decision.kind.isEmpty ? "" : ", kind \(decision.kind)")), on event\(decision.evidence.count == 1 ? "" : "s") " + decision.evidence.map { "#\($0 + 1)" }.joined(separator: ", ")
             }
@@ -14,6 +17,8 @@ extension DecisionExplanation {
         } else {
             lines.append("  kept: \(keptBecause ?? "")")
         }
+        // Every expiry (the kept line names only the last).
+        for line in expiryLines where decision != nil || overturnedByAllow != nil || line != expiryLines.last { lines.append("  " + line) }
         lines.append("  progress:")
         for line in progress.lines { lines.append("    " + line) }
         lines.append(events.isEmpty ? "  timeline: no events" : "  timeline:")
@@ -53,6 +58,29 @@ extension DecisionExplanation {
             json.endArray()
         } else {
             json.string("kept_because", keptBecause)
+        }
+        if let overturned = overturnedByAllow {
+            json.beginObject("overturned_by_allow")
+            json.string("rule", overturned.rule.rawValue)
+            json.string("reason", overturned.reason)
+            json.beginArray("evidence")
+            for i in overturned.evidence { json.string(nil, events[i].id.hexString) }
+            json.endArray()
+            json.endObject()
+        }
+        if !expiries.isEmpty {
+            json.beginArray("expiries")
+            for x in expiries {
+                json.beginObject()
+                json.string("rule", x.rule.rawValue)
+                json.string("expired_on", Timestamp.format(x.expiredOn))
+                json.int("expire_after_days", x.days)
+                json.beginArray("evidence")
+                for i in x.evidence { json.string(nil, events[i].id.hexString) }
+                json.endArray()
+                json.endObject()
+            }
+            json.endArray()
         }
         json.beginObject("progress")
         json.int("hard_bounces", progress.hardBounces)

@@ -22,10 +22,13 @@ enum HistoryDecisions {
     /// which come after the others, in key order.
     /// - Complexity: O(*n*) in the history's events as of `asOf`.
     /// `directory` takes the temporary files of the domain judgment (at most `memoryBudget`
-    /// bytes of failures in memory).
+    /// bytes of failures in memory). With `allowed`, an address kept only because of the
+    /// operator's allow goes there, with the decision the allow overturned
+    /// (``PolicyEngine/overturnedByAllow(_:asOf:)``), instead of to `body`.
     static func scan(
         _ history: HistoryStore, policy: Policy, asOf: Int64, directory: String, memoryBudget: Int = 16 << 20,
         alsoWanted: (([UInt8]) -> Bool)? = nil,
+        allowed: ((_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64], _ overturned: Decision) throws -> Void)? = nil,
         _ body: (_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64], _ decision: Decision?) throws -> Void
     ) throws -> Scan {
         let rules = policy.addressRules
@@ -35,6 +38,9 @@ enum HistoryDecisions {
         }
         func decide(_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64]) throws {
             let decision = engine.decide(events, asOf: asOf)
+            if decision == nil, let allowed, let overturned = engine.overturnedByAllow(events, asOf: asOf) {
+                return try allowed(key, events, rows, overturned)
+            }
             guard decision != nil || alsoWanted?(key) == true else { return }
             try body(key, events, rows, decision)
         }

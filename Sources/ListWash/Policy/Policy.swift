@@ -42,14 +42,24 @@ public struct Policy: Codable, Equatable, Sendable {
         public var threshold = 5
         /// The first and last counted bounce must be at least this far apart.
         public var minSpanHours: Double = 72
+        /// A soft-bounce escalation stops removing the address once its deciding (last
+        /// counted) bounce is more than this many days older than the as-of time, and the
+        /// count starts again from zero (null: never; see ``PolicyEngine``).
+        public var expireAfterDays: Int? = nil
         public init() {}
+
+        enum CodingKeys: String, CodingKey { case threshold, minSpanHours, expireAfterDays }
     }
 
     public struct MailboxFull: Codable, Equatable, Sendable {
         public var threshold = 3
         /// Whether mailbox-full bounces also count towards the soft-bounce escalation.
         public var countsAsSoft = true
+        /// As ``SoftBounce/expireAfterDays``, for the mailbox-full rule (null: never).
+        public var expireAfterDays: Int? = nil
         public init() {}
+
+        enum CodingKeys: String, CodingKey { case threshold, countsAsSoft, expireAfterDays }
     }
 
     public struct Classification: Codable, Equatable, Sendable {
@@ -153,6 +163,8 @@ public struct Policy: Codable, Equatable, Sendable {
         if softBounce.threshold < 1 { throw PolicyError.invalid(path: path, reason: "soft_bounce.threshold must be at least 1") }
         if mailboxFull.threshold < 1 { throw PolicyError.invalid(path: path, reason: "mailbox_full.threshold must be at least 1") }
         if softBounce.minSpanHours < 0 { throw PolicyError.invalid(path: path, reason: "soft_bounce.min_span_hours must not be negative") }
+        if let days = softBounce.expireAfterDays, days < 1 { throw PolicyError.invalid(path: path, reason: "soft_bounce.expire_after_days must be at least 1 (null: never)") }
+        if let days = mailboxFull.expireAfterDays, days < 1 { throw PolicyError.invalid(path: path, reason: "mailbox_full.expire_after_days must be at least 1 (null: never)") }
         if staleAfterDays < 1 { throw PolicyError.invalid(path: path, reason: "stale_after_days must be at least 1") }
         if let days = domains.aliveWithinDays, days < 0 { throw PolicyError.invalid(path: path, reason: "domains.alive_within_days must not be negative") }
         if domains.outageWindowMinutes < 0 { throw PolicyError.invalid(path: path, reason: "domains.outage_window_minutes must not be negative") }
@@ -234,6 +246,15 @@ extension Policy.SoftBounce {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         threshold = try c.decodeIfPresent(Int.self, forKey: .threshold) ?? 5
         minSpanHours = try c.decodeIfPresent(Double.self, forKey: .minSpanHours) ?? 72
+        expireAfterDays = try c.decodeIfPresent(Int.self, forKey: .expireAfterDays)
+    }
+
+    /// Encodes `expire_after_days` as null when it is off (so `listwash policy` shows the key).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(threshold, forKey: .threshold)
+        try c.encode(minSpanHours, forKey: .minSpanHours)
+        try c.encode(expireAfterDays, forKey: .expireAfterDays)
     }
 }
 
@@ -242,6 +263,15 @@ extension Policy.MailboxFull {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         threshold = try c.decodeIfPresent(Int.self, forKey: .threshold) ?? 3
         countsAsSoft = try c.decodeIfPresent(Bool.self, forKey: .countsAsSoft) ?? true
+        expireAfterDays = try c.decodeIfPresent(Int.self, forKey: .expireAfterDays)
+    }
+
+    /// Encodes `expire_after_days` as null when it is off (so `listwash policy` shows the key).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(threshold, forKey: .threshold)
+        try c.encode(countsAsSoft, forKey: .countsAsSoft)
+        try c.encode(expireAfterDays, forKey: .expireAfterDays)
     }
 }
 

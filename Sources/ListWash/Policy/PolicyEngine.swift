@@ -10,6 +10,8 @@ public enum SuppressionRule: String, Sendable, CaseIterable, Codable {
     case hashedList = "hashed_list"
     /// Suppressed by an operator (`listwash suppress`).
     case manual
+    /// Forgotten by `listwash forget`: the history keeps only a keyed hash of the address.
+    case forgotten
 }
 
 /// One history event as the policy sees it.
@@ -103,6 +105,43 @@ public struct PolicyEngine: Sendable {
     /// counted, message by message. Returns nil when the address is kept.
     /// - Complexity: O(n) in the number of events.
     public func decide(_ events: [PolicyEvent], asOf: Int64) -> Decision? {
+        evaluate(events, asOf: asOf).decision
+    }
+
+    /// What the policy makes of one address: the decision, and the suppressions from soft
+    /// evidence that expired on the way (``Policy/SoftBounce/expireAfterDays``).
+    public struct Evaluation: Sendable, Equatable {
+        public var decision: Decision?
+        public var expiries: [Expiry] = []
+    }
+
+    /// A suppression from soft evidence that lapsed: the rule held on `evidence`, its deciding
+    /// event (the last counted) is `deciding`, and it held up to and including `expiredOn`
+    /// (the deciding event's time plus the rule's `expire_after_days`). That evidence no longer
+    /// counts towards the rule: its count started again from zero after `expiredOn`.
+    public struct Expiry: Sendable, Equatable {
+        public var rule: SuppressionRule
+        public var evidence: [Int]
+        public var deciding: Int { evidence.last! }
+        public var expiredOn: Int64
+        /// The rule's `expire_after_days`.
+        public var days: Int
+    }
+
+    /// The decision for one address and the expiries on the way (see ``decide(_:asOf:)``).
+    ///
+    /// Expiry: a mailbox-full or soft-bounce suppression whose deciding event is more than the
+    /// rule's `expire_after_days` older than a later event, or than `asOf`, has expired; the
+    /// rule's count starts again from zero at that point, and the expired suppression's
+    /// evidence counts towards no rule any more (a mailbox-full bounce no longer counts towards
+    /// the soft escalation either), so evidence from before the expiry never leads to a new
+    /// suppression (as SES and SendGrid remove an entry from their lists and count afresh).
+    /// Other evidence keeps counting. A further counted bounce while the suppression holds
+    /// renews it (it becomes the deciding event).
+    /// `honouringAllow: false` ignores the operator's allow events (what the policy would decide
+    /// without them).
+    /// - Complexity: O(n) in the number of events.
+    public func evaluate(_ events: [PolicyEvent], asOf: Int64, honouringAllow: Bool = true) -> Evaluation {
         let outcome = Self.outcomes(events, asOf: asOf)
         var hard: [Int] = []
         var complaints: [Int] = []
@@ -112,11 +151,40 @@ public struct PolicyEngine: Sendable {
         let staleBefore = asOf - Int64(policy.staleAfterDays) * 86_400
         let mailboxFull = BounceReason.mailboxfull.rawValue
         // An operator's allow re-admits the address: nothing before the last one counts.
-        let allowed = events.lastIndex { $0.type == .allow && $0.timestamp <= asOf }
+        let allowed = honouringAllow ? events.lastIndex { $0.type == .allow && $0.timestamp <= asOf } : nil
         var manual: [Int] = []
+        var expiries: [Expiry] = []
+        let fullLife = policy.mailboxFull.expireAfterDays
+        let softLife = policy.softBounce.expireAfterDays
+        let expires = fullLife != nil || softLife != nil
+        /// Whether the soft escalation holds on `soft`.
+        func softHolds() -> Bool {
+            soft.count >= policy.softBounce.threshold
+                && Double(events[soft.last!].timestamp - events[soft.first!].timestamp) >= policy.softBounce.minSpanHours * 3600
+        }
+        /// Ends the suppressions whose life is over at `time` (a later event's, or `asOf`).
+        func expire(at time: Int64) {
+            if let days = fullLife, full.count >= policy.mailboxFull.threshold {
+                let end = events[full.last!].timestamp + Int64(days) * 86_400
+                if time > end {
+                    expiries.append(Expiry(rule: .mailboxFull, evidence: full, expiredOn: end, days: days))
+                    soft.removeAll { full.contains($0) }
+                    full.removeAll()
+                }
+            }
+            if let days = softLife, softHolds() {
+                let end = events[soft.last!].timestamp + Int64(days) * 86_400
+                if time > end {
+                    expiries.append(Expiry(rule: .softBounceEscalation, evidence: soft, expiredOn: end, days: days))
+                    full.removeAll { soft.contains($0) }
+                    soft.removeAll()
+                }
+            }
+        }
         for (i, e) in events.enumerated() where e.timestamp <= asOf && i > (allowed ?? -1) {
             // An attempt a later attempt of the same message superseded counts through that one.
             if let outcome, outcome[i] != i { continue }
+            if expires { expire(at: e.timestamp) }
             switch e.type {
             case .delivered:
                 if policy.hardBounce.deliveryClears { hard.removeAll() }
@@ -143,6 +211,7 @@ public struct PolicyEngine: Sendable {
                 if e.kind == .soft, !isFull || policy.mailboxFull.countsAsSoft { soft.append(i) }
             }
         }
+        if expires { expire(at: asOf) }
         func decision(_ rule: SuppressionRule, _ counted: [Int], reason: String? = nil) -> Decision {
             let deciding = events[counted.last!]
             var evidence = counted
@@ -157,16 +226,29 @@ public struct PolicyEngine: Sendable {
                 rule: rule, reason: reason ?? deciding.reason, kind: deciding.kind?.rawValue ?? "",
                 evidence: evidence, firstSeen: events[evidence.first!].timestamp, lastSeen: deciding.timestamp)
         }
-        // The operator's word first.
-        if !manual.isEmpty { return decision(.manual, manual, reason: "manual") }
-        if policy.hardBounce.suppress, !hard.isEmpty { return decision(.hardBounce, hard) }
-        if policy.complaintSuppresses, !complaints.isEmpty { return decision(.complaint, complaints, reason: "complaint") }
-        if policy.unsubscribeSuppresses, !unsubscribes.isEmpty { return decision(.unsubscribe, unsubscribes, reason: "unsubscribe") }
-        if full.count >= policy.mailboxFull.threshold { return decision(.mailboxFull, full) }
-        if soft.count >= policy.softBounce.threshold {
-            let span = events[soft.last!].timestamp - events[soft.first!].timestamp
-            if Double(span) >= policy.softBounce.minSpanHours * 3600 { return decision(.softBounceEscalation, soft) }
+        /// The rule that decides, first in the documented order.
+        func decided() -> Decision? {
+            // The operator's word first.
+            if !manual.isEmpty { return decision(.manual, manual, reason: "manual") }
+            if policy.hardBounce.suppress, !hard.isEmpty { return decision(.hardBounce, hard) }
+            if policy.complaintSuppresses, !complaints.isEmpty { return decision(.complaint, complaints, reason: "complaint") }
+            if policy.unsubscribeSuppresses, !unsubscribes.isEmpty { return decision(.unsubscribe, unsubscribes, reason: "unsubscribe") }
+            if full.count >= policy.mailboxFull.threshold { return decision(.mailboxFull, full) }
+            if softHolds() { return decision(.softBounceEscalation, soft) }
+            return nil
         }
-        return nil
+        return Evaluation(decision: decided(), expiries: expiries)
+    }
+
+    /// The decision the operator's last `allow` (at or before `asOf`) overturned: what the policy
+    /// would decide without it, when the address is kept only because of it; nil otherwise.
+    /// Its evidence ends with the allow event's index.
+    /// - Complexity: O(n) in the number of events.
+    public func overturnedByAllow(_ events: [PolicyEvent], asOf: Int64) -> Decision? {
+        guard let allow = events.lastIndex(where: { $0.type == .allow && $0.timestamp <= asOf }),
+              evaluate(events, asOf: asOf).decision == nil,
+              var overturned = evaluate(events, asOf: asOf, honouringAllow: false).decision else { return nil }
+        overturned.evidence.append(allow)
+        return overturned
     }
 }

@@ -24,6 +24,13 @@ struct Clean: ParsableCommand {
               listwash clean --history listwash.sqlite --list Samples/subscribers.csv --out out --as-of 2026-11-01T00:00:00Z
               listwash clean --list Samples/subscribers.xml --out out-xml --record Subscriber --email-field EmailAddress
               listwash clean --history listwash.sqlite --list big.csv --out out --dry-run
+              listwash clean --events bounces.csv --list subscribers.csv --out out
+
+            --events FILE... is a one-off run for one export and one list: the event files (any \
+            format ingest reads) are the history for this run alone, and nothing is kept after \
+            it. The outputs are those of 'ingest' into a new history, then 'clean'; manifest.json \
+            lists the event files instead of a history, and rejects.csv also holds the event \
+            files' rejected records. Not with --history.
             """
     )
 
@@ -33,6 +40,15 @@ struct Clean: ParsableCommand {
 
     @Option(help: "The subscriber list (CSV, or XML when named *.xml or starting with '<').")
     var list: String
+
+    @Option(name: .customLong("events"), parsing: .upToNextOption, help: "A one-off run: these event files, in any format 'ingest' reads, instead of a history; nothing is kept after the run (not with --history).")
+    var events: [String] = []
+
+    @Option(help: "With --events: the event files' format (default: detected per file from its first bytes and name).")
+    var format: IngestFormat?
+
+    @Option(help: "With --events: the year of syslog timestamps in Postfix logs (default: from each file's modification date).")
+    var year: Int?
 
     @Option(help: "The output folder (created if missing). Its files are replaced as one set, only by a complete new set; a second run into the same folder at the same time is refused (exit 75).")
     var out: String
@@ -89,6 +105,18 @@ struct Clean: ParsableCommand {
                 ? "--as-of '\(asOf)' is not an ISO 8601 time such as 2026-11-01T00:00:00Z"
                 : "--as-of '\(asOf)' has no time zone: add one (2026-11-01T00:00:00Z, or +01:00); a date alone means midnight UTC")
         }
+        if !events.isEmpty, historyOptions.given != nil {
+            throw ValidationError("--events and --history do not go together: --events cleans against those event files alone, without a history; to keep the events, 'listwash ingest --history H FILE...' then 'listwash clean --history H'")
+        }
+        if events.isEmpty, format != nil || year != nil {
+            throw ValidationError("--format and --year describe the event files of --events")
+        }
+        if !events.isEmpty, compareLast {
+            throw ValidationError("--compare-last needs a history's ledger; a run with --events keeps none")
+        }
+        if events.contains("-"), list == "-" {
+            throw ValidationError("standard input can be the list or an event file, not both")
+        }
         if let delimiter, Self.delimiterByte(delimiter) == nil {
             throw ValidationError("--delimiter must be one of , ; tab |")
         }
@@ -122,6 +150,9 @@ struct Clean: ParsableCommand {
             job.request.policyPath = policyOptions.policy
             job.request.dryRun = dryRun
             job.request.allowMassRemoval = allowMassRemoval
+            job.request.eventFiles = events
+            job.request.eventFormat = format
+            job.request.eventImportOptions.year = year
             job.afterCommitStep = TestHooks.killAfterCommitStep
             if let largeListBytes { job.request.largeListBytes = largeListBytes }
             if let sortMemory { job.request.sortMemoryBudget = sortMemory }
@@ -171,7 +202,9 @@ struct Clean: ParsableCommand {
                 throw ExitCode(ExitStatus.guardRefused.rawValue)
             }
         }
-        if summary.rejected > 0 { throw ExitCode(ExitStatus.dataError.rawValue) }
+        if summary.rejected > 0 || summary.eventFiles?.contains(where: { $0.rejected > 0 }) == true {
+            throw ExitCode(ExitStatus.dataError.rawValue)
+        }
     }
 
     /// The one-screen summary.
@@ -192,7 +225,10 @@ struct Clean: ParsableCommand {
         }
         row("duplicates dropped", s.duplicates)
         row("rejected (malformed)", s.rejected, s.rejected > 0 && !s.dryRun ? "  see \(out)/rejects.csv" : "")
-        row("history events considered", s.historyEvents)
+        for file in s.eventFiles ?? [] {
+            lines.append("  events \(file.file) (\(file.format)): \(grouped(file.read)) read, \(grouped(file.new)) new, \(grouped(file.duplicate)) duplicate, \(grouped(file.rejected)) rejected" + Ingest.skipped(file))
+        }
+        row(s.eventFiles == nil ? "history events considered" : "events considered", s.historyEvents)
         let removing = s.domains.filter { $0.removed > 0 }
         if s.dryRun, !removing.isEmpty {
             lines.append("  would be removed, by receiving domain (of its rows):")

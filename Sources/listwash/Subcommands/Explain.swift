@@ -66,7 +66,9 @@ struct Explain: ParsableCommand {
             }
             let history = try HistoryStore(path: historyOptions.history, create: false)
             let explanations = try history.reading {
-                try DecisionExplanation.explain(addresses: targets, history: history, policy: policy, asOf: asOfSeconds)
+                var explanations = try DecisionExplanation.explain(addresses: targets, history: history, policy: policy, asOf: asOfSeconds)
+                try history.applyErasures(to: &explanations)
+                return explanations
             }
             if json {
                 for e in explanations { FileHandle.standardOutput.write(Data(e.jsonLine)) }

@@ -82,7 +82,9 @@ struct ExportSuppressions: ParsableCommand {
         if !output.quiet {
             let rules = SuppressionRule.allCases.compactMap { rule in summary.byRule[rule].map { "\(rule.rawValue) \(grouped($0))" } }
             printError("\(grouped(summary.addresses)) addresses exported as \(format.rawValue) (\(rules.joined(separator: ", "))) "
-                + "from \(grouped(summary.events)) events in \(seconds(since: start))")
+                + "from \(grouped(summary.events)) events in \(seconds(since: start))"
+                + (summary.forgottenNotExported > 0
+                    ? "; \(grouped(summary.forgottenNotExported)) forgotten addresses left out (only their keyed hashes are kept)" : ""))
         }
     }
 }

@@ -167,7 +167,7 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
 
     /// Comcast, Cox and Spectrum: their error code pages.
     static let cableISPs: [PublishedReply] = [
-        .init("550 5.1.1 <kijitora@comcast.net> Not our Customer", .userunknown, .hard),
+        .init("421 [Too many sessions opened] Comcast allows 10 simultaneous connections", .toomanyconn, .sender),
         .init("554 resimta-ch2-18v.sys.comcast.net comcast 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000001", .blocked, .sender),
         .init("452 4.1.0 resimta-po-01v.sys.comcast.net comcast 192.0.2.1 Throttled - try again later. Please see http://postmaster.comcast.net/smtp-error-codes.php#RL000001", .speeding, .sender),
         .init("550 5.1.0 <bounce@example.com> sender rejected. Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CXBL", .blocked, .sender),
@@ -201,14 +201,14 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("501 5.1.0 Emetteur invalide. Invalid Sender. OFR004_405 [405]", .rejected, .sender),
         .init("550 5.7.0 Code d'authentification invalide OFR_305", .securityerror, .sender),
         .init("421 smtp.orange.fr [192.0.2.1] Emetteur invalide, Veuillez verifier la configuration SPF/DNS de votre nom de domaine. Invalid Sender. SPF check failed", .authfailure, .sender),
-        .init("554-gmx.net (mxgmx016) Nemesis ESMTP Service not available 554-No SMTP service 554 Bad DNS PTR resource record.", .requireptr, .sender),
-        .init("554-gmx.net (mxgmx116) Nemesis ESMTP Service not available 554-No SMTP service 554 IP address is black listed.", .blocked, .sender),
-        .init("554-Transaction failed 554-Reject due to policy restrictions. 554 For explanation visit https://postmaster.gmx.net/en/error-messages", .policyviolation, .sender),
+        .init("554-gmx.net (mxgmx104) Nemesis ESMTP Service not available 554-No SMTP service 554-IP address is block listed. 554 For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=198.51.100.42", .blocked, .sender),
+        .init("550 <kijitora@gmx.net>: Reject due to SPF policy. The originating IP of the message is not permitted by the domain owner", .authfailure, .sender),
+        .init("550 Benutzer hat zuviele Mails auf dem Server. / User has too many messages on the server.", .mailboxfull, .soft),
         .init("550 Message was not accepted -- invalid mailbox. Local mailbox kijitora@mail.ru is unavailable: user not found", .userunknown, .hard),
         .init("550 Message was not accepted -- invalid mailbox. Local mailbox kijitora@mail.ru is unavailable: account is disabled", .suspend, .hard),
         .init("550 spam message rejected. Please visit http://help.mail.ru/notspam-support/id?c=xxxx or report details to abuse@corp.mail.ru.", .spamdetected, .sender),
         .init("554 5.7.1 [2] Message rejected under suspicion of SPAM; https://ya.cc/1IrBc", .spamdetected, .sender),
-        .init("550 5.7.1 Policy rejection on the target address", .policyviolation, .sender),
+        .init("550 5.7.1 Policy rejection on the target address", .suspend, .hard),
         .init("550 5.7.1 No such user!", .userunknown, .hard),
         .init("552 5.2.2 Mailbox size limit exceeded", .mailboxfull, .soft),
         .init("550 Mailbox unavailable or access denined [MG5SIFo6ZGQ8YgxmYGlhL8Ks]", .speeding, .sender),

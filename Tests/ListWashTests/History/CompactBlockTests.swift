@@ -57,7 +57,7 @@ import Testing
     }
 
     /// The compact form (``CompactBlock/RowEncoder``, as blocks were written until
-    /// `0009-compressed-blocks`), which every reader still takes.
+    /// `0010-compressed-blocks`), which every reader still takes.
     func encode(_ block: [UInt8]) throws -> [UInt8] {
         var encoder = CompactBlock.RowEncoder()
         var out: [UInt8] = []

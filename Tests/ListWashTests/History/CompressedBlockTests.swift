@@ -135,7 +135,7 @@ import Testing
     }
 
     /// Rewrites every block of a history in the compact form, as a listwash before
-    /// `0009-compressed-blocks` wrote them.
+    /// `0010-compressed-blocks` wrote them.
     func rewriteCompact(_ path: String) throws {
         let db = try SQLiteConnection(path: path, readOnly: false)
         let select = try db.prepare("SELECT block, events FROM event_blocks ORDER BY block")

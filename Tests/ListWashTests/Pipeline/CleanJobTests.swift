@@ -38,7 +38,8 @@ import Testing
         let summary = try run(folder, list: list, history: history)
         #expect(summary.duplicates == 1)
         #expect(try folder.read("out/cleaned.csv") == "email,n\nA@example.com,1\nb@example.com,2\n")
-        #expect(try folder.read("out/audit.jsonl") == #"{"line":4,"address":"a@example.com","action":"drop_duplicate","duplicate_of_line":2}"# + "\n")
+        // The first record's link is the genesis (64 zeros).
+        #expect(try folder.read("out/audit.jsonl") == #"{"prev_sha256":"\#(String(repeating: "0", count: 64))","line":4,"address":"a@example.com","action":"drop_duplicate","duplicate_of_line":2}"# + "\n")
     }
 
     @Test func invalidAddressesAreSuppressedAndMalformedRowsRejected() throws {
@@ -225,7 +226,7 @@ import Testing
         #expect(summary.kept == 2)
         #expect(try folder.read("out/cleaned.xml")
             == "<subscribers>\r\n  <subscriber email=\"A@example.com\"/>\r\n  <subscriber email=\"b@example.net\"/><!-- last -->\r\n</subscribers>\r\n")
-        #expect(try folder.read("out/audit.jsonl").contains(#"{"line":4,"address":"a@example.com","action":"drop_duplicate","duplicate_of_line":2}"#))
+        #expect(try folder.read("out/audit.jsonl").contains(#""line":4,"address":"a@example.com","action":"drop_duplicate","duplicate_of_line":2}"#))
         #expect(try folder.read("out/rejects.csv").hasSuffix("list.xml,5,the record has no email attribute,\"<subscriber name=\"\"x\"\"/>\"\n"))
         #expect(try folder.read("out/suppressed.csv").contains("not-an-address,invalid_address,invalid,"))
     }

@@ -148,8 +148,11 @@ import Testing
         try out.commit()
         let lines = try folder.read("out/audit.jsonl").split(separator: "\n")
         #expect(lines.count == 3_000)
+        // In order, and linked in that order (the first to the genesis, 64 zeros).
+        var previous = [UInt8](repeating: 0, count: 32)
         for (i, line) in lines.enumerated() {
-            #expect(line.hasPrefix("{\"line\":\(i + 2),"))
+            #expect(line.hasPrefix("{\"prev_sha256\":\"\(previous.hexString)\",\"line\":\(i + 2),"))
+            previous = SHA256Hasher.digest(Array(line.utf8) + [0x0A])
             #expect(line.contains(i % 3 == 0 ? "\"action\":\"drop_duplicate\"" : "\"rule\":\"invalid_address\""))
         }
     }

@@ -1,16 +1,26 @@
 extension KnowledgeTable {
-    /// Comcast / Xfinity: the postmaster's SMTP error codes (`#BL…` blocklist, `#RL…` rate limit).
+    /// Comcast / Xfinity: the postmaster's error code page (the `BL`/`ES` block codes it names in the
+    /// reply, its non-specific 421 replies). Each row was checked against that page.
     static let comcast = KnowledgeTable(
         id: "comcast", publisher: "Comcast (Xfinity)",
-        references: ["https://postmaster.comcast.net/smtp-error-codes.php"],
+        references: [
+            "http://postmaster.comcast.net/mail-error-codes.html (Specific and Non-Specific Error Codes)",
+            "https://www.xfinity.com/support/articles/email-errors (ES000001, ES000010)",
+        ],
         rows: [
-            KnownPhrase("not our customer", .userunknown, "550 5.1.1"),
-            KnownPhrase("found on one or more dnsbls", .blocked, "554 … #BL000000-BL001111"),
-            KnownPhrase("smtp-error-codes.php#bl", .blocked, "the BL codes: listed on Spamhaus / Cloudmark CSI"),
-            KnownPhrase("smtp-error-codes.php#rl", .speeding, "the RL codes: rate limits"),
-            KnownPhrase("throttled - try again later", .speeding, "452 4.1.0 / 421"),
-            KnownPhrase("too many sessions opened", .toomanyconn, "421"),
-            KnownPhrase("comcast block for spam", .blocked, "554"),
+            KnownPhrase("bl000000", .blocked, "sent mail in patterns characteristic of spam"),
+            KnownPhrase("bl000001", .blocked, "listed on the Spamhaus Zen blocklist"),
+            KnownPhrase("bl000010", .blocked, "listed on Cloudmark CSI"),
+            KnownPhrase("bl000011", .blocked, "Spamhaus Zen and Cloudmark CSI"),
+            KnownPhrase("bl000100", .blocked, "listed on the SenderScore blocklist"),
+            KnownPhrase("bl000101", .blocked, "Spamhaus Zen and SenderScore"),
+            KnownPhrase("bl000110", .blocked, "SenderScore and Cloudmark CSI"),
+            KnownPhrase("bl000111", .blocked, "all three lists"),
+            KnownPhrase("es000001", .blocked, "mail from Comcast's dynamic/residential space"),
+            KnownPhrase("es000010", .blocked, "mail from external dynamic/residential space"),
+            KnownPhrase("too many sessions opened", .toomanyconn, "421: more than the allowed simultaneous connections"),
+            KnownPhrase("reverse dns failure", .requireptr, "421 [Reverse DNS failure : Try again later]: rDNS required"),
+            KnownPhrase("throttled - try again later", .speeding, "421/452 4.1.0: a rate-limit deferral"),
         ])
 
     /// Cox: the error codes page; its `AUP#` codes are in ``ProviderCode``, these are its words.
@@ -59,16 +69,20 @@ extension KnowledgeTable {
             KnownPhrase("verification dmarc en echec", .authfailure, "571 5.7.1 … 517"),
         ])
 
-    /// GMX and Web.de (1&1 / United Internet): the postmaster's error messages.
+    /// GMX and Web.de (United Internet): the postmaster's error-message page and the help pages on
+    /// returned mail. GMX gives basic reply codes only, no enhanced status codes.
     static let gmx = KnowledgeTable(
         id: "gmx", publisher: "GMX, Web.de (United Internet)",
-        references: ["https://postmaster.gmx.net/en/error-messages", "https://postmaster.web.de/en/error-messages"],
+        references: [
+            "https://postmaster.gmx.com/en/error-messages (structure, the block-list example)",
+            "https://support.gmx.com/email/composing-and-sending/bounce-reject.html (returned mail)",
+            "https://postmaster.web.de/de/fehlermeldungen",
+        ],
         rows: [
-            KnownPhrase("bad dns ptr resource record", .requireptr, "421/554 Nemesis ESMTP Service not available"),
-            KnownPhrase("ip address is black listed", .blocked, "554 Nemesis ESMTP Service not available"),
-            KnownPhrase("reject due to policy restrictions", .policyviolation, "554 Transaction failed"),
-            KnownPhrase("sender address is not allowed", .rejected, "550"),
-            KnownPhrase("mailbox quota exceeded", .mailboxfull, "552"),
+            KnownPhrase("ip address is block listed", .blocked, "554 Nemesis ESMTP Service not available … r0201"),
+            KnownPhrase("reject due to spf policy", .authfailure, "550: the originating IP is not permitted by the SPF record"),
+            KnownPhrase("user has too many messages on the server", .mailboxfull, "Web.de 550 (Benutzer hat zuviele Mails auf dem Server)"),
+            KnownPhrase("user has exhausted allowed storage space", .mailboxfull, "Web.de 550 (Speichervolumen ueberschritten)"),
         ])
 
     /// Mail.ru: the help center's pages for senders.
@@ -84,16 +98,21 @@ extension KnowledgeTable {
             KnownPhrase("ratelimit exceeded for mailbox", .speeding, "451"),
         ])
 
-    /// Yandex: the help pages for senders.
+    /// Yandex: the help pages "Report on non-delivery to Yandex" and the pages per reply.
     static let yandex = KnowledgeTable(
         id: "yandex", publisher: "Yandex Mail",
-        references: ["https://yandex.com/support/mail/web/letter/create.html", "https://yandex.ru/support/mail/web/spam/honest-mailers.html"],
+        references: [
+            "https://yandex.com/support/mail/bounces/yandex.html",
+            "https://yandex.com/support/mail/bounces/yandex/policy-rejection-on-the-target-address.html",
+            "https://yandex.com/support/mail/bounces/yandex/message-rejected-under-suspicion-of-spam.html",
+        ],
         rows: [
-            KnownPhrase("message rejected under suspicion of spam", .spamdetected, "554 5.7.1 [1]/[2]"),
-            KnownPhrase("policy rejection on the target address", .policyviolation, "550 5.7.1"),
-            KnownPhrase("no such user!", .userunknown, "550 5.7.1"),
-            KnownPhrase("mailbox size limit exceeded", .mailboxfull, "552 5.2.2"),
-            KnownPhrase("this user does not receive mail", .suspend, "550 5.2.1"),
+            KnownPhrase("message rejected under suspicion of spam", .spamdetected, "554 5.7.1: the content was judged spam"),
+            KnownPhrase("blocked by spam statistics", .blocked, "only spam from the sender: its mail is refused for 24 hours"),
+            KnownPhrase("policy rejection on the target address", .suspend, "the recipient's account is blocked for violating the user agreement"),
+            KnownPhrase("bad address mailbox syntax", .userunknown, "a non-existing address"),
+            KnownPhrase("mailbox size limit exceeded", .mailboxfull, "the recipient's mailbox is full"),
+            KnownPhrase("mailbox size exceeded", .mailboxfull, "the recipient's mailbox is full"),
         ])
 
     /// Tencent QQ Mail and Exmail: the help center's numbered error pages.
@@ -116,14 +135,20 @@ extension KnowledgeTable {
             KnownPhrase("bad address syntax", .syntaxerror, "detail/122/167"),
         ])
 
-    /// Zoho Mail: the help pages on bounce messages.
+    /// Zoho Mail and ZeptoMail: the SMTP error pages (ZeptoMail's own page; Zoho Mail's receiving
+    /// replies as smtp.codes records them, each with Zoho's explanation).
     static let zoho = KnowledgeTable(
-        id: "zoho", publisher: "Zoho Mail",
-        references: ["https://www.zoho.com/mail/help/adminconsole/email-bounce-messages.html"],
+        id: "zoho", publisher: "Zoho Mail, ZeptoMail",
+        references: [
+            "https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html",
+            "https://smtp.codes/zoho (Zoho Mail's receiving replies)",
+        ],
         rows: [
-            KnownPhrase("relaying disallowed", .norelaying, "553 Relaying disallowed"),
-            KnownPhrase("mail rejected by the recipient domain policy", .policyviolation, "550 5.7.1"),
-            KnownPhrase("unusual sending activity detected", .securityerror, "554 5.7.1 outgoing blocked"),
+            KnownPhrase("relaying disallowed as", .rejected, "553: sending from an invalid From address domain (ZeptoMail)"),
+            KnownPhrase("detected by zoho mail", .virusdetected, "552 5.7.1 virus … detected by Zoho Mail"),
+            KnownPhrase("mail rejected by destination domain", .filtered, "541 5.4.1: the receiving domain's filters"),
+            KnownPhrase("mailbox delivery restricted by policy", .filtered, "452: the receiving domain's filters"),
+            KnownPhrase("email rejected per dmarc policy", .authfailure, "550 5.7.1: DMARC failed, reject policy"),
         ])
 
     /// NTT docomo (Japan): how its MX answers, as sisimai records it.

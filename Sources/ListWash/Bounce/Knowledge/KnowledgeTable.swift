@@ -43,12 +43,14 @@ public struct KnownPhrase: Sendable {
 
 /// The knowledge tables, in the order the classifier tries them.
 ///
-/// Receivers first (their words about their own mailboxes are the most specific), then the
-/// filtering services that answer for many domains, then the blocklists, then the phrases
-/// sisimai records across many MTAs.
+/// The sending providers' own notices first (they are no receiver's reply: a repeat of the
+/// provider's verdict), then receivers (their words about their own mailboxes are the most
+/// specific), then the filtering services that answer for many domains, then the blocklists,
+/// then the phrases sisimai records across many MTAs.
 public enum KnowledgeRegistry {
     /// All tables, in precedence order.
     public static let tables: [KnowledgeTable] = [
+        .senders,
         .google, .microsoft, .yahoo, .apple, .comcast, .cox, .spectrum, .orange, .gmx, .mailRu, .yandex,
         .tencent, .zoho, .nttDocomo, .filters, .blocklists, .sisimai,
     ]

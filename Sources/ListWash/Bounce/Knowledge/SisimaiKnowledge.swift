@@ -8,6 +8,13 @@ extension KnowledgeTable {
             "https://github.com/sisimai/rb-sisimai/tree/master/lib/sisimai/reason",
         ],
         rows: [
+            // spamdetected (lib/sisimai/reason/spamdetected.rb): spam named beside "virus", amavis's reject
+            KnownPhrase("message contains spam or virus", .spamdetected),
+            KnownPhrase("message considered as spam or virus", .spamdetected),
+            KnownPhrase("rejected for possible spam/virus content", .spamdetected),
+            KnownPhrase("554 5.7.0 reject, id=", .spamdetected, "amavisd-new"),
+            KnownPhrase("reject bulk.advertising", .spamdetected),
+            KnownPhrase("your message has been temporarily blocked by our filter", .spamdetected),
             // userunknown
             KnownPhrase("is not an active address at this host", .userunknown),
             KnownPhrase("no valid recipients, bye", .userunknown),

@@ -9,6 +9,8 @@ extension ReasonDefinition {
         .hostunknown, kind: .hard,
         summary: "the recipient's domain does not exist",
         phrases: [
+            // sisimai's record (rb-sisimai lib/sisimai/reason/hostunknown.rb).
+            "the account or domain may not exist", "mail domain mentioned in email address is unknown",
             "host unknown", "unknown host", "host or domain name not found", "domain name not found",
             "domain not found", "no such domain", "domain does not exist", "domain doesn't exist",
             "unknown domain", "domain is not reachable", "domain must exist", "unrouteable address",

@@ -16,6 +16,10 @@ extension ReasonDefinition {
             "insufficient storage for user", "not enough storage space", "out of storage space",
             "boite du destinataire pleine", "too much mail data", "too many messages on the server",
             "space has been used up", "mailbox would exceed", "would exceed mailbox",
+            // sisimai's record (rb-sisimai lib/sisimai/reason/mailboxfull.rb).
+            "exceeding their quota", "exceeding its mailbox quota", "does not have enough space",
+            "mailbox exceeded the local limit", "exceeded its disk space limit", "over the allowed quota",
+            "recipient reached disk quota",
         ],
         examples: [
             "552 5.2.2 Mailbox full",

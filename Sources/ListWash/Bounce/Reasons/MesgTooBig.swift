@@ -14,6 +14,9 @@ extension ReasonDefinition {
             "exceeds maximum message size", "exceeds fixed maximum message size", "message length exceeds",
             "mail size limit", "message size limit", "maximum message size", "email is too large",
             "size of message exceeds", "message exceeded max size", "too large for",
+            // sisimai's record (rb-sisimai lib/sisimai/reason/mesgtoobig.rb).
+            "exceeded maximum inbound message size", "max message size exceeded", "message file too big",
+            "size limit",
         ],
         examples: [
             "552 5.3.4 Message size exceeds fixed maximum message size",

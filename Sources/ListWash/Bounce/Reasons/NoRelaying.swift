@@ -14,6 +14,9 @@ extension ReasonDefinition {
             "we do not relay", "relaying disallowed", "relaying mail to", "no relaying",
             "isn't allowed to relay", "not allowed to relay", "relay prohibited", "open relay",
             "cannot relay", "relay rejected", "relaying to", "relay attempt",
+            // sisimai's record (rb-sisimai lib/sisimai/reason/norelaying.rb); qmail's rcpthosts refusal.
+            "insecure mail relay", "isn't in my list of allowed rcpthosts",
+            "requires authentication when attempting to send to a non-local e-mail address",
         ],
         examples: [
             "554 5.7.1 <kijitora@example.org>: Relay access denied",

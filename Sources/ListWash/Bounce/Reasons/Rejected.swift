@@ -9,6 +9,12 @@ extension ReasonDefinition {
         .rejected, kind: .sender,
         summary: "the receiver refused our envelope sender (MAIL FROM)",
         phrases: [
+            // sisimai's record (rb-sisimai lib/sisimai/reason/rejected.rb): refusals of the envelope
+            // sender by bounce-address tag validation, backscatter and DSN filters.
+            "batv failed to verify", "batv validation failure", "batv: no tag", "rejected by batv defense",
+            "backscatter protection detected an invalid or expired email address", "denied [bouncedeny]",
+            "no third-party dsns", "fully qualified email address required", "email address is not verified",
+            "transaction failed unsigned dsn for", "rule imposed mailbox access for",
             "sender address rejected", "sender rejected", "sender was rejected", "sender email address rejected",
             "sender verify failed", "sender verification failed", "domain of sender address",
             "sender domain must exist", "sender domain does not exist", "sender domain is empty",

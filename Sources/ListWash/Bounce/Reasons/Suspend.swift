@@ -12,6 +12,10 @@ extension ReasonDefinition {
         .suspend, kind: .hard,
         summary: "the mailbox exists but is suspended, disabled or inactive",
         phrases: [
+            // sisimai's record (rb-sisimai lib/sisimai/reason/suspend.rb).
+            "mailbox unavailable or access denied", "invalid/inactive user", "mailbox is frozen",
+            "recipient rejected: temporarily inactive", "recipient suspend the service", " temporary locked",
+            "account is locked email bounced",
             "account has been suspended", "account is suspended", "account suspended", "mailbox suspended",
             "mailbox is suspended", "currently suspended", "user suspended", "user is suspended", "has been suspended",
             "has been temporarily suspended", "account is disabled", "mailbox is disabled", "user is disabled",

@@ -33,6 +33,15 @@ extension ReasonDefinition {
             "not listed in domino directory",
             "not listed in public name & address book",
             "not listed in public name and address book",
+            // sisimai's record of unknown-mailbox replies (rb-sisimai lib/sisimai/reason/userunknown.rb),
+            // less RFC 5321's own 550 text "mailbox unavailable", which also covers policy refusals.
+            "address invalid", "can't accept user", "destination server rejected recipients", "mailbox invalid",
+            "mailbox not present", "recipient address rejected: invalid-recipient",
+            "recipient address rejected: userunknown", "recipient is not accepted", "recipient not ok",
+            "recipient refuses to accept your mail", "the user's email name is not found", "user not active",
+            "user not known", "unknown e-mail address",
+            "unknown email address", "bad recipient", "in name directory", "does not exist at the organization",
+            "rcpt <*does not exist", "user (*) unknown", "recipient*was not found in",
         ],
         examples: [
             "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in virtual mailbox table",

@@ -15,15 +15,18 @@ enum AuditLine {
     /// A suppressed row (with its line feed when `newline`); `evidence` is the evidence events'
     /// JSON objects separated by commas. `tail` is ``tail(rule:policy:asOf:)`` for the
     /// decision's rule, when the caller keeps it (it is the same for every line of a rule).
+    /// `allowed`: the row is kept, because the operator's allow overturned `decision` (action
+    /// `allow`, the rule under `overturns`; the evidence ends with the allow event).
     static func suppression(line: Int, key: [UInt8], decision: Decision, evidence: [UInt8],
-                            policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil) -> [UInt8] {
+                            policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil,
+                            allowed: Bool = false) -> [UInt8] {
         var json = JSONWriter()
         json.reserveCapacity(evidence.count + 512)
         json.beginObject()
         json.int("line", line)
         json.string("address", String(decoding: key, as: UTF8.self))
-        json.string("action", "suppress")
-        json.string("rule", decision.rule.rawValue)
+        json.string("action", allowed ? "allow" : "suppress")
+        json.string(allowed ? "overturns" : "rule", decision.rule.rawValue)
         json.string("reason", decision.reason)
         json.string("kind", decision.kind)
         var bytes = json.takeBytes()
@@ -64,6 +67,8 @@ enum AuditLine {
             json.bool("suppress_hashed", true)
         case .manual:
             json.bool("manual", true)
+        case .forgotten:
+            json.bool("forgotten", true)
         }
         json.endObject()
         json.beginArray("evidence")

@@ -39,6 +39,9 @@ final class AuditWriter: @unchecked Sendable {
     private(set) var removedByDeadDomain: [String: Int] = [:]
     /// Suppressed rows per deciding reason; read once the thread running ``drain(_:)`` has been joined.
     private(set) var removedByReason: [String: Int] = [:]
+    /// The audit's hash chain, linked record by record in output order (``AuditChain``); its
+    /// ``AuditChain/manifestEntry`` is final once the thread running ``drain(_:)`` has been joined.
+    private(set) var chain = AuditChain()
 
     /// `evidence` may still be running: rows that arrive before it ends wait on disk in
     /// `directory`, so the list pass never waits for it.
@@ -144,6 +147,15 @@ final class AuditWriter: @unchecked Sendable {
         switch row {
         case .duplicate(let line, let key, let firstLine):
             return Rendered(audit: AuditLine.duplicate(line: line, key: key, firstLine: firstLine))
+        case .allowed(let line, let key, let slot):
+            guard let evidence else { throw AuditQueue.Stopped() }
+            let record = try evidence.record(slot)
+            guard let decision = record.decision else {
+                throw OutputError.writeFailed(path: audit.path, reason: "the record of an allowed address has no decision")
+            }
+            return Rendered(audit: AuditLine.suppression(line: line, key: key, decision: decision, evidence: record.evidence,
+                                                         policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule],
+                                                         allowed: true))
         case .suppress(let line, let key, let rule, let slot):
             let email = String(decoding: key, as: UTF8.self)
             let record = try slot.map { slot -> SuppressionRecord in
@@ -151,9 +163,10 @@ final class AuditWriter: @unchecked Sendable {
                 return try evidence.record(slot)
             }
             // An invalid address is suppressed whatever the history says; clean-v1 still counts its bounces.
-            let decision = rule == .invalidAddress ? Decision.invalid
-                : rule == .hashedList ? Decision.hashedList : record?.decision ?? Decision.invalid
-            let evidenceCount = rule == .invalidAddress || rule == .hashedList ? 0 : record?.evidenceCount ?? 0
+            // So is a hashed list's or a forgotten address's, which have no events of their own.
+            let standalone = Decision.withoutEvents(rule)
+            let decision = standalone ?? record?.decision ?? Decision.invalid
+            let evidenceCount = standalone != nil ? 0 : record?.evidenceCount ?? 0
             let row: [UInt8]
             switch format {
             case .listwash:
@@ -170,7 +183,7 @@ final class AuditWriter: @unchecked Sendable {
                 ])
             }
             let audit = AuditLine.suppression(line: line, key: key, decision: decision,
-                                              evidence: rule == .invalidAddress || rule == .hashedList ? [] : record?.evidence ?? [],
+                                              evidence: standalone != nil ? [] : record?.evidence ?? [],
                                               policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule])
             var dead: String?
             if !deadDomains.isEmpty, decision.rule == .hardBounce,
@@ -192,7 +205,7 @@ final class AuditWriter: @unchecked Sendable {
             }
             suppressed.countRow()
         }
-        try audit.write(rendered.audit)
+        try chain.write(rendered.audit, to: audit)
         audit.countRow()
         if let domain = rendered.deadDomain { removedByDeadDomain[domain, default: 0] += 1 }
     }

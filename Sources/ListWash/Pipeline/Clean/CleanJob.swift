@@ -56,6 +56,7 @@ public struct CleanJob {
 
     /// Runs the job. Outputs appear in the directory only if the whole run succeeds.
     public func run() throws -> CleanSummary {
+        if request.isOneOff { return try runOneOff() }
         // Preflight: the history opens, the list is readable, and no output may replace an
         // input, before the output folder is created or touched.
         let history = try HistoryStore(path: request.historyPath, create: false)
@@ -65,7 +66,7 @@ public struct CleanJob {
         try OutputGuard.refuseOverwrites(inputs: [request.listPath, request.historyPath] + (request.policyPath.map { [$0] } ?? [])
                                             + (request.suppressHashed.map { [$0] } ?? []),
                                          outputDirectory: request.outputDirectory)
-        let finished = try history.reading { try run(history: history, hashedList: hashedList) }
+        let finished = try history.reading { try run(history: history, out: try outputDirectory(request.outputDirectory), hashedList: hashedList) }
         // The run ledger, after the read: a history this run may not write still gets its outputs.
         do {
             try history.record(
@@ -86,9 +87,30 @@ public struct CleanJob {
         var lastBlock: Int64
     }
 
+    /// The output folder at `path` (locked, with a new staging folder), with the test hook set.
+    private func outputDirectory(_ path: String) throws -> OutputDirectory {
+        let out = try OutputDirectory(path: path)
+        out.afterStep = afterCommitStep
+        return out
+    }
+
+    /// What a one-off run (``CleanRequest/eventFiles``) hands the driver: the event files'
+    /// counts, the scratch history to remove once read, and `rejects.csv`, which already holds
+    /// the event files' rejected records.
+    struct OneOff {
+        var files: [IngestFileSummary]
+        var historyPath: String
+        var rejects: OutputFile
+
+        /// Removes the scratch history (its connections may stay open until the run ends).
+        func removeHistory() {
+            for suffix in ["", "-journal"] { _ = unlink(historyPath + suffix) }
+        }
+    }
+
     /// The driver: starts each stage, on this thread or another, and waits for them in order.
     /// Every way out of it waits for the threads it started before the staging folder goes.
-    private func run(history: HistoryStore, hashedList: HashedSuppressionList?, scratch: String? = nil) throws -> Finished {
+    private func run(history: HistoryStore, out: OutputDirectory, hashedList: HashedSuppressionList?, oneOff: OneOff? = nil) throws -> Finished {
         let started = ContinuousClock.now
         /// Seconds since the run started, for the stages' log lines.
         let elapsed = { () -> Logger.MetadataValue in
@@ -97,8 +119,6 @@ public struct CleanJob {
         }
         let lastBlock = try history.lastEventBlock()
         let trend = RunReport.trend(ledger: try history.ledger(), listPath: request.listPath, asOf: request.asOf)
-        let out = try OutputDirectory(path: scratch ?? request.outputDirectory)
-        out.afterStep = afterCommitStep
 
         // A large list's duplicates are found by a pre-pass over it, on the other core while
         // this one scans the history.
@@ -112,6 +132,8 @@ public struct CleanJob {
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
         if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)", "at": elapsed()]) }
         let table = try verdicts.table(listKeys: duplicates.keys)
+        // Before the evidence's thread takes the history's connection.
+        let forgotten = try history.forgottenAddresses()
 
         // The evidence rows are read on the other core while this one reads the list: the
         // history's connection is that thread's alone until it ends (the list pass does not
@@ -127,9 +149,14 @@ public struct CleanJob {
         let cleaned = try out.create(list.cleanedFileName)
         let suppressed = try out.create("suppressed.csv")
         let audit = try out.create("audit.jsonl")
-        let rejects = try out.create("rejects.csv")
+        let rejects: OutputFile
+        if let oneOff {
+            rejects = oneOff.rejects
+        } else {
+            rejects = try out.create("rejects.csv")
+            try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
+        }
         try suppressed.write(CSVText.line(request.suppressedFormat.header))
-        try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
 
         // The audit's thread writes the removed rows' audit lines while this one reads the list.
         let removed = AuditQueue()
@@ -147,6 +174,7 @@ public struct CleanJob {
                             verdicts: table, cleaned: cleaned, rejects: rejects, removed: removed,
                             progress: progress, onReject: onReject)
         pass.hashed = hashedList
+        pass.forgotten = forgotten
         let read = try pass.run()
         var summary = read.summary
         summary.historyEvents = verdicts.events
@@ -154,6 +182,7 @@ public struct CleanJob {
         summary.classificationNotice = classificationNotice
         summary.domains = read.domains.counts
         summary.dryRun = request.dryRun
+        summary.eventFiles = oneOff?.files
         let verdict = GuardVerdict.judge(rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
                                          domains: summary.domains, limits: request.policy.guard, force: request.allowMassRemoval)
         summary.guardVerdict = verdict
@@ -170,6 +199,8 @@ public struct CleanJob {
         }
         try writer.writeSortedRows()
         progress?(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
+        // The evidence is read and the audit written: a one-off run's history is done with.
+        oneOff?.removeHistory()
 
         // The report, then the manifest, last, with every output's hash; then the set replaces the previous one.
         let report = RunReport(listPath: request.listPath, asOf: request.asOf, summary: summary,
@@ -182,7 +213,8 @@ public struct CleanJob {
         for output in outputs { try output.close() }
         let manifest = try out.create("manifest.json")
         let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
-                                          historyDigest: verdicts.digest, outputs: outputs).bytes
+                                          historyDigest: verdicts.digest, outputs: outputs,
+                                          auditChain: writer.chain.manifestEntry, eventFiles: oneOff?.files).bytes
         try manifest.write(manifestBytes)
         if request.dryRun {
             out.discard()
@@ -201,6 +233,54 @@ public struct CleanJob {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         let scratch = try ScratchFolder(in: base, prefix: "listwash-dry-run-")
         defer { scratch.remove() }
-        return try run(history: history, hashedList: hashedList, scratch: scratch.path)
+        return try run(history: history, out: try outputDirectory(scratch.path), hashedList: hashedList)
+    }
+
+    /// `clean --events`: the event files are read into a scratch history inside the run's
+    /// staging folder (no journal, no syncs; see ``HistoryStore/isScratch``), which the run
+    /// then reads exactly as `clean` reads a history and removes before its outputs are
+    /// switched in. The outputs are those of `ingest` into a fresh history, then `clean`;
+    /// the manifest names the event files instead of a history, and `rejects.csv` also holds
+    /// the event files' rejected records (first). Nothing is written to the run ledger.
+    private func runOneOff() throws -> CleanSummary {
+        // Preflight: every input there and readable before anything is created.
+        for file in request.eventFiles { try IngestJob.checkReadable(file) }
+        _ = try FileByteSource(path: request.listPath)
+        let hashedList = try request.suppressHashed.map { try HashedSuppressionList(path: $0, key: request.suppressHashedKey) }
+        if request.dryRun {
+            let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            let scratch = try ScratchFolder(in: base, prefix: "listwash-dry-run-")
+            defer { scratch.remove() }
+            return try oneOff(out: try outputDirectory(scratch.path), hashedList: hashedList).summary
+        }
+        try OutputGuard.refuseOverwrites(inputs: [request.listPath] + request.eventFiles + (request.policyPath.map { [$0] } ?? [])
+                                            + (request.suppressHashed.map { [$0] } ?? []),
+                                         outputDirectory: request.outputDirectory)
+        return try oneOff(out: try outputDirectory(request.outputDirectory), hashedList: hashedList).summary
+    }
+
+    /// The one-off run in `out`: the event files into the scratch history (both cores, as
+    /// `ingest`), then the driver on it.
+    private func oneOff(out: OutputDirectory, hashedList: HashedSuppressionList?) throws -> Finished {
+        let started = ContinuousClock.now
+        let historyPath = "\(out.staging)/one-off-history.sqlite"
+        let rejects = try out.create("rejects.csv")
+        try rejects.write(CSVText.line(["file", "line", "error", "raw"]))
+        var ingest = IngestJob(historyPath: historyPath, policy: request.policy, format: request.eventFormat, logger: logger) { [onReject] rejection in
+            try rejects.write(CSVText.line([rejection.file, String(rejection.line), rejection.reason, rejection.raw]))
+            rejects.countRow()
+            onReject?(rejection)
+        }
+        ingest.scratchHistory = true
+        ingest.importOptions = request.eventImportOptions
+        let files = try ingest.run(files: request.eventFiles)
+        let took = (ContinuousClock.now - started).components
+        logger.info("events read into a scratch history", metadata: [
+            "new": "\(files.reduce(0) { $0 + $1.new })",
+            "took": "\(String(format: "%.2f", Double(took.seconds) + Double(took.attoseconds) / 1e18)) s"])
+        let history = try HistoryStore(path: historyPath, create: false)
+        let oneOff = OneOff(files: files, historyPath: historyPath, rejects: rejects)
+        defer { oneOff.removeHistory() }
+        return try history.reading { try run(history: history, out: out, hashedList: hashedList, oneOff: oneOff) }
     }
 }

@@ -9,6 +9,12 @@ struct CleanManifest {
     var listDigest: [UInt8]
     var historyDigest: [UInt8]
     var outputs: [OutputFile]
+    /// The audit's hash chain as written (``AuditChain``).
+    var auditChain: AuditChain.ManifestEntry
+    /// A one-off run's event files (`clean --events`): listed under `inputs.events`, and the
+    /// history is then `"path": null, "one_off": true` (it was a scratch file the run removed;
+    /// `event_ids_sha256` still identifies the events the run judged).
+    var eventFiles: [IngestFileSummary]? = nil
 
     var bytes: [UInt8] {
         var json = JSONWriter()
@@ -25,8 +31,24 @@ struct CleanManifest {
         json.string("format", summary.format)
         json.string("email_column", summary.emailColumn)
         json.endObject()
+        if let eventFiles {
+            json.beginArray("events")
+            for file in eventFiles {
+                json.beginObject()
+                json.string("path", file.file)
+                json.string("format", file.format)
+                json.int("read", file.read)
+                json.int("new", file.new)
+                json.int("duplicate", file.duplicate)
+                json.int("rejected", file.rejected)
+                json.int("skipped", file.skipped)
+                json.endObject()
+            }
+            json.endArray()
+        }
         json.beginObject("history")
-        json.string("path", request.historyPath)
+        json.string("path", eventFiles == nil ? request.historyPath : nil)
+        if eventFiles != nil { json.bool("one_off", true) }
         json.int("events_as_of", summary.historyEvents)
         json.string("event_ids_sha256", historyDigest.hexString)
         let classification = ClassificationIdentity(policy: request.policy)
@@ -45,15 +67,24 @@ struct CleanManifest {
             json.endObject()
         }
         json.endArray()
+        // The audit's hash chain: what `listwash verify` checks audit.jsonl against, record by record.
+        json.beginObject("audit_chain")
+        json.string("file", "audit.jsonl")
+        json.string("genesis", AuditChain.genesis.hexString)
+        json.int("records", auditChain.records)
+        json.string("last_sha256", auditChain.lastSHA256.hexString)
+        json.endObject()
         json.beginObject("counts")
         json.int("rows_read", summary.rowsRead)
         json.int("kept", summary.kept)
+        // Only in runs that kept a row by the operator's allow (earlier manifests stay as they were).
+        if summary.keptByAllow > 0 { json.int("kept_by_allow", summary.keptByAllow) }
         json.int("duplicates", summary.duplicates)
         json.int("rejected", summary.rejected)
         json.int("blank_lines", summary.blankLines)
         json.beginObject("suppressed")
-        // hashed_list and manual appear only in runs that used them (earlier manifests stay as they were).
-        for rule in SuppressionRule.allCases where (rule != .hashedList && rule != .manual) || summary.suppressed[rule] != nil {
+        // hashed_list, manual and forgotten appear only in runs that used them (earlier manifests stay as they were).
+        for rule in SuppressionRule.allCases where (rule != .hashedList && rule != .manual && rule != .forgotten) || summary.suppressed[rule] != nil {
             json.int(rule.rawValue, summary.suppressed[rule] ?? 0)
         }
         json.endObject()

@@ -34,6 +34,17 @@ public struct CleanRequest: Sendable {
     public var dryRun = false
     /// Replace the outputs even when the blast-radius guard trips (the manifest records it).
     public var allowMassRemoval = false
+    /// A one-off run (`clean --events`): these event files, instead of ``historyPath``, are
+    /// the history, read into a scratch history inside the run's staging folder that the
+    /// run removes; the outputs are those of `ingest` into a fresh history then `clean`.
+    public var eventFiles: [String] = []
+    /// The event files' format (`--format`); nil detects it per file.
+    public var eventFormat: IngestFormat?
+    /// Year and zone for syslog timestamps in the event files.
+    public var eventImportOptions = EventImportOptions()
+
+    /// Whether the run reads event files instead of a history (``eventFiles``).
+    public var isOneOff: Bool { !eventFiles.isEmpty }
 
     public init(listPath: String, outputDirectory: String, historyPath: String, asOf: Int64, policy: Policy,
                 delimiter: UInt8? = nil, emailColumn: String? = nil, encoding: TextEncoding? = nil,

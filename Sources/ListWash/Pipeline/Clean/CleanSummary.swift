@@ -2,6 +2,8 @@
 public struct CleanSummary: Sendable, Equatable {
     public var rowsRead = 0
     public var kept = 0
+    /// Kept rows (among `kept`) that the policy would remove but for the operator's allow.
+    public var keptByAllow = 0
     public var duplicates = 0
     public var rejected = 0
     public var blankLines = 0
@@ -24,6 +26,8 @@ public struct CleanSummary: Sendable, Equatable {
     public var dryRun = false
     /// Where a run the guard refused left its outputs for inspection (inside the output folder).
     public var refusedFolder: String?
+    /// A one-off run's event files (`clean --events`), each with its counts as `ingest` gives them.
+    public var eventFiles: [IngestFileSummary]?
 
     public var suppressedTotal: Int { suppressed.values.reduce(0, +) }
 }

@@ -36,8 +36,14 @@ final class HistoryVerdicts {
                                                highestEvent: try history.highestEventNumber())
         // clean-v1 counts the bounces of an invalid address too: its counts are kept if it has any.
         let keepsCounts = cleanV1 ? { (key: [UInt8]) in !rules.isValid(key) } : nil
+        // An address the operator's allow keeps against the policy gets a slot too: the audit
+        // shows the decision the allow overturned.
         let scan = try HistoryDecisions.scan(history, policy: request.policy, asOf: request.asOf, directory: directory,
-                                             memoryBudget: request.sortMemoryBudget, alsoWanted: keepsCounts) {
+                                             memoryBudget: request.sortMemoryBudget, alsoWanted: keepsCounts,
+                                             allowed: { key, events, rows, overturned in
+            try builder.add(fingerprint: Fingerprint(key), decision: overturned, bounces: cleanV1 ? BounceStats(events) : BounceStats([]),
+                            rows: rows, allowed: true)
+        }) {
             key, events, rows, decision in
             try builder.add(fingerprint: Fingerprint(key), decision: decision, bounces: cleanV1 ? BounceStats(events) : BounceStats([]), rows: rows)
         }

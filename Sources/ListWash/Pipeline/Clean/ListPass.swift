@@ -27,6 +27,8 @@ struct ListPass {
     let verdicts: CompactFingerprintTable
     /// `--suppress-hashed`: rows the history keeps but this list names are removed.
     var hashed: HashedSuppressionList? = nil
+    /// The history's forgotten addresses (nil when it has none: no hash is computed).
+    var forgotten: ForgottenAddresses? = nil
     let cleaned: OutputFile
     let rejects: OutputFile
     let removed: AuditQueue
@@ -72,12 +74,18 @@ struct ListPass {
             }
             let verdict = verdicts[fingerprint].map(Verdict.init(packed:))
             var found = rules.isValid(key) ? verdict?.rule : .invalidAddress
+            if found == nil, let forgotten, forgotten.contains(key: key) { found = .forgotten }
             if found == nil, let hashed, hashed.contains(key) { found = .hashedList }
             domains.count(key: key, removedBy: found)
             guard let rule = found else {
                 summary.kept += 1
                 try cleaned.write(record.raw)
                 cleaned.countRow()
+                // Kept against the policy by the operator's allow: the audit says so.
+                if let verdict, verdict.allowed {
+                    summary.keptByAllow += 1
+                    try removed.send(.allowed(line: record.line, key: key, slot: verdict.slot))
+                }
                 return
             }
             summary.suppressed[rule, default: 0] += 1

@@ -94,7 +94,8 @@ public struct RunDiff: Sendable {
         func flatten(_ value: Any?, _ prefix: String, into out: inout [String: String]) {
             if let object = value as? [String: Any] {
                 for (k, v) in object { flatten(v, prefix.isEmpty ? k : "\(prefix).\(k)", into: &out) }
-            } else if let value {
+            } else if let value, !(value is NSNull) {
+                // A null is a setting left off, as a key an earlier listwash did not print.
                 let data = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])) ?? Data()
                 out[prefix] = String(decoding: data, as: UTF8.self)
             }

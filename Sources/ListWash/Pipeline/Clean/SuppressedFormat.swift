@@ -27,6 +27,7 @@ public enum SuppressedFormat: String, Sendable, CaseIterable {
         case .unsubscribe: return "unsubscribe"
         case .hashedList: return "hashed_list"
         case .manual: return "manual"
+        case .forgotten: return "forgotten"
         }
     }
 }

@@ -31,6 +31,8 @@ public struct IngestJob {
     public var splitChunkBytes = 4 << 20
     /// Year and zone for syslog timestamps (Postfix logs).
     public var importOptions = EventImportOptions()
+    /// Writes a history no one keeps (``HistoryStore/isScratch``): `clean --events`' one-off run.
+    var scratchHistory = false
 
     public init(historyPath: String, policy: Policy, format: IngestFormat? = nil, logger: Logger, onReject: ((Rejection) throws -> Void)? = nil) {
         self.historyPath = historyPath
@@ -45,7 +47,7 @@ public struct IngestJob {
         let classifier = try policy.makeClassifier()
         // Every input must be there and readable before the history is created or opened.
         for file in files { try Self.checkReadable(file) }
-        let history = try HistoryStore(path: historyPath, create: true)
+        let history = try HistoryStore(path: historyPath, create: true, scratch: scratchHistory)
         var results: [IngestFileSummary] = []
         for file in files {
             results.append(try ingest(file: file, history: history, classifier: classifier))

@@ -23,6 +23,33 @@ struct GenericBounce: MTAFormat {
             if addresses.isEmpty, let to = mail.originalHeaders?["To"] { addresses = MailText.addresses(in: to) }
             found = addresses.map { BounceRecipient(recipient: $0, status: codes.status, replyCode: codes.replyCode, diagnostic: diagnostic) }
         }
+        if found.isEmpty { found = failureLines(in: mail, excluding: own) }
+        return found
+    }
+
+    /// Words of a notice line that reports one address's failure ("User's mailbox is full: <a>",
+    /// "undeliverable to a", "Invalid final delivery userid: a", "(generated from a)").
+    private static let failureWords = ["undeliverable", "mailbox is full", "invalid", "unknown", "failed", "could not",
+                                       "generated from", "unable to deliver", "not found", "no such", "does not exist",
+                                       "rejected", "not delivered"]
+
+    /// The last resort: an address on a line of the notice (before the returned message) that
+    /// says it failed; never the bounce's own sender or addressee, nor a mail system's mailbox.
+    private func failureLines(in mail: MailContext, excluding own: Set<String>) -> [BounceRecipient] {
+        var found: [BounceRecipient] = []
+        var seen = Set<String>()
+        for line in mail.lines.prefix(while: { line in !originalMessageMarkers.contains { line.lowercased().contains($0) } }).prefix(60) {
+            let lower = line.lowercased()
+            guard Self.failureWords.contains(where: { lower.contains($0) }) else { continue }
+            for address in MailText.addresses(in: line) {
+                let key = address.lowercased()
+                guard !own.contains(key), !key.hasPrefix("postmaster@"), !key.hasPrefix("mailer-daemon@"),
+                      seen.insert(key).inserted else { continue }
+                let diagnostic = MailText.collapse(line)
+                let codes = MailText.codes(in: diagnostic)
+                found.append(BounceRecipient(recipient: address, status: codes.status, replyCode: codes.replyCode, diagnostic: diagnostic))
+            }
+        }
         return found
     }
 }

@@ -31,8 +31,9 @@ extension EvidenceFile {
         }
 
         /// Adds one address's record as the next slot; `rows` are the numbers of the address's
-        /// events, in the order `decision.evidence` indexes them.
-        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64]) throws {
+        /// events, in the order `decision.evidence` indexes them. `allowed`: the address is kept
+        /// by the operator's allow, and `decision` is the one the allow overturned.
+        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64], allowed: Bool = false) throws {
             guard slots < 1 << 28, referenceCount < UInt32.max - 1 << 16 else {
                 throw OutputError.writeFailed(path: directory, reason: "too many suppressed addresses for one run of clean")
             }
@@ -42,7 +43,8 @@ extension EvidenceFile {
             header.append(littleEndian: data.size)
             header.append(littleEndian: referenceCount)
             try slotIndex.append(header)
-            let rule = decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? 0x0F
+            let rule = allowed ? Verdict.allowedIndex
+                : decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? Verdict.noneIndex
             header.removeAll(keepingCapacity: true)
             header.append(littleEndian: fingerprint.high)
             header.append(littleEndian: fingerprint.low)
