@@ -471,8 +471,10 @@ enum CompressedBlock {
             }
         }
 
-        /// Lends the event at `slot` (which has one, see ``index``) as a row.
-        func withRow<T>(slot: Int, _ body: (HistoryStore.EventRow) throws -> T) throws -> T {
+        /// Lends the event at `slot` (which has one, see ``index``) as a row. `knownID`: the
+        /// event's id as its run entry holds it (two big-endian words), lent when the block
+        /// left the id out instead of working it out of the fields.
+        func withRow<T>(slot: Int, knownID: (high: UInt64, low: UInt64)? = nil, _ body: (HistoryStore.EventRow) throws -> T) throws -> T {
             let e = events[index[slot]]
             let payload = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<length])
             func bytes(_ r: (Int, Int)) -> UnsafeRawBufferPointer? {
@@ -513,7 +515,10 @@ enum CompressedBlock {
                             diagnostic: e.flags & addressCut != 0 ? rebuilt : diagnosticBytes,
                             rule: bytes(e.rule) ?? empty, providerVerdict: bytes(e.verdict),
                             source: e.line >= 0 ? source : (bytes(e.source) ?? empty), message: bytes(e.message))
-                        if e.id < 0 {
+                        if e.id < 0, let knownID {
+                            idBytes.storeBytes(of: knownID.high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                            idBytes.storeBytes(of: knownID.low.bigEndian, toByteOffset: 8, as: UInt64.self)
+                        } else if e.id < 0 {
                             guard let derived = CompressedBlock.identity(of: row) else { throw EventBlockError.corrupt }
                             idBytes.storeBytes(of: derived.0, toByteOffset: 0, as: UInt64.self)
                             idBytes.storeBytes(of: derived.1, toByteOffset: 8, as: UInt64.self)

@@ -211,15 +211,17 @@ extension HistoryStore {
             try? ownConnection?.execute("COMMIT")
         }
 
-        /// Calls `body` with the event; false when there is none.
-        func read(_ number: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
+        /// Calls `body` with the event; false when there is none. `id`: the event's id as its
+        /// run entry holds it (``EventReference``), which a compressed block that leaves the id
+        /// out then lends instead of working it out of the fields (a SHA-256 per event).
+        func read(_ number: Int64, id: (high: UInt64, low: UInt64)? = nil, _ body: (EventRow) throws -> Void) throws -> Bool {
             let wanted = EventBlock.block(of: number)
             if wanted != block { try load(wanted) }
             let slot = EventBlock.slot(of: number)
             if isCompressed {
                 guard decoder.index[slot] >= 0 else { return false }
                 do {
-                    try decoder.withRow(slot: slot, body)
+                    try decoder.withRow(slot: slot, knownID: id, body)
                 } catch is EventBlockError {
                     throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
                 }

@@ -97,6 +97,31 @@ import Testing
         #expect(try expand(told) == block)
     }
 
+    /// A reader handed the id from the run entry lends it for an event whose id the block left
+    /// out (no SHA-256 then), and lends the stored one when the block has it; without it the
+    /// id is worked out of the fields.
+    @Test func anIdHandedToTheReaderIsLentWhenTheBlockLeftItOut() throws {
+        let records = records
+        let stored = try encode(CompactBlockTests().expandedBlock(records))
+        let decoder = CompressedBlock.Decoder()
+        try stored.withUnsafeBytes { try decoder.load($0) }
+        let handed = (high: UInt64(0x0102_0304_0506_0708), low: UInt64(0x1112_1314_1516_1718))
+        let handedBytes: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18]
+        var lent = 0
+        for e in decoder.events {
+            let withID = try decoder.withRow(slot: e.slot, knownID: handed) { Array($0.id) }
+            let without = try decoder.withRow(slot: e.slot) { Array($0.id) }
+            #expect(without == records[e.slot].id)
+            if e.flags & CompressedBlock.idStored != 0 {
+                #expect(withID == records[e.slot].id)
+            } else {
+                #expect(withID == handedBytes)
+                lent += 1
+            }
+        }
+        #expect(lent == records.count - 2)
+    }
+
     @Test func aDamagedBlockIsAnErrorNotACrash() throws {
         let stored = try encode(CompactBlockTests().expandedBlock(records))
         for end in 1..<stored.count {
