@@ -64,7 +64,7 @@ import Testing
         // after its id was made, the foreign one never had it); the others are not.
         let decoder = CompressedBlock.Decoder()
         try stored.withUnsafeBytes { try decoder.load($0) }
-        let storedIDs = decoder.events.filter { $0.flags & CompressedBlock.idStored != 0 }.map(\.slot)
+        let storedIDs = (try decoder.events).filter { $0.flags & CompressedBlock.idStored != 0 }.map(\.slot)
         let notDerived = records.indices.filter { i in
             var id = [UInt8](repeating: 0, count: 16)
             let r = records[i]
@@ -84,7 +84,7 @@ import Testing
         #expect(notDerived == [9, records.count - 3])
         #expect(storedIDs == notDerived)
         // The diagnostic that holds its address twice loses the first and keeps the second.
-        let twice = try #require(decoder.events.first { $0.slot == records.count - 2 })
+        let twice = try #require((try decoder.events).first { $0.slot == records.count - 2 })
         #expect(twice.flags & CompressedBlock.addressCut != 0)
         #expect(twice.diagnostic.1 == records[records.count - 2].diagnostic.utf8.count - "Zed@example.com".utf8.count)
     }
@@ -108,7 +108,7 @@ import Testing
         let handed = (high: UInt64(0x0102_0304_0506_0708), low: UInt64(0x1112_1314_1516_1718))
         let handedBytes: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18]
         var lent = 0
-        for e in decoder.events {
+        for e in try decoder.events {
             let withID = try decoder.withRow(slot: e.slot, knownID: handed) { Array($0.id) }
             let without = try decoder.withRow(slot: e.slot) { Array($0.id) }
             #expect(without == records[e.slot].id)
@@ -120,6 +120,53 @@ import Testing
             }
         }
         #expect(lent == records.count - 2)
+    }
+
+    /// The decoder decodes events when asked for, from where the last one ended: events read
+    /// in any order, some of them twice or only a few, are the block's events.
+    @Test func eventsReadInAnyOrderOrOnlySomeAreTheBlocksEvents() throws {
+        let records = records
+        let stored = try encode(CompactBlockTests().expandedBlock(records))
+        let decoder = CompressedBlock.Decoder()
+        try stored.withUnsafeBytes { try decoder.load($0) }
+        #expect(decoder.count == records.count)
+        let last = records.count - 1
+        for slot in [last, 0, 3, 3, 1, last - 1, 2, last] {
+            #expect(decoder.index[slot] == slot)
+            let record = try decoder.withRow(slot: slot) { EventRecord(row: $0) }
+            #expect(record == records[slot], "slot \(slot)")
+        }
+        // A block loaded after a partial read starts over.
+        try stored.withUnsafeBytes { try decoder.load($0) }
+        #expect(try decoder.withRow(slot: 2) { EventRecord(row: $0) } == records[2])
+        #expect(try decoder.events.count == records.count)
+        // A slot without an event is an error, not another event.
+        #expect(decoder.index[last + 1] == -1)
+        #expect(throws: EventBlockError.self) { try decoder.withRow(slot: last + 1) { _ in () } }
+    }
+
+    /// A block built event by event (as the writer builds it from a batch) is the block the
+    /// encoder makes of the same events laid out; a byte past its streams makes it damaged.
+    @Test func aBlockBuiltEventByEventIsTheEncodedBlock() throws {
+        let records = records
+        let block = CompactBlockTests().expandedBlock(records)
+        var encoder = CompactBlock.Encoder()
+        encoder.begin()
+        try block.withUnsafeBytes { raw in
+            try EventBlock.forEachExpanded(in: raw) { slot, event in
+                encoder.add(slot: slot, row: try HistoryStore.EventRow(event), derived: false)
+            }
+        }
+        var built: [UInt8] = []
+        try encoder.finish(into: &built)
+        #expect(encoder.count == records.count)
+        #expect(built == (try encode(block)))
+        let decoder = CompressedBlock.Decoder()
+        try ([CompressedBlock.marker, CompressedBlock.modeRaw] + encoder.payload).withUnsafeBytes { try decoder.load($0) }
+        #expect(try decoder.withRow(slot: 2) { EventRecord(row: $0) } == records[2])
+        #expect(throws: EventBlockError.self) {
+            try ([CompressedBlock.marker, CompressedBlock.modeRaw] + encoder.payload + [0]).withUnsafeBytes { try decoder.load($0) }
+        }
     }
 
     @Test func aDamagedBlockIsAnErrorNotACrash() throws {
@@ -207,6 +254,25 @@ import Testing
         while try modes.step() { forms[Array(modes.bytes(0))] = modes.int64(1) }
         #expect(forms[[CompressedBlock.marker, CompressedBlock.modeDictionary], default: 0] > 0)
         #expect(forms[[CompressedBlock.marker, CompressedBlock.modeZstd], default: 0] > 0)
+        // Each block as the writer stored it straight from the ingest's batches is the block
+        // the encoder makes of its events laid out, against the same dictionary or none.
+        let newest = try store.db.prepare("SELECT bytes FROM block_dictionaries")
+        _ = try newest.step()
+        let dictionary = BlockDictionaries.shared.compression(Array(newest.bytes(0)))
+        newest.reset()
+        let blocks = try store.db.prepare("SELECT events FROM event_blocks ORDER BY block")
+        var checked = 0
+        while try blocks.step() {
+            let stored = Array(blocks.bytes(0))
+            var encoder = CompactBlock.Encoder()
+            encoder.dictionary = stored[1] == CompressedBlock.modeDictionary ? dictionary : nil
+            var again: [UInt8] = []
+            try expand(stored).withUnsafeBytes { try encoder.encode($0, into: &again) }
+            #expect(again == stored)
+            checked += 1
+        }
+        blocks.reset()
+        #expect(checked == (20_000 + 63) / 64)
 
         // The same history with every block in the compact form: export and clean read the same.
         let compact = "\(folder.path)/old.sqlite"
