@@ -149,9 +149,8 @@ extension HistoryStore {
     /// `listwash retract`: opens the history at `path` (which must exist; an older one is
     /// migrated first) and retracts the events of the file `source`.
     public static func retract(path: String, source: String) throws -> RetractSummary {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
-        return try HistoryStore(path: path, create: true).retract(source: source)
+        try HistoryStore.requireExisting(path)
+        return try HistoryStore.using(path, create: true, writes: true) { try $0.retract(source: source) }
     }
 
     /// The lifecycle log, oldest first: (time, action, detail).

@@ -178,8 +178,7 @@ struct Clean: ParsableCommand {
         }
         if compareLast, !dryRun, !summaryJSON, !output.quiet {
             do {
-                let history = try HistoryStore(path: historyOptions.history, create: false)
-                if let diff = try RunDiff.compareLast(history: history, listPath: list) {
+                if let diff = try HistoryStore.using(historyOptions.history, { try RunDiff.compareLast(history: $0, listPath: list) }) {
                     print("\n" + diff.text)
                 } else {
                     print("\nno earlier clean of \(list) in the ledger to compare with")

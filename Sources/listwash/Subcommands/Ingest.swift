@@ -50,7 +50,7 @@ struct Ingest: ParsableCommand {
             let new = results.reduce(0) { $0 + $1.new }
             let duplicate = results.reduce(0) { $0 + $1.duplicate }
             let rejected = results.reduce(0) { $0 + $1.rejected }
-            print("total: \(grouped(new)) new, \(grouped(duplicate)) duplicate, \(grouped(rejected)) rejected into \(historyOptions.history) in \(seconds(since: start))")
+            print("total: \(grouped(new)) new, \(grouped(duplicate)) duplicate, \(grouped(rejected)) rejected into \(historyOptions.display) in \(seconds(since: start))")
         }
         if results.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError.rawValue) }
     }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,6 +21,46 @@ public final class PostgresHistory {
         connection = try PostgresConnection(url: url)
         try connection.execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'")
         try PostgresSchema.prepare(connection, create: create)
+        // The erasure secret, made once (as the SQLite store's migration 0009 makes it): the
+        // first worker's insert wins, the others' do nothing.
+        if create, try connection.query("SELECT 1 FROM secret WHERE purpose = 'erasure'").isEmpty {
+            let secret = try Migration0009.randomBytes(32, path: server)
+            _ = try connection.query("""
+                INSERT INTO secret (purpose, value, created_at) VALUES ('erasure', decode($1, 'hex'), $2)
+                ON CONFLICT DO NOTHING
+                """, [PostgresMirror.hex(secret), String(Int64(time(nil)))])
+        }
+    }
+
+    /// Adds a run to the ledger; returns its entry number. Entries are numbered in the order
+    /// runs finish, under a lock of their own (two cleans finishing together get 7 and 8).
+    @discardableResult
+    public func record(command: String, asOf: Int64?, lastEventNo: Int64, outcome: String, manifest: String,
+                       removals: [UInt8]?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
+        try connection.execute("BEGIN")
+        do {
+            try connection.execute("SELECT pg_advisory_xact_lock_shared(\(PostgresSchema.writersLock)); SELECT pg_advisory_xact_lock(\(PostgresSchema.writersLock + 1))")
+            let rows = try connection.query("""
+                INSERT INTO ledger (entry, command, recorded_at, as_of, last_event_no, outcome, manifest, removals)
+                SELECT coalesce(max(entry), 0) + 1, $1::text, $2::bigint, $3::bigint, $4::bigint, $5::text, $6::text, decode($7::text, 'hex') FROM ledger
+                RETURNING entry
+                """, [command, String(time), asOf.map { String($0) }, String(lastEventNo), outcome, manifest,
+                      removals.map { PostgresMirror.hex($0) }])
+            try connection.execute("COMMIT")
+            return Int64(rows.first?.first.flatMap { $0 } ?? "0") ?? 0
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Records an ingest's files in the ledger (as ``HistoryStore/recordIngest(_:)``).
+    public func recordIngest(_ files: [IngestFileSummary]) throws {
+        let totals = try connection.query("SELECT count(*), coalesce(max(event_no), 0) FROM events")
+        let total = Int(totals.first?[0] ?? "0") ?? 0
+        let last = Int64(totals.first?[1] ?? "0") ?? 0
+        try record(command: "ingest", asOf: nil, lastEventNo: last, outcome: "added",
+                   manifest: LedgerEntry.ingestManifest(files, eventsTotal: total), removals: nil)
     }
 
     /// Adds events in one transaction; returns how many were new and how many were already
@@ -155,7 +196,7 @@ public final class PostgresHistory {
 
 extension EventRecord {
     /// An event as a row of `events` holds it.
-    fileprivate init(id: [UInt8], addressKey: String, address: String, timestamp: Int64, type: EventType,
+    init(id: [UInt8], addressKey: String, address: String, timestamp: Int64, type: EventType,
                      replyCode: Int?, enhancedCode: String?, diagnostic: String, reason: String, kind: BounceKind?,
                      rule: String, providerVerdict: String?, source: String, messageIdentity: String?) {
         self.id = id

@@ -57,6 +57,7 @@ public struct CleanJob {
     /// Runs the job. Outputs appear in the directory only if the whole run succeeds.
     public func run() throws -> CleanSummary {
         if request.isOneOff { return try runOneOff() }
+        if case .postgres(let url) = HistoryLocation(request.historyPath) { return try runOnPostgres(url: url) }
         // Preflight: the history opens, the list is readable, and no output may replace an
         // input, before the output folder is created or touched.
         let history = try HistoryStore(path: request.historyPath, create: false)
@@ -71,12 +72,41 @@ public struct CleanJob {
         do {
             try history.record(
                 command: "clean", asOf: request.asOf, lastBlock: finished.lastBlock,
-                outcome: finished.summary.refusedFolder != nil ? "refused" : finished.summary.guardVerdict?.outcome == .forced ? "forced" : "written",
-                manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals.packed)
+                outcome: finished.outcome, manifest: String(decoding: finished.manifest, as: UTF8.self),
+                removals: finished.removals.packed)
         } catch {
             logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
         }
         return finished.summary
+    }
+
+    /// `clean` against a PostgreSQL history: the driver reads a mirror of one snapshot of it
+    /// (``PostgresMirror``, the same events, classifications, ledger and forgotten hashes in a
+    /// scratch SQLite history), so the outputs are those the SQLite store gives; the run is
+    /// recorded in the server's ledger, with the snapshot's last row.
+    private func runOnPostgres(url: String) throws -> CleanSummary {
+        let postgres = try PostgresHistory(url: url, create: false)
+        _ = try FileByteSource(path: request.listPath)
+        let hashedList = try request.suppressHashed.map { try HashedSuppressionList(path: $0, key: request.suppressHashedKey) }
+        if !request.dryRun {
+            try OutputGuard.refuseOverwrites(inputs: [request.listPath] + (request.policyPath.map { [$0] } ?? [])
+                                                + (request.suppressHashed.map { [$0] } ?? []),
+                                             outputDirectory: request.outputDirectory)
+        }
+        return try postgres.mirrored(writes: false) { mirror in
+            let history = mirror.store
+            if request.dryRun { return try history.reading { try dryRun(history: history, hashedList: hashedList) }.summary }
+            let finished = try history.reading {
+                try run(history: history, out: try outputDirectory(request.outputDirectory), hashedList: hashedList)
+            }
+            do {
+                try postgres.record(command: "clean", asOf: request.asOf, lastEventNo: mirror.lastEventNo, outcome: finished.outcome,
+                                    manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals.packed)
+            } catch {
+                logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
+            }
+            return finished.summary
+        }
     }
 
     /// What the driver hands back: the summary, and what the run ledger records.
@@ -85,6 +115,11 @@ public struct CleanJob {
         var manifest: [UInt8]
         var removals: LedgerEntry.RemovalsRecorder
         var lastBlock: Int64
+
+        /// The ledger's outcome: refused, forced or written.
+        var outcome: String {
+            summary.refusedFolder != nil ? "refused" : summary.guardVerdict?.outcome == .forced ? "forced" : "written"
+        }
     }
 
     /// The output folder at `path` (locked, with a new staging folder), with the test hook set.

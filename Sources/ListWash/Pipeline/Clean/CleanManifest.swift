@@ -47,7 +47,8 @@ struct CleanManifest {
             json.endArray()
         }
         json.beginObject("history")
-        json.string("path", eventFiles == nil ? request.historyPath : nil)
+        json.string("path", eventFiles == nil ? HistoryLocation(request.historyPath).display : nil)
+        json.string("store", eventFiles == nil ? HistoryLocation(request.historyPath).store : "sqlite")
         if eventFiles != nil { json.bool("one_off", true) }
         json.int("events_as_of", summary.historyEvents)
         json.string("event_ids_sha256", historyDigest.hexString)

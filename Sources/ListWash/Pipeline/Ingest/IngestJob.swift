@@ -15,6 +15,17 @@ public struct IngestFileSummary: Sendable, Equatable {
     public var skippedKinds: [String: Int] = [:]
 }
 
+/// One file's events on their way into a history: the SQLite store's ``HistoryStore/Load``
+/// or the PostgreSQL store's ``PostgresHistory/Load``.
+protocol EventLoad {
+    func stage(_ batch: EventBatch) throws
+    func commit() throws -> (new: Int, duplicate: Int)
+    func abandon()
+}
+
+extension HistoryStore.Load: EventLoad {}
+extension PostgresHistory.Load: EventLoad {}
+
 /// Reads event files, classifies every event and adds the new ones to the history, in
 /// one transaction per file (a file is added whole or not at all). Ingesting the same events
 /// again adds nothing.
@@ -44,10 +55,28 @@ public struct IngestJob {
         let classifier = try policy.makeClassifier()
         // Every input must be there and readable before the history is created or opened.
         for file in files { try Self.checkReadable(file) }
+        let identity = ClassificationIdentity(policy: policy)
+        if case .postgres(let url) = HistoryLocation(historyPath) {
+            let history = try PostgresHistory(url: url, create: true)
+            var results: [IngestFileSummary] = []
+            for file in files {
+                results.append(try ingest(file: file, into: try history.beginLoad(classifiedBy: identity), classifier: classifier))
+            }
+            do { try history.recordIngest(results) } catch {
+                logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
+            }
+            return results
+        }
         let history = try HistoryStore(path: historyPath, create: true, scratch: scratchHistory)
         var results: [IngestFileSummary] = []
         for file in files {
-            results.append(try ingest(file: file, history: history, classifier: classifier))
+            let load = try history.beginLoad()
+            load.classifiedBy = identity
+            results.append(try ingest(file: file, into: load, classifier: classifier))
+            if let error = load.compactionError {
+                logger.warning("the file is stored; merging the history's runs failed and is tried again by the next ingest",
+                               metadata: ["file": "\(file)", "error": "\(error)"])
+            }
         }
         // The run ledger: a failure to record leaves the events added.
         do { try history.recordIngest(results) } catch {
@@ -93,12 +122,10 @@ public struct IngestJob {
     /// (``EventReadingStage``, on its own thread) parses and classifies events into batches,
     /// while the storing stage, on this thread, stages the batches into the history's load;
     /// the file is merged and committed when both are done, or rolled back if either fails.
-    private func ingest(file: String, history: HistoryStore, classifier: Classifier) throws -> IngestFileSummary {
+    private func ingest(file: String, into load: some EventLoad, classifier: Classifier) throws -> IngestFileSummary {
+        defer { load.abandon() }
         let chosen = try format(of: file)
         var summary = IngestFileSummary(file: file, format: chosen.name)
-        let load = try history.beginLoad()
-        defer { load.abandon() }
-        load.classifiedBy = ClassificationIdentity(policy: policy)
         let pipe = BatchPipe(capacity: 4)
         let reading = EventReadingStage(file: file, format: chosen, options: importOptions, classifier: classifier, batchSize: batchSize)
         let producer = Thread { reading.run(into: pipe) }
@@ -133,10 +160,6 @@ public struct IngestJob {
         let (new, duplicate) = try load.commit()
         summary.new = new
         summary.duplicate = duplicate
-        if let error = load.compactionError {
-            logger.warning("the file is stored; merging the history's runs failed and is tried again by the next ingest",
-                           metadata: ["file": "\(file)", "error": "\(error)"])
-        }
         logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
         return summary
     }
