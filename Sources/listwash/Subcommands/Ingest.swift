@@ -39,6 +39,7 @@ struct Ingest: ParsableCommand {
             var job = IngestJob(historyPath: historyOptions.history, policy: try policyOptions.load(), format: format,
                                 logger: output.makeLogger("listwash.ingest"), onReject: { reporter.report($0) })
             job.importOptions.year = year
+            job.afterBatch = TestHooks.killAfterBatches
             results = try job.run(files: files)
         } catch {
             throw fail(error)

@@ -39,6 +39,9 @@ public struct IngestJob {
     public var batchSize = 10_000
     /// Year and zone for syslog timestamps (Postfix logs).
     public var importOptions = EventImportOptions()
+    /// Called after each batch is staged, with the number of batches staged so far in the
+    /// file (a test hook: the end-to-end tests kill an ingest mid-file with it).
+    public var afterBatch: ((Int) -> Void)?
     /// Writes a history no one keeps (``HistoryStore/isScratch``): `clean --events`' one-off run.
     var scratchHistory = false
 
@@ -127,6 +130,7 @@ public struct IngestJob {
         let chosen = try format(of: file)
         var summary = IngestFileSummary(file: file, format: chosen.name)
         let pipe = BatchPipe(capacity: 4)
+        var batches = 0
         let reading = EventReadingStage(file: file, format: chosen, options: importOptions, classifier: classifier, batchSize: batchSize)
         let producer = Thread { reading.run(into: pipe) }
         producer.stackSize = 8 << 20
@@ -137,6 +141,8 @@ public struct IngestJob {
                 case .events(let batch):
                     try load.stage(batch)
                     pipe.giveBack(batch)
+                    batches += 1
+                    afterBatch?(batches)
                 case .rejection(let rejection):
                     summary.rejected += 1
                     logger.debug("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
