@@ -20,6 +20,7 @@ AS_OF=2026-11-01T00:00:00Z
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 SHARED=${SHARED:-../shared}
+SHARED=$(cd "$SHARED" 2>/dev/null && pwd || echo "$SHARED")
 PEERS="$SHARED/bench/peers"
 DATA=${DATA:-"$ROOT/bench-data/$SIZE"}
 RUN="$DATA/run-postgres"
@@ -47,13 +48,16 @@ PSQL=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | head -1)
 as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u "$(stat -c %U "$SERVER/data")" -- "$@"; else "$@"; fi; }
 fresh_db() {  # prints the URL of a new empty database
   local name="bench_$1"
-  as_owner "$PSQL" "$URL" -q -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+  as_owner "$PSQL" "$URL" -q -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null 2>&1
   echo "${URL%/*}/$name"
 }
-server_cpu() {  # the server processes' CPU seconds so far (user + system)
-  local pids; pids=$(pgrep -d, -f "postgres.*$SERVER" || true)
-  [ -n "$pids" ] || { echo 0; return; }
-  ps -o cputimes= -p "$pids" 2>/dev/null | awk '{n += $1} END {print n + 0}'
+server_cpu() {  # CPU seconds of the server so far: the postmaster, the backends it reaped, the live ones
+  local pm; pm=$(head -n 1 "$SERVER/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  local tick; tick=$(getconf CLK_TCK)
+  {
+    awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+    for c in $(pgrep -P "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null; done
+  } | awk -v t="$tick" '{n += $1} END {printf "%.2f", n / t}'
 }
 
 TIMES="$RUN/times.tsv"; : > "$TIMES"
@@ -72,7 +76,9 @@ measure() {
 
 # Four quarters of the events, each with the header, for the parallel workers.
 head -n 1 "$DATA/bounces.csv" > "$RUN/header"
-tail -n +2 "$DATA/bounces.csv" | split -n l/4 -d - "$RUN/part"
+tail -n +2 "$DATA/bounces.csv" > "$RUN/body"
+split -n l/4 -d "$RUN/body" "$RUN/part"
+rm "$RUN/body"
 for p in "$RUN"/part0?; do cat "$RUN/header" "$p" > "$p.csv"; rm "$p"; done
 
 for i in $(seq 1 "$RUNS"); do

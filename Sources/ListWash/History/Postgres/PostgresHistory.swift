@@ -19,7 +19,9 @@ public final class PostgresHistory {
     /// `create` (several workers may do so at once: the migrations take a lock).
     public init(url: String, create: Bool) throws {
         connection = try PostgresConnection(url: url)
-        try connection.execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'")
+        // The staging table of a file's events lives in temp_buffers (set before the session's
+        // first temporary table); the move into `events` sorts them by key in work_mem.
+        try connection.execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET temp_buffers = '256MB'; SET work_mem = '256MB'")
         try PostgresSchema.prepare(connection, create: create)
         // The erasure secret, made once (as the SQLite store's migration 0009 makes it): the
         // first worker's insert wins, the others' do nothing.
@@ -66,31 +68,9 @@ public final class PostgresHistory {
     /// Adds events in one transaction; returns how many were new and how many were already
     /// there (same address key, time and id): as ``HistoryStore/insert(_:)``.
     public func insert(_ events: [EventRecord]) throws -> (new: Int, duplicate: Int) {
-        try connection.execute("BEGIN")
-        do {
-            try connection.execute(PostgresSchema.stagingTable)
-            try connection.copyIn("COPY staging_events (\(PostgresSchema.copyColumns)) FROM STDIN") { writer in
-                for event in events { try PostgresSchema.writeRow(event, to: &writer) }
-            }
-            let inserted = try connection.query("""
-                WITH added AS (
-                    INSERT INTO events (\(PostgresSchema.copyColumns))
-                    SELECT DISTINCT ON (address_key, occurred_at, event_id)
-                           address_key, event_id, to_timestamp(occurred_at), address, type, reason, kind, rule,
-                           reply_code, enhanced_code, diagnostic, provider_verdict, source, message_id, message_hash
-                    FROM staging_events
-                    ORDER BY address_key, occurred_at, event_id
-                    ON CONFLICT DO NOTHING
-                    RETURNING 1)
-                SELECT count(*) FROM added
-                """)
-            try connection.execute("COMMIT")
-            let new = Int(inserted.first?.first.flatMap { $0 }.flatMap { Int($0) } ?? 0)
-            return (new, events.count - new)
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
-        }
+        let load = try beginLoad(classifiedBy: nil)
+        try load.stage(events)
+        return try load.commit()
     }
 
     /// Number of events stored.

@@ -60,15 +60,19 @@ extension PostgresHistory {
             open = false
             let connection = history.connection
             do {
+                // One load at a time moves its rows into `events`, in file order: the rows'
+                // numbers then follow the order loads commit in (a clean's snapshot sees every
+                // number below its highest, which the ledger's `last_event_no` relies on), and
+                // two loads of overlapping events cannot deadlock on each other's rows. Their
+                // `COPY`s, most of a load's time, still run at once.
+                try connection.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.writersLock + 2))")
                 let inserted = try connection.query("""
                     WITH added AS (
                         INSERT INTO events (\(PostgresSchema.copyColumns), classifier_id)
-                        SELECT DISTINCT ON (address_key, occurred_at, event_id)
-                               address_key, event_id, to_timestamp(occurred_at), address, type, reason, kind, rule,
+                        SELECT address_key, event_id, to_timestamp(occurred_at), address, type, reason, kind, rule,
                                reply_code, enhanced_code, diagnostic, provider_verdict, source, message_id, message_hash,
                                $1::integer
                         FROM staging_events
-                        ORDER BY address_key, occurred_at, event_id
                         ON CONFLICT DO NOTHING
                         RETURNING 1)
                     SELECT count(*) FROM added
