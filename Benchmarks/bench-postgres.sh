@@ -85,6 +85,8 @@ for i in $(seq 1 "$RUNS"); do
   echo "== run $i of $RUNS"
   DB=$(fresh_db "r$i")
   measure "postgres ingest" "$i" -- "$BIN" ingest -q --history "$DB" "${POLICY_ARGS[@]}" "$DATA/bounces.csv"
+  as_owner "$PSQL" "$DB" -At -c "SELECT pg_total_relation_size('events'), pg_relation_size('events'), count(*) FROM events" \
+    | awk -F'|' '{printf "   events table: %.1f MB with its indexes (%.1f MB rows), %d events, %.0f bytes an event\n", $1 / 1e6, $2 / 1e6, $3, $1 / $3}'
   rm -rf "$RUN/pg-out"
   measure "postgres clean" "$i" -- "$BIN" clean -q --history "$DB" "${POLICY_ARGS[@]}" "${FORMAT_ARGS[@]}" --list "$DATA/subscribers.csv" \
     --out "$RUN/pg-out" --as-of "$AS_OF" --allow-mass-removal
