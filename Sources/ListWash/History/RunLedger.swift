@@ -25,17 +25,7 @@ public struct LedgerEntry: Sendable, Equatable {
         json.string("tool", "listwash")
         json.string("version", ListWashVersion.current)
         json.beginArray("files")
-        for f in files {
-            json.beginObject()
-            json.string("file", f.file)
-            json.string("format", f.format)
-            json.int("read", f.read)
-            json.int("new", f.new)
-            json.int("duplicate", f.duplicate)
-            json.int("rejected", f.rejected)
-            json.int("skipped", f.skipped)
-            json.endObject()
-        }
+        for f in files { f.write(to: &json, pathKey: "file") }
         json.endArray()
         json.int("events_total", eventsTotal)
         json.endObject()

@@ -33,17 +33,7 @@ struct CleanManifest {
         json.endObject()
         if let eventFiles {
             json.beginArray("events")
-            for file in eventFiles {
-                json.beginObject()
-                json.string("path", file.file)
-                json.string("format", file.format)
-                json.int("read", file.read)
-                json.int("new", file.new)
-                json.int("duplicate", file.duplicate)
-                json.int("rejected", file.rejected)
-                json.int("skipped", file.skipped)
-                json.endObject()
-            }
+            for file in eventFiles { file.write(to: &json, pathKey: "path") }
             json.endArray()
         }
         json.beginObject("history")

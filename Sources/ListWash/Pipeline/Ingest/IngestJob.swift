@@ -15,6 +15,22 @@ public struct IngestFileSummary: Sendable, Equatable {
     public var skippedKinds: [String: Int] = [:]
 }
 
+extension IngestFileSummary {
+    /// The counts as a JSON object (the ledger's ingest manifest names the file `file`, a
+    /// one-off clean's manifest `path`).
+    func write(to json: inout JSONWriter, pathKey: String) {
+        json.beginObject()
+        json.string(pathKey, file)
+        json.string("format", format)
+        json.int("read", read)
+        json.int("new", new)
+        json.int("duplicate", duplicate)
+        json.int("rejected", rejected)
+        json.int("skipped", skipped)
+        json.endObject()
+    }
+}
+
 /// One file's events on their way into a history: the SQLite store's ``HistoryStore/Load``
 /// or the PostgreSQL store's ``PostgresHistory/Load``.
 protocol EventLoad {
