@@ -91,7 +91,14 @@ public struct ShardMerge {
         let out = try OutputDirectory(path: request.outputDirectory)
         out.afterStep = afterCommitStep
         var stage = try MergeStage(parts: parts, out: out, list: list, request: clean)
-        var summary = try stage.run()
+        var summary: CleanSummary
+        do {
+            summary = try stage.run()
+        } catch MergeError.partInconsistent(let path, let file, let line, let reason) {
+            // A row that matches no part's files: say so, unless the list itself has changed since.
+            if try Self.digest(of: readPath) != first.value("inputs.list.sha256") as? String { throw MergeError.listChanged(path: readPath) }
+            throw MergeError.partInconsistent(path: path, file: file, line: line, reason: reason)
+        }
         let listDigest = list.digest()
         if listDigest.hexString != first.value("inputs.list.sha256") as? String || summary.bytesRead != first.value("inputs.list.bytes") as? Int {
             throw MergeError.listChanged(path: readPath)
@@ -130,6 +137,14 @@ public struct ShardMerge {
             logger.info("the blast-radius guard refused the merged set; the previous outputs stay", metadata: ["trips": "\(verdict.trips.count)"])
         }
         return MergeResult(summary: summary, listPath: recordedPath, asOf: asOf)
+    }
+
+    /// The SHA-256 (hex) of the file at `path`, read once more.
+    static func digest(of path: String) throws -> String {
+        let file = try FileByteSource(path: path, hashing: true)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while try file.read(into: &chunk) > 0 {}
+        return file.hasher?.finalize().hexString ?? ""
     }
 
     /// Whether two paths name one existing folder (by device and inode).

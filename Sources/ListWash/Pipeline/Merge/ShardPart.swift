@@ -63,9 +63,8 @@ struct ShardPart {
 
     /// The members every part of one run has alike (checked in this order, named in the refusal).
     static let sameInEveryPart = [
-        "tool", "version", "as_of", "shard.count", "shard.key_hash", "shard.list_rows", "shard.read",
-        "inputs.list.sha256", "inputs.list.bytes", "inputs.list.format", "inputs.list.email_column",
-        "inputs.history", "domain_findings.outages", "domain_findings.sender_side_faults",
+        "tool", "version", "inputs.list.sha256", "inputs.list.bytes", "inputs.list.format", "inputs.list.email_column",
+        "shard.count", "shard.key_hash", "shard.list_rows", "shard.read", "as_of", "inputs.history", "domain_findings.outages", "domain_findings.sender_side_faults",
         "domain_findings.isolated_failures_not_counted", "policy",
     ]
 
