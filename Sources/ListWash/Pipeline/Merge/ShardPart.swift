@@ -18,6 +18,7 @@ struct ShardPart {
 
     init(path: String) throws {
         self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw InputError.missingFile(path: path) }
         let verification: SetVerification
         do {
             verification = try SetVerification.verify(directory: path)
