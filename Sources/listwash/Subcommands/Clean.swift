@@ -131,6 +131,9 @@ struct Clean: ParsableCommand {
         if shard != nil, !events.isEmpty {
             throw ValidationError("--shard cleans against one shared history (--history), not --events")
         }
+        if shard != nil, compareLast {
+            throw ValidationError("--compare-last compares whole cleans; a shard is a part of one (compare after 'listwash merge' with 'listwash diff')")
+        }
         if let delimiter, Self.delimiterByte(delimiter) == nil {
             throw ValidationError("--delimiter must be one of , ; tab |")
         }
