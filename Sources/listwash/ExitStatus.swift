@@ -85,7 +85,7 @@ enum ExitStatus: Int32 {
             case .notAShard: return .unusableInput
             case .partAltered: return .altered
             case .outputIsPart: return .usage
-            case .partsDisagree, .shardMissing, .shardRepeated, .listChanged, .partInconsistent: return .partsDisagree
+            case .partsDisagree, .otherVersion, .shardMissing, .shardRepeated, .listChanged, .partInconsistent: return .partsDisagree
             }
         case is TemporaryFileError:
             // A temporary file that does not read back as written: an internal error.

@@ -383,6 +383,53 @@ import Testing
         }
     }
 
+    /// Rewrites `name` in the current set of `part` and its entry in the manifest, so that the
+    /// part still verifies (the manifest is the anchor) but no longer matches the list.
+    func rewrite(_ part: String, _ name: String, _ change: (inout [UInt8]) -> Void) throws {
+        let set = SetVerification.resolveSet(part)
+        let old = try FileByteSource.readAll(path: "\(set)/\(name)")
+        var new = old
+        change(&new)
+        try Data(new).write(to: URL(fileURLWithPath: "\(set)/\(name)"))
+        var manifest = try String(contentsOfFile: "\(set)/manifest.json", encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: #""sha256":"\#(SHA256Hasher.digest(old).hexString)","bytes":\#(old.count)"#,
+                                                 with: #""sha256":"\#(SHA256Hasher.digest(new).hexString)","bytes":\#(new.count)"#)
+        try manifest.write(toFile: "\(set)/manifest.json", atomically: false, encoding: .utf8)
+        #expect(try SetVerification.verify(directory: part).isIntact)
+    }
+
+    @Test func aPartThatVerifiesButDoesNotHoldItsRowsIsRefused() throws {
+        let fixture = try fixture()
+        let request = try fixture.request(list: fixture.csv(), out: "unused")
+        let parts = try fixture.shards(request, count: 2, name: "p")
+        // A kept row taken out of part 2's cleaned list.
+        try rewrite(parts[1], "cleaned.csv") { bytes in
+            let firstRow = bytes.firstIndex(of: 0x0A)! + 1
+            let end = bytes[firstRow...].firstIndex(of: 0x0A)! + 1
+            bytes.removeSubrange(firstRow..<end)
+        }
+        #expect {
+            _ = try fixture.merge(parts, out: "m")
+        } throws: { error in
+            if case MergeError.partInconsistent(let path, let file, let line, _) = error { return path == parts[1] && file == "cleaned.csv" && line != nil }
+            return false
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(fixture.folder.path)/m/.listwash-current"), "nothing is switched in")
+    }
+
+    @Test func partsOfAnotherListwashAreRefused() throws {
+        let fixture = try fixture()
+        let request = try fixture.request(list: fixture.csv(), out: "unused")
+        let parts = try fixture.shards(request, count: 2, name: "p")
+        for part in parts {
+            let path = SetVerification.resolveSet(part) + "/manifest.json"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: #""version":"\#(ListWashVersion.current)""#, with: #""version":"0.0.1""#)
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        expectRefusal(.otherVersion(path: parts[0], version: "0.0.1", this: ListWashVersion.current)) { _ = try fixture.merge(parts, out: "m") }
+    }
+
     @Test func aShardOfAOneOffRunIsRefused() throws {
         let fixture = try fixture()
         var request = try fixture.request(list: fixture.csv(), out: "o")

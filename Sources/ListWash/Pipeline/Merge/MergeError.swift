@@ -7,6 +7,8 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
     case partAltered(path: String, finding: String)
     /// A part was made otherwise than the first one (another list, policy, as-of, history, N, …).
     case partsDisagree(path: String, field: String)
+    /// The parts were written by another listwash than this one (the merged set would claim this one's version).
+    case otherVersion(path: String, version: String, this: String)
     /// Shard `index` of `count` is not among the parts.
     case shardMissing(index: Int, count: Int)
     /// Two parts are the same shard.
@@ -26,6 +28,8 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): the set differs from its manifest (\(finding)); run 'listwash verify \(path)'"
         case .partsDisagree(let path, let field):
             return "\(path): a part of another run: its \(field) differs from the first part's; merge the parts of one sharded clean"
+        case .otherVersion(let path, let version, let this):
+            return "\(path): written by listwash \(version); merge the parts with that version (this is \(this))"
         case .shardMissing(let index, let count):
             return "shard \(index)/\(count) is missing: give every part of the run, once each"
         case .shardRepeated(let index, let first, let second):

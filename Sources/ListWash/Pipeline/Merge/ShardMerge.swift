@@ -64,6 +64,9 @@ public struct ShardMerge {
               let policyObject = first.value("policy") else {
             throw MergeError.notAShard(path: first.path, reason: "its manifest lacks the list, the as-of or the policy")
         }
+        if let version = first.value("version") as? String, version != ListWashVersion.current {
+            throw MergeError.otherVersion(path: first.path, version: version, this: ListWashVersion.current)
+        }
         let policy = try Policy.decode(JSONSerialization.data(withJSONObject: policyObject), path: first.path + "/manifest.json")
         let readPath = request.listPath ?? recordedPath
         _ = try FileByteSource(path: readPath)
