@@ -430,6 +430,17 @@ import Testing
         expectRefusal(.otherVersion(path: parts[0], version: "0.0.1", this: ListWashVersion.current)) { _ = try fixture.merge(parts, out: "m") }
     }
 
+    @Test func theMergedManifestNamesTheHistoryAsThePartsDo() {
+        // The merge writes the history's location from the parts' manifests, which show it
+        // without a password: shown again, it is the same (and the same store).
+        for given in ["postgres://lw:secret@db.example:5432/listwash?sslmode=require&password=x", "/shared/listwash.sqlite"] {
+            let shown = HistoryLocation(given).display
+            #expect(HistoryLocation(shown).display == shown)
+            #expect(HistoryLocation(shown).store == HistoryLocation(given).store)
+            #expect(!shown.contains("secret"))
+        }
+    }
+
     @Test func aShardOfAOneOffRunIsRefused() throws {
         let fixture = try fixture()
         var request = try fixture.request(list: fixture.csv(), out: "o")
