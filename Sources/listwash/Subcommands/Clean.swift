@@ -189,7 +189,9 @@ struct Clean: ParsableCommand {
         if summaryJSON {
             FileHandle.standardOutput.write(Data(summary.jsonLine))
         } else if !output.quiet {
-            print(Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start)))
+            let text = Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start))
+            // A shard's counts are its rows' only: the first line says which shard.
+            print(shard.map { text.replacingOccurrences(of: "listwash clean", with: "listwash clean --shard \($0)", options: .anchored) } ?? text)
         }
         if let notice = summary.classificationNotice, !output.quiet {
             FileHandle.standardError.write(Data("listwash: note: \(notice)\n".utf8))
