@@ -224,6 +224,26 @@ import Testing
         try expectMergedEqualsUnsharded(fixture, v1XML, counts: [3], name: "v1xml")
     }
 
+    @Test func aListReadWithDeclaredOptionsIsReadAgainWithThem() throws {
+        // Windows-1252, semicolons, CRLF, a named address column: the merge reads the list as
+        // the shards' manifests say they did (`shard.read`).
+        let fixture = try fixture()
+        var text = "Id;Contact;Name\r\n"
+        for i in 0..<50 { text += "\(i);\(Fixture.address(i));Jos\u{E9} \(i)\r\n" }
+        text += "50;\(Fixture.address(3).uppercased());Ren\u{E9}e\r\n51;;nobody\r\n"
+        let list = "\(fixture.folder.path)/latin.csv"
+        try Data(text.unicodeScalars.map { UInt8($0.value) }).write(to: URL(fileURLWithPath: list))
+        var request = try fixture.request(list: list, out: "unused")
+        request.encoding = .windows1252
+        request.delimiter = UInt8(ascii: ";")
+        request.emailColumn = "contact"
+        try expectMergedEqualsUnsharded(fixture, request, counts: [2, 3], name: "latin")
+        let shard = try manifestObject("\(fixture.folder.path)/latin-1-of-3")["shard"] as! [String: Any]
+        let read = shard["read"] as! [String: Any]
+        #expect(read["delimiter"] as? String == ";" && read["email_column"] as? String == "contact"
+                && read["encoding"] as? String == "windows-1252" && read["record"] is NSNull && read["email_field"] is NSNull)
+    }
+
     @Test func aShardsManifestNamesItsShardAndTheWholeList() throws {
         let fixture = try fixture()
         let request = try fixture.request(list: fixture.csv(), out: "unused")
