@@ -210,6 +210,7 @@ public struct CleanJob {
                             progress: progress, onReject: onReject)
         pass.hashed = hashedList
         pass.forgotten = forgotten
+        pass.shard = request.shard
         let read = try pass.run()
         var summary = read.summary
         summary.historyEvents = verdicts.events
@@ -218,8 +219,12 @@ public struct CleanJob {
         summary.domains = read.domains.counts
         summary.dryRun = request.dryRun
         summary.eventFiles = oneOff?.files
-        let verdict = GuardVerdict.judge(rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
-                                         domains: summary.domains, limits: request.policy.guard, force: request.allowMassRemoval)
+        // A shard is part of a list: `listwash merge` judges the whole list's counts.
+        let verdict = request.shard != nil
+            ? GuardVerdict(outcome: .notApplied, rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
+                           limits: request.policy.guard, trips: [])
+            : GuardVerdict.judge(rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
+                                 domains: summary.domains, limits: request.policy.guard, force: request.allowMassRemoval)
         summary.guardVerdict = verdict
         if !verdict.allowsCommit, !request.dryRun { summary.refusedFolder = "\(request.outputDirectory)/\(out.refusedName)" }
         logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
@@ -249,7 +254,8 @@ public struct CleanJob {
         let manifest = try out.create("manifest.json")
         let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
                                           historyDigest: verdicts.digest, outputs: outputs,
-                                          auditChain: writer.chain.manifestEntry, eventFiles: oneOff?.files).bytes
+                                          auditChain: writer.chain.manifestEntry, eventFiles: oneOff?.files,
+                                          listRows: read.listRows).bytes
         try manifest.write(manifestBytes)
         if request.dryRun {
             out.discard()
@@ -278,6 +284,8 @@ public struct CleanJob {
     /// the manifest names the event files instead of a history, and `rejects.csv` also holds
     /// the event files' rejected records (first). Nothing is written to the run ledger.
     private func runOneOff() throws -> CleanSummary {
+        // Shards share one history; a one-off run's history is its own.
+        if let shard = request.shard { throw CleanError.shardOfOneOff(shard: shard.description) }
         // Preflight: every input there and readable before anything is created.
         for file in request.eventFiles { try IngestJob.checkReadable(file) }
         _ = try FileByteSource(path: request.listPath)

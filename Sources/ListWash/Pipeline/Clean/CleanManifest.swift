@@ -15,6 +15,8 @@ struct CleanManifest {
     /// history is then `"path": null, "one_off": true` (it was a scratch file the run removed;
     /// `event_ids_sha256` still identifies the events the run judged).
     var eventFiles: [IngestFileSummary]? = nil
+    /// The list's records, every shard's (written only for a shard, under `shard.list_rows`).
+    var listRows = 0
 
     var bytes: [UInt8] {
         var json = JSONWriter()
@@ -132,6 +134,8 @@ struct CleanManifest {
         json.endObject()
         // The same summary `clean --summary-json` prints (the guard's verdict included).
         summary.writeJSON(&json, name: "summary")
+        // `clean --shard I/N` only: which part of the list this set is (`listwash merge` reads it).
+        request.shard?.writeJSON(&json, request: request, listRows: listRows)
         json.endObject()
         // The effective policy, exactly as `listwash policy` prints it.
         var bytes = json.bytes
