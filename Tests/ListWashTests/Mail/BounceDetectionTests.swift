@@ -44,6 +44,86 @@ import Testing
         #expect(autoReply.why == "an auto-reply (RFC 3834), not a bounce")
     }
 
+    /// The challenge/response systems Mail::DeliveryStatus::BounceParser records (TMDA, Bluebottle,
+    /// Boxbe, a server that asks the sending server to confirm): no failure, even in a DSN.
+    @Test func challengeResponseRequestsAreNotBounces() throws {
+        let tmda = try read("""
+            From: Ana <ana-confirm+12345.abcdef@example.com>
+            To: sender@example.org
+            Subject: Please confirm your message
+            X-Delivery-Agent: TMDA/1.1.12 (Macallan)
+
+            This message was created automatically by mail delivery software.
+            Your message is being held until you confirm it: reply to this message.
+
+            """)
+        #expect(tmda.kind == .notABounce && tmda.events(file: "x").isEmpty)
+        #expect(tmda.why == "a challenge/response request (TMDA), not a bounce")
+
+        let bluebottle = try read("""
+            From: kijitora@example.com
+            To: sender@example.org
+            Subject: Re: hello
+            X-Bluebottle-Request: sender-verification
+
+            This account is protected by Bluebottle. Please verify that you are a person.
+
+            """)
+        #expect(bluebottle.kind == .notABounce && bluebottle.why == "a challenge/response request (Bluebottle), not a bounce")
+
+        let boxbe = try read("""
+            From: noreply@boxbe.com
+            To: sender@example.org
+            Subject: Re: hello (Action Required)
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            Your message has been held. Please add yourself to my Boxbe Guest List.
+            --b
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; boxbe.com
+
+            Final-Recipient: rfc822; kijitora@example.com
+            Action: failed
+            Status: 4.7.0
+            Diagnostic-Code: X-Boxbe-Notice; Sender not pre-approved.  Follow instructions in above notice
+            --b--
+
+            """)
+        #expect(boxbe.kind == .notABounce && boxbe.events(file: "x").isEmpty)
+        #expect(boxbe.why == "a challenge/response request (Boxbe), not a bounce")
+
+        let server = try read("""
+            From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
+            To: sender@example.org
+            Subject: Undelivered Mail Returned to Sender
+            Auto-Submitted: auto-replied
+
+            <kijitora@example.com>: host mx.example.com[192.0.2.1]
+                said: 550 Your server requires confirmation. Visit
+                http://www.example.com/Whitelist.aspx?IP=192.0.2.2 to
+                confirm this mail server. (in reply to RCPT TO command)
+
+            """)
+        #expect(server.kind == .notABounce && server.why == "a challenge/response request (server confirmation), not a bounce")
+
+        // A real bounce that merely asks to confirm the address stays a bounce.
+        let bounce = try read("""
+            From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
+            To: sender@example.org
+            Subject: Undelivered Mail Returned to Sender
+
+            <kijitora@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1
+                User unknown; please confirm the address (in reply to RCPT TO command)
+
+            """)
+        #expect(bounce.kind == .bounce && bounce.recipients.first?.recipient == "kijitora@example.com")
+    }
+
     @Test func theBouncesOwnAddresseeIsNeverTheFailedRecipient() throws {
         // A plain notice that quotes our own address before the failed one.
         let report = try read("""

@@ -41,6 +41,14 @@ public struct BounceReader: Sendable {
             return report
         }
 
+        if let system = Self.challengeResponse(mail) {
+            // A challenge/response system holds the message until the sender proves itself: the
+            // address exists and may still get the message, so it is no failure (even in a DSN).
+            report.agent = system
+            report.why = "a challenge/response request (\(system)), not a bounce"
+            return report
+        }
+
         var dsn = mail.deliveryStatusTexts.map(DeliveryStatus.init(text:))
         if dsn.allSatisfy({ $0.recipients.isEmpty }), mail.bodyContains(["final-recipient:"]) {
             // A DSN pasted into a text part (seen in gateways that re-wrap reports).
@@ -229,6 +237,27 @@ public struct BounceReader: Sendable {
             BounceRecipient(recipient: $0, action: "", diagnostic: type ?? "", timestamp: arrival)
         }
         return (type, recipients, arrival)
+    }
+
+    /// The challenge/response system that sent `mail`, when it is one: such a system holds a message
+    /// until its sender confirms, by a link or a reply, that it is a person (or a real server).
+    /// Recognised by what each system writes, as Mail::DeliveryStatus::BounceParser records it
+    /// (BounceParser.pm, "common C/R systems"): TMDA's `X-Delivery-Agent: TMDA/…` header, Bluebottle's
+    /// `X-Bluebottle-Request` header, Boxbe's guest-list notice (also sent as a DSN whose diagnostic
+    /// type is `X-Boxbe-Notice`: "Sender not pre-approved"), and a receiving server that answers
+    /// "Your server requires confirmation" with a link to confirm the sending server.
+    static func challengeResponse(_ mail: MailContext) -> String? {
+        let h = mail.headers
+        if h["X-Delivery-Agent"]?.trimmingASCIIWhitespace().uppercased().hasPrefix("TMDA") == true { return "TMDA" }
+        if h.contains("X-Bluebottle-Request") { return "Bluebottle" }
+        let dsnText = mail.deliveryStatusTexts.joined(separator: "\n").lowercased()
+        if dsnText.contains("x-boxbe-notice") || mail.bodyContains(["my boxbe guest list"]) { return "Boxbe" }
+        let notice = mail.lowerLines.prefix { line in !originalMessageMarkers.contains { line.contains($0) } }
+        if notice.joined(separator: " ").contains("your server requires confirmation")
+            || dsnText.contains("your server requires confirmation") {
+            return "server confirmation"
+        }
+        return nil
     }
 
     /// RFC 3834 and the vacation conventions that predate it: returns the replying address.
