@@ -188,6 +188,43 @@ import Testing
         #expect(report.recipients.allSatisfy { $0.action == "delayed" })
     }
 
+    /// A plain notice whose text (not its subject) says delivery will be retried is a delay
+    /// warning (RFC 3464 `delayed`, in the MTAs' own warning wording); one that says the failure
+    /// is permanent is not.
+    @Test func aNoticeThatSaysDeliveryContinuesIsADelay() throws {
+        let warning = try read("""
+            From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+            To: sender@example.org
+            Subject: Mail notice
+
+            This is an automated message created by mail delivery software.
+            Your message to:
+            \tkijitora@example.com
+            has not yet been delivered because the recipient server did not respond.
+            This is just a warning, you do not need to take any action. We will continue to
+            attempt delivery of this message for 5 days.
+
+            """)
+        #expect(warning.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(warning.recipients.allSatisfy { $0.action == "delayed" })
+
+        let final = try read("""
+            From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+            To: sender@example.org
+            Subject: failure notice
+
+            Hi. This is the qmail-send program at mx.example.net.
+            I'm afraid I wasn't able to deliver your message to the following addresses.
+            This is a permanent error; I've given up. Sorry it didn't work out.
+
+            <kijitora@example.com>:
+            Sorry, I wasn't able to establish an SMTP connection. Delivery will be retried no more.
+
+            """)
+        #expect(final.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(final.recipients.allSatisfy { $0.action != "delayed" })
+    }
+
     @Test func anMboxPostmarkSeparatesWithoutABlankLineBeforeIt() throws {
         let path = NSTemporaryDirectory() + "listwash-postmark-\(UUID().uuidString).mbox"
         defer { try? FileManager.default.removeItem(atPath: path) }

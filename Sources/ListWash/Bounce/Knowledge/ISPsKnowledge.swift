@@ -156,7 +156,6 @@ extension KnowledgeTable {
             KnownPhrase("email cannot be delivered. reason: email flagged as spam", .spamdetected, "554 5.7.1 (sisimai: rejected)"),
             KnownPhrase("email policy violation detected", .policyviolation, "554 5.7.7"),
             KnownPhrase("mailbox delivery failure policy error", .userunknown, "552 5.1.1 <address> Mailbox delivery failure policy error"),
-            KnownPhrase("temporary system error", .systemerror, "452 4.3.1 Temporary System Error (zohodesk-oas EmailFailureAlert)"),
         ])
 
     /// NTT docomo (Japan): how its MX answers, as sisimai records it.

@@ -67,8 +67,7 @@ public struct BounceReader: Sendable {
         }
         if let plain, !plain.recipients.isEmpty {
             report.agent = plain.agent
-            let delayed = ["delay", "warning: could not send", "still being retried", "will continue to try"]
-                .contains { mail.subject.contains($0) }
+            let delayed = Self.isDelayNotice(mail)
             report.recipients = Self.withCommand(Self.withNotice(plain.recipients.map { r in
                 var r = r
                 if delayed { r.action = "delayed" }
@@ -86,6 +85,29 @@ public struct BounceReader: Sendable {
         }
         report.why = Self.whyNotABounce(mail, dsnGroups: dsn.reduce(0) { $0 + $1.recipients.count })
         return report
+    }
+
+    /// Whether a plain notice (no DSN) says delivery is still being attempted: RFC 3464's `delayed`
+    /// ("has so far been unable to deliver …, but it will continue to attempt to do so") in the
+    /// words of the MTAs' own warning templates, in the subject or in the notice above the returned
+    /// message: sendmail's "Warning: could not send message for past N hours" / "THIS IS A WARNING
+    /// MESSAGE ONLY", Postfix's "Delayed Mail (still being retried)" / "THIS IS A WARNING ONLY",
+    /// Exim's "has not yet been delivered … Delivery attempts will continue", Courier's "advisory
+    /// notice only", and the like. A notice that also says the failure is permanent is no warning.
+    static func isDelayNotice(_ mail: MailContext) -> Bool {
+        let subjects = ["delay", "warning: could not send", "still being retried", "will continue to try",
+                        "not yet been delivered", "delivery warning", "delivery status notification (delay)"]
+        if subjects.contains(where: { mail.subject.contains($0) }) { return true }
+        let notice = mail.lowerLines.prefix { line in !originalMessageMarkers.contains { line.contains($0) } }
+            .joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        let permanent = ["permanent error", "permanent fatal error", "permanently", "i've given up", "i'm not going to try again",
+                         "will not try again", "could not be delivered for"]
+        if permanent.contains(where: { notice.contains($0) }) { return false }
+        let warnings = ["this is a warning message only", "this is a warning only", "this is just a warning",
+                        "advisory notice only", "advisory-only", "has not yet been delivered",
+                        "delivery attempts will continue", "will continue to attempt delivery", "will continue to try to deliver",
+                        "will continue trying to deliver", "has been postponed", "delivery will be retried", "is still being retried"]
+        return warnings.contains { notice.contains($0) }
     }
 
     /// Why a message that yielded nothing is not a bounce, in words an operator can check.
