@@ -314,6 +314,11 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("553 neko.example.com does not exist", .hostunknown, .hard),
         .init("Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long.", .networkerror, .soft),
         .init("Deferred: Name server: example.co.jp.: host name lookup failure. Message could not be delivered for 5 days", .networkerror, .soft),
+        // sisimai's MTA modules (lhost IMailServer, Notes)
+        .init("Invalid final delivery userid: kijitora@example.com", .userunknown, .hard),
+        .init("554 Requested action not taken: virus detected", .virusdetected, .sender),
+        .init("ディレクトリのリストにありません kijitora@example.co.jp", .userunknown, .hard),
+        .init("Message has exceeded maximum hop count", .networkerror, .soft),
     ]
     @Test(arguments: sisimaiRecord) func sisimaiRecordReplies(_ row: PublishedReply) { check(row) }
 

@@ -225,6 +225,74 @@ import Testing
         #expect(final.recipients.allSatisfy { $0.action != "delayed" })
     }
 
+    /// A notice line that ends with a colon announces the reason on the next line (1&1's "For the
+    /// following reason:", Dovecot's rejection_reason "…was automatically rejected:%n%r").
+    @Test func aReasonAnnouncedByAColonIsTakenFromTheNextLine() throws {
+        let einsUndEins = try read("""
+            From: "Mail Delivery System" <mailer-daemon@kundenserver.example.de>
+            To: sender@example.org
+            Subject: Mail delivery failed: returning message to sender
+
+            This message was created automatically by mail delivery software.
+
+            The following address failed:
+
+            kijitora@example.com
+
+            For the following reason:
+
+            Mail size limit exceeded.
+
+            """)
+        #expect(einsUndEins.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(einsUndEins.recipients.first?.diagnostic.contains("Mail size limit exceeded") == true)
+
+        let dovecot = try read("""
+            From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+            To: sender@example.org
+            Subject: Rejected: hello
+
+            Your message to <kijitora@example.com> was automatically rejected:
+            Quota exceeded (mailbox for user is full)
+
+            """)
+        #expect(dovecot.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(dovecot.recipients.first?.diagnostic.hasSuffix("Quota exceeded (mailbox for user is full)") == true)
+    }
+
+    /// The returned message's `To:` is no failed recipient when it is the list the message went
+    /// through (its `List-Post`, RFC 2369, or Mailman's `X-BeenThere`); a member's address is.
+    @Test func theListItselfIsNeverTheFailedRecipient() throws {
+        func bounce(to: String) throws -> BounceReport {
+            try read("""
+                From: MAILER-DAEMON@mx.example.net
+                To: list-bounces@lists.example.org
+                Subject: Mail could not be delivered
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="b"
+
+                --b
+                Content-Type: text/plain
+
+                The following mail could not be delivered. Reason: Exceeded Maximum Delivery Attempts.
+                --b
+                Content-Type: message/rfc822
+
+                From: Ana <ana@example.com>
+                To: \(to)
+                Subject: [list] hello
+                List-Post: <mailto:list@lists.example.org>
+                X-BeenThere: list@lists.example.org
+
+                hello
+                --b--
+
+                """)
+        }
+        #expect(try bounce(to: "list@lists.example.org").recipients.isEmpty)
+        #expect(try bounce(to: "kijitora@example.com").recipients.map(\.recipient) == ["kijitora@example.com"])
+    }
+
     @Test func anMboxPostmarkSeparatesWithoutABlankLineBeforeIt() throws {
         let path = NSTemporaryDirectory() + "listwash-postmark-\(UUID().uuidString).mbox"
         defer { try? FileManager.default.removeItem(atPath: path) }
