@@ -267,6 +267,7 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("451 Internal resources are temporarily unavailable - https://community.mimecast.com/docs/DOC-1369#451", .badreputation, .sender),
         .init("451 Recipient Temporarily Unavailable - https://community.mimecast.com/docs/DOC-1369#451", .blocked, .sender),
         .init("550 Journal messages past the expiration - https://community.mimecast.com/docs/DOC-1369#550", .expired, .soft),
+        .init("550 Journal message past expiration", .expired, .soft),
         .init("451 The incorrect hostname used for inbounds - https://community.mimecast.com/docs/DOC-1369#451", .networkerror, .soft),
         .init("451 Account outbounds disabled - https://community.mimecast.com/docs/DOC-1369#451", .onhold, .soft),
         .init("451 Hostname is not authorized - https://community.mimecast.com/docs/DOC-1369#451", .onhold, .soft),
