@@ -79,11 +79,17 @@ conformance: build
 # the same day again (must add 0), the clean-v1 peers in $(SHARED)/bench/peers (DuckDB;
 # polars when installed) and cat. Prints medians (wall, CPU, peak RSS, MB/s), the targets
 # with measured values (met / missed) and an output check. RUNS defaults to 3, 1 at SIZE=L.
+# STORE=postgres runs Benchmarks/bench-postgres.sh instead: the PostgreSQL history beside
+# the SQLite one and DuckDB (needs the data of a `make bench SIZE=...` run).
 SIZE ?= S
 RUNS ?=
 bench: deps
+ifeq ($(STORE),postgres)
+	@SIZE=$(SIZE) RUNS=$(RUNS) SHARED=$(SHARED) bash Benchmarks/bench-postgres.sh
+else
 	@SIZE=$(SIZE) RUNS=$(RUNS) SHARED=$(SHARED) bash Benchmarks/bench.sh
 	@python3 Benchmarks/scaling.py --binary .build/release/listwash --work bench-data/scaling
+endif
 
 # Scaling check: every reader must run in time linear in its input. Release build, then the
 # worst input known for each reader (long lines and fields, patterns repeated along a header

@@ -7,7 +7,9 @@ CORPUS_DIR holds eml/*.eml and expected.tsv. The same script measures a held-out
 Scripts/heldout_expectations.py: there expected.tsv also has `recipient` (a row is matched to
 listwash's output by address, not by position; reason `?` means no expected reason) and `bounce`
 (yes / delayed / no), and the script adds bounce detection (messages expected to be bounces that
-gave at least one failed or delayed recipient; non-bounces that gave none) and delay agreement.
+gave at least one failed or delayed recipient; non-bounces that gave none) and delay agreement,
+and lists the recipients not found, the non-bounces reported as bounces and the delay warnings
+not reported as delayed.
 
 Prints, overall and per file family (lhost-<mta>, rhost-<provider>, rfc3464, rfc3834, arf):
 recipients found / expected, exact reason agreement, status agreement (only where the
@@ -96,6 +98,7 @@ def main():
             rows[index] = row
     stats = collections.defaultdict(collections.Counter)
     misses = []
+    undelayed = []
     mismatches = collections.defaultdict(list)
     files = sorted(n for n in os.listdir(os.path.join(corpus, "eml")) if n.endswith(".eml"))
     for name in files:
@@ -142,6 +145,8 @@ def main():
                     continue
                 s["delay_n"] += 1
                 s["delay"] += line.get("action") == "delayed"
+                if fam == "ALL" and line.get("action") != "delayed":
+                    undelayed.append(f"{name}#{index}")
             if row["reason"] == "?":
                 for fam in ("ALL", family(name)):
                     stats[fam]["noreason"] += 1
@@ -199,6 +204,8 @@ def main():
               f"differences: {pct(a['kind_d'], a['kind_n']).strip()}")
     if misses:
         print("\nrecipients not found: " + " ".join(misses))
+    if undelayed:
+        print("delay warnings not reported as delayed: " + " ".join(undelayed))
     if show_mismatches and mismatches:
         total = sum(len(v) for v in mismatches.values())
         print(f"\nreason mismatches ({total}):")

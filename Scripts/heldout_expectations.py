@@ -2,6 +2,7 @@
 """Build a held-out bounce set (eml/ + expected.tsv) from another project's public test corpus.
 
 Usage: heldout_expectations.py SOURCE OUT_DIR [--flufl HELPERS_PY] [--non-bounce FILE ...]
+                               [--delayed FILE ...]
 
 SOURCE is a folder of bounce messages (for example Debian's python3-flufl.bounce test data, or
 the t/corpus folder of Mail::DeliveryStatus::BounceParser's source). Each message is copied to
@@ -9,7 +10,9 @@ OUT_DIR/eml/NAME.eml and classified by sisimai (Debian's libsisimai-perl, run th
 give the expected reason per recipient. With --flufl, flufl.bounce's own test table (the DATA
 list in flufl/bounce/testing/helpers.py) adds the recipients that project expects, and which of
 them are a delay warning. --non-bounce names messages that project's own tests say are not
-bounces (auto-replies, challenge/response).
+bounces (auto-replies, challenge/response). --delayed names messages that are delay warnings by
+their own text ("has not yet been delivered ... delivery attempts will continue"), which sisimai
+4.25 reports with action `failed`: their rows get bounce `delayed`.
 
 expected.tsv has the columns of ../shared/corpus/sisimai/expected.tsv plus `recipient`
 (matched case-insensitively instead of by position) and `bounce` (yes / no / delayed). A
@@ -43,10 +46,15 @@ def main():
         i = args.index("--flufl")
         flufl = args[i + 1]
         del args[i:i + 2]
-    if "--non-bounce" in args:
-        i = args.index("--non-bounce")
-        non_bounce = set(args[i + 1:])
-        del args[i:]
+    delayed = set()
+    for option, into in (("--non-bounce", non_bounce), ("--delayed", delayed)):
+        if option in args:
+            i = args.index(option)
+            j = i + 1
+            while j < len(args) and not args[j].startswith("--"):
+                into.add(args[j])
+                j += 1
+            del args[i:j]
     source, out = args
     os.makedirs(os.path.join(out, "eml"), exist_ok=True)
     names = sorted(n for n in os.listdir(source) if not n.startswith("_") and not n.endswith(".py"))
@@ -69,7 +77,7 @@ def main():
         path = os.path.join(source, name)
         if not os.path.isfile(path):
             continue
-        eml = re.sub(r"\.(txt|msg)$", "", name) + ".eml"
+        eml = re.sub(r"\.(txt|msg|eml)$", "", name) + ".eml"
         shutil.copyfile(path, os.path.join(out, "eml", eml))
         got = [o for o in oracle.get(name, []) if o[3] not in ("delivered",)]
         if name in non_bounce:
@@ -93,7 +101,7 @@ def main():
             rows.append((eml, "-", "", "", "-", "false", "", "no"))
             continue
         for o in real:
-            rows.append((eml, "-", o[1], o[2], o[3], o[4], o[0], "yes"))
+            rows.append((eml, "-", o[1], o[2], o[3], o[4], o[0], "delayed" if name in delayed else "yes"))
     with open(os.path.join(out, "expected.tsv"), "w", encoding="utf-8") as f:
         f.write("file\tindex\tstatus\treplycode\treason\thardbounce\trecipient\tbounce\n")
         for r in rows:

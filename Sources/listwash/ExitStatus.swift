@@ -28,6 +28,9 @@ enum ExitStatus: Int32 {
     /// `listwash verify`: an output set differs from its manifest (a file or an audit record
     /// was altered, removed or moved).
     case altered = 81
+    /// `listwash merge`: the parts are not the N shards of one run (another list, policy,
+    /// as-of, history or N; a shard missing or given twice; a part's files not its list's rows).
+    case partsDisagree = 82
 
     /// The exit status for an error thrown by the library.
     static func of(_ error: Error) -> ExitStatus {
@@ -77,6 +80,13 @@ enum ExitStatus: Int32 {
             return .ioError
         case is EventImportError:
             return .unusableInput
+        case let e as MergeError:
+            switch e {
+            case .notAShard: return .unusableInput
+            case .partAltered: return .altered
+            case .outputIsPart: return .usage
+            case .partsDisagree, .otherVersion, .shardMissing, .shardRepeated, .listChanged, .partInconsistent: return .partsDisagree
+            }
         case is TemporaryFileError:
             // A temporary file that does not read back as written: an internal error.
             return .failure

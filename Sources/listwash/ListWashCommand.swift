@@ -15,10 +15,10 @@ struct ListWashCommand: ParsableCommand {
             output folder is in use by another run (try again), 79 an input cannot be used at
             all (malformed policy, no address column, XML not well-formed); 80 the blast-radius
             guard refused the run (the previous outputs stay); 81 'verify' found the output set
-            altered.
+            altered; 82 'merge' was given parts that are not the shards of one run.
             """,
         version: "\(ListWashVersion.current) (commit \(String(cString: listwash_build_commit())))",
-        subcommands: [Ingest.self, Clean.self, Explain.self, Runs.self, Diff.self, Reclassify.self, HistoryCommand.self,
+        subcommands: [Ingest.self, Clean.self, Merge.self, Explain.self, Runs.self, Diff.self, Reclassify.self, HistoryCommand.self,
                       ExportSuppressions.self, Retract.self, Allow.self, Suppress.self, Forget.self, Prune.self, Verify.self, InspectCSV.self, Classify.self, PolicyCommand.self]
     )
 

@@ -3,13 +3,21 @@ import Foundation
 import ListWash
 import Logging
 
-/// `--history PATH`.
+/// `--history PATH|URL`.
 struct HistoryOptions: ParsableArguments {
-    @Option(name: .customLong("history"), help: "The history database, an SQLite file ('ingest' creates it on first use; default: listwash.sqlite).")
+    @Option(name: .customLong("history"), help: "The history: an SQLite file ('ingest' creates it on first use), or a PostgreSQL database as postgres://USER@HOST:PORT/DB (default: $LISTWASH_HISTORY, else listwash.sqlite).")
     var given: String?
 
-    /// The history's path: `--history`, or `listwash.sqlite`.
-    var history: String { given ?? "listwash.sqlite" }
+    /// The history: `--history`, else `$LISTWASH_HISTORY`, else `listwash.sqlite`.
+    var history: String {
+        given ?? ProcessInfo.processInfo.environment["LISTWASH_HISTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "listwash.sqlite"
+    }
+
+    /// Whether a history was named (`--history` or `$LISTWASH_HISTORY`).
+    var isGiven: Bool { given != nil || ProcessInfo.processInfo.environment["LISTWASH_HISTORY"].map { !$0.isEmpty } == true }
+
+    /// The history as messages name it (a PostgreSQL URL without its password).
+    var display: String { HistoryLocation(history).display }
 }
 
 /// `--policy FILE`.

@@ -16,4 +16,14 @@ enum TestHooks {
             if reached == step { kill(getpid(), SIGKILL) }
         }
     }
+
+    /// `LISTWASH_TEST_KILL_AFTER_BATCHES=N`: `ingest` kills itself with SIGKILL once it has
+    /// staged N batches of a file, so the tests can show that a worker killed mid-file leaves
+    /// the history as before that file.
+    static var killAfterBatches: ((Int) -> Void)? {
+        guard let text = getenv("LISTWASH_TEST_KILL_AFTER_BATCHES").map({ String(cString: $0) }), let n = Int(text) else { return nil }
+        return { staged in
+            if staged >= n { kill(getpid(), SIGKILL) }
+        }
+    }
 }

@@ -33,6 +33,8 @@ public struct ClassificationIdentity: Sendable, Equatable, Hashable {
                       String(describing: StatusCode.table), String(describing: ReplyCode.table),
                       String(describing: ProviderCode.orange.sorted { $0.key < $1.key }),
                       String(describing: ProviderCode.cox.sorted { $0.key < $1.key }), String(describing: ProviderCode.spectrum),
+                      String(describing: ProviderCode.godaddy.sorted { $0.key < $1.key }),
+                      String(describing: ProviderCode.iua.sorted { $0.key < $1.key }),
                       String(describing: SMTPCommand.markers)] {
             hasher.update(Array(table.utf8))
             hasher.update([0])

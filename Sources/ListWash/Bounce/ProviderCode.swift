@@ -8,6 +8,11 @@ import Foundation
 /// - Cox writes `AUP#CXBL`, `AUP#CDRBL`, `AUP#IPBL0001`, … (https://www.cox.com/residential/support/email-error-codes.html).
 /// - Charter Spectrum writes `AUP#In-1310` or `AUP#O-1000`: four digits in its published ranges
 ///   (https://www.spectrum.net/support/internet/understanding-email-error-codes).
+/// - GoDaddy (`*.secureserver.net`) ends its replies with `IB` and three digits (`IB104`), each
+///   explained on its bounceback page (https://www.godaddy.com/help/what-does-my-email-bounceback-mean-3568),
+///   as sisimai's rhost GoDaddy records them.
+/// - i.ua (Ukraine) points to `http://mail.i.ua/err/N`, one number per cause, as sisimai's rhost IUA
+///   records them.
 public enum ProviderCode {
     /// Orange / La Poste codes (the last three digits) and the reason each names.
     /// Codes Orange uses for several causes ("please try later") are left out, so the words decide.
@@ -69,6 +74,51 @@ public enum ProviderCode {
         (1580...1580, .speeding),         // too many recipients in a short time
     ]
 
+    /// GoDaddy `IB` codes and the reason each names (GoDaddy's bounceback page; sisimai rhost GoDaddy).
+    public static let godaddy: [Int: BounceReason] = [
+        7: .toomanyconn,        // IB007 421 too many sessions from this IP
+        101: .systemfull,       // IB101 421 server temporarily unavailable: "the email queue is experiencing higher than normal volume"
+        103: .badreputation,    // IB103 554 poor reputation on Cloudmark Sender Intelligence
+        104: .blocked,          // IB104 554 listed on the Spamhaus SBL
+        105: .blocked,          // IB105 554 listed on the Spamhaus XBL
+        106: .blocked,          // IB106 554 listed on the Spamhaus PBL
+        108: .requireptr,       // IB108 421 reverse DNS for this IP failed
+        110: .blocked,          // IB110 554 blocked for an hour: too much spam
+        111: .blocked,          // IB111 554 blocked for the day: too much spam
+        112: .blocked,          // IB112 554 blocked for an hour: too many invalid recipients
+        113: .blocked,          // IB113 554 blocked for the day: too many invalid recipients
+        212: .spamdetected,     // IB212 552 content judged to be spam
+        401: .securityerror,    // IB401 535 authentication not allowed on inbound servers
+        501: .notcompliantrfc,  // IB501 550 blank From: addresses are not allowed
+        502: .notcompliantrfc,  // IB502 550 IP addresses are not allowed as a From: address
+        504: .speeding,         // IB504 550 too many messages this hour
+        506: .rejected,         // IB506 550 From: domain is invalid
+        508: .authfailure,      // IB508 550 invalid SPF record
+        510: .speeding,         // IB510 550 too many messages per session
+        605: .exceedlimit,      // IB605 452 too many recipients (RFC 3463 X.5.3; sisimai: toomanyconn)
+        607: .speeding,         // IB607 550 too many recipients this hour
+        705: .virusdetected,    // IB705 552 virus infected message rejected
+    ]
+
+    /// i.ua's `mail.i.ua/err/N` numbers and the reason each names (sisimai rhost IUA).
+    public static let iua: [Int: BounceReason] = [
+        1: .norelaying,   // the use of SMTP as a mail gate is forbidden
+        2: .userunknown,  // user is not found
+        3: .suspend,      // mailbox not used for more than 3 months
+        4: .mailboxfull,  // mailbox is full
+        5: .speeding,     // letter sending limit exceeded (sisimai: toomanyconn)
+        6: .norelaying,   // use the SMTP server of your provider
+        7: .blocked,      // wrong HELO/EHLO argument
+        8: .rejected,     // could not verify the sender address
+        9: .blocked,      // the sender's IP is blacklisted
+        10: .filtered,    // not in the recipient's address list
+    ]
+
+    private static let godaddyPattern = try! NSRegularExpression(pattern: "(?:^|[\\s(\\[])IB([0-9]{3})\\b", options: [])
+
+    private static let iuaPattern = try! NSRegularExpression(
+        pattern: "\\.i\\.ua/err/([0-9]{1,2})\\b", options: [.caseInsensitive])
+
     private static let orangePattern = try! NSRegularExpression(
         pattern: "\\b(?:LPN|OFR|OUK)(?:_[0-9]{3}|[0-9]{3}[-_][0-9]{3})\\b", options: [.caseInsensitive])
 
@@ -81,6 +131,11 @@ public enum ProviderCode {
         guard bytes.count >= 3 else { return false }
         // First byte `o`, `l` or `#` (rare enough that the others are seldom looked at).
         for i in 0..<(bytes.count - 2) {
+            // GoDaddy: `IB` and a digit (upper case only, as GoDaddy writes it).
+            if bytes[i] == 0x49, bytes[i + 1] == 0x42, bytes[i + 2] >= 0x30, bytes[i + 2] <= 0x39 { return true }
+            // i.ua: `/err/`.
+            if bytes[i] == 0x2F, i + 4 < bytes.count, bytes[i + 1] | 0x20 == 0x65, bytes[i + 2] | 0x20 == 0x72,
+               bytes[i + 3] | 0x20 == 0x72, bytes[i + 4] == 0x2F { return true }
             let a = bytes[i] | 0x20
             if bytes[i] == 0x23, i >= 3, bytes[i - 3] == 0x41, bytes[i - 2] == 0x55, bytes[i - 1] == 0x50 { return true }
             guard a == 0x6F || a == 0x6C else { continue }
@@ -107,9 +162,24 @@ public enum ProviderCode {
         return nil
     }
 
-    /// The reason an Orange/La Poste code in `text` names, with the code as found; nil when none does.
+    /// The reason a code of `table` captured by `pattern`'s first group names, with the code as found.
+    private static func numbered(_ pattern: NSRegularExpression, _ table: [Int: BounceReason], in text: String) -> (reason: BounceReason, code: String)? {
+        let range = NSRange(text.startIndex..., in: text)
+        for match in pattern.matches(in: text, range: range) {
+            guard let digits = Range(match.range(at: 1), in: text), let number = Int(text[digits]),
+                  let reason = table[number] else { continue }
+            let whole = Range(match.range, in: text).map { String(text[$0]).trimmingCharacters(in: .whitespaces) } ?? ""
+            return (reason, whole.hasPrefix("(") || whole.hasPrefix("[") ? String(whole.dropFirst()) : whole)
+        }
+        return nil
+    }
+
+    /// The reason a provider code in `text` names (Orange / La Poste, Cox and Spectrum `AUP#`,
+    /// GoDaddy `IB`, i.ua `err/`), with the code as found; nil when none does.
     public static func reason(in text: String) -> (reason: BounceReason, code: String)? {
         if text.contains("AUP#"), let found = aupReason(in: text) { return found }
+        if text.contains("IB"), let found = numbered(godaddyPattern, godaddy, in: text) { return found }
+        if text.contains("/err/") || text.contains("/ERR/"), let found = numbered(iuaPattern, iua, in: text) { return found }
         let range = NSRange(text.startIndex..., in: text)
         for match in orangePattern.matches(in: text, range: range) {
             guard let r = Range(match.range, in: text) else { continue }

@@ -207,10 +207,11 @@ extension HistoryStore {
     /// `listwash reclassify`: opens the history at `path` (which must exist; an older one is
     /// migrated first) and reclassifies it with `policy`'s classifier and rules.
     public static func reclassify(path: String, policy: Policy) throws -> ReclassifySummary {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
-        let store = try HistoryStore(path: path, create: true)
-        return try store.reclassify(classifier: try policy.makeClassifier(), identity: ClassificationIdentity(policy: policy))
+        try HistoryStore.requireExisting(path)
+        let classifier = try policy.makeClassifier()
+        return try HistoryStore.using(path, create: true, writes: true) {
+            try $0.reclassify(classifier: classifier, identity: ClassificationIdentity(policy: policy))
+        }
     }
 }
 

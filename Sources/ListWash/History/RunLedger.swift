@@ -18,6 +18,20 @@ public struct LedgerEntry: Sendable, Equatable {
     public var manifest: String
     public var removals: Removals?
 
+    /// An ingest's ledger manifest: its files' counts and the history's events after it.
+    static func ingestManifest(_ files: [IngestFileSummary], eventsTotal: Int) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("tool", "listwash")
+        json.string("version", ListWashVersion.current)
+        json.beginArray("files")
+        for f in files { f.write(to: &json, pathKey: "file") }
+        json.endArray()
+        json.int("events_total", eventsTotal)
+        json.endObject()
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
     /// The manifest, decoded (an empty object if it does not decode).
     public var manifestObject: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(manifest.utf8))) as? [String: Any] ?? [:]
@@ -144,27 +158,8 @@ extension HistoryStore {
 
     /// Records an ingest's files in the ledger.
     public func recordIngest(_ files: [IngestFileSummary]) throws {
-        var json = JSONWriter()
-        json.beginObject()
-        json.string("tool", "listwash")
-        json.string("version", ListWashVersion.current)
-        json.beginArray("files")
-        for f in files {
-            json.beginObject()
-            json.string("file", f.file)
-            json.string("format", f.format)
-            json.int("read", f.read)
-            json.int("new", f.new)
-            json.int("duplicate", f.duplicate)
-            json.int("rejected", f.rejected)
-            json.int("skipped", f.skipped)
-            json.endObject()
-        }
-        json.endArray()
-        json.int("events_total", try count())
-        json.endObject()
         try record(command: "ingest", asOf: nil, lastBlock: try lastEventBlock(), outcome: "added",
-                   manifest: String(decoding: json.bytes, as: UTF8.self), removals: nil)
+                   manifest: LedgerEntry.ingestManifest(files, eventsTotal: try count()), removals: nil)
     }
 
     /// Every ledger entry, oldest first (their removals left out unless `removals`).

@@ -86,9 +86,8 @@ extension HistoryStore {
     /// `listwash forget`: opens the history at `path` (which must exist; an older one is
     /// migrated first) and forgets `addresses` at `time`.
     public static func forget(path: String, addresses: [String], at time: Int64) throws -> ForgetSummary {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
-        return try HistoryStore(path: path, create: true).forget(addresses, at: time)
+        try HistoryStore.requireExisting(path)
+        return try HistoryStore.using(path, create: true, writes: true) { try $0.forget(addresses, at: time) }
     }
 
     /// Forgets `addresses` (see the extension's summary), recording `time` as when. Forgetting

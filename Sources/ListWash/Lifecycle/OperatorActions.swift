@@ -36,10 +36,11 @@ extension HistoryStore {
         let raw = RawEvent(address: trimmed, timestamp: time, type: action, diagnostic: why,
                            providerVerdict: "listwash:\(action.rawValue)", source: EventSource(file: "listwash \(action.rawValue)"))
         guard let record = EventRecord(raw, classifier: try Classifier()) else { throw OperatorActionError.blankAddress }
-        let store = try HistoryStore(path: path, create: true)
-        let new = try store.insert([record]).new == 1
-        // An allow re-admits a forgotten person too (they came back and asked to be mailed).
-        let unforgotten = action == .allow ? try store.unforget(trimmed) : false
-        return new || unforgotten
+        return try HistoryStore.using(path, create: true, writes: true) { store in
+            let new = try store.insert([record]).new == 1
+            // An allow re-admits a forgotten person too (they came back and asked to be mailed).
+            let unforgotten = action == .allow ? try store.unforget(trimmed) : false
+            return new || unforgotten
+        }
     }
 }

@@ -58,10 +58,11 @@ extension HistoryStore {
     /// migrated first) and prunes it.
     public static func prune(path: String, olderThanDays days: Int, asOf: Int64, policy: Policy, force: Bool,
                              at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> PruneSummary {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
+        try HistoryStore.requireExisting(path)
         try checkPrune(days: days, policy: policy, force: force)
-        return try HistoryStore(path: path, create: true).prune(olderThanDays: days, asOf: asOf, policy: policy, force: force, at: time)
+        return try HistoryStore.using(path, create: true, writes: true) {
+            try $0.prune(olderThanDays: days, asOf: asOf, policy: policy, force: force, at: time)
+        }
     }
 
     /// Refuses DAYS shorter than the policy's longest look-back, unless forced.

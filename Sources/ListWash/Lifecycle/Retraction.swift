@@ -35,60 +35,15 @@ extension HistoryStore {
         let wanted = Array(file.utf8)
         try db.transaction {
             runsCache = nil
-            var removed = Set<Int64>()
-            let select = try db.prepare("SELECT block, events FROM event_blocks WHERE block > ?1 ORDER BY block LIMIT 256")
-            let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
-            let delete = try db.cached("DELETE FROM event_blocks WHERE block = ?1")
-            var encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
-            var last: Int64 = .min
-            var pending: [(block: Int64, bytes: [UInt8]?)] = []
-            var kept: [UInt8] = []
-            while true {
-                select.reset()
-                select.bind(1, last)
-                var any = false
-                while try select.step() {
-                    any = true
-                    let block = select.int64(0)
-                    last = block
-                    kept.removeAll(keepingCapacity: true)
-                    var keptCount = 0, removedHere = 0
-                    do {
-                        try EventBlock.forEach(in: select.bytes(1)) { slot, raw in
-                            let row = try EventRow(raw)
-                            if Self.source(row.source, isFrom: wanted) {
-                                removed.insert(EventBlock.number(block: block, slot: slot))
-                                removedHere += 1
-                            } else {
-                                EventBlock.append(slot: slot, event: raw, to: &kept)
-                                keptCount += 1
-                            }
-                        }
-                    } catch is EventBlockError {
-                        throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
-                    }
-                    guard removedHere > 0 else { continue }
-                    if keptCount == 0 {
-                        pending.append((block, nil))
-                    } else {
-                        var compact: [UInt8] = []
-                        try kept.withUnsafeBytes { try encoder.encode($0, into: &compact) }
-                        pending.append((block, compact))
-                    }
-                }
-                select.reset()
-                for (block, bytes) in pending {
-                    let statement = bytes == nil ? delete : update
-                    statement.reset()
-                    statement.bind(1, block)
-                    if let bytes { statement.bind(2, bytes) }
-                    _ = try statement.step()
-                    statement.reset()
-                    if bytes == nil { summary.blocksDeleted += 1 } else { summary.blocksRewritten += 1 }
-                }
-                pending.removeAll()
-                if !any { break }
+            let rewrite = try rewriteEventBlocks { slot, raw, out in
+                let row = try EventRow(raw)
+                if Self.source(row.source, isFrom: wanted) { return false }
+                EventBlock.append(slot: slot, event: raw, to: &out)
+                return true
             }
+            let removed = rewrite.removed
+            summary.blocksRewritten = rewrite.rewritten
+            summary.blocksDeleted = rewrite.deleted
             guard !removed.isEmpty else { return }
             summary.events = removed.count
             summary.runAddressesRemoved = try removeRunEntries(removed)
@@ -194,9 +149,8 @@ extension HistoryStore {
     /// `listwash retract`: opens the history at `path` (which must exist; an older one is
     /// migrated first) and retracts the events of the file `source`.
     public static func retract(path: String, source: String) throws -> RetractSummary {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
-        return try HistoryStore(path: path, create: true).retract(source: source)
+        try HistoryStore.requireExisting(path)
+        return try HistoryStore.using(path, create: true, writes: true) { try $0.retract(source: source) }
     }
 
     /// The lifecycle log, oldest first: (time, action, detail).

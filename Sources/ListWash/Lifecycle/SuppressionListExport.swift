@@ -90,7 +90,10 @@ public enum SuppressionListExport {
         guard (request.format == .hmacSHA256) == !request.key.isEmpty else {
             throw ExportError.keyMismatch(format: request.format.rawValue)
         }
-        let history = try HistoryStore(path: request.historyPath, create: false)
+        return try HistoryStore.using(request.historyPath) { history in try run(request, history: history, write: write) }
+    }
+
+    private static func run(_ request: Request, history: HistoryStore, write: ([UInt8]) throws -> Void) throws -> Summary {
         var summary = Summary()
         var buffer: [UInt8] = []
         var digests: [String] = []
@@ -102,7 +105,7 @@ public enum SuppressionListExport {
         }
         try history.reading {
             // Temporary files of the domain judgment go beside the history (the disk the user chose for large files).
-            let folder = request.historyPath.lastIndex(of: "/").map { String(request.historyPath[..<$0]) } ?? "."
+            let folder = history.path.lastIndex(of: "/").map { String(history.path[..<$0]) } ?? "."
             let scan = try HistoryDecisions.scan(history, policy: request.policy, asOf: request.asOf,
                                                  directory: folder.isEmpty ? "/" : folder) { key, _, _, decision in
                 guard let decision else { return }

@@ -29,6 +29,8 @@ public struct RunReport: Sendable {
         for entry in ledger where entry.command == "clean" && entry.outcome != "refused" {
             guard let at = entry.asOf, at < asOf else { continue }
             let object = entry.manifestObject
+            // A shard's counts are a part of the list's (its merge is not in the ledger).
+            guard object["shard"] == nil else { continue }
             guard ((object["inputs"] as? [String: Any])?["list"] as? [String: Any])?["path"] as? String == listPath else { continue }
             let summary = object["summary"] as? [String: Any] ?? [:]
             byAsOf[at] = TrendPoint(run: entry.entry, asOf: at, rowsRead: summary["rows_read"] as? Int ?? 0, removed: summary["removed"] as? Int ?? 0)

@@ -25,6 +25,11 @@ struct Clean: ParsableCommand {
               listwash clean --list Samples/subscribers.xml --out out-xml --record Subscriber --email-field EmailAddress
               listwash clean --history listwash.sqlite --list big.csv --out out --dry-run
               listwash clean --events bounces.csv --list subscribers.csv --out out
+              listwash clean --history /shared/listwash.sqlite --list big.csv --out part-2 --shard 2/4
+
+            --shard I/N cleans only the rows whose address key hashes to shard I (rows without \
+            an address, and blank lines, belong to shard 1); 'listwash merge part-1 … part-N \
+            --out DIR' then writes the set one unsharded run would have written.
 
             --events FILE... is a one-off run for one export and one list: the event files (any \
             format ingest reads) are the history for this run alone, and nothing is kept after \
@@ -92,6 +97,9 @@ struct Clean: ParsableCommand {
     @Flag(name: .customLong("compare-last"), help: "After the run, compare it with the previous clean of the same list in the history's ledger, as 'listwash diff' does.")
     var compareLast = false
 
+    @Option(help: "Clean only shard I of N (I from 1 to N): the rows whose address key hashes to it, so N machines clean one list against one shared history; join the N output folders with 'listwash merge'.")
+    var shard: String?
+
     // Tuning knobs, hidden from help: for tests and measurements of the two ways of finding duplicates.
     @Option(name: .customLong("large-list-bytes"), help: .hidden)
     var largeListBytes: Int?
@@ -116,6 +124,15 @@ struct Clean: ParsableCommand {
         }
         if events.contains("-"), list == "-" {
             throw ValidationError("standard input can be the list or an event file, not both")
+        }
+        if let shard, ShardSpec(shard) == nil {
+            throw ValidationError("--shard '\(shard)' is not I/N with 1 <= I <= N, such as 2/8")
+        }
+        if shard != nil, !events.isEmpty {
+            throw ValidationError("--shard cleans against one shared history (--history), not --events")
+        }
+        if shard != nil, compareLast {
+            throw ValidationError("--compare-last compares whole cleans; a shard is a part of one (compare after 'listwash merge' with 'listwash diff')")
         }
         if let delimiter, Self.delimiterByte(delimiter) == nil {
             throw ValidationError("--delimiter must be one of , ; tab |")
@@ -153,6 +170,7 @@ struct Clean: ParsableCommand {
             job.request.eventFiles = events
             job.request.eventFormat = format
             job.request.eventImportOptions.year = year
+            job.request.shard = shard.flatMap(ShardSpec.init)
             job.afterCommitStep = TestHooks.killAfterCommitStep
             if let largeListBytes { job.request.largeListBytes = largeListBytes }
             if let sortMemory { job.request.sortMemoryBudget = sortMemory }
@@ -171,15 +189,16 @@ struct Clean: ParsableCommand {
         if summaryJSON {
             FileHandle.standardOutput.write(Data(summary.jsonLine))
         } else if !output.quiet {
-            print(Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start)))
+            let text = Self.render(summary, list: list, out: out, asOf: asOfSeconds, elapsed: seconds(since: start))
+            // A shard's counts are its rows' only: the first line says which shard.
+            print(shard.map { text.replacingOccurrences(of: "listwash clean", with: "listwash clean --shard \($0)", options: .anchored) } ?? text)
         }
         if let notice = summary.classificationNotice, !output.quiet {
             FileHandle.standardError.write(Data("listwash: note: \(notice)\n".utf8))
         }
         if compareLast, !dryRun, !summaryJSON, !output.quiet {
             do {
-                let history = try HistoryStore(path: historyOptions.history, create: false)
-                if let diff = try RunDiff.compareLast(history: history, listPath: list) {
+                if let diff = try HistoryStore.using(historyOptions.history, { try RunDiff.compareLast(history: $0, listPath: list) }) {
                     print("\n" + diff.text)
                 } else {
                     print("\nno earlier clean of \(list) in the ledger to compare with")

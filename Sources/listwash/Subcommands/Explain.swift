@@ -64,11 +64,12 @@ struct Explain: ParsableCommand {
                     throw ExitCode(ExitStatus.usage.rawValue)
                 }
             }
-            let history = try HistoryStore(path: historyOptions.history, create: false)
-            let explanations = try history.reading {
-                var explanations = try DecisionExplanation.explain(addresses: targets, history: history, policy: policy, asOf: asOfSeconds)
-                try history.applyErasures(to: &explanations)
-                return explanations
+            let explanations = try HistoryStore.using(historyOptions.history) { history in
+                try history.reading {
+                    var explanations = try DecisionExplanation.explain(addresses: targets, history: history, policy: policy, asOf: asOfSeconds)
+                    try history.applyErasures(to: &explanations)
+                    return explanations
+                }
             }
             if json {
                 for e in explanations { FileHandle.standardOutput.write(Data(e.jsonLine)) }

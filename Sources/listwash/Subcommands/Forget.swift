@@ -46,7 +46,7 @@ struct Forget: ParsableCommand {
             throw fail(error)
         }
         if !output.quiet {
-            print("\(historyOptions.history): \(grouped(summary.addresses)) addresses forgotten (\(grouped(summary.newlyForgotten)) new): "
+            print("\(historyOptions.display): \(grouped(summary.addresses)) addresses forgotten (\(grouped(summary.newlyForgotten)) new): "
                 + "\(grouped(summary.events)) events deleted, \(grouped(summary.scrubbedEvents)) other events and "
                 + "\(grouped(summary.scrubbedRecords)) ledger or log records scrubbed, in \(seconds(since: start))")
         }

@@ -47,24 +47,25 @@ struct HistoryExportCommand: ParsableCommand {
     func run() throws {
         do {
             let export = HistoryExport(format: format, address: address, policy: try policyOptions.load())
-            let history = try HistoryStore(path: historyOptions.history, create: false)
-            guard let out else {
-                _ = try export.run(history: history) { FileHandle.standardOutput.write(Data($0)) }
-                return
-            }
-            let temporary = out + ".listwash-partial"
-            guard FileManager.default.createFile(atPath: temporary, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: temporary) else {
-                throw OutputError.cannotCreate(path: out, reason: String(cString: strerror(errno)))
-            }
-            do {
-                _ = try export.run(history: history) { try handle.write(contentsOf: $0) }
-                try handle.synchronize()
-                try handle.close()
-                if rename(temporary, out) != 0 { throw OutputError.writeFailed(path: out, reason: String(cString: strerror(errno))) }
-            } catch {
-                unlink(temporary)
-                throw error
+            try HistoryStore.using(historyOptions.history) { history in
+                guard let out else {
+                    _ = try export.run(history: history) { FileHandle.standardOutput.write(Data($0)) }
+                    return
+                }
+                let temporary = out + ".listwash-partial"
+                guard FileManager.default.createFile(atPath: temporary, contents: nil),
+                      let handle = FileHandle(forWritingAtPath: temporary) else {
+                    throw OutputError.cannotCreate(path: out, reason: String(cString: strerror(errno)))
+                }
+                do {
+                    _ = try export.run(history: history) { try handle.write(contentsOf: $0) }
+                    try handle.synchronize()
+                    try handle.close()
+                    if rename(temporary, out) != 0 { throw OutputError.writeFailed(path: out, reason: String(cString: strerror(errno))) }
+                } catch {
+                    unlink(temporary)
+                    throw error
+                }
             }
         } catch {
             throw fail(error)

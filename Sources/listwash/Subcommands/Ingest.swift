@@ -39,6 +39,7 @@ struct Ingest: ParsableCommand {
             var job = IngestJob(historyPath: historyOptions.history, policy: try policyOptions.load(), format: format,
                                 logger: output.makeLogger("listwash.ingest"), onReject: { reporter.report($0) })
             job.importOptions.year = year
+            job.afterBatch = TestHooks.killAfterBatches
             results = try job.run(files: files)
         } catch {
             throw fail(error)
@@ -50,7 +51,7 @@ struct Ingest: ParsableCommand {
             let new = results.reduce(0) { $0 + $1.new }
             let duplicate = results.reduce(0) { $0 + $1.duplicate }
             let rejected = results.reduce(0) { $0 + $1.rejected }
-            print("total: \(grouped(new)) new, \(grouped(duplicate)) duplicate, \(grouped(rejected)) rejected into \(historyOptions.history) in \(seconds(since: start))")
+            print("total: \(grouped(new)) new, \(grouped(duplicate)) duplicate, \(grouped(rejected)) rejected into \(historyOptions.display) in \(seconds(since: start))")
         }
         if results.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError.rawValue) }
     }

@@ -31,7 +31,7 @@ struct OperatorActionOptions: ParsableArguments {
             throw fail(error)
         }
         if !output.quiet {
-            print("\(historyOptions.history): \(type.rawValue) recorded at \(Timestamp.format(time))" + (new ? "" : " (already recorded)"))
+            print("\(historyOptions.display): \(type.rawValue) recorded at \(Timestamp.format(time))" + (new ? "" : " (already recorded)"))
         }
     }
 }

@@ -52,7 +52,7 @@ struct Prune: ParsableCommand {
         }
         if !output.quiet {
             let counts = summary.dropped.keys.sorted().map { "\($0) \(grouped(summary.dropped[$0]!))" }.joined(separator: ", ")
-            print("\(historyOptions.history): \(grouped(summary.droppedTotal)) events before \(Timestamp.format(summary.cutoff)) dropped"
+            print("\(historyOptions.display): \(grouped(summary.droppedTotal)) events before \(Timestamp.format(summary.cutoff)) dropped"
                 + (counts.isEmpty ? "" : " (\(counts))") + "; \(grouped(summary.keptOld)) older events kept for decisions, "
                 + "\(grouped(summary.remaining)) events left, in \(seconds(since: start))")
         }

@@ -29,7 +29,7 @@ struct Reclassify: ParsableCommand {
             throw fail(error)
         }
         if !output.quiet {
-            print("\(historyOptions.history): \(grouped(summary.events)) events, \(grouped(summary.bounces)) bounces classified again: "
+            print("\(historyOptions.display): \(grouped(summary.events)) events, \(grouped(summary.bounces)) bounces classified again: "
                 + "\(grouped(summary.reasonChanged)) changed reason, \(grouped(summary.kindChanged)) changed kind, "
                 + "\(grouped(summary.ruleChanged)) changed only the deciding rule, in \(seconds(since: start))")
         }

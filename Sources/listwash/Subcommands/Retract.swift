@@ -31,7 +31,7 @@ struct Retract: ParsableCommand {
             throw fail(error)
         }
         if !output.quiet {
-            print("\(historyOptions.history): \(grouped(summary.events)) events of \(source) retracted "
+            print("\(historyOptions.display): \(grouped(summary.events)) events of \(source) retracted "
                 + "(\(grouped(summary.blocksRewritten)) blocks rewritten, \(grouped(summary.blocksDeleted)) deleted) in \(seconds(since: start))")
         }
     }

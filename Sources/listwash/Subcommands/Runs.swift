@@ -23,8 +23,7 @@ struct Runs: ParsableCommand {
 
     func run() throws {
         do {
-            let history = try HistoryStore(path: historyOptions.history, create: false)
-            for entry in try history.ledger() {
+            for entry in try HistoryStore.using(historyOptions.history, { try $0.ledger() }) {
                 if json {
                     FileHandle.standardOutput.write(Data(entry.jsonLine))
                 } else {
@@ -65,8 +64,7 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         do {
-            let history = try HistoryStore(path: historyOptions.history, create: false)
-            let diff = try RunDiff.compare(history: history, runA, runB)
+            let diff = try HistoryStore.using(historyOptions.history) { try RunDiff.compare(history: $0, runA, runB) }
             if json {
                 FileHandle.standardOutput.write(Data(diff.jsonLine))
             } else {

@@ -117,6 +117,99 @@ import Testing
     ]
     @Test(arguments: sisimaiReasons) func sisimaiReasonReplies(_ row: PublishedReply) { check(row) }
 
+    /// GoDaddy's bounceback page (its `IB` codes and its words) and sisimai rhost GoDaddy.
+    static let godaddy: [PublishedReply] = [
+        .init("554 Connection refused. This IP has a poor reputation on Cloudmark Sender Intelligence (CSI). IB103", .badreputation, .sender),
+        .init("554 Connection refused. This IP address is listed on the Spamhaus Block List (SBL). IB104", .blocked, .sender),
+        .init("554 Connection refused. This IP address is listed on the Exploits Block List (XBL). IB105", .blocked, .sender),
+        .init("554 Connection refused. This IP address is listed on the Policy Block List (PBL). IB106", .blocked, .sender),
+        .init("421 Connection refused, too many sessions from This IP. Lower the number of concurrent sessions. IB007", .toomanyconn, .sender),
+        .init("421 Server temporarily unavailable. Try again later. IB101", .systemfull, .soft),
+        .init("421 Temporarily rejected. Reverse DNS for this IP failed. IB108", .requireptr, .sender),
+        .init("554 This IP has been temporarily blocked for attempting to send too many messages containing content judged to be spam by the Internet community. IB110", .blocked, .sender),
+        .init("554 This IP has been blocked for the day, for attempting to send too many messages containing content judged to be spam by the Internet community. IB111", .blocked, .sender),
+        .init("554 This IP has been temporarily blocked for attempting to mail too many invalid recipients. IB112", .blocked, .sender),
+        .init("554 This IP has been blocked for the day, for attempting to mail too many invalid recipients. IB113", .blocked, .sender),
+        .init("552 This message has been rejected due to content judged to be spam by the internet community. IB212", .spamdetected, .sender),
+        .init("535 Authentication not allowed on IBSMTP Servers. IB401", .securityerror, .sender),
+        .init("550 jane@coolexample.com Blank From: addresses are not allowed. Provide a valid From. IB501", .notcompliantrfc, .sender),
+        .init("550 jane@coolexample.com IP addresses are not allowed as a From: Address. Provide a valid From. IB502", .notcompliantrfc, .sender),
+        .init("550 This IP has sent too many messages this hour. IB504", .speeding, .sender),
+        .init("550 coolexample.com From: Domain is invalid. Provide a valid From: IB506", .rejected, .sender),
+        .init("550 jane@coolexample.com Invalid SPF record. Inspect your SPF settings, and try again. IB508", .authfailure, .sender),
+        .init("550 This message has exceeded the max number of messages per session. Open a new session and try again. IB510", .speeding, .sender),
+        .init("452 This message contains too many recipients. Reduce the number of recipients and retry. IB605", .exceedlimit, .sender),
+        .init("550 This IP has sent too many to too many recipients this hour. IB607", .speeding, .sender),
+        .init("552 Virus infected message rejected. IB705", .virusdetected, .sender),
+        .init("Account storage limit", .mailboxfull, .soft),
+        .init("552 Message rejected for spam or virus content", .spamdetected, .sender),
+        .init("554 RBL Reject.", .blocked, .sender),
+        .init("This message is looping: it already has my Delivered-To line. (#5.4.6)", .networkerror, .soft),
+    ]
+    @Test(arguments: godaddy) func godaddyReplies(_ row: PublishedReply) { check(row) }
+
+    /// postmaster.facebook.com/response_codes, as sisimai rhost Facebook records them.
+    static let facebook: [PublishedReply] = [
+        .init("550 5.1.1 RCP-P1 http://postmaster.facebook.com/response_codes?ip=192.0.2.54#rcp Recipient address does not exist", .userunknown, .hard),
+        .init("550 5.1.1 INT-P1 http://postmaster.facebook.com/response_codes#int The attempted recipient address does not exist", .userunknown, .hard),
+        .init("550 5.1.1 INT-P3 http://postmaster.facebook.com/response_codes#int Group address does not exist", .userunknown, .hard),
+        .init("550 5.1.1 INT-P4 http://postmaster.facebook.com/response_codes#int", .userunknown, .hard),
+        .init("550 5.7.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.54#rcp Refused due to recipient preferences", .filtered, .sender),
+        .init("550 5.7.1 RCP-P3 http://postmaster.facebook.com/response_codes#rcp Refused due to recipient privacy settings", .filtered, .sender),
+        .init("450 4.2.1 RCP-T4 http://postmaster.facebook.com/response_codes#rcp Recipient address deactivated", .suspend, .soft),
+        .init("450 4.3.0 RCP-T1 http://postmaster.facebook.com/response_codes#rcp Recipient temporarily unavailable", .systemerror, .soft),
+        .init("552 5.2.2 INT-P7 http://postmaster.facebook.com/response_codes#int Storage quota exceeded", .mailboxfull, .soft),
+        .init("552 5.3.4 MSG-P1 http://postmaster.facebook.com/response_codes#msg Message too large", .mesgtoobig, .sender),
+        .init("552 5.3.4 INT-P2 http://postmaster.facebook.com/response_codes#int", .mesgtoobig, .sender),
+        .init("554 5.6.1 MSG-P2 http://postmaster.facebook.com/response_codes#msg Attachment type not accepted", .contenterror, .sender),
+        .init("554 5.6.0 MSG-P3 http://postmaster.facebook.com/response_codes#msg Duplicate header", .notcompliantrfc, .sender),
+        .init("452 4.5.3 MSG-T1 http://postmaster.facebook.com/response_codes#msg Too many recipients", .exceedlimit, .sender),
+        .init("554 5.7.1 POL-P1 http://postmaster.facebook.com/response_codes#pol Your mail server's IP Address is listed on the Spamhaus PBL", .blocked, .sender),
+        .init("554 5.7.1 POL-P2 http://postmaster.facebook.com/response_codes#pol", .blocked, .sender),
+        .init("554 5.7.1 POL-P3 http://postmaster.facebook.com/response_codes#pol", .blocked, .sender),
+        .init("554 5.7.1 POL-P4 http://postmaster.facebook.com/response_codes#pol", .blocked, .sender),
+        .init("421 4.7.1 POL-T1 http://postmaster.facebook.com/response_codes#pol", .blocked, .sender),
+        .init("421 4.7.1 POL-T2 http://postmaster.facebook.com/response_codes#pol", .blocked, .sender),
+        .init("421 4.7.1 POL-T3 http://postmaster.facebook.com/response_codes#pol", .blocked, .sender),
+        .init("554 5.7.1 POL-P5 http://postmaster.facebook.com/response_codes#pol The message contains a virus", .virusdetected, .sender),
+        .init("554 5.7.1 POL-P6 http://postmaster.facebook.com/response_codes#pol The message contains a blocked URL", .spamdetected, .sender),
+        .init("554 5.7.1 POL-P7 http://postmaster.facebook.com/response_codes#pol Domain authentication required", .authfailure, .sender),
+        .init("554 5.7.1 POL-P8 http://postmaster.facebook.com/response_codes#pol", .policyviolation, .sender),
+        .init("550 5.1.8 DNS-P1 http://postmaster.facebook.com/response_codes#dns Your SMTP MAIL FROM domain does not exist", .rejected, .sender),
+        .init("550 5.1.8 DNS-P2 http://postmaster.facebook.com/response_codes#dns", .rejected, .sender),
+        .init("451 4.1.8 DNS-T1 http://postmaster.facebook.com/response_codes#dns", .rejected, .sender),
+        .init("550 5.7.1 DNS-P3 http://postmaster.facebook.com/response_codes#dns Your mail server does not have a reverse DNS record", .requireptr, .sender),
+        .init("451 4.7.1 DNS-T2 http://postmaster.facebook.com/response_codes#dns", .requireptr, .sender),
+        .init("421 4.7.0 CON-T1 http://postmaster.facebook.com/response_codes#con", .toomanyconn, .sender),
+        .init("421 4.7.0 CON-T2 http://postmaster.facebook.com/response_codes#con", .toomanyconn, .sender),
+        .init("421 4.7.0 CON-T3 http://postmaster.facebook.com/response_codes#con", .toomanyconn, .sender),
+        .init("421 4.7.0 CON-T4 http://postmaster.facebook.com/response_codes#con", .toomanyconn, .sender),
+    ]
+    @Test(arguments: facebook) func facebookReplies(_ row: PublishedReply) { check(row) }
+
+    /// developers.cloudflare.com/email-routing/postmaster/ and sisimai rhost Cloudflare.
+    static let cloudflare: [PublishedReply] = [
+        .init("554 <192.0.2.1> found on one or more RBLs (abusixip). Refer to https://developers.cloudflare.com/email-routing/postmaster/#spam-and-abusive-traffic/", .blocked, .sender),
+        .init("554 192.0.2.1 found on one or more DNSBLs", .blocked, .sender),
+        .init("451 Upstream error", .systemerror, .soft),
+    ]
+    @Test(arguments: cloudflare) func cloudflareReplies(_ row: PublishedReply) { check(row) }
+
+    /// i.ua's `mail.i.ua/err/N` pages, as sisimai rhost IUA records them.
+    static let iua: [PublishedReply] = [
+        .init("550 Error: the use of SMTP as mail gate is forbidden. See http://mail.i.ua/err/1", .norelaying, .sender),
+        .init("550 Error: user is not found, see http://mail.i.ua/err/2", .userunknown, .hard),
+        .init("550 Error: mailbox was not used for more than 3 months, see http://mail.i.ua/err/3", .suspend, .hard),
+        .init("552 Error: mailbox is full, see http://mail.i.ua/err/4", .mailboxfull, .soft),
+        .init("550 Error: letter sending limit is exceeded, see http://mail.i.ua/err/5", .speeding, .sender),
+        .init("550 Error: use SMTP of your provider to send mail, see http://mail.i.ua/err/6", .norelaying, .sender),
+        .init("550 Error: wrong value of command HELO/EHLO parameter, see http://mail.i.ua/err/7", .blocked, .sender),
+        .init("550 Error: couldn't check sender address, see http://mail.i.ua/err/8", .rejected, .sender),
+        .init("550 Error: IP-address of the sender is blacklisted, see http://mail.i.ua/err/9", .blocked, .sender),
+        .init("550 Error: not in the list of mail address management, see http://mail.i.ua/err/10", .filtered, .sender),
+    ]
+    @Test(arguments: iua) func iuaReplies(_ row: PublishedReply) { check(row) }
+
     /// The unsourced rows removed from the Comcast, GMX, Yandex and Zoho tables stay removed: each
     /// row of those tables names its reference's code or wording in its note.
     @Test func checkedTablesCiteEachRow() {

@@ -147,6 +147,7 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("554 Message not allowed - Headers are not RFC compliant[291]", .notcompliantrfc, .sender),
         .init("550 5.7.9 This mail has been blocked because the sender is unauthenticated. Yahoo requires all senders to authenticate with either SPF or DKIM.", .authfailure, .sender),
         .init("554 5.7.5 Permanent error evaluating DMARC policy", .authfailure, .sender),
+
     ]
     @Test(arguments: yahoo) func yahooReplies(_ row: PublishedReply) { check(row) }
 
@@ -162,6 +163,8 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("550 5.7.1 Mail from IP 192.0.2.1 was rejected due to listing in Spamhaus SBL. For details please see http://www.spamhaus.org/query/bl?ip=192.0.2.1", .blocked, .sender),
         .init("550 5.7.1 Your email was rejected due to having a domain present in the Spamhaus DBL -- see https://www.spamhaus.org/dbl/", .blocked, .sender),
         .init("550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.1", .blocked, .sender),
+        // sisimai rhost Apple
+        .init("554 5.7.1 Your message was rejected due to example.jp's DMARC policy. See https://support.apple.com/en-us/HT204137 for", .authfailure, .sender),
     ]
     @Test(arguments: apple) func appleReplies(_ row: PublishedReply) { check(row) }
 
@@ -217,6 +220,15 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("550 Mail content denied. https://service.mail.qq.com/detail/122/171", .spamdetected, .sender),
         .init("550 Suspected bounce attacks. https://service.mail.qq.com/detail/122/57", .blocked, .sender),
         .init("553 Relaying disallowed. Invalid Domain - example.com", .norelaying, .sender),
+        // sisimai rhost Zoho
+        .init("554 5.7.1 Email cannot be delivered. Reason: Email flagged as Spam. (in reply to RCPT TO command)", .spamdetected, .sender),
+        .init("554 5.7.7 Email policy violation detected (in reply to end of DATA command)", .policyviolation, .sender),
+        .init("552 5.1.1 <kijitora@zoho.com> Mailbox delivery failure policy error", .userunknown, .hard),
+        .init("452 4.3.1 Temporary System Error", .systemerror, .soft),
+        // sisimai rhost Tencent
+        .init("550 DMARC check failed. https://service.mail.qq.com/detail/122/72", .authfailure, .sender),
+        .init("550 Connection denied. https://service.mail.qq.com/detail/122/170", .blocked, .sender),
+        .init("550 Suspected spam. https://service.mail.qq.com/detail/122/71", .spamdetected, .sender),
     ]
     @Test(arguments: regional) func regionalProvidersReplies(_ row: PublishedReply) { check(row) }
 
@@ -251,6 +263,23 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("550-Invalid recipient <kijitora@example.com> 550 (#5.1.1)", .userunknown, .hard),
         .init("553 Recipient mailbox is not allowed", .userunknown, .hard),
         .init("452 Too many recipients received this hour", .speeding, .sender),
+        // Mimecast rows sisimai rhost Mimecast adds from the same page
+        .init("451 Internal resources are temporarily unavailable - https://community.mimecast.com/docs/DOC-1369#451", .badreputation, .sender),
+        .init("451 Recipient Temporarily Unavailable - https://community.mimecast.com/docs/DOC-1369#451", .blocked, .sender),
+        .init("550 Journal messages past the expiration - https://community.mimecast.com/docs/DOC-1369#550", .expired, .soft),
+        .init("550 Journal message past expiration", .expired, .soft),
+        .init("451 The incorrect hostname used for inbounds - https://community.mimecast.com/docs/DOC-1369#451", .networkerror, .soft),
+        .init("451 Account outbounds disabled - https://community.mimecast.com/docs/DOC-1369#451", .onhold, .soft),
+        .init("451 Hostname is not authorized - https://community.mimecast.com/docs/DOC-1369#451", .onhold, .soft),
+        .init("554 Host network, not allowed - https://community.mimecast.com/docs/DOC-1369#554", .policyviolation, .sender),
+        .init("550 Rejected by header-based Manually Blocked Senders - block for manual block", .rejected, .sender),
+        .init("550 Rejected by header-based Blocked Senders - block policy for Header From", .rejected, .sender),
+        .init("535 Incorrect authentication data - https://community.mimecast.com/docs/DOC-1369#535", .securityerror, .sender),
+        .init("550 Submitter failed to authenticate", .securityerror, .sender),
+        .init("554 Configuration is invalid for this certificate", .securityerror, .sender),
+        .init("451 Message ended early - https://community.mimecast.com/docs/DOC-1369#451", .systemerror, .soft),
+        .init("451 Unable to process an email at this time", .systemerror, .soft),
+        .init("554 Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554", .virusdetected, .sender),
     ]
     @Test(arguments: filters) func filteringServicesReplies(_ row: PublishedReply) { check(row) }
 
@@ -286,6 +315,11 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("553 neko.example.com does not exist", .hostunknown, .hard),
         .init("Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long.", .networkerror, .soft),
         .init("Deferred: Name server: example.co.jp.: host name lookup failure. Message could not be delivered for 5 days", .networkerror, .soft),
+        // sisimai's MTA modules (lhost IMailServer, Notes)
+        .init("Invalid final delivery userid: kijitora@example.com", .userunknown, .hard),
+        .init("554 Requested action not taken: virus detected", .virusdetected, .sender),
+        .init("ディレクトリのリストにありません kijitora@example.co.jp", .userunknown, .hard),
+        .init("Message has exceeded maximum hop count", .networkerror, .soft),
     ]
     @Test(arguments: sisimaiRecord) func sisimaiRecordReplies(_ row: PublishedReply) { check(row) }
 

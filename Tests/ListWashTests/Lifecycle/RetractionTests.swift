@@ -37,6 +37,8 @@ import Testing
         #expect(summary.events == 44)
         // 30 addresses had only the retracted file's events; 14 others had some in its run.
         #expect(summary.runAddressesRemoved == 44)
+        // Each file's events start a block of their own: the file's one block goes whole.
+        #expect(summary.blocksDeleted == 1 && summary.blocksRewritten == 0)
         let after = try HistoryStore(path: "\(folder.path)/h.sqlite", create: false)
         #expect(try after.count() == 40)
         let list = try suppressed(folder)
@@ -55,7 +57,8 @@ import Testing
         #expect(log[0].detail == "source \(badPath): 44 events removed")
 
         // Nothing left to take out: nothing changes, nothing is recorded.
-        #expect(try HistoryStore.retract(path: "\(folder.path)/h.sqlite", source: badPath).events == 0)
+        let nothing = try HistoryStore.retract(path: "\(folder.path)/h.sqlite", source: badPath)
+        #expect(nothing.events == 0 && nothing.blocksRewritten == 0 && nothing.blocksDeleted == 0)
         #expect(try HistoryStore(path: "\(folder.path)/h.sqlite", create: false).lifecycleLog().count == 1)
         // The file can be ingested again: its events are new again.
         let again = try ingest(folder, [badPath])

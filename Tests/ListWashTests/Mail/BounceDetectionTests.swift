@@ -44,6 +44,86 @@ import Testing
         #expect(autoReply.why == "an auto-reply (RFC 3834), not a bounce")
     }
 
+    /// The challenge/response systems Mail::DeliveryStatus::BounceParser records (TMDA, Bluebottle,
+    /// Boxbe, a server that asks the sending server to confirm): no failure, even in a DSN.
+    @Test func challengeResponseRequestsAreNotBounces() throws {
+        let tmda = try read("""
+            From: Ana <ana-confirm+12345.abcdef@example.com>
+            To: sender@example.org
+            Subject: Please confirm your message
+            X-Delivery-Agent: TMDA/1.1.12 (Macallan)
+
+            This message was created automatically by mail delivery software.
+            Your message is being held until you confirm it: reply to this message.
+
+            """)
+        #expect(tmda.kind == .notABounce && tmda.events(file: "x").isEmpty)
+        #expect(tmda.why == "a challenge/response request (TMDA), not a bounce")
+
+        let bluebottle = try read("""
+            From: kijitora@example.com
+            To: sender@example.org
+            Subject: Re: hello
+            X-Bluebottle-Request: sender-verification
+
+            This account is protected by Bluebottle. Please verify that you are a person.
+
+            """)
+        #expect(bluebottle.kind == .notABounce && bluebottle.why == "a challenge/response request (Bluebottle), not a bounce")
+
+        let boxbe = try read("""
+            From: noreply@boxbe.com
+            To: sender@example.org
+            Subject: Re: hello (Action Required)
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            Your message has been held. Please add yourself to my Boxbe Guest List.
+            --b
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; boxbe.com
+
+            Final-Recipient: rfc822; kijitora@example.com
+            Action: failed
+            Status: 4.7.0
+            Diagnostic-Code: X-Boxbe-Notice; Sender not pre-approved.  Follow instructions in above notice
+            --b--
+
+            """)
+        #expect(boxbe.kind == .notABounce && boxbe.events(file: "x").isEmpty)
+        #expect(boxbe.why == "a challenge/response request (Boxbe), not a bounce")
+
+        let server = try read("""
+            From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
+            To: sender@example.org
+            Subject: Undelivered Mail Returned to Sender
+            Auto-Submitted: auto-replied
+
+            <kijitora@example.com>: host mx.example.com[192.0.2.1]
+                said: 550 Your server requires confirmation. Visit
+                http://www.example.com/Whitelist.aspx?IP=192.0.2.2 to
+                confirm this mail server. (in reply to RCPT TO command)
+
+            """)
+        #expect(server.kind == .notABounce && server.why == "a challenge/response request (server confirmation), not a bounce")
+
+        // A real bounce that merely asks to confirm the address stays a bounce.
+        let bounce = try read("""
+            From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
+            To: sender@example.org
+            Subject: Undelivered Mail Returned to Sender
+
+            <kijitora@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1
+                User unknown; please confirm the address (in reply to RCPT TO command)
+
+            """)
+        #expect(bounce.kind == .bounce && bounce.recipients.first?.recipient == "kijitora@example.com")
+    }
+
     @Test func theBouncesOwnAddresseeIsNeverTheFailedRecipient() throws {
         // A plain notice that quotes our own address before the failed one.
         let report = try read("""
@@ -106,6 +186,111 @@ import Testing
             """)
         #expect(report.recipients.map(\.recipient) == ["kijitora@example.com"])
         #expect(report.recipients.allSatisfy { $0.action == "delayed" })
+    }
+
+    /// A plain notice whose text (not its subject) says delivery will be retried is a delay
+    /// warning (RFC 3464 `delayed`, in the MTAs' own warning wording); one that says the failure
+    /// is permanent is not.
+    @Test func aNoticeThatSaysDeliveryContinuesIsADelay() throws {
+        let warning = try read("""
+            From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+            To: sender@example.org
+            Subject: Mail notice
+
+            This is an automated message created by mail delivery software.
+            Your message to:
+            \tkijitora@example.com
+            has not yet been delivered because the recipient server did not respond.
+            This is just a warning, you do not need to take any action. We will continue to
+            attempt delivery of this message for 5 days.
+
+            """)
+        #expect(warning.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(warning.recipients.allSatisfy { $0.action == "delayed" })
+
+        let final = try read("""
+            From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+            To: sender@example.org
+            Subject: failure notice
+
+            Hi. This is the qmail-send program at mx.example.net.
+            I'm afraid I wasn't able to deliver your message to the following addresses.
+            This is a permanent error; I've given up. Sorry it didn't work out.
+
+            <kijitora@example.com>:
+            Sorry, I wasn't able to establish an SMTP connection. Delivery will be retried no more.
+
+            """)
+        #expect(final.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(final.recipients.allSatisfy { $0.action != "delayed" })
+    }
+
+    /// A notice line that ends with a colon announces the reason on the next line (1&1's "For the
+    /// following reason:", Dovecot's rejection_reason "…was automatically rejected:%n%r").
+    @Test func aReasonAnnouncedByAColonIsTakenFromTheNextLine() throws {
+        let einsUndEins = try read("""
+            From: "Mail Delivery System" <mailer-daemon@kundenserver.example.de>
+            To: sender@example.org
+            Subject: Mail delivery failed: returning message to sender
+
+            This message was created automatically by mail delivery software.
+
+            The following address failed:
+
+            kijitora@example.com
+
+            For the following reason:
+
+            Mail size limit exceeded.
+
+            """)
+        #expect(einsUndEins.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(einsUndEins.recipients.first?.diagnostic.contains("Mail size limit exceeded") == true)
+
+        let dovecot = try read("""
+            From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+            To: sender@example.org
+            Subject: Rejected: hello
+
+            Your message to <kijitora@example.com> was automatically rejected:
+            Quota exceeded (mailbox for user is full)
+
+            """)
+        #expect(dovecot.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(dovecot.recipients.first?.diagnostic.hasSuffix("Quota exceeded (mailbox for user is full)") == true)
+    }
+
+    /// The returned message's `To:` is no failed recipient when it is the list the message went
+    /// through (its `List-Post`, RFC 2369, or Mailman's `X-BeenThere`); a member's address is.
+    @Test func theListItselfIsNeverTheFailedRecipient() throws {
+        func bounce(to: String) throws -> BounceReport {
+            try read("""
+                From: MAILER-DAEMON@mx.example.net
+                To: list-bounces@lists.example.org
+                Subject: Mail could not be delivered
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="b"
+
+                --b
+                Content-Type: text/plain
+
+                The following mail could not be delivered. Reason: Exceeded Maximum Delivery Attempts.
+                --b
+                Content-Type: message/rfc822
+
+                From: Ana <ana@example.com>
+                To: \(to)
+                Subject: [list] hello
+                List-Post: <mailto:list@lists.example.org>
+                X-BeenThere: list@lists.example.org
+
+                hello
+                --b--
+
+                """)
+        }
+        #expect(try bounce(to: "list@lists.example.org").recipients.isEmpty)
+        #expect(try bounce(to: "kijitora@example.com").recipients.map(\.recipient) == ["kijitora@example.com"])
     }
 
     @Test func anMboxPostmarkSeparatesWithoutABlankLineBeforeIt() throws {

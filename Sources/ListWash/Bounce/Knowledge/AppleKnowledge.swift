@@ -17,5 +17,7 @@ extension KnowledgeTable {
             KnownPhrase("rejected due to listing in spamhaus", .blocked, "550 5.7.1"),
             KnownPhrase("having a domain present in the spamhaus", .blocked, "550 5.7.1 DBL"),
             KnownPhrase("host/domain does not accept mail", .notaccept, "550 5.7.1"),
+            // sisimai rhost Apple (rb-sisimai lib/sisimai/rhost/apple.rb)
+            KnownPhrase("'s dmarc policy", .authfailure, "554 5.7.1 Your message was rejected due to <domain>'s DMARC policy (HT204137)"),
         ])
 }

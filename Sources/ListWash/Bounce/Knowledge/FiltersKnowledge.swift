@@ -67,6 +67,23 @@ extension KnowledgeTable {
             KnownPhrase("recipient mailbox is not allowed", .userunknown, "MessageLabs 553"),
             KnownPhrase("please turn on smtp authentication in your mail client", .securityerror, "MessageLabs"),
             KnownPhrase("filtered by outbound scanning", .spamdetected, "MessageLabs"),
+            // Mimecast, rows sisimai rhost Mimecast adds from the same page (reply code as given there)
+            KnownPhrase("internal resources are temporarily unavailable", .badreputation, "Mimecast 451 greylisting or poor IP reputation"),
+            KnownPhrase("recipient temporarily unavailable", .blocked, "Mimecast 451 IP on the block list for invalid connections"),
+            KnownPhrase("journal messages past the expiration", .expired, "Mimecast 550"),
+            KnownPhrase("journal message past expiration", .expired, "Mimecast 550"),
+            KnownPhrase("the incorrect hostname used for inbounds", .networkerror, "Mimecast 451/550 MX misconfigured"),
+            KnownPhrase("account outbounds disabled", .onhold, "Mimecast 451"),
+            KnownPhrase("hostname is not authorized", .onhold, "Mimecast 451 omni-directional hostnames"),
+            KnownPhrase("host network, not allowed", .policyviolation, "Mimecast 554 geographical restriction"),
+            KnownPhrase("rejected by header-based manually blocked senders", .rejected, "Mimecast 550 manual block"),
+            KnownPhrase("rejected by header-based blocked senders", .rejected, "Mimecast 550 block policy for header from"),
+            KnownPhrase("incorrect authentication data", .securityerror, "Mimecast 535 port 587 authentication"),
+            KnownPhrase("submitter failed to authenticate", .securityerror, "Mimecast 550"),
+            KnownPhrase("configuration is invalid for this certificate", .securityerror, "Mimecast 554 umbrella account DNS"),
+            KnownPhrase("message ended early", .systemerror, "Mimecast 451 incorrectly terminated message"),
+            KnownPhrase("unable to process an email at this time", .systemerror, "Mimecast 451 generic"),
+            KnownPhrase("email rejected due to security policies", .virusdetected, "Mimecast 554 virus signature or spam score"),
         ])
 
     /// Public blocklists, as receivers name them in their rejections. An IP or host list is our

@@ -133,6 +133,9 @@ extension KnowledgeTable {
             KnownPhrase("mail content denied", .spamdetected, "detail/122/171"),
             KnownPhrase("mail is rejected by recipients", .filtered, "detail/122/92"),
             KnownPhrase("bad address syntax", .syntaxerror, "detail/122/167"),
+            KnownPhrase("dmarc check failed", .authfailure, "detail/122/72 (sisimai rhost Tencent)"),
+            KnownPhrase("connection denied", .blocked, "detail/122/170 (sisimai rhost Tencent)"),
+            KnownPhrase("suspected spam", .spamdetected, "detail/122/71 (sisimai rhost Tencent)"),
         ])
 
     /// Zoho Mail and ZeptoMail: the SMTP error pages (ZeptoMail's own page; Zoho Mail's receiving
@@ -149,6 +152,10 @@ extension KnowledgeTable {
             KnownPhrase("mail rejected by destination domain", .filtered, "541 5.4.1: the receiving domain's filters"),
             KnownPhrase("mailbox delivery restricted by policy", .filtered, "452: the receiving domain's filters"),
             KnownPhrase("email rejected per dmarc policy", .authfailure, "550 5.7.1: DMARC failed, reject policy"),
+            // sisimai rhost Zoho (rb-sisimai lib/sisimai/rhost/zoho.rb), Zoho Mail's receiving replies
+            KnownPhrase("email cannot be delivered. reason: email flagged as spam", .spamdetected, "554 5.7.1 (sisimai: rejected)"),
+            KnownPhrase("email policy violation detected", .policyviolation, "554 5.7.7"),
+            KnownPhrase("mailbox delivery failure policy error", .userunknown, "552 5.1.1 <address> Mailbox delivery failure policy error"),
         ])
 
     /// NTT docomo (Japan): how its MX answers, as sisimai records it.

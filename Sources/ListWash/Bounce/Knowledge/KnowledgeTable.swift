@@ -52,7 +52,7 @@ public enum KnowledgeRegistry {
     public static let tables: [KnowledgeTable] = [
         .senders,
         .google, .microsoft, .yahoo, .apple, .comcast, .cox, .spectrum, .orange, .gmx, .mailRu, .yandex,
-        .tencent, .zoho, .nttDocomo, .filters, .blocklists, .sisimai,
+        .tencent, .zoho, .nttDocomo, .godaddy, .facebook, .cloudflare, .filters, .blocklists, .sisimai,
     ]
 
     /// The number of rows in all tables.

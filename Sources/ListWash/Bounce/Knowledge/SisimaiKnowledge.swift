@@ -55,5 +55,10 @@ extension KnowledgeTable {
             KnownPhrase("message is considered spam", .spamdetected),
             KnownPhrase("spam content matched", .spamdetected),
             KnownPhrase("rejected as spam", .spamdetected),
+            // sisimai's MTA modules (lib/sisimai/lhost/*.rb): the failure texts each module reads
+            KnownPhrase("invalid final delivery userid", .userunknown, "lhost IMailServer (IPSWITCH IMail, SMTP32)"),
+            KnownPhrase("requested action not taken: virus detected", .virusdetected, "lhost IMailServer"),
+            KnownPhrase("ディレクトリのリストにありません", .userunknown, "lhost Notes: Lotus Notes in Japanese, \"not in the directory list\""),
+            KnownPhrase("message has exceeded maximum hop count", .networkerror, "lhost Notes"),
         ])
 }

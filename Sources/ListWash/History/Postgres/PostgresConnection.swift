@@ -92,9 +92,15 @@ final class PostgresConnection {
         }
         let rest = scheme + 3
         let end = chars[rest...].firstIndex(where: { $0 == "/" || $0 == "?" }) ?? chars.count
-        guard let at = chars[rest..<end].lastIndex(of: "@"),
-              let colon = chars[rest..<at].firstIndex(of: ":") else { return url }
-        return String(chars[..<colon]) + String(chars[at...])
+        // A password in the query (`?password=…`) goes too.
+        var shown = chars
+        if end < chars.count, chars[end] == "?" {
+            let parameters = String(chars[(end + 1)...]).split(separator: "&").filter { !$0.lowercased().hasPrefix("password=") }
+            shown = Array(chars[..<end]) + (parameters.isEmpty ? [] : ["?"] + Array(parameters.joined(separator: "&")))
+        }
+        guard let at = shown[rest..<end].lastIndex(of: "@"),
+              let colon = shown[rest..<at].firstIndex(of: ":") else { return String(shown) }
+        return String(shown[..<colon]) + String(shown[at...])
     }
 
     private static func firstLine(_ message: String) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,38 +19,58 @@ public final class PostgresHistory {
     /// `create` (several workers may do so at once: the migrations take a lock).
     public init(url: String, create: Bool) throws {
         connection = try PostgresConnection(url: url)
-        try connection.execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'")
+        // The staging table of a file's events lives in temp_buffers (set before the session's
+        // first temporary table); the move into `events` sorts them by key in work_mem.
+        try connection.execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET temp_buffers = '256MB'; SET work_mem = '256MB'")
         try PostgresSchema.prepare(connection, create: create)
+        // The erasure secret, made once (as the SQLite store's migration 0009 makes it): the
+        // first worker's insert wins, the others' do nothing.
+        if create, try connection.query("SELECT 1 FROM secret WHERE purpose = 'erasure'").isEmpty {
+            let secret = try Migration0009.randomBytes(32, path: server)
+            _ = try connection.query("""
+                INSERT INTO secret (purpose, value, created_at) VALUES ('erasure', decode($1, 'hex'), $2)
+                ON CONFLICT DO NOTHING
+                """, [PostgresMirror.hex(secret), String(Int64(time(nil)))])
+        }
+    }
+
+    /// Adds a run to the ledger; returns its entry number. Entries are numbered in the order
+    /// runs finish, under a lock of their own (two cleans finishing together get 7 and 8).
+    @discardableResult
+    public func record(command: String, asOf: Int64?, lastEventNo: Int64, outcome: String, manifest: String,
+                       removals: [UInt8]?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
+        try connection.execute("BEGIN")
+        do {
+            try connection.execute("SELECT pg_advisory_xact_lock_shared(\(PostgresSchema.writersLock)); SELECT pg_advisory_xact_lock(\(PostgresSchema.writersLock + 1))")
+            let rows = try connection.query("""
+                INSERT INTO ledger (entry, command, recorded_at, as_of, last_event_no, outcome, manifest, removals)
+                SELECT coalesce(max(entry), 0) + 1, $1::text, $2::bigint, $3::bigint, $4::bigint, $5::text, $6::text, decode($7::text, 'hex') FROM ledger
+                RETURNING entry
+                """, [command, String(time), asOf.map { String($0) }, String(lastEventNo), outcome, manifest,
+                      removals.map { PostgresMirror.hex($0) }])
+            try connection.execute("COMMIT")
+            return Int64(rows.first?.first.flatMap { $0 } ?? "0") ?? 0
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Records an ingest's files in the ledger (as ``HistoryStore/recordIngest(_:)``).
+    public func recordIngest(_ files: [IngestFileSummary]) throws {
+        let totals = try connection.query("SELECT count(*), coalesce(max(event_no), 0) FROM events")
+        let total = Int(totals.first?[0] ?? "0") ?? 0
+        let last = Int64(totals.first?[1] ?? "0") ?? 0
+        try record(command: "ingest", asOf: nil, lastEventNo: last, outcome: "added",
+                   manifest: LedgerEntry.ingestManifest(files, eventsTotal: total), removals: nil)
     }
 
     /// Adds events in one transaction; returns how many were new and how many were already
     /// there (same address key, time and id): as ``HistoryStore/insert(_:)``.
     public func insert(_ events: [EventRecord]) throws -> (new: Int, duplicate: Int) {
-        try connection.execute("BEGIN")
-        do {
-            try connection.execute(PostgresSchema.stagingTable)
-            try connection.copyIn("COPY staging_events (\(PostgresSchema.copyColumns)) FROM STDIN") { writer in
-                for event in events { try PostgresSchema.writeRow(event, to: &writer) }
-            }
-            let inserted = try connection.query("""
-                WITH added AS (
-                    INSERT INTO events (\(PostgresSchema.copyColumns))
-                    SELECT DISTINCT ON (address_key, occurred_at, event_id)
-                           address_key, event_id, to_timestamp(occurred_at), address, type, reason, kind, rule,
-                           reply_code, enhanced_code, diagnostic, provider_verdict, source, message_id, message_hash
-                    FROM staging_events
-                    ORDER BY address_key, occurred_at, event_id
-                    ON CONFLICT DO NOTHING
-                    RETURNING 1)
-                SELECT count(*) FROM added
-                """)
-            try connection.execute("COMMIT")
-            let new = Int(inserted.first?.first.flatMap { $0 }.flatMap { Int($0) } ?? 0)
-            return (new, events.count - new)
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
-        }
+        let load = try beginLoad(classifiedBy: nil)
+        try load.stage(events)
+        return try load.commit()
     }
 
     /// Number of events stored.
@@ -155,7 +176,7 @@ public final class PostgresHistory {
 
 extension EventRecord {
     /// An event as a row of `events` holds it.
-    fileprivate init(id: [UInt8], addressKey: String, address: String, timestamp: Int64, type: EventType,
+    init(id: [UInt8], addressKey: String, address: String, timestamp: Int64, type: EventType,
                      replyCode: Int?, enhancedCode: String?, diagnostic: String, reason: String, kind: BounceKind?,
                      rule: String, providerVerdict: String?, source: String, messageIdentity: String?) {
         self.id = id

@@ -39,7 +39,54 @@ enum PostgresSchema {
             );
             CREATE INDEX events_occurred_at ON events USING brin (occurred_at);
             """),
+        // What the commands beside ingest and clean keep, as the SQLite store keeps it: which
+        // classifier classified each event, the run ledger, the lifecycle log, the erasure
+        // secret and the forgotten addresses' keyed hashes. Event numbers stand where the
+        // SQLite store has block numbers (`last_event_no`).
+        Migration(name: "0002-shared-tables", sql: """
+            CREATE TABLE classifiers (
+                classifier_id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                classifier    text NOT NULL,     -- the built-in classifier's version (listwash version and table digest)
+                rules         text NOT NULL,     -- digest of the policy's rules and classification settings
+                UNIQUE (classifier, rules)
+            );
+            -- Null: an operator's event (allow, suppress), which no classifier classified.
+            ALTER TABLE events ADD COLUMN classifier_id integer REFERENCES classifiers;
+            CREATE TABLE ledger (
+                entry         bigint PRIMARY KEY,  -- 1, 2, … in the order the runs finished
+                command       text   NOT NULL,     -- clean | ingest
+                recorded_at   bigint NOT NULL,     -- Unix seconds, UTC, when the run finished
+                as_of         bigint,              -- clean: its as-of time; ingest: null
+                last_event_no bigint NOT NULL,     -- the highest event_no the run saw: later rows came after it
+                outcome       text   NOT NULL,     -- clean: written | refused | forced; ingest: added
+                manifest      text   NOT NULL,     -- clean: its manifest.json as written; ingest: a JSON summary
+                removals      bytea                -- clean: the removed address keys and rules, packed and sorted
+            );
+            CREATE TABLE lifecycle_log (
+                entry  bigint PRIMARY KEY,
+                at     bigint NOT NULL,            -- Unix seconds, UTC
+                action text   NOT NULL,            -- retract | prune | forget
+                detail text   NOT NULL             -- what it applied to and what it changed, no addresses
+            );
+            CREATE TABLE secret (
+                purpose    text   PRIMARY KEY,     -- erasure
+                value      bytea  NOT NULL,        -- 32 random bytes
+                created_at bigint NOT NULL
+            );
+            -- The order the commands read the events in (docs/history-postgres.md, "mirrored"):
+            -- an index scan instead of a sort of the table.
+            CREATE UNIQUE INDEX events_event_no ON events (event_no);
+            CREATE TABLE forgotten (
+                hash         bytea  PRIMARY KEY,   -- HMAC-SHA-256 of the address key under the erasure secret
+                forgotten_at bigint NOT NULL
+            );
+            """),
     ]
+
+    /// The advisory lock every writer takes: shared by ingests and ledger rows (they only add),
+    /// exclusive for a lifecycle command (forget, retract, prune, reclassify, allow, suppress),
+    /// which reads the history and writes back what it changed.
+    static let writersLock: Int64 = 7310852161349625394
 
     /// The columns `COPY` fills, in ``writeRow(_:to:)``'s order.
     static let copyColumns = "address_key, event_id, occurred_at, address, type, reason, kind, rule, reply_code, enhanced_code, diagnostic, provider_verdict, source, message_id, message_hash"
@@ -50,7 +97,7 @@ enum PostgresSchema {
         CREATE TEMP TABLE staging_events (
             address_key text, event_id bytea, occurred_at bigint, address text, type text, reason text, kind text,
             rule text, reply_code smallint, enhanced_code text, diagnostic text, provider_verdict text, source text,
-            message_id text, message_hash integer) ON COMMIT DROP
+            message_id text, message_hash integer, classifier_id integer) ON COMMIT DROP
         """
 
     /// Creates or checks the tables. With `create`, missing migrations are applied under an
@@ -94,7 +141,9 @@ enum PostgresSchema {
 
     /// One event as a row of `COPY`'s text format (``copyColumns``; `occurred_at` as epoch
     /// seconds, which the staging table holds as a number).
-    static func writeRow(_ event: EventRecord, to writer: inout PostgresConnection.CopyWriter) throws {
+    /// With `classifier` (``copyColumns`` and `classifier_id`), the classifier's id follows:
+    /// `.some(nil)` is NULL.
+    static func writeRow(_ event: EventRecord, classifier: Int64?? = nil, to writer: inout PostgresConnection.CopyWriter) throws {
         var row: [UInt8] = []
         row.reserveCapacity(256)
         func text(_ value: String?) {
@@ -118,6 +167,10 @@ enum PostgresSchema {
         text(event.source); row.append(0x09)
         text(event.messageIdentity); row.append(0x09)
         row.append(contentsOf: String(Int32(bitPattern: MessageIdentity.hash(event.messageIdentity))).utf8)
+        if let classifier {
+            row.append(0x09)
+            text(classifier.map { String($0) })
+        }
         try writer.write(row)
         try writer.endRow()
     }

@@ -71,23 +71,7 @@ public struct PowerMTAImporter: EventImporter {
         }
     }
 
-    /// Column indexes by lower-cased name (the first of duplicate names wins).
-    struct Columns {
-        let count: Int
-        private let index: [String: Int]
-
-        init(_ names: [String]) {
-            count = names.count
-            var index: [String: Int] = [:]
-            for (i, name) in names.enumerated() {
-                let key = name.trimmingCharacters(in: .whitespaces).lowercased()
-                if index[key] == nil { index[key] = i }
-            }
-            self.index = index
-        }
-
-        func callAsFunction(_ name: String) -> Int? { index[name.lowercased()] }
-    }
+    typealias Columns = HeaderColumns
 
     /// One record's fields by name.
     struct Row {

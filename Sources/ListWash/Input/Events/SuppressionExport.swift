@@ -33,25 +33,7 @@ enum SuppressionExport {
         return name
     }
 
-    /// Column indexes by lower-cased name; the first of duplicate names wins (real exports
-    /// repeat names).
-    struct Columns {
-        let count: Int
-        private let index: [String: Int]
-
-        init(_ names: [String]) {
-            count = names.count
-            var index: [String: Int] = [:]
-            for (i, name) in names.enumerated() {
-                let key = name.trimmingCharacters(in: .whitespaces).lowercased()
-                if index[key] == nil { index[key] = i }
-            }
-            self.index = index
-        }
-
-        func has(_ name: String) -> Bool { index[name] != nil }
-        func callAsFunction(_ name: String) -> Int? { index[name] }
-    }
+    typealias Columns = HeaderColumns
 
     /// One data row's values by column name.
     struct Row {

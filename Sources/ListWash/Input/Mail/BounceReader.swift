@@ -41,6 +41,14 @@ public struct BounceReader: Sendable {
             return report
         }
 
+        if let system = Self.challengeResponse(mail) {
+            // A challenge/response system holds the message until the sender proves itself: the
+            // address exists and may still get the message, so it is no failure (even in a DSN).
+            report.agent = system
+            report.why = "a challenge/response request (\(system)), not a bounce"
+            return report
+        }
+
         var dsn = mail.deliveryStatusTexts.map(DeliveryStatus.init(text:))
         if dsn.allSatisfy({ $0.recipients.isEmpty }), mail.bodyContains(["final-recipient:"]) {
             // A DSN pasted into a text part (seen in gateways that re-wrap reports).
@@ -59,8 +67,7 @@ public struct BounceReader: Sendable {
         }
         if let plain, !plain.recipients.isEmpty {
             report.agent = plain.agent
-            let delayed = ["delay", "warning: could not send", "still being retried", "will continue to try"]
-                .contains { mail.subject.contains($0) }
+            let delayed = Self.isDelayNotice(mail)
             report.recipients = Self.withCommand(Self.withNotice(plain.recipients.map { r in
                 var r = r
                 if delayed { r.action = "delayed" }
@@ -78,6 +85,29 @@ public struct BounceReader: Sendable {
         }
         report.why = Self.whyNotABounce(mail, dsnGroups: dsn.reduce(0) { $0 + $1.recipients.count })
         return report
+    }
+
+    /// Whether a plain notice (no DSN) says delivery is still being attempted: RFC 3464's `delayed`
+    /// ("has so far been unable to deliver …, but it will continue to attempt to do so") in the
+    /// words of the MTAs' own warning templates, in the subject or in the notice above the returned
+    /// message: sendmail's "Warning: could not send message for past N hours" / "THIS IS A WARNING
+    /// MESSAGE ONLY", Postfix's "Delayed Mail (still being retried)" / "THIS IS A WARNING ONLY",
+    /// Exim's "has not yet been delivered … Delivery attempts will continue", Courier's "advisory
+    /// notice only", and the like. A notice that also says the failure is permanent is no warning.
+    static func isDelayNotice(_ mail: MailContext) -> Bool {
+        let subjects = ["delay", "warning: could not send", "still being retried", "will continue to try",
+                        "not yet been delivered", "delivery warning", "delivery status notification (delay)"]
+        if subjects.contains(where: { mail.subject.contains($0) }) { return true }
+        let notice = mail.lowerLines.prefix { line in !originalMessageMarkers.contains { line.contains($0) } }
+            .joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        let permanent = ["permanent error", "permanent fatal error", "permanently", "i've given up", "i'm not going to try again",
+                         "will not try again", "could not be delivered for"]
+        if permanent.contains(where: { notice.contains($0) }) { return false }
+        let warnings = ["this is a warning message only", "this is a warning only", "this is just a warning",
+                        "advisory notice only", "advisory-only", "has not yet been delivered",
+                        "delivery attempts will continue", "will continue to attempt delivery", "will continue to try to deliver",
+                        "will continue trying to deliver", "has been postponed", "delivery will be retried", "is still being retried"]
+        return warnings.contains { notice.contains($0) }
     }
 
     /// Why a message that yielded nothing is not a bounce, in words an operator can check.
@@ -229,6 +259,27 @@ public struct BounceReader: Sendable {
             BounceRecipient(recipient: $0, action: "", diagnostic: type ?? "", timestamp: arrival)
         }
         return (type, recipients, arrival)
+    }
+
+    /// The challenge/response system that sent `mail`, when it is one: such a system holds a message
+    /// until its sender confirms, by a link or a reply, that it is a person (or a real server).
+    /// Recognised by what each system writes, as Mail::DeliveryStatus::BounceParser records it
+    /// (BounceParser.pm, "common C/R systems"): TMDA's `X-Delivery-Agent: TMDA/…` header, Bluebottle's
+    /// `X-Bluebottle-Request` header, Boxbe's guest-list notice (also sent as a DSN whose diagnostic
+    /// type is `X-Boxbe-Notice`: "Sender not pre-approved"), and a receiving server that answers
+    /// "Your server requires confirmation" with a link to confirm the sending server.
+    static func challengeResponse(_ mail: MailContext) -> String? {
+        let h = mail.headers
+        if h["X-Delivery-Agent"]?.trimmingASCIIWhitespace().uppercased().hasPrefix("TMDA") == true { return "TMDA" }
+        if h.contains("X-Bluebottle-Request") { return "Bluebottle" }
+        let dsnText = mail.deliveryStatusTexts.joined(separator: "\n").lowercased()
+        if dsnText.contains("x-boxbe-notice") || mail.bodyContains(["my boxbe guest list"]) { return "Boxbe" }
+        let notice = mail.lowerLines.prefix { line in !originalMessageMarkers.contains { line.contains($0) } }
+        if notice.joined(separator: " ").contains("your server requires confirmation")
+            || dsnText.contains("your server requires confirmation") {
+            return "server confirmation"
+        }
+        return nil
     }
 
     /// RFC 3834 and the vacation conventions that predate it: returns the replying address.

@@ -6,6 +6,8 @@ public enum CleanError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A list read without `--encoding` is not UTF-8 (and has no byte-order mark): the first
     /// byte that is not, by line and byte column.
     case undeclaredEncoding(path: String, line: Int, column: Int)
+    /// `--shard` with `--events`: shards clean against one shared history.
+    case shardOfOneOff(shard: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum CleanError: Error, Equatable, Sendable, CustomStringConvertible {
         case .undeclaredEncoding(let path, let line, let column):
             return "\(path):\(line):\(column): the list is not UTF-8 and no --encoding names its encoding; name it "
                 + "(--encoding windows-1252 for a CSV that Excel saved on Western-European Windows, or latin-1, utf-16)"
+        case .shardOfOneOff(let shard):
+            return "--shard \(shard): a sharded clean reads one shared history (--history), not --events"
         }
     }
 }

@@ -57,6 +57,7 @@ public struct CleanJob {
     /// Runs the job. Outputs appear in the directory only if the whole run succeeds.
     public func run() throws -> CleanSummary {
         if request.isOneOff { return try runOneOff() }
+        if case .postgres(let url) = HistoryLocation(request.historyPath) { return try runOnPostgres(url: url) }
         // Preflight: the history opens, the list is readable, and no output may replace an
         // input, before the output folder is created or touched.
         let history = try HistoryStore(path: request.historyPath, create: false)
@@ -71,12 +72,41 @@ public struct CleanJob {
         do {
             try history.record(
                 command: "clean", asOf: request.asOf, lastBlock: finished.lastBlock,
-                outcome: finished.summary.refusedFolder != nil ? "refused" : finished.summary.guardVerdict?.outcome == .forced ? "forced" : "written",
-                manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals.packed)
+                outcome: finished.outcome, manifest: String(decoding: finished.manifest, as: UTF8.self),
+                removals: finished.removals.packed)
         } catch {
             logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
         }
         return finished.summary
+    }
+
+    /// `clean` against a PostgreSQL history: the driver reads a mirror of one snapshot of it
+    /// (``PostgresMirror``, the same events, classifications, ledger and forgotten hashes in a
+    /// scratch SQLite history), so the outputs are those the SQLite store gives; the run is
+    /// recorded in the server's ledger, with the snapshot's last row.
+    private func runOnPostgres(url: String) throws -> CleanSummary {
+        let postgres = try PostgresHistory(url: url, create: false)
+        _ = try FileByteSource(path: request.listPath)
+        let hashedList = try request.suppressHashed.map { try HashedSuppressionList(path: $0, key: request.suppressHashedKey) }
+        if !request.dryRun {
+            try OutputGuard.refuseOverwrites(inputs: [request.listPath] + (request.policyPath.map { [$0] } ?? [])
+                                                + (request.suppressHashed.map { [$0] } ?? []),
+                                             outputDirectory: request.outputDirectory)
+        }
+        return try postgres.mirrored(writes: false) { mirror in
+            let history = mirror.store
+            if request.dryRun { return try history.reading { try dryRun(history: history, hashedList: hashedList) }.summary }
+            let finished = try history.reading {
+                try run(history: history, out: try outputDirectory(request.outputDirectory), hashedList: hashedList)
+            }
+            do {
+                try postgres.record(command: "clean", asOf: request.asOf, lastEventNo: mirror.lastEventNo, outcome: finished.outcome,
+                                    manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals.packed)
+            } catch {
+                logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
+            }
+            return finished.summary
+        }
     }
 
     /// What the driver hands back: the summary, and what the run ledger records.
@@ -85,6 +115,11 @@ public struct CleanJob {
         var manifest: [UInt8]
         var removals: LedgerEntry.RemovalsRecorder
         var lastBlock: Int64
+
+        /// The ledger's outcome: refused, forced or written.
+        var outcome: String {
+            summary.refusedFolder != nil ? "refused" : summary.guardVerdict?.outcome == .forced ? "forced" : "written"
+        }
     }
 
     /// The output folder at `path` (locked, with a new staging folder), with the test hook set.
@@ -175,6 +210,7 @@ public struct CleanJob {
                             progress: progress, onReject: onReject)
         pass.hashed = hashedList
         pass.forgotten = forgotten
+        pass.shard = request.shard
         let read = try pass.run()
         var summary = read.summary
         summary.historyEvents = verdicts.events
@@ -183,8 +219,12 @@ public struct CleanJob {
         summary.domains = read.domains.counts
         summary.dryRun = request.dryRun
         summary.eventFiles = oneOff?.files
-        let verdict = GuardVerdict.judge(rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
-                                         domains: summary.domains, limits: request.policy.guard, force: request.allowMassRemoval)
+        // A shard is part of a list: `listwash merge` judges the whole list's counts.
+        let verdict = request.shard != nil
+            ? GuardVerdict(outcome: .notApplied, rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
+                           limits: request.policy.guard, trips: [])
+            : GuardVerdict.judge(rows: summary.rowsRead - summary.rejected, removed: summary.suppressedTotal,
+                                 domains: summary.domains, limits: request.policy.guard, force: request.allowMassRemoval)
         summary.guardVerdict = verdict
         if !verdict.allowsCommit, !request.dryRun { summary.refusedFolder = "\(request.outputDirectory)/\(out.refusedName)" }
         logger.info("list read", metadata: ["rows": "\(summary.rowsRead)", "at": elapsed()])
@@ -214,7 +254,8 @@ public struct CleanJob {
         let manifest = try out.create("manifest.json")
         let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
                                           historyDigest: verdicts.digest, outputs: outputs,
-                                          auditChain: writer.chain.manifestEntry, eventFiles: oneOff?.files).bytes
+                                          auditChain: writer.chain.manifestEntry, eventFiles: oneOff?.files,
+                                          listRows: read.listRows).bytes
         try manifest.write(manifestBytes)
         if request.dryRun {
             out.discard()
@@ -243,6 +284,8 @@ public struct CleanJob {
     /// the manifest names the event files instead of a history, and `rejects.csv` also holds
     /// the event files' rejected records (first). Nothing is written to the run ledger.
     private func runOneOff() throws -> CleanSummary {
+        // Shards share one history; a one-off run's history is its own.
+        if let shard = request.shard { throw CleanError.shardOfOneOff(shard: shard.description) }
         // Preflight: every input there and readable before anything is created.
         for file in request.eventFiles { try IngestJob.checkReadable(file) }
         _ = try FileByteSource(path: request.listPath)

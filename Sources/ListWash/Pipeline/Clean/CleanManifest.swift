@@ -15,6 +15,8 @@ struct CleanManifest {
     /// history is then `"path": null, "one_off": true` (it was a scratch file the run removed;
     /// `event_ids_sha256` still identifies the events the run judged).
     var eventFiles: [IngestFileSummary]? = nil
+    /// The list's records, every shard's (written only for a shard, under `shard.list_rows`).
+    var listRows = 0
 
     var bytes: [UInt8] {
         var json = JSONWriter()
@@ -33,21 +35,12 @@ struct CleanManifest {
         json.endObject()
         if let eventFiles {
             json.beginArray("events")
-            for file in eventFiles {
-                json.beginObject()
-                json.string("path", file.file)
-                json.string("format", file.format)
-                json.int("read", file.read)
-                json.int("new", file.new)
-                json.int("duplicate", file.duplicate)
-                json.int("rejected", file.rejected)
-                json.int("skipped", file.skipped)
-                json.endObject()
-            }
+            for file in eventFiles { file.write(to: &json, pathKey: "path") }
             json.endArray()
         }
         json.beginObject("history")
-        json.string("path", eventFiles == nil ? request.historyPath : nil)
+        json.string("path", eventFiles == nil ? HistoryLocation(request.historyPath).display : nil)
+        json.string("store", eventFiles == nil ? HistoryLocation(request.historyPath).store : "sqlite")
         if eventFiles != nil { json.bool("one_off", true) }
         json.int("events_as_of", summary.historyEvents)
         json.string("event_ids_sha256", historyDigest.hexString)
@@ -141,6 +134,8 @@ struct CleanManifest {
         json.endObject()
         // The same summary `clean --summary-json` prints (the guard's verdict included).
         summary.writeJSON(&json, name: "summary")
+        // `clean --shard I/N` only: which part of the list this set is (`listwash merge` reads it).
+        request.shard?.writeJSON(&json, request: request, listRows: listRows)
         json.endObject()
         // The effective policy, exactly as `listwash policy` prints it.
         var bytes = json.bytes

@@ -43,6 +43,9 @@ public struct CleanRequest: Sendable {
     /// Year and zone for syslog timestamps in the event files.
     public var eventImportOptions = EventImportOptions()
 
+    /// `clean --shard I/N`: only the rows whose address key hashes to this shard (``ShardSpec``).
+    public var shard: ShardSpec?
+
     /// Whether the run reads event files instead of a history (``eventFiles``).
     public var isOneOff: Bool { !eventFiles.isEmpty }
 

@@ -45,8 +45,9 @@ final class DuplicateIndex {
         return Int(info.st_size) > threshold
     }
 
-    /// The sorted index, from a pre-pass over the list read with `open`.
-    init(prepass open: () throws -> SubscriberListReader, rules: AddressRules, directory: String, memoryBudget: Int) throws {
+    /// The sorted index, from a pre-pass over the list read with `open` (only `shard`'s rows, if given).
+    init(prepass open: () throws -> SubscriberListReader, rules: AddressRules, directory: String, memoryBudget: Int,
+         shard: ShardSpec? = nil) throws {
         let list = try open()
         let byKey = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
         var row = 0
@@ -56,7 +57,9 @@ final class DuplicateIndex {
             guard case .record(let record) = segment else { return }
             row += 1
             guard let address = record.address else { return }
-            let fingerprint = Fingerprint(rules.key(address))
+            let addressKey = rules.key(address)
+            if let shard, !shard.owns(key: addressKey) { return }
+            let fingerprint = Fingerprint(addressKey)
             Self.store(fingerprint.high, fingerprint.low, into: &key)
             Self.store(UInt64(row), UInt64(record.line), into: &value)
             try byKey.append(key: key, value: value)

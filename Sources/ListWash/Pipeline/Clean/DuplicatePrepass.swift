@@ -19,6 +19,6 @@ struct DuplicatePrepass {
     /// - Complexity: O(*n* log *n*) in the list's rows, in the sort's memory budget.
     func run() throws -> DuplicateIndex {
         try DuplicateIndex(prepass: request.openList, rules: request.policy.addressRules, directory: directory,
-                           memoryBudget: request.sortMemoryBudget)
+                           memoryBudget: request.sortMemoryBudget, shard: request.shard)
     }
 }

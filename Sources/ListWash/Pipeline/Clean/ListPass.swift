@@ -16,6 +16,8 @@ struct ListPass {
         var domains: DomainTally
         /// The removed keys and their rules, for the run ledger.
         var removals: LedgerEntry.RemovalsRecorder
+        /// The list's records, this shard's or not (``summary``'s `rowsRead` counts this shard's).
+        var listRows = 0
     }
 
     let list: SubscriberListReader
@@ -29,6 +31,8 @@ struct ListPass {
     var hashed: HashedSuppressionList? = nil
     /// The history's forgotten addresses (nil when it has none: no hash is computed).
     var forgotten: ForgottenAddresses? = nil
+    /// `clean --shard I/N`: the rows of other shards are read past, not counted (``ShardSpec``).
+    var shard: ShardSpec? = nil
     let cleaned: OutputFile
     let rejects: OutputFile
     let removed: AuditQueue
@@ -51,13 +55,15 @@ struct ListPass {
             case .record(let r):
                 record = r
             }
-            summary.rowsRead += 1
             row += 1
+            let key = record.address.map { rules.key($0) }
+            if let shard, !shard.owns(key: key) { return }
+            summary.rowsRead += 1
             if let p = progress, summary.rowsRead - lastProgress >= 65_536 {
                 lastProgress = summary.rowsRead
                 p(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
             }
-            guard let address = record.address else {
+            guard let key else {
                 let reason = record.error ?? "malformed record"
                 summary.rejected += 1
                 try rejects.write(CSVText.line([path, String(record.line), reason, record.text]))
@@ -65,7 +71,6 @@ struct ListPass {
                 onReject?(Rejection(file: path, line: record.line, reason: reason, raw: record.text))
                 return
             }
-            let key = rules.key(address)
             let fingerprint = Fingerprint(key)
             if let first = try duplicates.firstLine(row: row, line: record.line, fingerprint: fingerprint) {
                 summary.duplicates += 1
@@ -95,8 +100,8 @@ struct ListPass {
         summary.bytesRead = list.bytesRead
         summary.format = list.dialectDescription
         summary.emailColumn = list.addressField
-        if let csv = list as? CSVListReader { summary.blankLines = csv.blankLines }
+        if let csv = list as? CSVListReader, shard?.ownsKeylessRows ?? true { summary.blankLines = csv.blankLines }
         // The digest can be taken once (it finalizes the hash).
-        return Output(summary: summary, listDigest: list.digest(), domains: domains, removals: removals)
+        return Output(summary: summary, listDigest: list.digest(), domains: domains, removals: removals, listRows: row)
     }
 }

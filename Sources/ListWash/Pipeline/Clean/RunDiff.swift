@@ -82,7 +82,8 @@ public struct RunDiff: Sendable {
     /// when the ledger has fewer than two.
     public static func compareLast(history: HistoryStore, listPath: String) throws -> RunDiff? {
         let cleans = try history.ledger().filter { entry in
-            entry.command == "clean"
+            // A shard's run (`clean --shard`) is a part of a list's clean, not one to compare with.
+            entry.command == "clean" && entry.manifestObject["shard"] == nil
                 && ((entry.manifestObject["inputs"] as? [String: Any])?["list"] as? [String: Any])?["path"] as? String == listPath
         }
         guard cleans.count >= 2 else { return nil }

@@ -15,6 +15,33 @@ public struct IngestFileSummary: Sendable, Equatable {
     public var skippedKinds: [String: Int] = [:]
 }
 
+extension IngestFileSummary {
+    /// The counts as a JSON object (the ledger's ingest manifest names the file `file`, a
+    /// one-off clean's manifest `path`).
+    func write(to json: inout JSONWriter, pathKey: String) {
+        json.beginObject()
+        json.string(pathKey, file)
+        json.string("format", format)
+        json.int("read", read)
+        json.int("new", new)
+        json.int("duplicate", duplicate)
+        json.int("rejected", rejected)
+        json.int("skipped", skipped)
+        json.endObject()
+    }
+}
+
+/// One file's events on their way into a history: the SQLite store's ``HistoryStore/Load``
+/// or the PostgreSQL store's ``PostgresHistory/Load``.
+protocol EventLoad {
+    func stage(_ batch: EventBatch) throws
+    func commit() throws -> (new: Int, duplicate: Int)
+    func abandon()
+}
+
+extension HistoryStore.Load: EventLoad {}
+extension PostgresHistory.Load: EventLoad {}
+
 /// Reads event files, classifies every event and adds the new ones to the history, in
 /// one transaction per file (a file is added whole or not at all). Ingesting the same events
 /// again adds nothing.
@@ -34,6 +61,9 @@ public struct IngestJob {
     public var splitChunkBytes = 0
     /// Year and zone for syslog timestamps (Postfix logs).
     public var importOptions = EventImportOptions()
+    /// Called after each batch is staged, with the number of batches staged so far in the
+    /// file (a test hook: the end-to-end tests kill an ingest mid-file with it).
+    public var afterBatch: ((Int) -> Void)?
     /// Writes a history no one keeps (``HistoryStore/isScratch``): `clean --events`' one-off run.
     var scratchHistory = false
 
@@ -50,10 +80,28 @@ public struct IngestJob {
         let classifier = try policy.makeClassifier()
         // Every input must be there and readable before the history is created or opened.
         for file in files { try Self.checkReadable(file) }
+        let identity = ClassificationIdentity(policy: policy)
+        if case .postgres(let url) = HistoryLocation(historyPath) {
+            let history = try PostgresHistory(url: url, create: true)
+            var results: [IngestFileSummary] = []
+            for file in files {
+                results.append(try ingest(file: file, into: try history.beginLoad(classifiedBy: identity), classifier: classifier))
+            }
+            do { try history.recordIngest(results) } catch {
+                logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
+            }
+            return results
+        }
         let history = try HistoryStore(path: historyPath, create: true, scratch: scratchHistory)
         var results: [IngestFileSummary] = []
         for file in files {
-            results.append(try ingest(file: file, history: history, classifier: classifier))
+            let load = try history.beginLoad()
+            load.classifiedBy = identity
+            results.append(try ingest(file: file, into: load, classifier: classifier))
+            if let error = load.compactionError {
+                logger.warning("the file is stored; merging the history's runs failed and is tried again by the next ingest",
+                               metadata: ["file": "\(file)", "error": "\(error)"])
+            }
         }
         // The run ledger: a failure to record leaves the events added.
         do { try history.recordIngest(results) } catch {
@@ -99,13 +147,12 @@ public struct IngestJob {
     /// (``EventReadingStage``, on its own thread) parses and classifies events into batches,
     /// while the storing stage, on this thread, stages the batches into the history's load;
     /// the file is merged and committed when both are done, or rolled back if either fails.
-    private func ingest(file: String, history: HistoryStore, classifier: Classifier) throws -> IngestFileSummary {
+    private func ingest(file: String, into load: some EventLoad, classifier: Classifier) throws -> IngestFileSummary {
+        defer { load.abandon() }
         let chosen = try format(of: file)
         var summary = IngestFileSummary(file: file, format: chosen.name)
-        let load = try history.beginLoad()
-        defer { load.abandon() }
-        load.classifiedBy = ClassificationIdentity(policy: policy)
         let pipe = BatchPipe(capacity: 4)
+        var batches = 0
         var stage = EventReadingStage(file: file, format: chosen, options: importOptions, classifier: classifier, batchSize: batchSize)
         stage.splitChunkBytes = splitChunkBytes
         let reading = stage
@@ -118,6 +165,8 @@ public struct IngestJob {
                 case .events(let batch):
                     try load.stage(batch)
                     pipe.giveBack(batch)
+                    batches += 1
+                    afterBatch?(batches)
                 case .rejection(let rejection):
                     summary.rejected += 1
                     logger.debug("record rejected", metadata: ["file": "\(rejection.file)", "line": "\(rejection.line)", "reason": "\(rejection.reason)"])
@@ -141,10 +190,6 @@ public struct IngestJob {
         let (new, duplicate) = try load.commit()
         summary.new = new
         summary.duplicate = duplicate
-        if let error = load.compactionError {
-            logger.warning("the file is stored; merging the history's runs failed and is tried again by the next ingest",
-                           metadata: ["file": "\(file)", "error": "\(error)"])
-        }
         logger.info("ingested", metadata: ["file": "\(file)", "new": "\(summary.new)", "duplicate": "\(summary.duplicate)", "rejected": "\(summary.rejected)"])
         return summary
     }

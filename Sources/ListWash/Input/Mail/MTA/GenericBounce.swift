@@ -20,11 +20,22 @@ struct GenericBounce: MTAFormat {
             }.prefix(40).joined(separator: " "))
             let codes = MailText.codes(in: diagnostic)
             var addresses = mail.headers.all("X-Failed-Recipients").flatMap(MailText.addresses)
-            if addresses.isEmpty, let to = mail.originalHeaders?["To"] { addresses = MailText.addresses(in: to) }
+            if addresses.isEmpty, let original = mail.originalHeaders, let to = original["To"] {
+                addresses = MailText.addresses(in: to).filter { !Self.isListAddress($0, original) }
+            }
             found = addresses.map { BounceRecipient(recipient: $0, status: codes.status, replyCode: codes.replyCode, diagnostic: diagnostic) }
         }
         if found.isEmpty { found = failureLines(in: mail, excluding: own) }
         return found
+    }
+
+    /// Whether `address` is the mailing list the returned message was sent through, not one of its
+    /// members: the address its `List-Post` (RFC 2369) or Mailman's `X-BeenThere` names. A list
+    /// message's `To:` often holds the list itself; the member it failed for is not in it.
+    static func isListAddress(_ address: String, _ headers: MailHeaders) -> Bool {
+        let key = address.lowercased()
+        let named = [headers["List-Post"], headers["X-BeenThere"]].compactMap { $0 }.flatMap(MailText.addresses)
+        return named.contains { $0.lowercased() == key }
     }
 
     /// Words of a notice line that reports one address's failure ("User's mailbox is full: <a>",
@@ -38,14 +49,21 @@ struct GenericBounce: MTAFormat {
     private func failureLines(in mail: MailContext, excluding own: Set<String>) -> [BounceRecipient] {
         var found: [BounceRecipient] = []
         var seen = Set<String>()
-        for line in mail.lines.prefix(while: { line in !originalMessageMarkers.contains { line.lowercased().contains($0) } }).prefix(60) {
+        let notice = Array(mail.lines.prefix(while: { line in !originalMessageMarkers.contains { line.lowercased().contains($0) } }).prefix(60))
+        for (index, line) in notice.enumerated() {
             let lower = line.lowercased()
             guard Self.failureWords.contains(where: { lower.contains($0) }) else { continue }
             for address in MailText.addresses(in: line) {
                 let key = address.lowercased()
                 guard !own.contains(key), !key.hasPrefix("postmaster@"), !key.hasPrefix("mailer-daemon@"),
                       seen.insert(key).inserted else { continue }
-                let diagnostic = MailText.collapse(line)
+                var diagnostic = MailText.collapse(line)
+                if diagnostic.hasSuffix(":"), let next = notice[(index + 1)...].first(where: { !$0.trimmingASCIIWhitespace().isEmpty }),
+                   MailText.addresses(in: next).isEmpty {
+                    // "Your message to <a> was automatically rejected:" and the reason on the next line
+                    // (Dovecot's rejection_reason template, "…rejected:%n%r").
+                    diagnostic += " " + MailText.collapse(next)
+                }
                 let codes = MailText.codes(in: diagnostic)
                 found.append(BounceRecipient(recipient: address, status: codes.status, replyCode: codes.replyCode, diagnostic: diagnostic))
             }

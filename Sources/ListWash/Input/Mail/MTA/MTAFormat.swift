@@ -77,7 +77,11 @@ struct TextScan: Sendable {
             }
             guard !result.isEmpty, !closed else { continue }
             if line.trimmingASCIIWhitespace().isEmpty {
-                if !diagnostics[diagnostics.count - 1].isEmpty { closed = true }
+                // A diagnostic line that ends with a colon announces what follows ("For the
+                // following reason:", "was automatically rejected:"): the blank line does not end it.
+                if let lastLine = diagnostics[diagnostics.count - 1].last, !lastLine.trimmingASCIIWhitespace().hasSuffix(":") {
+                    closed = true
+                }
                 continue
             }
             diagnostics[diagnostics.count - 1].append(line)

@@ -1,0 +1,386 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A PostgreSQL history seen through an SQLite history: one consistent snapshot of the server's
+/// tables (a `REPEATABLE READ` transaction) copied into a scratch SQLite history, which the
+/// commands then read with the code they read a history file with. That is how `clean`,
+/// `explain`, `runs`, `diff`, `export-suppressions` and `history export` give the same bytes
+/// on both stores: one implementation of the policy, the evidence and the audit, fed the same
+/// events, classifications, ledger and forgotten hashes.
+///
+/// A lifecycle command (`forget`, `retract`, `prune`, `reclassify`, `allow`, `suppress`) takes
+/// the writers' advisory lock alone before the snapshot, changes the mirror with the SQLite
+/// code, and ``writeBack()`` sends what changed (events deleted, rewritten or added, the
+/// ledger's scrubbed rows, the lifecycle log, the forgotten hashes) in one transaction.
+///
+/// Event numbers: the mirror loads events in `event_no` order, a new load (so a new block) at
+/// every ledger entry's `last_event_no`, so "the blocks a run saw" in the mirror is exactly
+/// "the rows a run saw" on the server.
+final class PostgresMirror {
+    let postgres: PostgresHistory
+    let store: HistoryStore
+    /// The highest `event_no` in the snapshot (0 when there is none).
+    private(set) var lastEventNo: Int64 = 0
+    /// Whether this mirror holds the writers' lock and writes back (``writeBack()``).
+    let writable: Bool
+    /// Per event of the snapshot (by id): its `event_no` and a fingerprint of what it says and
+    /// which classifier classified it; kept for ``writeBack()`` only.
+    private var fingerprints: [EventKey: (number: Int64, fingerprint: UInt64)] = [:]
+    /// The snapshot's `classifiers`, by id, and back.
+    private var classifiers: [Int64: ClassificationIdentity] = [:]
+    private var classifierIDs: [ClassificationIdentity: Int64] = [:]
+    /// The highest lifecycle log entry in the snapshot.
+    private var lastLifecycleEntry: Int64 = 0
+
+    struct EventKey: Hashable {
+        let high: UInt64, low: UInt64
+        init(_ id: [UInt8]) {
+            var h: UInt64 = 0, l: UInt64 = 0
+            for i in 0..<8 { h = h << 8 | UInt64(id[i]) }
+            for i in 8..<16 { l = l << 8 | UInt64(id[i]) }
+            high = h
+            low = l
+        }
+    }
+
+    /// Copies the snapshot into a new scratch SQLite history at `path` (which must not exist).
+    init(postgres: PostgresHistory, path: String, writable: Bool) throws {
+        self.postgres = postgres
+        self.writable = writable
+        let connection = postgres.connection
+        if writable { try connection.execute("SELECT pg_advisory_lock(\(PostgresSchema.writersLock))") }
+        store = try HistoryStore(path: path, create: true, scratch: true)
+        do {
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { try? connection.execute("COMMIT") }
+            try copyTables()
+            try copyEvents()
+            try copyLedger()
+        } catch {
+            if writable { _ = try? connection.execute("SELECT pg_advisory_unlock(\(PostgresSchema.writersLock))") }
+            throw error
+        }
+    }
+
+    deinit {
+        if writable { _ = try? postgres.connection.execute("SELECT pg_advisory_unlock(\(PostgresSchema.writersLock))") }
+    }
+
+    // MARK: The snapshot
+
+    /// The erasure secret, the forgotten hashes, the lifecycle log and the classifiers.
+    private func copyTables() throws {
+        let connection = postgres.connection
+        let db = store.db
+        for row in try connection.query("SELECT encode(value, 'hex'), created_at FROM secret WHERE purpose = 'erasure'") {
+            let update = try db.prepare("UPDATE secret SET value = ?1, created_at = ?2 WHERE purpose = 'erasure'")
+            update.bind(1, Self.bytes(hex: row[0] ?? ""))
+            update.bind(2, Int64(row[1] ?? "0"))
+            _ = try update.step()
+        }
+        try db.transaction {
+            let insert = try db.prepare("INSERT INTO forgotten (hash, forgotten_at) VALUES (?1, ?2)")
+            for row in try connection.query("SELECT encode(hash, 'hex'), forgotten_at FROM forgotten") {
+                insert.reset()
+                insert.bind(1, Self.bytes(hex: row[0] ?? ""))
+                insert.bind(2, Int64(row[1] ?? "0"))
+                _ = try insert.step()
+            }
+            let log = try db.prepare("INSERT INTO lifecycle_log (entry, at, action, detail) VALUES (?1, ?2, ?3, ?4)")
+            for row in try connection.query("SELECT entry, at, action, detail FROM lifecycle_log ORDER BY entry") {
+                log.reset()
+                let entry = Int64(row[0] ?? "0") ?? 0
+                log.bind(1, entry)
+                log.bind(2, Int64(row[1] ?? "0"))
+                log.bind(3, row[2])
+                log.bind(4, row[3])
+                _ = try log.step()
+                lastLifecycleEntry = max(lastLifecycleEntry, entry)
+            }
+        }
+        for row in try connection.query("SELECT classifier_id, classifier, rules FROM classifiers") {
+            guard let id = row[0].flatMap({ Int64($0) }) else { continue }
+            let identity = ClassificationIdentity(classifier: row[1] ?? "", rules: row[2] ?? "")
+            classifiers[id] = identity
+            classifierIDs[identity] = id
+        }
+    }
+
+    /// The columns the snapshot reads an event with, in ``readEvent(_:)``'s order.
+    private static let eventColumns = """
+        encode(event_id, 'hex'), address_key, address, extract(epoch FROM occurred_at)::bigint, type, reply_code,
+        enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source, message_id, event_no, coalesce(classifier_id, 0)
+        """
+
+    /// Every event, in `event_no` order, into loads: a new load where the classifier changes
+    /// and after every ledger entry's `last_event_no`.
+    private func copyEvents() throws {
+        let connection = postgres.connection
+        var cuts = try connection.query("SELECT DISTINCT last_event_no FROM ledger ORDER BY 1")
+            .compactMap { $0[0].flatMap { Int64($0) } }[...]
+        var load: HistoryStore.Load?
+        var loadClassifier: Int64 = -1
+        var batch: [EventRecord] = []
+        batch.reserveCapacity(10_000)
+        func finishLoad() throws {
+            guard let current = load else { return }
+            if !batch.isEmpty { try current.stage(batch) }
+            batch.removeAll(keepingCapacity: true)
+            _ = try current.commit()
+            loadEnds.append((try store.lastEventBlock(), lastEventNo))
+            load = nil
+        }
+        try connection.copyOut("COPY (SELECT \(Self.eventColumns) FROM events ORDER BY event_no) TO STDOUT") { line in
+            let (event, number, classifier) = try readEvent(line)
+            // The load holding the events up to a ledger entry's last row ends there.
+            var cut = false
+            while let next = cuts.first, number > next {
+                cuts.removeFirst()
+                cut = true
+            }
+            if load == nil || cut || classifier != loadClassifier {
+                try finishLoad()
+                let started = try store.beginLoad()
+                started.classifiedBy = classifiers[classifier]
+                load = started
+                loadClassifier = classifier
+            }
+            batch.append(event)
+            if batch.count == 10_000 {
+                try load?.stage(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+            lastEventNo = number
+            if writable { fingerprints[EventKey(event.id)] = (number, Self.fingerprint(event, classifier: classifier)) }
+        }
+        try finishLoad()
+    }
+
+    /// One row of ``eventColumns`` in `COPY`'s text format.
+    private func readEvent(_ line: UnsafeRawBufferPointer) throws -> (EventRecord, Int64, Int64) {
+        var fields: [String?] = []
+        fields.reserveCapacity(16)
+        var start = 0
+        for i in 0..<line.count where line[i] == 0x09 || line[i] == 0x0A {
+            let field = line[start..<i]
+            fields.append(field.elementsEqual([0x5C, 0x4E]) ? nil : String(decoding: PostgresSchema.unescape(field), as: UTF8.self))
+            start = i + 1
+        }
+        guard fields.count == 16, let hex = fields[0], hex.utf8.count == 32, let key = fields[1], let address = fields[2],
+              let ts = fields[3].flatMap({ Int64($0) }), let type = fields[4].flatMap(EventType.init(rawValue:)),
+              let diagnostic = fields[7], let reason = fields[8], let rule = fields[10], let source = fields[12],
+              let number = fields[14].flatMap({ Int64($0) }), let classifier = fields[15].flatMap({ Int64($0) }) else {
+            throw PostgresError.unexpected(server: postgres.server, what: "an event row it cannot read")
+        }
+        let event = EventRecord(id: Self.bytes(hex: hex), addressKey: key, address: address, timestamp: ts, type: type,
+                                replyCode: fields[5].flatMap { Int($0) }, enhancedCode: fields[6], diagnostic: diagnostic,
+                                reason: reason, kind: fields[9].flatMap(BounceKind.init(rawValue:)), rule: rule,
+                                providerVerdict: fields[11], source: source, messageIdentity: fields[13])
+        return (event, number, classifier)
+    }
+
+    /// The ledger, each entry's `last_event_no` as the last block holding a row at or below
+    /// it (the loads end there, see ``copyEvents()``).
+    private func copyLedger() throws {
+        let connection = postgres.connection
+        let db = store.db
+        let insert = try db.prepare("""
+            INSERT INTO ledger (entry, command, recorded_at, as_of, last_block, outcome, manifest, removals)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        try db.transaction {
+            for row in try connection.query("""
+                SELECT entry, command, recorded_at, as_of, last_event_no, outcome, manifest, encode(removals, 'hex')
+                FROM ledger ORDER BY entry
+                """) {
+                insert.reset()
+                insert.bind(1, row[0].flatMap { Int64($0) })
+                insert.bind(2, row[1])
+                insert.bind(3, row[2].flatMap { Int64($0) })
+                insert.bind(4, row[3].flatMap { Int64($0) })
+                insert.bind(5, lastBlock(atOrBelow: row[4].flatMap { Int64($0) } ?? 0))
+                insert.bind(6, row[5])
+                insert.bind(7, row[6])
+                if let hex = row[7] { insert.bind(8, Self.bytes(hex: hex)) } else { insert.bind(8, nil as Int64?) }
+                _ = try insert.step()
+            }
+        }
+    }
+
+    /// Each load's blocks and the event numbers they end at, recorded as the loads commit.
+    private var loadEnds: [(lastBlock: Int64, lastNumber: Int64)] = []
+
+    /// The last mirror block whose events are all at or below `number`.
+    func lastBlock(atOrBelow number: Int64) -> Int64 {
+        var found: Int64 = 0
+        for end in loadEnds where end.lastNumber <= number { found = max(found, end.lastBlock) }
+        return found
+    }
+
+    // MARK: Writing back
+
+    /// What ``writeBack()`` changed on the server.
+    struct Changes: Equatable {
+        var deleted = 0
+        var rewritten = 0
+        var added = 0
+    }
+
+    /// Sends what the command changed in the mirror to the server, in one transaction: events
+    /// deleted, rewritten (a scrubbed text, a new classification) or added; the ledger's
+    /// manifests and removals; the lifecycle log; the forgotten hashes. Then `VACUUM`s the
+    /// tables that lost rows (docs/history-postgres.md: what that does and does not wipe).
+    @discardableResult
+    func writeBack() throws -> Changes {
+        precondition(writable, "a read-only mirror writes nothing back")
+        let connection = postgres.connection
+        let db = store.db
+        var changes = Changes()
+        try connection.execute("BEGIN")
+        do {
+            // The classifier of each mirror block, by the mirror's records (ingest, reclassify).
+            var identityIDs: [ClassificationIdentity: Int64] = classifierIDs
+            let records = try store.classificationRecords()
+            for record in records where identityIDs[record.identity] == nil {
+                identityIDs[record.identity] = Int64(try postgres.classifierID(record.identity)) ?? 0
+            }
+            func classifier(ofBlock block: Int64) -> Int64 {
+                for record in records.reversed() where record.firstBlock <= block && block <= record.lastBlock {
+                    return identityIDs[record.identity] ?? 0
+                }
+                return 0
+            }
+            var remaining = fingerprints
+            var rewritten: [(EventRecord, Int64)] = []
+            var added: [(EventRecord, Int64)] = []
+            let reader = try store.eventRowReader()
+            let lastBlock = try store.lastEventBlock()
+            if lastBlock > 0 {
+                for block in 1...lastBlock {
+                    let id = classifier(ofBlock: block)
+                    for slot in 0..<EventBlock.capacity {
+                        _ = try reader.read(EventBlock.number(block: block, slot: slot)) { row in
+                            guard let event = EventRecord(row: row) else { return }
+                            let key = EventKey(event.id)
+                            if let before = remaining.removeValue(forKey: key) {
+                                if before.fingerprint != Self.fingerprint(event, classifier: id) { rewritten.append((event, id)) }
+                            } else {
+                                added.append((event, id))
+                            }
+                        }
+                    }
+                }
+            }
+            if !remaining.isEmpty {
+                try connection.execute("CREATE TEMP TABLE gone_events (event_id bytea) ON COMMIT DROP")
+                try connection.copyIn("COPY gone_events (event_id) FROM STDIN") { writer in
+                    for key in remaining.keys {
+                        var row: [UInt8] = [0x5C, 0x5C, 0x78]  // \\x: bytea's hex form, its backslash escaped
+                        for v in [key.high, key.low] {
+                            for shift in stride(from: 60, through: 0, by: -4) {
+                                row.append(PostgresSchema.hexDigit(UInt8((v >> UInt64(shift)) & 15)))
+                            }
+                        }
+                        try writer.write(row)
+                        try writer.endRow()
+                    }
+                }
+                try connection.execute("DELETE FROM events e USING gone_events g WHERE e.event_id = g.event_id")
+                changes.deleted = remaining.count
+            }
+            if !rewritten.isEmpty || !added.isEmpty {
+                try connection.execute(PostgresSchema.stagingTable)
+                try connection.copyIn("COPY staging_events (\(PostgresSchema.copyColumns), classifier_id) FROM STDIN") { writer in
+                    for (event, id) in rewritten + added {
+                        try PostgresSchema.writeRow(event, classifier: .some(id == 0 ? nil : id), to: &writer)
+                    }
+                }
+                try connection.execute("""
+                    UPDATE events e SET address = s.address, type = s.type, reason = s.reason, kind = s.kind, rule = s.rule,
+                           reply_code = s.reply_code, enhanced_code = s.enhanced_code, diagnostic = s.diagnostic,
+                           provider_verdict = s.provider_verdict, source = s.source, message_id = s.message_id,
+                           message_hash = s.message_hash, classifier_id = s.classifier_id
+                    FROM staging_events s
+                    WHERE e.address_key = s.address_key AND e.occurred_at = to_timestamp(s.occurred_at) AND e.event_id = s.event_id
+                    """)
+                try connection.execute("""
+                    INSERT INTO events (\(PostgresSchema.copyColumns), classifier_id)
+                    SELECT address_key, event_id, to_timestamp(occurred_at), address, type, reason, kind, rule, reply_code,
+                           enhanced_code, diagnostic, provider_verdict, source, message_id, message_hash, classifier_id
+                    FROM staging_events ORDER BY address_key, occurred_at, event_id
+                    ON CONFLICT DO NOTHING
+                    """)
+                changes.rewritten = rewritten.count
+                changes.added = added.count
+            }
+            // The ledger's texts (a forget scrubs manifests and removals).
+            let ledger = try db.prepare("SELECT entry, manifest, removals FROM ledger ORDER BY entry")
+            while try ledger.step() {
+                let removals = ledger.isNull(2) ? nil : Self.hex(Array(ledger.bytes(2)))
+                _ = try connection.query("""
+                    UPDATE ledger SET manifest = $2, removals = decode($3, 'hex')
+                    WHERE entry = $1 AND (manifest IS DISTINCT FROM $2 OR encode(removals, 'hex') IS DISTINCT FROM $3)
+                    """, [String(ledger.int64(0)), ledger.string(1), removals])
+            }
+            let log = try db.prepare("SELECT entry, at, action, detail FROM lifecycle_log ORDER BY entry")
+            while try log.step() {
+                _ = try connection.query("""
+                    INSERT INTO lifecycle_log (entry, at, action, detail) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (entry) DO UPDATE SET detail = excluded.detail
+                    """, [String(log.int64(0)), String(log.int64(1)), log.string(2), log.string(3)])
+            }
+            try connection.execute("DELETE FROM forgotten")
+            let forgotten = try db.prepare("SELECT hash, forgotten_at FROM forgotten")
+            while try forgotten.step() {
+                _ = try connection.query("INSERT INTO forgotten (hash, forgotten_at) VALUES (decode($1, 'hex'), $2)",
+                                         [Self.hex(Array(forgotten.bytes(0))), String(forgotten.int64(1))])
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        if changes.deleted > 0 || changes.rewritten > 0 {
+            try connection.execute("VACUUM events, ledger, lifecycle_log")
+        }
+        return changes
+    }
+
+    // MARK: Helpers
+
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i + 1 < digits.count {
+            out.append(PostgresSchema.hexValue(digits[i]) << 4 | PostgresSchema.hexValue(digits[i + 1]))
+            i += 2
+        }
+        return out
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(PostgresSchema.hexDigit(b >> 4)); out.append(PostgresSchema.hexDigit(b & 15)) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// FNV-1a over everything an event says and its classifier: what ``writeBack()`` compares.
+    static func fingerprint(_ e: EventRecord, classifier: Int64) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ s: String?) {
+            guard var s else { h = (h ^ 0xFF) &* 0x100_0000_01b3; return }
+            s.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+            h = (h ^ 0xFE) &* 0x100_0000_01b3
+        }
+        add(e.addressKey); add(e.address); add(String(e.timestamp)); add(e.type.rawValue)
+        add(e.replyCode.map { String($0) }); add(e.enhancedCode); add(e.diagnostic); add(e.reason)
+        add(e.kind?.rawValue); add(e.rule); add(e.providerVerdict); add(e.source); add(e.messageIdentity)
+        add(String(classifier))
+        return h
+    }
+}
