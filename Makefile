@@ -30,7 +30,7 @@ build-info:
 
 # The system libraries listwash links (SQLite, libcrypto, libxml2, libidn2); installed when missing and root.
 deps:
-	@missing=""; for p in libsqlite3-dev libssl-dev libxml2-dev libidn2-dev zlib1g-dev; do \
+	@missing=""; for p in libsqlite3-dev libssl-dev libxml2-dev libidn2-dev zlib1g-dev libzstd-dev; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
@@ -103,7 +103,7 @@ bench-scaling: deps
 
 # A release for machines without Swift: the binary with the Swift runtime linked in
 # (--static-swift-stdlib; it needs only the C libraries of Debian's libsqlite3-0, libxml2,
-# libssl3, libidn2-0, zlib1g and libstdc++6), a man page per subcommand generated from its help by the
+# libssl3, libidn2-0, zlib1g, libzstd1 and libstdc++6), a man page per subcommand generated from its help by the
 # argument parser's generate-manual tool, bash/zsh/fish completions, README, LICENSE and
 # CHANGELOG, packed as dist/$(DIST).tar.gz. Built in .build-dist, apart from the debug build.
 dist: deps build-info

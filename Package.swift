@@ -38,12 +38,15 @@ let package = Package(
         // zlib's inflate, for gzip-compressed input files, fenced the same way.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // zstd, for the history's compressed event blocks, fenced the same way.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
         // A Linux system call the Glibc module leaves out (sync_file_range), header only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(
             name: "ListWash",
             dependencies: [
-                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem", "CZlib", "CLibPQ",
+                "CSQLite", "CLibCrypto", "CLibXML2", "CIDN2", "CSystem", "CZlib", "CZstd", "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

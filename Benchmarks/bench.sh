@@ -175,6 +175,8 @@ for ((i = 1; i <= RUNS; i++)); do
   measure "listwash ingest" "$i" "$BOUNCES_BYTES" "$RUN/ingest.log" 1 -- \
     "$BIN" ingest --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "$BOUNCES"
   floor "listwash ingest" "$i" "$(bytes_of "$RUN/history.sqlite")" "$BOUNCES"
+  HISTORY_BYTES=$(stat -c %s "$RUN/history.sqlite")
+  read -r HISTORY_EVENTS _ _ < <("$PYTHON" "$REPORT" ingest-counts "$RUN/ingest.log") || HISTORY_EVENTS=0
   measure "listwash clean" "$i" "$SUBS_BYTES" "$RUN/clean.log" 1 -- \
     "$BIN" clean --history "$RUN/history.sqlite" "${POLICY_ARGS[@]}" "${FORMAT_ARGS[@]}" --list "$SUBS" --out "$RUN/listwash" --as-of "$AS_OF" \
       --allow-mass-removal   # the generated data removes about 20% on purpose: past the blast-radius guard
@@ -217,6 +219,9 @@ rm -rf "$RUN/tmp" && mkdir -p "$RUN/tmp"
 # ---- 5. table and output check ---------------------------------------------------------
 echo
 "$PYTHON" "$REPORT" table "$TIMES" "$SIZE" "$RUNS" || die "could not build the table from $TIMES"
+# The history's size after the ingest of bounces.csv (the last round's), per event stored.
+awk -v h="$HISTORY_BYTES" -v e="$HISTORY_EVENTS" -v c="$BOUNCES_BYTES" 'BEGIN { if (e > 0)
+  printf "history: %d bytes for %d events, %.1f bytes an event (bounces.csv: %.1f bytes an event, history %.2fx the CSV)\n", h, e, h / e, c / e, h / c }'
 echo
 # The one-off clean gives the outputs of ingest + clean (the manifest names its inputs otherwise).
 for f in cleaned.csv suppressed.csv audit.jsonl rejects.csv report.json; do

@@ -4,7 +4,7 @@
 # libraries) is an empty folder, it must ingest the bundled samples and clean
 # Samples/subscribers.csv into the same outputs as the reviewed snapshots. It also checks
 # that the binary asks the dynamic linker for no library beyond glibc, libstdc++/libgcc,
-# SQLite, libxml2, libcrypto, libidn2 and zlib. The mount namespace needs root, or a user namespace that
+# SQLite, libxml2, libcrypto, libidn2, zlib and zstd. The mount namespace needs root, or a user namespace that
 # maps this user to root (unshare -r), which unprivileged users have on most systems.
 set -euo pipefail
 tarball=$(realpath "$1")
@@ -16,7 +16,7 @@ dir=$(find "$work" -mindepth 1 -maxdepth 1 -type d)
 bin="$dir/bin/listwash"
 
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
-allowed='^(libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libutil\.so\.1|ld-linux-x86-64\.so\.2|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libsqlite3\.so\.0|libxml2\.so\.2|libcrypto\.so\.3|libidn2\.so\.0|libz\.so\.1)$'
+allowed='^(libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libutil\.so\.1|ld-linux-x86-64\.so\.2|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libsqlite3\.so\.0|libxml2\.so\.2|libcrypto\.so\.3|libidn2\.so\.0|libz\.so\.1|libzstd\.so\.1)$'
 echo "libraries the binary needs: $(echo $needed | tr '\n' ' ')"
 if echo "$needed" | grep -Ev "$allowed" ; then
   echo "dist-check: FAILED: the binary needs a library outside the runtime packages" >&2

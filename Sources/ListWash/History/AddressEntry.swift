@@ -167,3 +167,23 @@ struct AddressEntry: Equatable {
         return repeats
     }
 }
+
+/// An event's number with its id as the event's run entry holds it: what a reader of the
+/// event's block is handed so that it need not work the id out of the fields again
+/// (``HistoryStore/EventRowReader/read(_:id:_:)``).
+struct EventReference: Equatable, Sendable {
+    var number: Int64
+    /// The id's 16 bytes as two big-endian words, as ``AddressEntry`` has them.
+    var idHigh: UInt64
+    var idLow: UInt64
+
+    init(number: Int64, idHigh: UInt64, idLow: UInt64) {
+        self.number = number
+        self.idHigh = idHigh
+        self.idLow = idLow
+    }
+
+    init(_ entry: AddressEntry) {
+        self.init(number: entry.event, idHigh: entry.idHigh, idLow: entry.idLow)
+    }
+}

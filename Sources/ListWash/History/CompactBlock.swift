@@ -38,9 +38,14 @@ enum CompactBlock {
     /// Whether a stored block's first byte says it is compact.
     static func isCompact(_ first: UInt8?) -> Bool { first == marker || first == markerWithMessage }
 
-    /// Re-encodes expanded blocks; one per writer, reused from block to block.
-    struct Encoder {
-        /// The dictionary's entries back to back, and where each one ends.
+    /// The encoder every writer of blocks uses: blocks are written in ``CompressedBlock``'s
+    /// form since migration `0010-compressed-blocks`.
+    typealias Encoder = CompressedBlock.Encoder
+
+    /// A block's dictionary of strings while it is written: each distinct string once, numbered
+    /// in the order first met (``CompressedBlock`` and ``RowEncoder`` write it the same way).
+    struct Strings {
+        /// The entries back to back, and where each one ends.
         private var entryBytes: [UInt8] = []
         private var entryEnds: [Int] = []
         /// Per entry, its first and last 8 bytes (``words(_:)``): with the length, they decide
@@ -51,40 +56,21 @@ enum CompactBlock {
         private var table = [Int32](repeating: 0, count: Self.tableSize)
         private var used: [Int] = []
         private static let tableSize = 2_048
-        /// The events, encoded against the dictionary (it is written before them).
-        private var body: [UInt8] = []
 
         init() {
-            body.reserveCapacity(16 << 10)
             entryBytes.reserveCapacity(1 << 10)
         }
 
-        /// Appends the compact form of `block` (expanded layout, at least one event) to `out`.
-        mutating func encode(_ block: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+        mutating func reset() {
             entryBytes.removeAll(keepingCapacity: true)
             entryEnds.removeAll(keepingCapacity: true)
             entryWords.removeAll(keepingCapacity: true)
             for slot in used { table[slot] = 0 }
             used.removeAll(keepingCapacity: true)
-            body.removeAll(keepingCapacity: true)
-            try EventBlock.forEachExpanded(in: block) { slot, raw in
-                let row = try HistoryStore.EventRow(raw)
-                body.append(UInt8(slot))
-                body.append(contentsOf: row.id)
-                Varint.append(Varint.zigzag(row.timestamp), to: &body)
-                Varint.append(row.replyCode.map { Varint.zigzag($0) &+ 1 } ?? 0, to: &body)
-                literal(row.address)
-                entry(row.type)
-                entry(row.kind)
-                entry(row.reason)
-                entry(row.enhancedCode)
-                literal(row.diagnostic)
-                entry(row.rule)
-                entry(row.providerVerdict)
-                source(row.source)
-                if let message = row.message { literal(message) } else { body.append(0) }
-            }
-            out.append(CompactBlock.markerWithMessage)
+        }
+
+        /// Appends `entries:varint`, then each entry as `length:varint` and bytes.
+        func write(to out: inout [UInt8]) {
             Varint.append(UInt64(entryEnds.count), to: &out)
             var start = 0
             entryBytes.withUnsafeBytes { bytes in
@@ -94,24 +80,6 @@ enum CompactBlock {
                     start = end
                 }
             }
-            out.append(contentsOf: body)
-        }
-
-        private mutating func literal(_ bytes: UnsafeRawBufferPointer) {
-            Varint.append(UInt64(bytes.count) << 2 | 2, to: &body)
-            body.append(contentsOf: bytes)
-        }
-
-        private mutating func entry(_ bytes: UnsafeRawBufferPointer?) {
-            guard let bytes else { return body.append(0) }
-            Varint.append(UInt64(index(of: bytes)) << 2 | 1, to: &body)
-        }
-
-        /// `file:line` as the file's entry and the number; anything else literally.
-        private mutating func source(_ bytes: UnsafeRawBufferPointer) {
-            guard let (file, line) = CompactBlock.splitLine(bytes) else { return literal(bytes) }
-            Varint.append(UInt64(index(of: file)) << 2 | 3, to: &body)
-            Varint.append(line, to: &body)
         }
 
         private struct Words: Equatable {
@@ -130,9 +98,9 @@ enum CompactBlock {
             return Words(first: w, last: 0)
         }
 
-        /// The dictionary entry holding `bytes`, added if there is none.
+        /// The entry holding `bytes`, added if there is none.
         @inline(__always)
-        private mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
+        mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
             let words = Self.words(bytes)
             var hash = (words.first &* 0x9E37_79B9_7F4A_7C15) ^ (words.last &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count)
             hash ^= hash >> 29
@@ -152,6 +120,61 @@ enum CompactBlock {
             table[slot] = Int32(entryEnds.count)
             used.append(slot)
             return entryEnds.count - 1
+        }
+    }
+
+    /// Writes this form (``markerWithMessage``), as every block was written from
+    /// `0006-message-identity` until `0010-compressed-blocks`; kept to write such blocks in tests.
+    struct RowEncoder {
+        private var strings = Strings()
+        /// The events, encoded against the dictionary (it is written before them).
+        private var body: [UInt8] = []
+
+        init() {
+            body.reserveCapacity(16 << 10)
+        }
+
+        /// Appends the compact form of `block` (expanded layout, at least one event) to `out`.
+        mutating func encode(_ block: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
+            strings.reset()
+            body.removeAll(keepingCapacity: true)
+            try EventBlock.forEachExpanded(in: block) { slot, raw in
+                let row = try HistoryStore.EventRow(raw)
+                body.append(UInt8(slot))
+                body.append(contentsOf: row.id)
+                Varint.append(Varint.zigzag(row.timestamp), to: &body)
+                Varint.append(row.replyCode.map { Varint.zigzag($0) &+ 1 } ?? 0, to: &body)
+                literal(row.address)
+                entry(row.type)
+                entry(row.kind)
+                entry(row.reason)
+                entry(row.enhancedCode)
+                literal(row.diagnostic)
+                entry(row.rule)
+                entry(row.providerVerdict)
+                source(row.source)
+                if let message = row.message { literal(message) } else { body.append(0) }
+            }
+            out.append(CompactBlock.markerWithMessage)
+            strings.write(to: &out)
+            out.append(contentsOf: body)
+        }
+
+        private mutating func literal(_ bytes: UnsafeRawBufferPointer) {
+            Varint.append(UInt64(bytes.count) << 2 | 2, to: &body)
+            body.append(contentsOf: bytes)
+        }
+
+        private mutating func entry(_ bytes: UnsafeRawBufferPointer?) {
+            guard let bytes else { return body.append(0) }
+            Varint.append(UInt64(strings.index(of: bytes)) << 2 | 1, to: &body)
+        }
+
+        /// `file:line` as the file's entry and the number; anything else literally.
+        private mutating func source(_ bytes: UnsafeRawBufferPointer) {
+            guard let (file, line) = CompactBlock.splitLine(bytes) else { return literal(bytes) }
+            Varint.append(UInt64(strings.index(of: file)) << 2 | 3, to: &body)
+            Varint.append(line, to: &body)
         }
     }
 

@@ -63,22 +63,29 @@ enum EventBlock {
         out.append(contentsOf: event)
     }
 
-    /// Appends a stored block's events in this layout: a block stored in ``CompactBlock``'s
-    /// form is expanded, one stored before it is copied as it is.
+    /// Appends a stored block's events in this layout: a block stored in ``CompressedBlock``'s
+    /// or ``CompactBlock``'s form is expanded, one stored before them is copied as it is.
     static func expand(_ blob: UnsafeRawBufferPointer, into out: inout [UInt8]) throws {
-        if CompactBlock.isCompact(blob.first) {
+        if blob.first == CompressedBlock.marker {
+            let decoder = CompressedBlock.Decoder()
+            try decoder.load(blob)
+            try decoder.expand(into: &out)
+        } else if CompactBlock.isCompact(blob.first) {
             try CompactBlock.expand(blob, into: &out)
         } else {
             out.append(contentsOf: blob)
         }
     }
 
-    /// Each event of a stored block (either form): its slot and its bytes after the length
-    /// (for ``HistoryStore/EventRow``).
+    /// Each event of a stored block (any form): its slot and its bytes after the length
+    /// (for ``HistoryStore/EventRow``). With ``CompactBlock/Encoder``, the one pair every
+    /// reader and writer of whole blocks uses.
     static func forEach(in blob: UnsafeRawBufferPointer, _ body: (Int, UnsafeRawBufferPointer) throws -> Void) throws {
-        guard CompactBlock.isCompact(blob.first) else { return try forEachExpanded(in: blob, body) }
+        guard CompactBlock.isCompact(blob.first) || blob.first == CompressedBlock.marker else {
+            return try forEachExpanded(in: blob, body)
+        }
         var expanded: [UInt8] = []
-        try CompactBlock.expand(blob, into: &expanded)
+        try expand(blob, into: &expanded)
         try expanded.withUnsafeBytes { try forEachExpanded(in: $0, body) }
     }
 
@@ -99,6 +106,8 @@ enum EventBlock {
 /// A block that does not parse: the history file is damaged.
 enum EventBlockError: Error {
     case corrupt
+    /// A compressed block names a dictionary the history does not hold.
+    case missingDictionary
 }
 
 extension HistoryStore {
@@ -180,6 +189,9 @@ extension HistoryStore {
         private var block: Int64 = -1
         /// The block as stored.
         private var bytes: [UInt8] = []
+        /// Whether the block is compressed, and then its decoded events.
+        private var isCompressed = false
+        private lazy var decoder = CompressedBlock.Decoder()
         /// Whether the block is compact, and then where its events are.
         private var isCompact = false
         private var compact = CompactBlock.Index()
@@ -199,11 +211,22 @@ extension HistoryStore {
             try? ownConnection?.execute("COMMIT")
         }
 
-        /// Calls `body` with the event; false when there is none.
-        func read(_ number: Int64, _ body: (EventRow) throws -> Void) throws -> Bool {
+        /// Calls `body` with the event; false when there is none. `id`: the event's id as its
+        /// run entry holds it (``EventReference``), which a compressed block that leaves the id
+        /// out then lends instead of working it out of the fields (a SHA-256 per event).
+        func read(_ number: Int64, id: (high: UInt64, low: UInt64)? = nil, _ body: (EventRow) throws -> Void) throws -> Bool {
             let wanted = EventBlock.block(of: number)
             if wanted != block { try load(wanted) }
             let slot = EventBlock.slot(of: number)
+            if isCompressed {
+                guard decoder.index[slot] >= 0 else { return false }
+                do {
+                    try decoder.withRow(slot: slot, knownID: id, body)
+                } catch is EventBlockError {
+                    throw HistoryError.sqlite(path: path, code: 11, message: "event block \(block) is damaged")
+                }
+                return true
+            }
             if isCompact {
                 guard compact.starts[slot] >= 0 else { return false }
                 do {
@@ -229,8 +252,21 @@ extension HistoryStore {
             select.reset()
             select.bind(1, number)
             defer { select.reset() }
-            if try select.step() { bytes.append(contentsOf: select.bytes(0)) }
+            isCompressed = false
+            let found = try select.step()
             do {
+                if found {
+                    let blob = select.bytes(0)
+                    // A compressed block is decompressed from SQLite's copy; the others are kept.
+                    if blob.first == CompressedBlock.marker {
+                        isCompressed = true
+                        isCompact = false
+                        try decoder.load(blob)
+                        block = number
+                        return
+                    }
+                    bytes.append(contentsOf: blob)
+                }
                 isCompact = CompactBlock.isCompact(bytes.first)
                 if isCompact {
                     try bytes.withUnsafeBytes { try compact.build($0) }
@@ -243,6 +279,8 @@ extension HistoryStore {
                         lengths[slot] = event.count
                     }
                 }
+            } catch EventBlockError.missingDictionary {
+                throw HistoryError.sqlite(path: path, code: 11, message: "event block \(number) names a compression dictionary the history does not hold")
             } catch {
                 throw HistoryError.sqlite(path: path, code: 11, message: "event block \(number) is damaged")
             }
@@ -275,64 +313,185 @@ extension HistoryStore {
 
 /// Gathers events into blocks and appends them to `event_blocks` (inside the caller's
 /// transaction), numbering each event as it is added; each block is stored in
-/// ``CompactBlock``'s form.
+/// ``CompressedBlock``'s form, against the history's newest dictionary.
+///
+/// Events go into the encoder's streams as they are added (from where ``EventBatch`` packed
+/// them; no block is laid out first). A finished block's payload joins a group, and a full
+/// group is compressed on a thread of its own while the next group fills: compressing is most
+/// of the cost of storing an event, and the thread that adds them is `ingest`'s bound. The
+/// compressed blocks are inserted when the group after them is handed over, and all of them
+/// by ``finish()``, which a reader of the load's blocks calls first.
+///
+/// A history without a dictionary gets one from its first large load: the payloads of every
+/// 16th block, from the first, up to ``dictionaryBytes`` or 16 blocks, become a dictionary of raw content
+/// (zstd finds its matches in those bytes; no training), stored in `block_dictionaries` and used
+/// for the blocks after it. Later loads use it too.
 struct EventBlockWriter {
+    static let dictionaryBytes = 64 << 10
+    /// Blocks sampled for the dictionary: one in this many, this many at most.
+    static let dictionaryStride = 16
+    static let dictionarySamples = 16
+    /// Blocks compressed together on the compressing thread.
+    static let groupBlocks = 128
+    private let db: SQLiteConnection
     private let insert: SQLiteStatement
-    private var bytes: [UInt8] = []
     private var encoder = CompactBlock.Encoder()
-    private var compact: [UInt8] = []
     private(set) var block: Int64
     private var count = 0
+    /// Blocks written by this writer, and the sample for a dictionary (nil: not making one).
+    private var written = 0
+    private var sample: [UInt8]?
+    /// The group being filled, the one being compressed, and a spare.
+    private var filling = BlockGroup()
+    private var compressing: BackgroundWork<BlockGroup>?
+    private var spare: BlockGroup?
 
     /// Starts after the last block stored.
     init(db: SQLiteConnection) throws {
+        self.db = db
         let select = try db.cached("SELECT coalesce(max(block), 0) + 1 FROM event_blocks")
         _ = try select.step()
         block = select.int64(0)
         select.reset()
         insert = try db.cached("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
-        bytes.reserveCapacity(64 << 10)
-        compact.reserveCapacity(64 << 10)
+        encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
+        if encoder.dictionary == nil { sample = [] }
     }
 
     /// The number the next event gets.
     var nextNumber: Int64 { EventBlock.number(block: block, slot: count) }
 
     /// Appends an event packed by ``EventBatch`` (its block form, slot byte first) at the next
-    /// slot, with `id` in place of its id bytes when given (an event packed without its id);
-    /// returns its number.
+    /// slot, with `id` in place of its id bytes when given (an event packed without its id,
+    /// whose id is then its fields' identity); returns its number.
     @inline(__always)
     mutating func append(packed event: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer? = nil) throws -> Int64 {
-        let at = bytes.count
-        bytes.append(contentsOf: event)
-        if let id {
-            bytes.withUnsafeMutableBytes { raw in
-                (raw.baseAddress! + at + EventBlock.idOffset).copyMemory(from: id.baseAddress!, byteCount: 16)
-            }
-        }
+        let row = try HistoryStore.EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...]))
+        if count == 0 { encoder.begin() }
+        encoder.add(slot: count, row: row, derived: id != nil)
         let number = nextNumber
-        bytes[at] = UInt8(count)
         count += 1
         if count == EventBlock.capacity { try finishBlock() }
         return number
     }
 
-    /// Writes the block being filled, if it holds any event; the next event starts a new block.
+    /// Ends the block being filled, if it holds any event; the next event starts a new block.
+    /// The block is stored by a later call or by ``finish()``.
     mutating func finishBlock() throws {
         guard count > 0 else { return }
-        compact.removeAll(keepingCapacity: true)
-        try bytes.withUnsafeBytes { try encoder.encode($0, into: &compact) }
-        insert.reset()
-        insert.bind(1, block)
-        // No copy: `compact` is this writer's and unchanged until the reset below.
-        try compact.withUnsafeBytes { raw in
-            insert.bindBlobNoCopy(2, raw)
-            _ = try insert.step()
-        }
-        insert.reset()
-        bytes.removeAll(keepingCapacity: true)
+        encoder.assemble()
+        // The block that completes the sample is compressed without the dictionary it makes.
+        let dictionary = encoder.dictionary
+        if sample != nil { try sampleForDictionary() }
+        filling.add(block: block, payload: encoder.payload, dictionary: dictionary)
         block += 1
         count = 0
+        written += 1
+        if filling.blocks.count >= Self.groupBlocks { try handOver() }
+    }
+
+    /// Ends the block being filled and stores every block (waits for the compressing thread).
+    mutating func finish() throws {
+        try finishBlock()
+        try handOver()
+        try storeCompressed()
+    }
+
+    /// Stores the group compressed before (waiting for it) and starts compressing the one filled.
+    private mutating func handOver() throws {
+        try storeCompressed()
+        guard !filling.blocks.isEmpty else { return }
+        let group = filling
+        filling = spare ?? BlockGroup()
+        spare = nil
+        compressing = BackgroundWork {
+            group.compress()
+            return group
+        }
+    }
+
+    /// Waits for the group being compressed, if any, and inserts its blocks.
+    private mutating func storeCompressed() throws {
+        guard let work = compressing else { return }
+        compressing = nil
+        let group = try work.wait()
+        try group.out.withUnsafeBytes { out in
+            var start = 0
+            for (i, number) in group.blocks.enumerated() {
+                let end = group.outEnds[i]
+                insert.reset()
+                insert.bind(1, number)
+                // No copy: the group's bytes are unchanged until the reset below.
+                insert.bindBlobNoCopy(2, UnsafeRawBufferPointer(rebasing: out[start..<end]))
+                _ = try insert.step()
+                insert.reset()
+                start = end
+            }
+        }
+        group.clear()
+        spare = group
+    }
+
+    /// Adds the block just assembled to the sample; once it is full (``dictionaryBytes``, or
+    /// ``dictionarySamples`` blocks), stores it as the history's dictionary and compresses the
+    /// next blocks against it.
+    private mutating func sampleForDictionary() throws {
+        guard written % Self.dictionaryStride == 0, var taken = sample else { return }
+        taken.append(contentsOf: encoder.payload.prefix(Self.dictionaryBytes - taken.count))
+        sample = taken
+        guard taken.count >= Self.dictionaryBytes || written / Self.dictionaryStride + 1 >= Self.dictionarySamples else { return }
+        let store = try db.cached("INSERT INTO block_dictionaries (bytes) VALUES (?1)")
+        defer { store.reset() }
+        store.bind(1, taken)
+        _ = try store.step()
+        encoder.dictionary = BlockDictionaries.shared.compression(taken)
+        sample = nil
+    }
+}
+
+/// Blocks' payloads waiting to be compressed, then their stored forms (``EventBlockWriter``).
+///
+/// `@unchecked Sendable`: filled by the writer's thread, then handed whole to one compressing
+/// thread and back (``BackgroundWork/wait()`` orders the hand-overs); never used by two threads at once.
+private final class BlockGroup: @unchecked Sendable {
+    private(set) var blocks: [Int64] = []
+    private var payloads: [UInt8] = []
+    private var ends: [Int] = []
+    private var dictionaries: [CompressedBlock.Dictionary?] = []
+    /// The stored forms, back to back; `outEnds[i]` is where block i's ends.
+    private(set) var out: [UInt8] = []
+    private(set) var outEnds: [Int] = []
+    private let context = CompressedBlock.Contexts()
+    private var scratch: [UInt8] = []
+
+    func add(block: Int64, payload: [UInt8], dictionary: CompressedBlock.Dictionary?) {
+        blocks.append(block)
+        payloads.append(contentsOf: payload)
+        ends.append(payloads.count)
+        dictionaries.append(dictionary)
+    }
+
+    func compress() {
+        out.removeAll(keepingCapacity: true)
+        outEnds.removeAll(keepingCapacity: true)
+        payloads.withUnsafeBytes { all in
+            var start = 0
+            for i in blocks.indices {
+                CompressedBlock.store(UnsafeRawBufferPointer(rebasing: all[start..<ends[i]]), dictionary: dictionaries[i],
+                                      context: context.compress, scratch: &scratch, into: &out)
+                outEnds.append(out.count)
+                start = ends[i]
+            }
+        }
+    }
+
+    func clear() {
+        blocks.removeAll(keepingCapacity: true)
+        payloads.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        dictionaries.removeAll(keepingCapacity: true)
+        out.removeAll(keepingCapacity: true)
+        outEnds.removeAll(keepingCapacity: true)
     }
 }
 

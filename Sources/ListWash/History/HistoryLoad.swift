@@ -152,7 +152,7 @@ extension HistoryStore {
         /// Writes the load's entries as one run, without the repeats of stored events: from
         /// the buffer alone, or merged with the chunks spilled before.
         private func writeRun() throws {
-            try blocks.finishBlock()
+            try blocks.finish()
             let db = store.db
             var writer = try AddressRunWriter(db: db, run: try store.nextRun())
             let lookup = try RunLookup(db: db)

@@ -53,6 +53,7 @@ public final class HistoryStore {
             try checkSchema()
         }
         try reasons.load(db: db)
+        try BlockDictionaries.shared.load(from: db)
     }
 
     private func migrate() throws {
@@ -159,7 +160,7 @@ public final class HistoryStore {
         let sorted = numbers.sorted()
         var gone = [Bool](repeating: false, count: EventBlock.capacity)
         var kept: [UInt8] = []
-        var encoder = CompactBlock.Encoder()
+        var encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
         var compact: [UInt8] = []
         var i = 0
         while i < sorted.count {
@@ -264,8 +265,8 @@ public final class HistoryStore {
         try forEachAddress(asOf: asOf, caseSensitive: caseSensitive) { key, events, _ in try body(key, events) }
     }
 
-    /// ``forEachAddress(asOf:caseSensitive:_:)`` that also gives each event's number (for
-    /// ``EventRowReader/read(_:_:)``), in the same order as the events.
+    /// ``forEachAddress(asOf:caseSensitive:_:)`` that also gives each event's number and id
+    /// (for ``EventRowReader/read(_:id:_:)``), in the same order as the events.
     /// With `worthDeciding`, an address whose bounces (at or before `asOf`) number `bounces`
     /// and that has no hard bounce, complaint or unsubscribe (`strong` false) reaches `body`
     /// only if it returns true: the caller's cheap test, before any event is built.
@@ -274,7 +275,7 @@ public final class HistoryStore {
     func forEachAddress(asOf: Int64, caseSensitive: Bool,
                         observe: ((_ key: [UInt8], _ entries: [AddressEntry]) throws -> Void)? = nil,
                         worthDeciding: ((_ key: [UInt8], _ bounces: Int, _ strong: Bool) -> Bool)? = nil,
-                        _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
+                        _ body: ([UInt8], [PolicyEvent], [EventReference]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
         let merger = try RunMerger(db: db, runs: try runNumbers())
         let hasher = SHA256Hasher()
         var ids: [UInt8] = []
@@ -283,7 +284,7 @@ public final class HistoryStore {
         var entries: [AddressEntry] = []
         var kept: [AddressEntry] = []
         var group: [PolicyEvent] = []
-        var rows: [Int64] = []
+        var rows: [EventReference] = []
         var contributing = 0
         var total = 0
         let names = reasons.names
@@ -320,7 +321,7 @@ public final class HistoryStore {
                 group.append(PolicyEvent(timestamp: e.timestamp, type: e.type, kind: e.kind,
                                          reason: Int(e.reason) < names.count ? names[Int(e.reason)] : "", message: e.message))
                 kept.append(e)
-                rows.append(e.event)
+                rows.append(EventReference(e))
                 anyExact = anyExact || e.exactDiffers
             }
             if caseSensitive, anyExact {
@@ -336,14 +337,14 @@ public final class HistoryStore {
     /// With case-sensitive local parts, one key's events split by the address as received
     /// (read from the event's block for the entries whose address is not the key itself).
     private func splitByExactAddress(key: [UInt8], entries: [AddressEntry], events: [PolicyEvent],
-                                     _ body: ([UInt8], [PolicyEvent], [Int64]) throws -> Void) throws {
+                                     _ body: ([UInt8], [PolicyEvent], [EventReference]) throws -> Void) throws {
         let reader = try eventRowReader()
-        var groups: [[UInt8]: (events: [PolicyEvent], rows: [Int64])] = [:]
+        var groups: [[UInt8]: (events: [PolicyEvent], rows: [EventReference])] = [:]
         for (entry, event) in zip(entries, events) {
             var exact = key
             if entry.exactDiffers { _ = try reader.read(entry.event) { exact = Array($0.address) } }
             groups[exact, default: ([], [])].events.append(event)
-            groups[exact, default: ([], [])].rows.append(entry.event)
+            groups[exact, default: ([], [])].rows.append(EventReference(entry))
         }
         for exact in groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             try body(exact, groups[exact]!.events, groups[exact]!.rows)

@@ -13,7 +13,8 @@ extension HistoryStore {
     /// `0005-grouped-runs` a run's row may hold a group of addresses (``RunGroup``), and since
     /// `0006-message-identity` entries may be 36 bytes (``RunLayout/groupedWithMessages``).
     /// `0007-run-ledger` adds the ``RunLedger``; `0008-lifecycle` the operator's events;
-    /// `0009-erasure` the erasure secret and the forgotten addresses' hashes (``Migration0009``).
+    /// `0009-erasure` the erasure secret and the forgotten addresses' hashes (``Migration0009``);
+    /// `0010-compressed-blocks` the dictionaries of ``CompressedBlock``s.
     static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
         // One B-tree clustered by address and time, merged into in key order.
         ("0001-events", { db in
@@ -143,6 +144,18 @@ extension HistoryStore {
         // `secret` (the history's erasure secret, 32 random bytes) and `forgotten` (the keyed
         // hashes `listwash forget` keeps); converts nothing.
         ("0009-erasure", { db in try Migration0009.apply(db) }),
+        // Converts nothing: blocks are written compressed from here on (see ``CompressedBlock``:
+        // about a quarter of the compact form's bytes), against dictionaries kept here; blocks
+        // stored before keep their form and are read as they are. An older listwash cannot
+        // read the new blocks, which this migration's name stops it from trying.
+        ("0010-compressed-blocks", { db in
+            try db.execute("""
+                CREATE TABLE block_dictionaries (
+                    dictionary INTEGER PRIMARY KEY,   -- in the order made; writers use the newest
+                    bytes BLOB NOT NULL               -- zstd raw-content dictionary; blocks name it by the first 8 bytes of its SHA-256
+                )
+                """)
+        }),
     ]
 }
 

@@ -106,6 +106,8 @@ extension HistoryStore {
             // the previous batch's changes (the connection is this thread's), while the other
             // decodes, classifies and re-encodes the batch before.
             var working: BackgroundWork<ReclassifiedBatch>?
+            // Blocks rewritten are compressed against the history's newest dictionary.
+            let dictionary = try CompactBlock.Encoder(newestDictionaryIn: db).dictionary
             func apply(_ batch: ReclassifiedBatch) throws {
                 summary.add(batch.summary)
                 for (block, bytes) in batch.blocks {
@@ -133,7 +135,7 @@ extension HistoryStore {
                 working = nil
                 guard !blocks.isEmpty else { break }
                 let path = path
-                working = BackgroundWork { try ReclassifiedBatch(blocks, classifier: classifier, path: path) }
+                working = BackgroundWork { try ReclassifiedBatch(blocks, classifier: classifier, dictionary: dictionary, path: path) }
             }
             if !changed.isEmpty { summary.runRowsRewritten = try patchRunEntries(changed) }
             try db.execute("DELETE FROM classifications")
@@ -221,8 +223,9 @@ struct ReclassifiedBatch: Sendable {
     var changes: [(number: Int64, kind: UInt8, reason: String)] = []
     var summary = HistoryStore.ReclassifySummary()
 
-    init(_ stored: [(block: Int64, bytes: [UInt8])], classifier: Classifier, path: String) throws {
+    init(_ stored: [(block: Int64, bytes: [UInt8])], classifier: Classifier, dictionary: CompressedBlock.Dictionary?, path: String) throws {
         var encoder = CompactBlock.Encoder()
+        encoder.dictionary = dictionary
         var rewritten: [UInt8] = []
         for (block, bytes) in stored {
             rewritten.removeAll(keepingCapacity: true)

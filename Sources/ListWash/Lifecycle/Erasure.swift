@@ -183,7 +183,7 @@ extension HistoryStore {
         let select = try db.prepare("SELECT block, events FROM event_blocks WHERE block > ?1 ORDER BY block LIMIT 256")
         let update = try db.cached("UPDATE event_blocks SET events = ?2 WHERE block = ?1")
         let delete = try db.cached("DELETE FROM event_blocks WHERE block = ?1")
-        var encoder = CompactBlock.Encoder()
+        var encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
         var last: Int64 = .min
         var pending: [(block: Int64, bytes: [UInt8]?)] = []
         var original: [UInt8] = []

@@ -193,14 +193,16 @@ final class DomainJudge {
     var lastObservedWaits: Bool { lastHadFailure }
 
     /// Keeps an address for ``forEachWaiting(_:)``: its key and events, on disk.
-    func wait(key: [UInt8], events: [PolicyEvent], rows: [Int64]) throws {
+    func wait(key: [UInt8], events: [PolicyEvent], rows: [EventReference]) throws {
         var record: [UInt8] = []
-        record.reserveCapacity(4 + key.count + events.count * 23)
+        record.reserveCapacity(4 + key.count + events.count * 39)
         record.append(littleEndian: UInt32(key.count))
         record += key
         for (e, row) in zip(events, rows) {
             record.append(littleEndian: e.timestamp)
-            record.append(littleEndian: row)
+            record.append(littleEndian: row.number)
+            record.append(littleEndian: row.idHigh)
+            record.append(littleEndian: row.idLow)
             record.append(littleEndian: e.message)
             record.append(AddressEntry.typeCode(e.type))
             record.append(AddressEntry.kindCode(e.kind))
@@ -326,13 +328,13 @@ final class DomainJudge {
 
     /// Each waiting address (``wait(key:events:rows:)``), in the order they waited, with each
     /// failure of an outage turned `sender` (its reason kept); call after ``finish()``.
-    func forEachWaiting(_ body: (_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64]) throws -> Void) throws {
+    func forEachWaiting(_ body: (_ key: [UInt8], _ events: [PolicyEvent], _ rows: [EventReference]) throws -> Void) throws {
         guard waitingCount > 0 else { return }
         var events: [PolicyEvent] = []
-        var rows: [Int64] = []
+        var rows: [EventReference] = []
         try waiting.forEachFramed { raw in
             let keyLength = Int(raw.littleEndian(at: 0, as: UInt32.self))
-            guard 4 + keyLength <= raw.count, (raw.count - 4 - keyLength) % 23 == 0 else {
+            guard 4 + keyLength <= raw.count, (raw.count - 4 - keyLength) % 39 == 0 else {
                 throw waiting.corrupt("waiting addresses", "a record does not read back as written")
             }
             let key = Array(raw[4..<(4 + keyLength)])
@@ -342,16 +344,18 @@ final class DomainJudge {
             rows.removeAll(keepingCapacity: true)
             var at = 4 + keyLength
             while at < raw.count {
-                let reason = raw[at + 22]
-                var kind = AddressEntry.kind(code: raw[at + 21])
-                let type = AddressEntry.type(code: raw[at + 20])
+                let reason = raw[at + 38]
+                var kind = AddressEntry.kind(code: raw[at + 37])
+                let type = AddressEntry.type(code: raw[at + 36])
                 let timestamp = raw.littleEndian(at: at, as: Int64.self)
                 if type == .bounce, isFailure(kind: kind, reason: reason), outage(domain, timestamp, reason, kind) { kind = .sender }
                 events.append(PolicyEvent(timestamp: timestamp, type: type, kind: kind,
                                           reason: Int(reason) < names.count ? names[Int(reason)] : "",
-                                          message: raw.littleEndian(at: at + 16, as: UInt32.self)))
-                rows.append(raw.littleEndian(at: at + 8, as: Int64.self))
-                at += 23
+                                          message: raw.littleEndian(at: at + 32, as: UInt32.self)))
+                rows.append(EventReference(number: raw.littleEndian(at: at + 8, as: Int64.self),
+                                           idHigh: raw.littleEndian(at: at + 16, as: UInt64.self),
+                                           idLow: raw.littleEndian(at: at + 24, as: UInt64.self)))
+                at += 39
             }
             try body(key, events, rows)
         }

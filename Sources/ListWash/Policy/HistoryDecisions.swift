@@ -28,15 +28,15 @@ enum HistoryDecisions {
     static func scan(
         _ history: HistoryStore, policy: Policy, asOf: Int64, directory: String, memoryBudget: Int = 16 << 20,
         alsoWanted: (([UInt8]) -> Bool)? = nil,
-        allowed: ((_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64], _ overturned: Decision) throws -> Void)? = nil,
-        _ body: (_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64], _ decision: Decision?) throws -> Void
+        allowed: ((_ key: [UInt8], _ events: [PolicyEvent], _ rows: [EventReference], _ overturned: Decision) throws -> Void)? = nil,
+        _ body: (_ key: [UInt8], _ events: [PolicyEvent], _ rows: [EventReference], _ decision: Decision?) throws -> Void
     ) throws -> Scan {
         let rules = policy.addressRules
         let engine = PolicyEngine(policy: policy)
         let worthDeciding = { (key: [UInt8], bounces: Int, strong: Bool) -> Bool in
             engine.mightSuppress(bounces: bounces, strong: strong) || alsoWanted?(key) == true
         }
-        func decide(_ key: [UInt8], _ events: [PolicyEvent], _ rows: [Int64]) throws {
+        func decide(_ key: [UInt8], _ events: [PolicyEvent], _ rows: [EventReference]) throws {
             let decision = engine.decide(events, asOf: asOf)
             if decision == nil, let allowed, let overturned = engine.overturnedByAllow(events, asOf: asOf) {
                 return try allowed(key, events, rows, overturned)

@@ -56,8 +56,10 @@ import Testing
         return block
     }
 
+    /// The compact form (``CompactBlock/RowEncoder``, as blocks were written until
+    /// `0010-compressed-blocks`), which every reader still takes.
     func encode(_ block: [UInt8]) throws -> [UInt8] {
-        var encoder = CompactBlock.Encoder()
+        var encoder = CompactBlock.RowEncoder()
         var out: [UInt8] = []
         try block.withUnsafeBytes { try encoder.encode($0, into: &out) }
         return out
@@ -190,7 +192,7 @@ import Testing
         return at
     }
 
-    @Test func aStoreWritesCompactBlocksAndRewritesThemCompact() throws {
+    @Test func aStoreWritesCompressedBlocksAndRewritesThemCompressed() throws {
         let folder = try TemporaryFolder()
         let store = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
         let first = Array(records.prefix(6))
@@ -204,7 +206,7 @@ import Testing
         var blocks: [Int64] = []
         while try select.step() {
             blocks.append(select.int64(0))
-            #expect(select.bytes(1).first == CompactBlock.markerWithMessage)
+            #expect(select.bytes(1).first == CompressedBlock.marker)
         }
         #expect(blocks == [1, 2])
         #expect(try store.storedEventNumbers() == [64, 65, 66, 67, 68, 69, 129])
@@ -218,7 +220,7 @@ import Testing
         }
         #expect(seen == (first + [new]).map { "\($0.address) \($0.source)" })
 
-        // A compact block cut short is a damaged history, not a crash or a wrong event.
+        // A compressed block cut short is a damaged history, not a crash or a wrong event.
         try store.db.execute("UPDATE event_blocks SET events = substr(events, 1, length(events) - 3) WHERE block = 1")
         #expect(throws: HistoryError.self) { try store.eventRowReader().read(64) { _ in } }
         #expect(throws: HistoryError.self) { try store.events(forKey: Array("ann@example.com".utf8), asOf: .max, caseSensitive: false) }

@@ -94,13 +94,42 @@ import Testing
 
     var forms: [String] { [person, person.lowercased(), person.uppercased()] }
 
+    /// Every text of every event the history's blocks hold, read back through the history's
+    /// own reader (compressed blocks hold no clear bytes a look at the file would find).
+    func blockTexts(_ path: String) throws -> [String] {
+        let store = try HistoryStore(path: path, create: false)
+        let select = try store.db.prepare("SELECT events FROM event_blocks ORDER BY block")
+        defer { select.reset() }
+        var texts: [String] = []
+        while try select.step() {
+            try EventBlock.forEach(in: select.bytes(0)) { _, raw in
+                let row = try HistoryStore.EventRow(raw)
+                for field in [row.address, row.type, row.reason, row.diagnostic, row.rule, row.source]
+                    + [row.kind, row.enhancedCode, row.providerVerdict, row.message].compactMap({ $0 }) {
+                    texts.append(String(decoding: field, as: UTF8.self))
+                }
+            }
+        }
+        return texts
+    }
+
+    /// Whether the history at `path` holds `form`: in its files' bytes or in an event's text.
+    func historyHolds(_ form: String, _ setup: Setup) throws -> Bool {
+        try !filesHolding(form, in: setup.historyFolder).isEmpty || blockTexts(setup.history).contains { $0.contains(form) }
+    }
+
     @Test func forgettingLeavesNoByteOfTheAddressInTheHistoryFiles() throws {
         let setup = try setUp()
         // A clean first, so that the ledger holds the address among its removals.
         let before = try clean(setup, list: [person.lowercased(), "bob@example.org", "erin@example.com"], out: "out1")
         #expect(before.suppressed.contains("alice.forget@example.com"))
         for form in forms {
-            #expect(try !filesHolding(form, in: setup.historyFolder).isEmpty, "the history holds \(form) before the forget")
+            #expect(try historyHolds(form, setup), "the history holds \(form) before the forget")
+        }
+        // The events' texts hold the address in each spelling (whatever the blocks' stored form).
+        let textsBefore = try blockTexts(setup.history)
+        for form in forms {
+            #expect(textsBefore.contains { $0.contains(form) }, "an event holds \(form) before the forget")
         }
 
         let summary = try HistoryStore.forget(path: setup.history, addresses: [person], at: asOf)
@@ -113,6 +142,9 @@ import Testing
         for form in forms {
             #expect(try filesHolding(form, in: setup.historyFolder).isEmpty, "the history still holds \(form)")
         }
+        let textsAfter = try blockTexts(setup.history)
+        #expect(!textsAfter.isEmpty)
+        #expect(!textsAfter.contains { $0.lowercased().contains(person.lowercased()) }, "an event still holds the address")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: setup.historyFolder)
         #expect(leftovers == ["h.sqlite"])
 
@@ -225,6 +257,7 @@ import Testing
         for form in forms {
             #expect(try filesHolding(form, in: setup.historyFolder).isEmpty, "the history still holds \(form)")
         }
+        #expect(!(try blockTexts(setup.history)).contains { $0.lowercased().contains(person.lowercased()) }, "an event still holds the address")
         withExtendedLifetime(store) {}
     }
 

@@ -110,8 +110,11 @@ public final class CSVReader {
     /// - Parameters:
     ///   - dialect: the delimiter; nil sniffs it from the start of the input.
     ///   - chunkSize: bytes asked of the source per read.
-    public init(source: ByteSource, dialect: CSVDialect? = nil, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20) {
+    ///   - firstLine: the line the source's first byte is on (a part of a larger file).
+    public init(source: ByteSource, dialect: CSVDialect? = nil, chunkSize: Int = 1 << 20, maxRecordBytes: Int = 1 << 20,
+                firstLine: Int = 1) {
         self.source = source
+        line = firstLine
         self.dialect = dialect
         self.chunkSize = max(1, chunkSize)
         self.maxRecordBytes = max(64, maxRecordBytes)

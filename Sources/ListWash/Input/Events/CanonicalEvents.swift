@@ -44,67 +44,92 @@ public enum CanonicalEvents {
         var line: Int
     }
 
+    /// The columns of a canonical CSV, found by name in its header.
+    struct CSVColumns: Sendable {
+        var address: Int
+        var timestamp: Int
+        var type: Int?
+        var reply: Int?
+        var status: Int?
+        var diagnostic: Int?
+        var message: Int?
+        /// The header's field count, which every record must have.
+        var fieldCount: Int
+    }
+
+    /// The columns named by a header record.
+    static func columns(header record: CSVRecordView, file: String) throws -> CSVColumns {
+        let names = (0..<record.fieldCount).map { record.string($0).trimmingCharacters(in: .whitespaces).lowercased() }
+        func find(_ candidates: [String]) -> Int? {
+            for candidate in candidates { if let i = names.firstIndex(of: candidate) { return i } }
+            return nil
+        }
+        guard let address = find(addressNames) else { throw InputError.noAddressColumn(path: file, columns: names.count, firstLineHoldsAddress: names.contains { $0.contains("@") }) }
+        guard let timestamp = find(timestampNames) else { throw InputError.unknownColumn(path: file, name: "timestamp") }
+        return CSVColumns(address: address, timestamp: timestamp, type: find(typeNames), reply: find(replyNames), status: find(statusNames),
+                          diagnostic: find(diagnosticNames), message: find(messageNames), fieldCount: record.fieldCount)
+    }
+
     /// ``readCSV(source:file:emit:reject:)`` without the strings: `fields` gets each event's
     /// fields in place (what `ingest` packs straight into the history's form).
     static func readCSV(source: ByteSource, file: String, fields: (CSVFields) throws -> Void, reject: (Rejection) throws -> Void) throws {
         let reader = CSVReader(source: source)
-        var columns: (address: Int, timestamp: Int, type: Int?, reply: Int?, status: Int?, diagnostic: Int?, message: Int?)?
-        var fieldCount = 0
+        var columns: CSVColumns?
         try reader.forEachRecord { record in
             if record.isBlank { return }
             guard let c = columns else {
-                let names = (0..<record.fieldCount).map { record.string($0).trimmingCharacters(in: .whitespaces).lowercased() }
-                func find(_ candidates: [String]) -> Int? {
-                    for candidate in candidates { if let i = names.firstIndex(of: candidate) { return i } }
-                    return nil
-                }
-                guard let address = find(addressNames) else { throw InputError.noAddressColumn(path: file, columns: names.count, firstLineHoldsAddress: names.contains { $0.contains("@") }) }
-                guard let timestamp = find(timestampNames) else { throw InputError.unknownColumn(path: file, name: "timestamp") }
-                columns = (address, timestamp, find(typeNames), find(replyNames), find(statusNames), find(diagnosticNames),
-                           find(messageNames))
-                fieldCount = record.fieldCount
+                columns = try Self.columns(header: record, file: file)
                 return
             }
-            func rejectRecord(_ reason: String) throws {
-                try reject(Rejection(file: file, line: record.line, reason: reason, raw: record.text))
-            }
-            if let error = record.error { return try rejectRecord(error.message) }
-            guard record.fieldCount == fieldCount else {
-                return try rejectRecord(CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message)
-            }
-            // Byte-level: this runs once per event of multi-million-line logs. Fields are read
-            // in place from the reader's buffer.
-            if withValue(record, c.address, { trimmed($0).isEmpty }) { return try rejectRecord("empty email") }
-            guard let ts = withValue(record, c.timestamp, { Timestamp.parse(bytes: trimmed($0), assumeUTC: true) }) else {
-                return try rejectRecord("timestamp is not ISO 8601 or Unix seconds")
-            }
-            var eventType = EventType.bounce
-            if let column = c.type {
-                let name = record.field(column).trimmingBlanks()
-                if !name.isEmpty {
-                    guard let parsed = EventType.parse(name) else {
-                        return try rejectRecord("unknown event type (expected bounce, delivered, complaint or unsubscribe)")
-                    }
-                    eventType = parsed
+            try readRecord(record, columns: c, file: file, fields: fields, reject: reject)
+        }
+        if columns == nil { throw InputError.emptyFile(path: file) }
+    }
+
+    /// One record after the header (not blank): its fields to `fields`, or the record to `reject`.
+    @inline(__always)
+    static func readRecord(_ record: CSVRecordView, columns c: CSVColumns, file: String, fields: (CSVFields) throws -> Void,
+                           reject: (Rejection) throws -> Void) throws {
+        let fieldCount = c.fieldCount
+        func rejectRecord(_ reason: String) throws {
+            try reject(Rejection(file: file, line: record.line, reason: reason, raw: record.text))
+        }
+        if let error = record.error { return try rejectRecord(error.message) }
+        guard record.fieldCount == fieldCount else {
+            return try rejectRecord(CSVRecordError.fieldCount(expected: fieldCount, found: record.fieldCount).message)
+        }
+        // Byte-level: this runs once per event of multi-million-line logs. Fields are read
+        // in place from the reader's buffer.
+        if withValue(record, c.address, { trimmed($0).isEmpty }) { return try rejectRecord("empty email") }
+        guard let ts = withValue(record, c.timestamp, { Timestamp.parse(bytes: trimmed($0), assumeUTC: true) }) else {
+            return try rejectRecord("timestamp is not ISO 8601 or Unix seconds")
+        }
+        var eventType = EventType.bounce
+        if let column = c.type {
+            let name = record.field(column).trimmingBlanks()
+            if !name.isEmpty {
+                guard let parsed = EventType.parse(name) else {
+                    return try rejectRecord("unknown event type (expected bounce, delivered, complaint or unsubscribe)")
                 }
+                eventType = parsed
             }
-            let replyCode = c.reply.flatMap { column in withValue(record, column) { Self.integer(trimmed($0)) } }
-            let line = record.line
-            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-            // Text fields as valid UTF-8, as the String-based reading stored them.
-            try withValue(record, c.address) { value in
-                try withValidUTF8(trimmed(value)) { address in
-                    try withOptionalValue(record, c.status) { status in
-                        try withValidUTF8(status.map(trimmed) ?? empty) { enhanced in
-                            try withOptionalValue(record, c.diagnostic) { diagnostic in
-                                try withValidUTF8(diagnostic ?? empty) { diagnostic in
-                                    try withOptionalValue(record, c.message) { message in
-                                        try withValidUTF8(message.map(messageIdentity) ?? empty) { message in
-                                            try fields(CSVFields(address: address, timestamp: ts, type: eventType, replyCode: replyCode,
-                                                                 enhancedCode: enhanced.isEmpty ? nil : enhanced,
-                                                                 diagnostic: diagnostic, message: message.isEmpty ? nil : message,
-                                                                 line: line))
-                                        }
+        }
+        let replyCode = c.reply.flatMap { column in withValue(record, column) { Self.integer(trimmed($0)) } }
+        let line = record.line
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        // Text fields as valid UTF-8, as the String-based reading stored them.
+        try withValue(record, c.address) { value in
+            try withValidUTF8(trimmed(value)) { address in
+                try withOptionalValue(record, c.status) { status in
+                    try withValidUTF8(status.map(trimmed) ?? empty) { enhanced in
+                        try withOptionalValue(record, c.diagnostic) { diagnostic in
+                            try withValidUTF8(diagnostic ?? empty) { diagnostic in
+                                try withOptionalValue(record, c.message) { message in
+                                    try withValidUTF8(message.map(messageIdentity) ?? empty) { message in
+                                        try fields(CSVFields(address: address, timestamp: ts, type: eventType, replyCode: replyCode,
+                                                             enhancedCode: enhanced.isEmpty ? nil : enhanced,
+                                                             diagnostic: diagnostic, message: message.isEmpty ? nil : message,
+                                                             line: line))
                                     }
                                 }
                             }
@@ -113,7 +138,6 @@ public enum CanonicalEvents {
                 }
             }
         }
-        if columns == nil { throw InputError.emptyFile(path: file) }
     }
 
     /// A message identity field's bytes as ``MessageIdentity/normalized(_:)`` makes them:

@@ -11,11 +11,24 @@ struct EventReadingStage {
     let classifier: Classifier
     /// Events a batch holds before it is handed over.
     let batchSize: Int
+    /// A canonical CSV file of at least two chunks of this many bytes is read on two threads
+    /// (``SplitCSVReading``); 0: by one reader always.
+    var splitChunkBytes = 0
 
     /// Reads the whole file into `pipe`: `.events` batches and `.rejection`s as they come, then
     /// `.finished` with the counts, or `.failed` with the error that stopped the reading; and
     /// last, whatever happened, tells the pipe the reader is done.
     func run(into pipe: BatchPipe) {
+        if case .csv = format,
+           let split = SplitCSVReading.open(file: file, classifier: classifier, batchSize: batchSize, chunkBytes: splitChunkBytes) {
+            do {
+                let read = try split.run(into: pipe)
+                try pipe.send(.finished(read: read, skipped: [:], notes: []))
+            } catch {
+                try? pipe.send(.failed(error))
+            }
+            return pipe.producerDone()
+        }
         var batch = EventBatch(reservingEvents: batchSize)
         var read = 0
         do {

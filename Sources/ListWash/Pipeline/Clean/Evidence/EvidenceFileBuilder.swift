@@ -5,7 +5,7 @@ extension EvidenceFile {
     final class Builder {
         private let directory: String
         private let memoryBudget: Int
-        /// (event number, reference number, slot) of every evidence event, to read the events in number order.
+        /// (event number and id, reference number, slot) of every evidence event, to read the events in number order.
         private let references: NumberBuckets
         private let data: TemporaryFile
         private let slotIndex: TemporaryFile
@@ -33,7 +33,7 @@ extension EvidenceFile {
         /// Adds one address's record as the next slot; `rows` are the numbers of the address's
         /// events, in the order `decision.evidence` indexes them. `allowed`: the address is kept
         /// by the operator's allow, and `decision` is the one the allow overturned.
-        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [Int64], allowed: Bool = false) throws {
+        func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [EventReference], allowed: Bool = false) throws {
             guard slots < 1 << 28, referenceCount < UInt32.max - 1 << 16 else {
                 throw OutputError.writeFailed(path: directory, reason: "too many suppressed addresses for one run of clean")
             }
@@ -57,7 +57,7 @@ extension EvidenceFile {
             EvidenceFile.encodeHeader(record, into: &header)
             try data.append(header)
             for (i, index) in (decision?.evidence ?? []).enumerated() {
-                try references.append(number: rows[index], reference: referenceCount, slot: slot)
+                try references.append(rows[index], reference: referenceCount, slot: slot)
                 let word = Int(referenceCount >> 6)
                 if word == continuation.count { continuation.append(0) }
                 if i > 0 { continuation[word] |= 1 << UInt64(referenceCount & 63) }
@@ -133,13 +133,13 @@ extension EvidenceFile {
                 current = 1 - current
                 filling = 0
             }
-            try references.forEachInOrder { number, reference, slot in
+            try references.forEachInOrder { event, reference, slot in
                 guard Int(slot) < slots, reference < referenceCount else {
                     throw references.corrupt("a reference does not read back as written")
                 }
                 if let wanted, !wanted[Int(slot)] { return }
                 let chunks = sets[current]
-                chunks[filling].add(event: number, reference: reference)
+                chunks[filling].add(event: event, reference: reference)
                 if chunks[filling].isFull {
                     filling += 1
                     if filling == chunks.count { try flush() }
@@ -175,7 +175,7 @@ private final class EvidenceChunk: @unchecked Sendable {
     static let capacity = 4_096
     private let reader: HistoryStore.EventRowReader
     private let path: String
-    private var events: [Int64] = []
+    private var events: [EventReference] = []
     private(set) var references: [UInt32] = []
     /// The rendered objects, back to back; `ends[i]` is where the i-th one ends.
     private(set) var bytes: [UInt8] = []
@@ -189,7 +189,7 @@ private final class EvidenceChunk: @unchecked Sendable {
 
     var isFull: Bool { events.count >= Self.capacity }
 
-    func add(event: Int64, reference: UInt32) {
+    func add(event: EventReference, reference: UInt32) {
         events.append(event)
         references.append(reference)
     }
@@ -198,8 +198,9 @@ private final class EvidenceChunk: @unchecked Sendable {
     func render() {
         do {
             for event in events {
-                guard try reader.read(event, { EvidenceFile.renderEvent($0, into: &bytes) }) else {
-                    throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (number \(event))")
+                // The id comes with the number (the run entry's): a compressed block need not work it out.
+                guard try reader.read(event.number, id: (event.idHigh, event.idLow), { EvidenceFile.renderEvent($0, into: &bytes) }) else {
+                    throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (number \(event.number))")
                 }
                 ends.append(bytes.count)
             }

@@ -1,12 +1,14 @@
-/// (event number, reference, slot) records gathered in any order and read back in number
+/// (event number and id, reference, slot) records gathered in any order and read back in number
 /// order: each record goes to the bucket of its number's range, and each bucket is sorted
-/// alone. A history holds at most one event per number, so a bucket of `memoryBudget / 16`
+/// alone. A history holds at most one event per number, so a bucket of `memoryBudget / 32`
 /// numbers never holds more records than that, however the references fall. Cheaper than an
 /// external merge sort for fixed-size numeric keys: one copy on the way in, one read and one
 /// in-memory sort per bucket on the way out.
 final class NumberBuckets {
     private struct Record {
         var number: Int64
+        var idHigh: UInt64
+        var idLow: UInt64
         var reference: UInt32
         var slot: UInt32
     }
@@ -24,13 +26,14 @@ final class NumberBuckets {
     /// The error for records that do not read back as written.
     func corrupt(_ problem: String) -> TemporaryFileError { buckets.corrupt(problem) }
 
-    func append(number: Int64, reference: UInt32, slot: UInt32) throws {
-        let bucket = min(Int(max(number, 0) / span), buckets.count - 1)
-        try withUnsafeBytes(of: Record(number: number, reference: reference, slot: slot)) { try buckets.append($0, to: bucket) }
+    func append(_ event: EventReference, reference: UInt32, slot: UInt32) throws {
+        let bucket = min(Int(max(event.number, 0) / span), buckets.count - 1)
+        let record = Record(number: event.number, idHigh: event.idHigh, idLow: event.idLow, reference: reference, slot: slot)
+        try withUnsafeBytes(of: record) { try buckets.append($0, to: bucket) }
     }
 
     /// Every record in number order.
-    func forEachInOrder(_ body: (_ number: Int64, _ reference: UInt32, _ slot: UInt32) throws -> Void) throws {
+    func forEachInOrder(_ body: (_ event: EventReference, _ reference: UInt32, _ slot: UInt32) throws -> Void) throws {
         var records: [Record] = []
         let size = MemoryLayout<Record>.stride
         try buckets.forEachBucket { raw in
@@ -39,7 +42,9 @@ final class NumberBuckets {
             for i in 0..<(raw.count / size) { records.append(raw.loadUnaligned(fromByteOffset: i * size, as: Record.self)) }
             // Numbers are unique (an event is the evidence of one slot at most).
             records.sort { $0.number < $1.number }
-            for record in records { try body(record.number, record.reference, record.slot) }
+            for record in records {
+                try body(EventReference(number: record.number, idHigh: record.idHigh, idLow: record.idLow), record.reference, record.slot)
+            }
         }
     }
 }
