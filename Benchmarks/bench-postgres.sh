@@ -56,8 +56,8 @@ server_cpu() {  # CPU seconds of the server so far: the postmaster, the backends
   local tick; tick=$(getconf CLK_TCK)
   {
     awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
-    for c in $(pgrep -P "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null; done
-  } | awk -v t="$tick" '{n += $1} END {printf "%.2f", n / t}'
+    for c in $(pgrep -P "$pm" || true); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true; done
+  } | awk -v t="$tick" '{n += $1} END {printf "%.2f", n / t}' || echo 0
 }
 
 TIMES="$RUN/times.tsv"; : > "$TIMES"
@@ -67,6 +67,7 @@ measure() {
   local before; before=$(server_cpu)
   /usr/bin/time -f '%e %U %S %M' -o "$RUN/time.out" "$@" > "$RUN/step.log" 2>&1 || {
     local rc=$?; [ $rc = 65 ] || { tail -n 20 "$RUN/step.log" >&2; die "$step failed ($rc)"; }; }
+  sleep 1  # the step's backend has ended: let the postmaster reap it, so its CPU is counted
   local after; after=$(server_cpu)
   read -r w u s m < "$RUN/time.out"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$step" "$run" "$w" "$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')" "$m" \
