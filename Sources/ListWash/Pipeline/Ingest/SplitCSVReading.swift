@@ -242,6 +242,18 @@ final class SplitCSVReading: @unchecked Sendable {
 
     private struct NotClean: Error {}
 
+    /// Packs one record's fields (source: the file's name and the line); false for an empty address.
+    @inline(__always)
+    private static func pack(_ f: CanonicalEvents.CSVFields, into batch: inout EventBatch, fileName: [UInt8], classifier: Classifier) -> Bool {
+        batch.append(
+            address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
+            enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message,
+            classifier: classifier, source: { out in
+                out.append(contentsOf: fileName)
+                EventSource.appendLine(f.line, to: &out)
+            })
+    }
+
     /// Parses one chunk's records into batches and rejections, as the one reader would.
     private func parse(_ bytes: [UInt8], last: Bool, into chunk: inout Chunk) {
         // A byte-order mark at a chunk's start would be taken off by its reader.
@@ -264,14 +276,9 @@ final class SplitCSVReading: @unchecked Sendable {
                 if record.isBlank { return }
                 try CanonicalEvents.readRecord(record, columns: columns, file: file, fields: { f in
                     read += 1
-                    let packed = batch.append(
-                        address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
-                        enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message,
-                        classifier: classifier, source: { out in
-                            out.append(contentsOf: fileName)
-                            EventSource.appendLine(f.line, to: &out)
-                        })
-                    if !packed { messages.append(.rejection(Rejection(file: file, line: f.line, reason: "empty email", raw: ""))) }
+                    if !Self.pack(f, into: &batch, fileName: fileName, classifier: classifier) {
+                        messages.append(.rejection(Rejection(file: file, line: f.line, reason: "empty email", raw: "")))
+                    }
                     if batch.count >= batchSize {
                         var full = pipe?.takeEmptied() ?? EventBatch(reservingEvents: batchSize)
                         full.removeAll()
@@ -303,14 +310,9 @@ final class SplitCSVReading: @unchecked Sendable {
             if record.isBlank { return }
             try CanonicalEvents.readRecord(record, columns: columns, file: file, fields: { f in
                 read += 1
-                let packed = batch.append(
-                    address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
-                    enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message,
-                    classifier: classifier, source: { out in
-                        out.append(contentsOf: fileName)
-                        EventSource.appendLine(f.line, to: &out)
-                    })
-                if !packed { try pipe.send(.rejection(Rejection(file: file, line: f.line, reason: "empty email", raw: ""))) }
+                if !Self.pack(f, into: &batch, fileName: fileName, classifier: classifier) {
+                    try pipe.send(.rejection(Rejection(file: file, line: f.line, reason: "empty email", raw: "")))
+                }
                 if batch.count >= batchSize {
                     var full = pipe.takeEmptied() ?? EventBatch(reservingEvents: batchSize)
                     full.removeAll()
