@@ -47,12 +47,21 @@ extension HistoryStore {
         }
     }
 
-    /// Throws ``HistoryError/notFound(path:)`` when `location` is a file that is not there
-    /// (a PostgreSQL history's tables are checked when it is opened).
+    /// Throws ``HistoryError/notFound(path:)`` when `location` is a file that is not there, and
+    /// the server's error when it is a PostgreSQL database without a listwash history: the
+    /// lifecycle commands change a history, they do not start one (an older one is migrated).
     static func requireExisting(_ location: String) throws {
-        guard case .file(let path) = HistoryLocation(location) else { return }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
+        switch HistoryLocation(location) {
+        case .file(let path):
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw HistoryError.notFound(path: path) }
+        case .postgres(let url):
+            let connection = try PostgresConnection(url: url)
+            guard try connection.query("SELECT to_regclass('listwash_migrations') IS NOT NULL").first?.first == "t" else {
+                throw PostgresError.statement(server: connection.server, sqlState: "42P01",
+                                              message: "not a listwash history (run 'listwash ingest' once)")
+            }
+        }
     }
 
     /// The system's temporary folder (`$TMPDIR`, else `/tmp`).

@@ -102,6 +102,17 @@ import Glibc
         #expect(try postgres.query("SELECT count(*) FROM forgotten").first?.first == "1")
     }
 
+    @Test func aLifecycleCommandRefusesADatabaseWithoutAHistory() throws {
+        guard let db = try PostgresTestServer.database(for: "PostgresStoreTests") else { return }
+        for command in [["forget", "ana@example.com"], ["retract", "--source", "x.csv"], ["prune", "--older-than", "400"], ["reclassify"]] {
+            let run = Self.listwash(command + ["--history", db.url])
+            #expect(run.status != 0, "\(command[0])")
+            #expect(run.errors.contains("not a listwash history"), "\(command[0]): \(run.errors)")
+        }
+        let tables = try PostgresConnection(url: db.url).query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        #expect(tables.first?.first == "0", "nothing was created")
+    }
+
     /// Canonical CSV events: `shared` lines every file has, then `unique` of its own (a hard
     /// bounce for every 20th address, a delivery for the others).
     static func eventFile(_ index: Int, shared: Int, unique: Int) -> String {
