@@ -13,9 +13,6 @@ struct HistoryOptions: ParsableArguments {
         given ?? ProcessInfo.processInfo.environment["LISTWASH_HISTORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "listwash.sqlite"
     }
 
-    /// Whether a history was named (`--history` or `$LISTWASH_HISTORY`).
-    var isGiven: Bool { given != nil || ProcessInfo.processInfo.environment["LISTWASH_HISTORY"].map { !$0.isEmpty } == true }
-
     /// The history as messages name it (a PostgreSQL URL without its password).
     var display: String { HistoryLocation(history).display }
 }

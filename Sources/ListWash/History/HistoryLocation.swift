@@ -64,10 +64,6 @@ extension HistoryStore {
         }
     }
 
-    /// The system's temporary folder (`$TMPDIR`, else `/tmp`).
-    static var temporaryFolder: String {
-        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-    }
 }
 
 extension PostgresHistory {
@@ -75,7 +71,7 @@ extension PostgresHistory {
     /// private scratch folder under `$TMPDIR`, removed afterwards; with `writes`, what `body`
     /// changed in it is written back when it returns.
     func mirrored<T>(writes: Bool, _ body: (PostgresMirror) throws -> T) throws -> T {
-        let folder = try ScratchFolder(in: HistoryStore.temporaryFolder, prefix: "listwash-mirror-")
+        let folder = try ScratchFolder(in: ScratchFolder.systemTemporaryFolder, prefix: "listwash-mirror-")
         defer { folder.remove() }
         let mirror = try PostgresMirror(postgres: self, path: "\(folder.path)/history.sqlite", writable: writes)
         let result = try body(mirror)

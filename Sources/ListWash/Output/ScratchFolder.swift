@@ -9,6 +9,11 @@ import Glibc
 struct ScratchFolder {
     let path: String
 
+    /// The system's temporary folder: `$TMPDIR`, else `/tmp`.
+    static var systemTemporaryFolder: String {
+        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
     init(in base: String, prefix: String) throws {
         var template = Array("\(base)/\(prefix)XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {

@@ -30,7 +30,7 @@ public final class PostgresHistory {
             _ = try connection.query("""
                 INSERT INTO secret (purpose, value, created_at) VALUES ('erasure', decode($1, 'hex'), $2)
                 ON CONFLICT DO NOTHING
-                """, [PostgresMirror.hex(secret), String(Int64(time(nil)))])
+                """, [secret.hexString, String(Int64(time(nil)))])
         }
     }
 
@@ -47,7 +47,7 @@ public final class PostgresHistory {
                 SELECT coalesce(max(entry), 0) + 1, $1::text, $2::bigint, $3::bigint, $4::bigint, $5::text, $6::text, decode($7::text, 'hex') FROM ledger
                 RETURNING entry
                 """, [command, String(time), asOf.map { String($0) }, String(lastEventNo), outcome, manifest,
-                      removals.map { PostgresMirror.hex($0) }])
+                      removals.map(\.hexString)])
             try connection.execute("COMMIT")
             return Int64(rows.first?.first.flatMap { $0 } ?? "0") ?? 0
         } catch {
@@ -161,12 +161,7 @@ public final class PostgresHistory {
                   let rule = row[10], let source = row[12] else {
                 throw PostgresError.unexpected(server: server, what: "an event row it cannot read")
             }
-            var id: [UInt8] = []
-            let hexBytes = Array(hex.utf8)
-            for i in stride(from: 0, to: hexBytes.count - 1, by: 2) {
-                id.append(PostgresSchema.hexValue(hexBytes[i]) << 4 | PostgresSchema.hexValue(hexBytes[i + 1]))
-            }
-            return EventRecord(id: id, addressKey: key, address: address, timestamp: ts, type: type,
+            return EventRecord(id: PostgresSchema.bytes(hex: hex), addressKey: key, address: address, timestamp: ts, type: type,
                                replyCode: row[5].flatMap { Int($0) }, enhancedCode: row[6], diagnostic: diagnostic,
                                reason: reason, kind: row[9].flatMap(BounceKind.init(rawValue:)), rule: rule,
                                providerVerdict: row[11], source: source, messageIdentity: row[13])

@@ -25,14 +25,12 @@ final class PostgresMirror {
     private(set) var lastEventNo: Int64 = 0
     /// Whether this mirror holds the writers' lock and writes back (``writeBack()``).
     let writable: Bool
-    /// Per event of the snapshot (by id): its `event_no` and a fingerprint of what it says and
-    /// which classifier classified it; kept for ``writeBack()`` only.
-    private var fingerprints: [EventKey: (number: Int64, fingerprint: UInt64)] = [:]
+    /// Per event of the snapshot (by id): a fingerprint of what it says and which classifier
+    /// classified it; kept for ``writeBack()`` only, which takes out each event it finds.
+    private var fingerprints: [EventKey: UInt64] = [:]
     /// The snapshot's `classifiers`, by id, and back.
     private var classifiers: [Int64: ClassificationIdentity] = [:]
     private var classifierIDs: [ClassificationIdentity: Int64] = [:]
-    /// The highest lifecycle log entry in the snapshot.
-    private var lastLifecycleEntry: Int64 = 0
 
     struct EventKey: Hashable {
         let high: UInt64, low: UInt64
@@ -50,8 +48,8 @@ final class PostgresMirror {
         self.postgres = postgres
         self.writable = writable
         let connection = postgres.connection
-        if writable { try connection.execute("SELECT pg_advisory_lock(\(PostgresSchema.writersLock))") }
         store = try HistoryStore(path: path, create: true, scratch: true)
+        if writable { try connection.execute("SELECT pg_advisory_lock(\(PostgresSchema.writersLock))") }
         do {
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { try? connection.execute("COMMIT") }
@@ -76,7 +74,7 @@ final class PostgresMirror {
         let db = store.db
         for row in try connection.query("SELECT encode(value, 'hex'), created_at FROM secret WHERE purpose = 'erasure'") {
             let update = try db.prepare("UPDATE secret SET value = ?1, created_at = ?2 WHERE purpose = 'erasure'")
-            update.bind(1, Self.bytes(hex: row[0] ?? ""))
+            update.bind(1, PostgresSchema.bytes(hex: row[0] ?? ""))
             update.bind(2, Int64(row[1] ?? "0"))
             _ = try update.step()
         }
@@ -84,20 +82,18 @@ final class PostgresMirror {
             let insert = try db.prepare("INSERT INTO forgotten (hash, forgotten_at) VALUES (?1, ?2)")
             for row in try connection.query("SELECT encode(hash, 'hex'), forgotten_at FROM forgotten") {
                 insert.reset()
-                insert.bind(1, Self.bytes(hex: row[0] ?? ""))
+                insert.bind(1, PostgresSchema.bytes(hex: row[0] ?? ""))
                 insert.bind(2, Int64(row[1] ?? "0"))
                 _ = try insert.step()
             }
             let log = try db.prepare("INSERT INTO lifecycle_log (entry, at, action, detail) VALUES (?1, ?2, ?3, ?4)")
             for row in try connection.query("SELECT entry, at, action, detail FROM lifecycle_log ORDER BY entry") {
                 log.reset()
-                let entry = Int64(row[0] ?? "0") ?? 0
-                log.bind(1, entry)
+                log.bind(1, Int64(row[0] ?? "0") ?? 0)
                 log.bind(2, Int64(row[1] ?? "0"))
                 log.bind(3, row[2])
                 log.bind(4, row[3])
                 _ = try log.step()
-                lastLifecycleEntry = max(lastLifecycleEntry, entry)
             }
         }
         for row in try connection.query("SELECT classifier_id, classifier, rules FROM classifiers") {
@@ -153,7 +149,7 @@ final class PostgresMirror {
                 batch.removeAll(keepingCapacity: true)
             }
             lastEventNo = number
-            if writable { fingerprints[EventKey(event.id)] = (number, Self.fingerprint(event, classifier: classifier)) }
+            if writable { fingerprints[EventKey(event.id)] = Self.fingerprint(event, classifier: classifier) }
         }
         try finishLoad()
     }
@@ -174,7 +170,7 @@ final class PostgresMirror {
               let number = fields[14].flatMap({ Int64($0) }), let classifier = fields[15].flatMap({ Int64($0) }) else {
             throw PostgresError.unexpected(server: postgres.server, what: "an event row it cannot read")
         }
-        let event = EventRecord(id: Self.bytes(hex: hex), addressKey: key, address: address, timestamp: ts, type: type,
+        let event = EventRecord(id: PostgresSchema.bytes(hex: hex), addressKey: key, address: address, timestamp: ts, type: type,
                                 replyCode: fields[5].flatMap { Int($0) }, enhancedCode: fields[6], diagnostic: diagnostic,
                                 reason: reason, kind: fields[9].flatMap(BounceKind.init(rawValue:)), rule: rule,
                                 providerVerdict: fields[11], source: source, messageIdentity: fields[13])
@@ -203,7 +199,7 @@ final class PostgresMirror {
                 insert.bind(5, lastBlock(atOrBelow: row[4].flatMap { Int64($0) } ?? 0))
                 insert.bind(6, row[5])
                 insert.bind(7, row[6])
-                if let hex = row[7] { insert.bind(8, Self.bytes(hex: hex)) } else { insert.bind(8, nil as Int64?) }
+                if let hex = row[7] { insert.bind(8, PostgresSchema.bytes(hex: hex)) } else { insert.bind(8, nil as Int64?) }
                 _ = try insert.step()
             }
         }
@@ -252,7 +248,6 @@ final class PostgresMirror {
                 }
                 return 0
             }
-            var remaining = fingerprints
             var rewritten: [(EventRecord, Int64)] = []
             var added: [(EventRecord, Int64)] = []
             let reader = try store.eventRowReader()
@@ -264,8 +259,8 @@ final class PostgresMirror {
                         _ = try reader.read(EventBlock.number(block: block, slot: slot)) { row in
                             guard let event = EventRecord(row: row) else { return }
                             let key = EventKey(event.id)
-                            if let before = remaining.removeValue(forKey: key) {
-                                if before.fingerprint != Self.fingerprint(event, classifier: id) { rewritten.append((event, id)) }
+                            if let before = fingerprints.removeValue(forKey: key) {
+                                if before != Self.fingerprint(event, classifier: id) { rewritten.append((event, id)) }
                             } else {
                                 added.append((event, id))
                             }
@@ -273,10 +268,11 @@ final class PostgresMirror {
                     }
                 }
             }
-            if !remaining.isEmpty {
+            // What is left of the snapshot's events is what the command deleted.
+            if !fingerprints.isEmpty {
                 try connection.execute("CREATE TEMP TABLE gone_events (event_id bytea) ON COMMIT DROP")
                 try connection.copyIn("COPY gone_events (event_id) FROM STDIN") { writer in
-                    for key in remaining.keys {
+                    for key in fingerprints.keys {
                         var row: [UInt8] = [0x5C, 0x5C, 0x78]  // \\x: bytea's hex form, its backslash escaped
                         for v in [key.high, key.low] {
                             for shift in stride(from: 60, through: 0, by: -4) {
@@ -288,7 +284,7 @@ final class PostgresMirror {
                     }
                 }
                 try connection.execute("DELETE FROM events e USING gone_events g WHERE e.event_id = g.event_id")
-                changes.deleted = remaining.count
+                changes.deleted = fingerprints.count
             }
             if !rewritten.isEmpty || !added.isEmpty {
                 try connection.execute(PostgresSchema.stagingTable)
@@ -318,7 +314,7 @@ final class PostgresMirror {
             // The ledger's texts (a forget scrubs manifests and removals).
             let ledger = try db.prepare("SELECT entry, manifest, removals FROM ledger ORDER BY entry")
             while try ledger.step() {
-                let removals = ledger.isNull(2) ? nil : Self.hex(Array(ledger.bytes(2)))
+                let removals = ledger.isNull(2) ? nil : Array(ledger.bytes(2)).hexString
                 _ = try connection.query("""
                     UPDATE ledger SET manifest = $2, removals = decode($3, 'hex')
                     WHERE entry = $1 AND (manifest IS DISTINCT FROM $2 OR encode(removals, 'hex') IS DISTINCT FROM $3)
@@ -335,7 +331,7 @@ final class PostgresMirror {
             let forgotten = try db.prepare("SELECT hash, forgotten_at FROM forgotten")
             while try forgotten.step() {
                 _ = try connection.query("INSERT INTO forgotten (hash, forgotten_at) VALUES (decode($1, 'hex'), $2)",
-                                         [Self.hex(Array(forgotten.bytes(0))), String(forgotten.int64(1))])
+                                         [Array(forgotten.bytes(0)).hexString, String(forgotten.int64(1))])
             }
             try connection.execute("COMMIT")
         } catch {
@@ -349,25 +345,6 @@ final class PostgresMirror {
     }
 
     // MARK: Helpers
-
-    static func bytes(hex: String) -> [UInt8] {
-        let digits = Array(hex.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var i = 0
-        while i + 1 < digits.count {
-            out.append(PostgresSchema.hexValue(digits[i]) << 4 | PostgresSchema.hexValue(digits[i + 1]))
-            i += 2
-        }
-        return out
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(PostgresSchema.hexDigit(b >> 4)); out.append(PostgresSchema.hexDigit(b & 15)) }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// FNV-1a over everything an event says and its classifier: what ``writeBack()`` compares.
     static func fingerprint(_ e: EventRecord, classifier: Int64) -> UInt64 {

@@ -238,6 +238,19 @@ enum PostgresSchema {
 
     static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 
+    /// The bytes of hexadecimal text (as `encode(…, 'hex')` gives them).
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i + 1 < digits.count {
+            out.append(hexValue(digits[i]) << 4 | hexValue(digits[i + 1]))
+            i += 2
+        }
+        return out
+    }
+
     static func hexValue(_ c: UInt8) -> UInt8 {
         switch c {
         case 0x30...0x39: return c - 0x30

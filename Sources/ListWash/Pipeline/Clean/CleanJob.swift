@@ -271,7 +271,7 @@ public struct CleanJob {
     /// `--dry-run`: the whole run, in a private scratch folder in the system's temporary folder
     /// that is removed afterwards; the output folder is neither created nor touched.
     private func dryRun(history: HistoryStore, hashedList: HashedSuppressionList?) throws -> Finished {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let base = ScratchFolder.systemTemporaryFolder
         let scratch = try ScratchFolder(in: base, prefix: "listwash-dry-run-")
         defer { scratch.remove() }
         return try run(history: history, out: try outputDirectory(scratch.path), hashedList: hashedList)
@@ -291,7 +291,7 @@ public struct CleanJob {
         _ = try FileByteSource(path: request.listPath)
         let hashedList = try request.suppressHashed.map { try HashedSuppressionList(path: $0, key: request.suppressHashedKey) }
         if request.dryRun {
-            let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            let base = ScratchFolder.systemTemporaryFolder
             let scratch = try ScratchFolder(in: base, prefix: "listwash-dry-run-")
             defer { scratch.remove() }
             return try oneOff(out: try outputDirectory(scratch.path), hashedList: hashedList).summary
