@@ -70,10 +70,10 @@ extension PostgresHistory {
     /// Runs `body` with a mirror of one snapshot of this history (``PostgresMirror``) in a
     /// private scratch folder under `$TMPDIR`, removed afterwards; with `writes`, what `body`
     /// changed in it is written back when it returns.
-    func mirrored<T>(writes: Bool, _ body: (PostgresMirror) throws -> T) throws -> T {
+    func mirrored<T>(writes: Bool, scope: PostgresMirror.Scope = .everything, _ body: (PostgresMirror) throws -> T) throws -> T {
         let folder = try ScratchFolder(in: ScratchFolder.systemTemporaryFolder, prefix: "listwash-mirror-")
         defer { folder.remove() }
-        let mirror = try PostgresMirror(postgres: self, path: "\(folder.path)/history.sqlite", writable: writes)
+        let mirror = try PostgresMirror(postgres: self, path: "\(folder.path)/history.sqlite", writable: writes, scope: scope)
         let result = try body(mirror)
         if writes { try mirror.writeBack() }
         return result

@@ -98,20 +98,23 @@ final class DomainJudge {
         waiting = try TemporaryFile(directory: directory)
     }
 
-    /// The class of a reason (by name).
-    static func reasonClass(_ name: String) -> ReasonClass {
-        switch name {
-        case BounceReason.hostunknown.rawValue, BounceReason.notaccept.rawValue: return .nonexistence
+    /// The reasons that say something other than "the receiving side answered about a
+    /// mailbox", by class; every other reason is ``ReasonClass/contact``.
+    static let nonContactReasons: [String: ReasonClass] = {
+        var classes: [String: ReasonClass] = [:]
+        for reason in [BounceReason.hostunknown, .notaccept] { classes[reason.rawValue] = .nonexistence }
         // Connection timeouts are `expired` in sisimai's vocabulary (and listwash's), refused
         // connections and DNS errors `networkerror`.
-        case BounceReason.networkerror.rawValue, BounceReason.expired.rawValue: return .unreachable
-        case BounceReason.undefined.rawValue, BounceReason.suppressed.rawValue,
-             BounceReason.onhold.rawValue, BounceReason.systemerror.rawValue, BounceReason.mailererror.rawValue,
-             BounceReason.syntaxerror.rawValue, "":
-            return .neutral
-        default: return .contact
+        for reason in [BounceReason.networkerror, .expired] { classes[reason.rawValue] = .unreachable }
+        for reason in [BounceReason.undefined, .suppressed, .onhold, .systemerror, .mailererror, .syntaxerror] {
+            classes[reason.rawValue] = .neutral
         }
-    }
+        classes[""] = .neutral
+        return classes
+    }()
+
+    /// The class of a reason (by name).
+    static func reasonClass(_ name: String) -> ReasonClass { nonContactReasons[name] ?? .contact }
 
     private func reasonClass(_ code: UInt8) -> ReasonClass {
         Int(code) < classes.count ? classes[Int(code)] : .neutral

@@ -145,6 +145,33 @@ public final class PostgresHistory {
         return (total, hasher.finalize())
     }
 
+    /// The number of events at or before `asOf` and the SHA-256 over their ids in the order of
+    /// ``forEachAddress(asOf:_:)`` (what the SQLite store's scan gives), reading the ids alone.
+    /// - Complexity: one ordered scan of the primary key on the server; 33 bytes an event
+    ///   come back.
+    func figures(asOf: Int64) throws -> (events: Int, digest: [UInt8]) {
+        let hasher = SHA256Hasher()
+        var ids: [UInt8] = []
+        ids.reserveCapacity(1 << 16)
+        var total = 0
+        try connection.copyOut("""
+            COPY (SELECT encode(event_id, 'hex') FROM events WHERE occurred_at <= to_timestamp(\(PostgresSchema.clamped(asOf)))
+                  ORDER BY address_key COLLATE "C", occurred_at, event_id) TO STDOUT
+            """) { line in
+            guard line.count == 33 else { throw PostgresError.unexpected(server: server, what: "an event id of \((line.count - 1) / 2) bytes") }
+            for i in stride(from: 0, to: 32, by: 2) {
+                ids.append(PostgresSchema.hexValue(line[i]) << 4 | PostgresSchema.hexValue(line[i + 1]))
+            }
+            total += 1
+            if ids.count >= 1 << 16 {
+                hasher.update(ids)
+                ids.removeAll(keepingCapacity: true)
+            }
+        }
+        hasher.update(ids)
+        return (total, hasher.finalize())
+    }
+
     /// The events of one address key at or before `asOf`, in the order of
     /// ``forEachAddress(asOf:_:)``, as ``HistoryStore/events(forKey:asOf:caseSensitive:)``
     /// gives them.

@@ -43,19 +43,68 @@ final class PostgresMirror {
         }
     }
 
-    /// Copies the snapshot into a new scratch SQLite history at `path` (which must not exist).
-    init(postgres: PostgresHistory, path: String, writable: Bool) throws {
+    /// What of the snapshot a mirror holds.
+    enum Scope {
+        /// Every event: what the commands that read or change the whole history need.
+        case everything
+        /// `clean`'s join on the server (``ListJoin``).
+        case list(ListJoin)
+    }
+
+    /// `clean`'s join done where the data is: the list's address keys go to the server with
+    /// `COPY`, and the mirror holds the events of those keys, not the whole history. What a
+    /// clean reads of the other addresses comes with them, computed by the server from the
+    /// same snapshot:
+    ///
+    /// - the run's figures over the whole history as of its time (``wholeHistory``: the
+    ///   events and the SHA-256 of their ids, in the order ``HistoryStore/forEachAddress(asOf:caseSensitive:_:)``
+    ///   hashes them), for the manifest;
+    /// - when the policy judges domains (``DomainJudge``), every domain-level failure and every
+    ///   `sender`-kind bounce of the stale window, and one sign of life per domain and day:
+    ///   exactly what the judgment reads, so its findings are those of the whole history;
+    /// - the first event of each classifier, so the notice about events classified by
+    ///   another classifier is the whole history's.
+    ///
+    /// The other addresses' few events decide nothing a list row can ask for.
+    struct ListJoin {
+        /// The run's as-of time.
+        var asOf: Int64
+        /// With a domain judgment, the start of the stale window (its `sender` faults); nil
+        /// when the policy judges no domains.
+        var judgedSince: Int64?
+        /// Sends every address key of the list (in the history's form: ``EventRecord/addressKey``);
+        /// a key may come more than once.
+        var keys: (_ send: ([UInt8]) throws -> Void) throws -> Void
+    }
+
+    /// With a ``Scope/list(_:)`` scope: the whole snapshot's events at or before the as-of
+    /// time and the SHA-256 of their ids, the figures a full mirror's scan would give.
+    private(set) var wholeHistory: (events: Int, digest: [UInt8])?
+
+    /// Copies the snapshot (all of it, or what `scope` asks for) into a new scratch SQLite
+    /// history at `path` (which must not exist).
+    init(postgres: PostgresHistory, path: String, writable: Bool, scope: Scope = .everything) throws {
         self.postgres = postgres
         self.writable = writable
         let connection = postgres.connection
         store = try HistoryStore(path: path, create: true, scratch: true)
         if writable { try connection.execute("SELECT pg_advisory_lock(\(PostgresSchema.writersLock))") }
         do {
+            var join: ListJoin?
+            if case .list(let listJoin) = scope {
+                precondition(!writable, "a list's mirror is read-only")
+                try sendKeys(listJoin)
+                join = listJoin
+            }
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { try? connection.execute("COMMIT") }
             try copyTables()
-            try copyEvents()
+            try copyEvents(where: join.map(Self.joinFilter) ?? "true")
             try copyLedger()
+            // The snapshot's last row, which the run ledger records, whatever the mirror holds.
+            let last = try connection.query("SELECT coalesce(max(event_no), 0) FROM events").first?.first ?? nil
+            lastEventNo = last.flatMap { Int64($0) } ?? 0
+            if let join { wholeHistory = try postgres.figures(asOf: join.asOf) }
         } catch {
             if writable { _ = try? connection.execute("SELECT pg_advisory_unlock(\(PostgresSchema.writersLock))") }
             throw error
@@ -110,14 +159,63 @@ final class PostgresMirror {
         enhanced_code, diagnostic, reason, kind, rule, provider_verdict, source, message_id, event_no, coalesce(classifier_id, 0)
         """
 
-    /// Every event, in `event_no` order, into loads: a new load where the classifier changes
-    /// and after every ledger entry's `last_event_no`.
-    private func copyEvents() throws {
+    /// The list's keys into the session's temporary table `listwash_list_keys`, before the
+    /// snapshot's read-only transaction (which may not create a table).
+    private func sendKeys(_ join: ListJoin) throws {
+        let connection = postgres.connection
+        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS listwash_list_keys (address_key text); TRUNCATE listwash_list_keys")
+        try connection.copyIn("COPY listwash_list_keys (address_key) FROM STDIN") { writer in
+            var row: [UInt8] = []
+            try join.keys { key in
+                row.removeAll(keepingCapacity: true)
+                key.withUnsafeBufferPointer { PostgresSchema.escape($0, into: &row) }
+                try writer.write(row)
+                try writer.endRow()
+            }
+        }
+        try connection.execute("ANALYZE listwash_list_keys")
+    }
+
+    /// The rows of `events` a list's mirror holds (``ListJoin``), as an SQL condition.
+    static func joinFilter(_ join: ListJoin) -> String {
+        func names(_ reasons: some Sequence<String>) -> String {
+            reasons.sorted().map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+        }
+        let asOf = "to_timestamp(\(PostgresSchema.clamped(join.asOf)))"
+        var filter = """
+            address_key IN (SELECT address_key FROM listwash_list_keys)
+            OR event_no IN (SELECT min(event_no) FROM events GROUP BY classifier_id)
+            """
+        if let since = join.judgedSince {
+            let classes = DomainJudge.nonContactReasons
+            let failures = names(classes.filter { $0.value == .unreachable || $0.value == .nonexistence }.keys)
+            // DomainJudge.observe(key:entries:): a failure, a sender-side fault of the stale
+            // window, or a sign of life (one a domain and day is all the judgment keeps).
+            filter += """
+
+                OR (occurred_at <= \(asOf) AND type = 'bounce'
+                    AND ((kind IS DISTINCT FROM 'ignore' AND reason IN (\(failures)))
+                         OR (kind = 'sender' AND occurred_at >= to_timestamp(\(PostgresSchema.clamped(since))))))
+                OR event_no IN (
+                    SELECT min(event_no) FROM events
+                    WHERE occurred_at <= \(asOf)
+                      AND (type IN ('delivered', 'complaint', 'unsubscribe') OR (type = 'bounce' AND reason NOT IN (\(names(classes.keys)))))
+                    GROUP BY split_part(address_key, '@', -1), floor(extract(epoch FROM occurred_at) / 86400))
+                """
+        }
+        return filter
+    }
+
+    /// The events `filter` selects (all, or a list's: ``joinFilter(_:)``), in `event_no`
+    /// order, into loads: a new load where the classifier changes and after every ledger
+    /// entry's `last_event_no`.
+    private func copyEvents(where filter: String) throws {
         let connection = postgres.connection
         var cuts = try connection.query("SELECT DISTINCT last_event_no FROM ledger ORDER BY 1")
             .compactMap { $0[0].flatMap { Int64($0) } }[...]
         var load: HistoryStore.Load?
         var loadClassifier: Int64 = -1
+        var lastCopied: Int64 = 0
         var batch: [EventRecord] = []
         batch.reserveCapacity(10_000)
         func finishLoad() throws {
@@ -125,10 +223,10 @@ final class PostgresMirror {
             if !batch.isEmpty { try current.stage(batch) }
             batch.removeAll(keepingCapacity: true)
             _ = try current.commit()
-            loadEnds.append((try store.lastEventBlock(), lastEventNo))
+            loadEnds.append((try store.lastEventBlock(), lastCopied))
             load = nil
         }
-        try connection.copyOut("COPY (SELECT \(Self.eventColumns) FROM events ORDER BY event_no) TO STDOUT") { line in
+        try connection.copyOut("COPY (SELECT \(Self.eventColumns) FROM events WHERE \(filter) ORDER BY event_no) TO STDOUT") { line in
             let (event, number, classifier) = try readEvent(line)
             // The load holding the events up to a ledger entry's last row ends there.
             var cut = false
@@ -148,7 +246,7 @@ final class PostgresMirror {
                 try load?.stage(batch)
                 batch.removeAll(keepingCapacity: true)
             }
-            lastEventNo = number
+            lastCopied = number
             if writable { fingerprints[EventKey(event.id)] = Self.fingerprint(event, classifier: classifier) }
         }
         try finishLoad()

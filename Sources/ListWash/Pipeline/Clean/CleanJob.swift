@@ -93,11 +93,12 @@ public struct CleanJob {
                                                 + (request.suppressHashed.map { [$0] } ?? []),
                                              outputDirectory: request.outputDirectory)
         }
-        return try postgres.mirrored(writes: false) { mirror in
+        return try postgres.mirrored(writes: false, scope: .list(listJoin())) { mirror in
             let history = mirror.store
-            if request.dryRun { return try history.reading { try dryRun(history: history, hashedList: hashedList) }.summary }
+            let whole = mirror.wholeHistory
+            if request.dryRun { return try history.reading { try dryRun(history: history, hashedList: hashedList, whole: whole) }.summary }
             let finished = try history.reading {
-                try run(history: history, out: try outputDirectory(request.outputDirectory), hashedList: hashedList)
+                try run(history: history, out: try outputDirectory(request.outputDirectory), hashedList: hashedList, whole: whole)
             }
             do {
                 try postgres.record(command: "clean", asOf: request.asOf, lastEventNo: mirror.lastEventNo, outcome: finished.outcome,
@@ -145,7 +146,10 @@ public struct CleanJob {
 
     /// The driver: starts each stage, on this thread or another, and waits for them in order.
     /// Every way out of it waits for the threads it started before the staging folder goes.
-    private func run(history: HistoryStore, out: OutputDirectory, hashedList: HashedSuppressionList?, oneOff: OneOff? = nil) throws -> Finished {
+    /// `whole`: a list's mirror of a PostgreSQL history holds part of it; the server gave the
+    /// whole history's events and fingerprint (``PostgresMirror/wholeHistory``).
+    private func run(history: HistoryStore, out: OutputDirectory, hashedList: HashedSuppressionList?, oneOff: OneOff? = nil,
+                     whole: (events: Int, digest: [UInt8])? = nil) throws -> Finished {
         let started = ContinuousClock.now
         /// Seconds since the run started, for the stages' log lines.
         let elapsed = { () -> Logger.MetadataValue in
@@ -213,7 +217,7 @@ public struct CleanJob {
         pass.shard = request.shard
         let read = try pass.run()
         var summary = read.summary
-        summary.historyEvents = verdicts.events
+        summary.historyEvents = whole?.events ?? verdicts.events
         summary.domainFindings = verdicts.domainFindings
         summary.classificationNotice = classificationNotice
         summary.domains = read.domains.counts
@@ -253,7 +257,7 @@ public struct CleanJob {
         for output in outputs { try output.close() }
         let manifest = try out.create("manifest.json")
         let manifestBytes = CleanManifest(request: request, summary: summary, listDigest: read.listDigest,
-                                          historyDigest: verdicts.digest, outputs: outputs,
+                                          historyDigest: whole?.digest ?? verdicts.digest, outputs: outputs,
                                           auditChain: writer.chain.manifestEntry, eventFiles: oneOff?.files,
                                           listRows: read.listRows).bytes
         try manifest.write(manifestBytes)
@@ -270,11 +274,11 @@ public struct CleanJob {
 
     /// `--dry-run`: the whole run, in a private scratch folder in the system's temporary folder
     /// that is removed afterwards; the output folder is neither created nor touched.
-    private func dryRun(history: HistoryStore, hashedList: HashedSuppressionList?) throws -> Finished {
+    private func dryRun(history: HistoryStore, hashedList: HashedSuppressionList?, whole: (events: Int, digest: [UInt8])? = nil) throws -> Finished {
         let base = ScratchFolder.systemTemporaryFolder
         let scratch = try ScratchFolder(in: base, prefix: "listwash-dry-run-")
         defer { scratch.remove() }
-        return try run(history: history, out: try outputDirectory(scratch.path), hashedList: hashedList)
+        return try run(history: history, out: try outputDirectory(scratch.path), hashedList: hashedList, whole: whole)
     }
 
     /// `clean --events`: the event files are read into a scratch history inside the run's
