@@ -52,6 +52,8 @@ import Testing
             }
             #expect(a.events == b.events)
             #expect(a.digest == b.digest)
+            let figures = try postgres.figures(asOf: asOf)
+            #expect(figures.events == a.events && figures.digest == a.digest, "a clean's figures, from the ids alone")
             #expect(fromSQLite.map(\.0) == fromPostgres.map(\.0))
             #expect(fromSQLite.map(\.1) == fromPostgres.map(\.1))
         }
@@ -61,6 +63,44 @@ import Testing
             #expect(fromSQLite == fromPostgres, "\(key)")
         }
         #expect(try !postgres.events(forKey: "a@example.com", asOf: .max).isEmpty)
+    }
+
+    /// A history made before keys compared as bytes (migrations 0001 and 0002 only) is
+    /// migrated by the next writer, its events kept, and reads in the same order.
+    @Test func anOlderHistoryIsMigratedToKeysInByteOrder() throws {
+        guard let db = try PostgresTestServer.database(for: "PostgresHistoryTests") else { return }
+        let connection = try PostgresConnection(url: db.url)
+        try connection.execute("CREATE TABLE listwash_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        for migration in PostgresSchema.migrations.prefix(2) {
+            try connection.execute(migration.sql)
+            _ = try connection.query("INSERT INTO listwash_migrations(name) VALUES ($1)", [migration.name])
+        }
+        let collation = "SELECT coalesce(collation_name, 'default') FROM information_schema.columns WHERE table_name = 'events' AND column_name = 'address_key'"
+        #expect(try connection.query(collation).first?.first == "default")
+        let events = sampleEvents()
+        let folder = try TemporaryFolder()
+        let sqlite = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
+        _ = try sqlite.insert(events)
+        try connection.execute("BEGIN")
+        try connection.execute(PostgresSchema.stagingTable)
+        try connection.copyIn("COPY staging_events (\(PostgresSchema.copyColumns)) FROM STDIN") { writer in
+            for event in events { try PostgresSchema.writeRow(event, to: &writer) }
+        }
+        try connection.execute("""
+            INSERT INTO events (\(PostgresSchema.copyColumns))
+            SELECT address_key, event_id, to_timestamp(occurred_at), address, type, reason, kind, rule, reply_code,
+                   enhanced_code, diagnostic, provider_verdict, source, message_id, message_hash
+            FROM staging_events ON CONFLICT DO NOTHING;
+            COMMIT
+            """)
+        // A reader refuses the older tables; the next writer migrates them.
+        #expect(throws: PostgresError.self) { try PostgresHistory(url: db.url, create: false) }
+        let postgres = try PostgresHistory(url: db.url, create: true)
+        #expect(try connection.query(collation).first?.first == "C")
+        #expect(try postgres.count() == events.count - 1)
+        let a = try sqlite.forEachAddress(asOf: .max, caseSensitive: false) { _, _ in }
+        let figures = try postgres.figures(asOf: .max)
+        #expect(figures.events == a.events && figures.digest == a.digest)
     }
 
     @Test func theSameEventsTwiceChangeNothing() throws {

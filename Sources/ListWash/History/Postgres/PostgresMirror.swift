@@ -190,7 +190,8 @@ final class PostgresMirror {
             let classes = DomainJudge.nonContactReasons
             let failures = names(classes.filter { $0.value == .unreachable || $0.value == .nonexistence }.keys)
             // DomainJudge.observe(key:entries:): a failure, a sender-side fault of the stale
-            // window, or a sign of life (one a domain and day is all the judgment keeps).
+            // window, or a sign of life (one a domain and day is all the judgment keeps; the
+            // session's time zone is UTC, so a date is a Unix day).
             filter += """
 
                 OR (occurred_at <= \(asOf) AND type = 'bounce'
@@ -200,7 +201,7 @@ final class PostgresMirror {
                     SELECT min(event_no) FROM events
                     WHERE occurred_at <= \(asOf)
                       AND (type IN ('delivered', 'complaint', 'unsubscribe') OR (type = 'bounce' AND reason NOT IN (\(names(classes.keys)))))
-                    GROUP BY split_part(address_key, '@', -1), floor(extract(epoch FROM occurred_at) / 86400))
+                    GROUP BY split_part(address_key, '@', -1), occurred_at::date)
                 """
         }
         return filter

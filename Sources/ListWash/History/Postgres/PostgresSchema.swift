@@ -81,6 +81,14 @@ enum PostgresSchema {
                 forgotten_at bigint NOT NULL
             );
             """),
+        // Keys compare byte by byte, the order every read asks for (`ORDER BY address_key
+        // COLLATE "C"`, the SQLite store's order): the primary key's index then gives the
+        // reads their order (an index-only scan for a clean's fingerprint, instead of a sort
+        // of the table), and its upkeep compares bytes instead of the locale's rules.
+        // Rewrites the table once.
+        Migration(name: "0003-keys-in-byte-order", sql: """
+            ALTER TABLE events ALTER COLUMN address_key TYPE text COLLATE "C";
+            """),
     ]
 
     /// The advisory lock every writer takes: shared by ingests and ledger rows (they only add),
