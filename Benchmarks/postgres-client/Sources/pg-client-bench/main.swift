@@ -122,7 +122,7 @@ let options = Options.parse(Array(CommandLine.arguments.dropFirst()),
 do {
     let nio = try await NIOClient(url: options.url)
     try await run([LibPQ(url: options.url), nio], options: options)
-    try await nio.connection.close()
+    try await nio.connection.closeGracefully()
 } catch {
     print("error: \(String(reflecting: error))")
     exit(1)
