@@ -25,7 +25,7 @@ public final class LibPQ: @unchecked Sendable {
 
     deinit { PQfinish(handle) }
 
-    private func failure(_ result: OpaquePointer?) -> LibPQError {
+    func failure(_ result: OpaquePointer?) -> LibPQError {
         LibPQError(description: "libpq: " + String(cString: result.map { PQresultErrorMessage($0) } ?? PQerrorMessage(handle)))
     }
 
@@ -36,7 +36,7 @@ public final class LibPQ: @unchecked Sendable {
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(result) }
     }
 
-    private func finishResults() throws {
+    func finishResults() throws {
         var failed: LibPQError?
         while let result = PQgetResult(handle) {
             let status = PQresultStatus(result)
@@ -44,6 +44,14 @@ public final class LibPQ: @unchecked Sendable {
             PQclear(result)
         }
         if let failed { throw failed }
+    }
+
+    /// The rows in the table (a check on a load whose rows are not read back).
+    public func count() throws -> Int {
+        let result = PQexec(handle, "SELECT count(*) FROM \(Table.name)")
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_TUPLES_OK, PQntuples(result) == 1 else { throw failure(result) }
+        return Int(String(cString: PQgetvalue(result, 0, 0))) ?? -1
     }
 
     /// Bulk load: the events as `COPY`'s text format, handed to libpq 1 MiB at a time.

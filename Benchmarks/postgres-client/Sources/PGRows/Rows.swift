@@ -390,16 +390,18 @@ public struct Results {
     public func report(libraries: [String], steps: [String]) {
         let rounds = samples.values.map(\.count).min() ?? 0
         print("\nmedians of \(rounds) round\(rounds == 1 ? "" : "s"), \(rows) rows:")
-        print(pad("step", 6) + pad("library", 22) + lpad("wall s", 9) + lpad("client CPU s", 14) + lpad("server CPU s", 14)
+        print(pad("step", 6) + pad("library", 26) + lpad("wall s", 9) + lpad("client CPU s", 14) + lpad("server CPU s", 14)
               + lpad("rows/s", 10))
         for step in steps {
             for library in libraries {
                 guard let m = median(library, step) else { continue }
-                print(pad(step, 6) + pad(library, 22) + lpad(fixed(m.wall), 9) + lpad(fixed(m.cpu), 14)
+                print(pad(step, 6) + pad(library, 26) + lpad(fixed(m.wall), 9) + lpad(fixed(m.cpu), 14)
                       + lpad(fixed(m.server), 14) + lpad(String(Int((Double(rows) / m.wall).rounded())), 10))
             }
-            if libraries.count == 2, let a = median(libraries[0], step), let b = median(libraries[1], step) {
-                print(pad(step, 6) + pad("\(libraries[1]) ÷ \(libraries[0])", 22) + lpad(fixed(b.wall / a.wall) + "×", 9)
+            // Each other library against the first (libpq).
+            for library in libraries.dropFirst() {
+                guard let a = median(libraries[0], step), let b = median(library, step) else { continue }
+                print(pad(step, 6) + pad("\(library) ÷ \(libraries[0])", 26) + lpad(fixed(b.wall / a.wall) + "×", 9)
                       + lpad(fixed(b.cpu / a.cpu) + "×", 14) + lpad(fixed(b.server / a.server) + "×", 14)
                       + lpad(fixed(a.wall / b.wall) + "×", 10))
             }

@@ -7,7 +7,7 @@ import PGRows
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()),
                             usage: "usage: pg-client-bench-libpq postgres://USER@HOST[:PORT]/DB [--rows N] [--rounds R]")
 do {
-    try await run([LibPQ(url: options.url)], options: options)
+    try await run([LibPQ(url: options.url), LibPQPipelined(url: options.url)], options: options)
 } catch {
     print("error: \(error)")
     exit(1)

@@ -121,7 +121,7 @@ let options = Options.parse(Array(CommandLine.arguments.dropFirst()),
                             usage: "usage: pg-client-bench postgres://USER@HOST[:PORT]/DB [--rows N] [--rounds R]")
 do {
     let nio = try await NIOClient(url: options.url)
-    try await run([LibPQ(url: options.url), nio], options: options)
+    try await run([LibPQ(url: options.url), LibPQPipelined(url: options.url), nio], options: options)
     try await nio.connection.closeGracefully()
 } catch {
     print("error: \(String(reflecting: error))")
