@@ -372,7 +372,7 @@ public struct Results {
 
     public mutating func add(_ library: String, _ step: String, _ sample: Sample) {
         samples["\(library)\t\(step)", default: []].append(sample)
-        print("  " + pad(library, 14) + pad(step, 6) + lpad(fixed(sample.wall), 8) + " s wall" + lpad(fixed(sample.cpu), 8)
+        print("  " + pad(library, 18) + pad(step, 6) + lpad(fixed(sample.wall), 8) + " s wall" + lpad(fixed(sample.cpu), 8)
               + " s client CPU" + lpad(fixed(sample.server), 8) + " s server CPU"
               + lpad(String(Int((Double(rows) / sample.wall).rounded())), 10) + " rows/s")
     }
