@@ -107,6 +107,7 @@ bench-scaling: deps
 # throwaway server PG_ROWS event rows (default 1,000,000) loaded with COPY and read back in key
 # order by libpq and by postgres-nio, alternated over PG_ROUNDS rounds (default 3). Prints
 # each sample, the medians (wall, client CPU, server CPU, rows/s) and postgres-nio ÷ libpq.
+# The first build compiles postgres-nio's dependencies (26 min on a busy 2-core machine).
 PG_ROWS ?= 1000000
 PG_ROUNDS ?= 3
 bench-pg-client:
