@@ -17,7 +17,7 @@ COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo 
 DIST = listwash-$(VERSION)-linux-x86_64
 PREFIX ?= /usr/local
 
-.PHONY: all build release run test deps build-info conformance bench bench-scaling clean-out dist dist-check install fuzz sanitize
+.PHONY: all build release run test deps build-info conformance bench bench-scaling bench-pg-client clean-out dist dist-check install fuzz sanitize
 
 all: build
 
@@ -100,6 +100,23 @@ ONLY ?=
 bench-scaling: deps
 	$(SWIFT) build -c release
 	@python3 Benchmarks/scaling.py --binary .build/release/listwash --work bench-data/scaling $(if $(ONLY),--only "$(ONLY)")
+
+# The PostgreSQL client library, measured (docs/history-postgres.md, "Client library"): a release
+# build of Benchmarks/postgres-client (a package of its own: the main build never fetches
+# postgres-nio, which this one does, with SwiftNIO and two BoringSSL copies), then against a
+# throwaway server PG_ROWS event rows (default 1,000,000) loaded with COPY and read back in key
+# order by libpq and by postgres-nio, alternated over PG_ROUNDS rounds (default 3). Prints
+# each sample, the medians (wall, client CPU, server CPU, rows/s) and postgres-nio ÷ libpq.
+# The first build compiles postgres-nio's dependencies (26 min on a busy 2-core machine).
+PG_ROWS ?= 1000000
+PG_ROUNDS ?= 3
+bench-pg-client:
+	$(SWIFT) build -c release --package-path Benchmarks/postgres-client --product pg-client-bench
+	@dir=$$(mktemp -d /tmp/listwash-pg-client.XXXXXX); \
+	url=$$(sh Scripts/pg-test-server.sh start "$$dir") || { rc=$$?; rm -rf "$$dir"; \
+	  [ $$rc -eq 3 ] && echo "no PostgreSQL server: bench-pg-client skipped"; exit $$rc; }; \
+	Benchmarks/postgres-client/.build/release/pg-client-bench "$$url" --rows $(PG_ROWS) --rounds $(PG_ROUNDS); rc=$$?; \
+	sh Scripts/pg-test-server.sh stop "$$dir"; exit $$rc
 
 # A release for machines without Swift: the binary with the Swift runtime linked in
 # (--static-swift-stdlib; it needs only the C libraries of Debian's libsqlite3-0, libxml2,
