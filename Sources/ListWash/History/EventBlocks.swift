@@ -326,6 +326,11 @@ extension HistoryStore {
 /// 16th block, from the first, up to ``dictionaryBytes`` or 16 blocks, become a dictionary of raw content
 /// (zstd finds its matches in those bytes; no training), stored in `block_dictionaries` and used
 /// for the blocks after it. Later loads use it too.
+///
+/// A scratch history's writer (`compress: false`; ``HistoryStore/isScratch``: `clean
+/// --events` and the PostgreSQL mirror) stores each block as it is (``CompressedBlock``'s
+/// mode 0), on this thread as it ends, and makes no dictionary: such a history is read once,
+/// from the page cache, and compressing its blocks was the largest cost of storing them.
 struct EventBlockWriter {
     static let dictionaryBytes = 64 << 10
     /// Blocks sampled for the dictionary: one in this many, this many at most.
@@ -345,17 +350,25 @@ struct EventBlockWriter {
     private var filling = BlockGroup()
     private var compressing: BackgroundWork<BlockGroup>?
     private var spare: BlockGroup?
+    /// False: every block is stored as it is, when it ends.
+    private let compress: Bool
+    private var stored: [UInt8] = []
 
-    /// Starts after the last block stored.
-    init(db: SQLiteConnection) throws {
+    /// Starts after the last block stored; with `compress` false, blocks are stored as they are.
+    init(db: SQLiteConnection, compress: Bool = true) throws {
         self.db = db
+        self.compress = compress
         let select = try db.cached("SELECT coalesce(max(block), 0) + 1 FROM event_blocks")
         _ = try select.step()
         block = select.int64(0)
         select.reset()
         insert = try db.cached("INSERT INTO event_blocks (block, events) VALUES (?1, ?2)")
         encoder = try CompactBlock.Encoder(newestDictionaryIn: db)
-        if encoder.dictionary == nil { sample = [] }
+        if !compress {
+            encoder.dictionary = nil
+        } else if encoder.dictionary == nil {
+            sample = []
+        }
     }
 
     /// The number the next event gets.
@@ -380,6 +393,7 @@ struct EventBlockWriter {
     mutating func finishBlock() throws {
         guard count > 0 else { return }
         encoder.assemble()
+        guard compress else { return try storeAsItIs() }
         // The block that completes the sample is compressed without the dictionary it makes.
         let dictionary = encoder.dictionary
         if sample != nil { try sampleForDictionary() }
@@ -408,6 +422,25 @@ struct EventBlockWriter {
             group.compress()
             return group
         }
+    }
+
+    /// Inserts the block just assembled in mode 0 (a scratch history's writer) and starts the next.
+    private mutating func storeAsItIs() throws {
+        stored.removeAll(keepingCapacity: true)
+        stored.append(CompressedBlock.marker)
+        stored.append(CompressedBlock.modeRaw)
+        stored.append(contentsOf: encoder.payload)
+        insert.reset()
+        insert.bind(1, block)
+        try stored.withUnsafeBytes { bytes in
+            // No copy: `stored` is unchanged until the reset below.
+            insert.bindBlobNoCopy(2, bytes)
+            _ = try insert.step()
+            insert.reset()
+        }
+        block += 1
+        count = 0
+        written += 1
     }
 
     /// Waits for the group being compressed, if any, and inserts its blocks.

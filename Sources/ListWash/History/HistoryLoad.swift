@@ -39,7 +39,7 @@ extension HistoryStore {
         init(store: HistoryStore, priorRuns: [(run: Int64, layout: RunLayout)]) throws {
             self.store = store
             self.priorRuns = priorRuns
-            blocks = try EventBlockWriter(db: store.db)
+            blocks = try EventBlockWriter(db: store.db, compress: !store.isScratch)
             firstBlock = blocks.block
             writebackBlock = blocks.block
             // A scratch history is never synced: nothing to write back early.

@@ -304,4 +304,31 @@ import Testing
         }
         #expect(try blockBytes(compressed) * 3 < (try blockBytes(compact)))
     }
+
+    @Test func aScratchHistoryStoresItsBlocksAsTheyAreAndReadsLikeACompressedOne() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("events.csv", eventsCSV(count: 20_000))
+        let compressed = "\(folder.path)/kept.sqlite"
+        let scratch = "\(folder.path)/scratch.sqlite"
+        _ = try IngestJob(historyPath: compressed, policy: Policy(), logger: silentLogger).run(files: [file])
+        var job = IngestJob(historyPath: scratch, policy: Policy(), logger: silentLogger)
+        job.scratchHistory = true
+        let summary = try job.run(files: [file])
+        #expect(summary.first?.new == 20_000)
+        let store = try HistoryStore(path: scratch, create: false)
+        // Every block in mode 0 (the payload as it is), and no dictionary made.
+        let modes = try store.db.prepare("SELECT substr(events, 1, 2), count(*) FROM event_blocks GROUP BY 1")
+        var forms: [[UInt8]: Int64] = [:]
+        while try modes.step() { forms[Array(modes.bytes(0))] = modes.int64(1) }
+        modes.reset()
+        #expect(forms == [[CompressedBlock.marker, CompressedBlock.modeRaw]: Int64((20_000 + 63) / 64)])
+        let dictionaries = try store.db.prepare("SELECT count(*) FROM block_dictionaries")
+        _ = try dictionaries.step()
+        #expect(dictionaries.int64(0) == 0)
+        dictionaries.reset()
+        // The same events, read the same way.
+        let exported = try export(scratch)
+        #expect(exported.count > 4_000 * 100)
+        #expect(exported == (try export(compressed)))
+    }
 }
