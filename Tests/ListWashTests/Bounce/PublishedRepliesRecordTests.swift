@@ -122,6 +122,20 @@ import Testing
     /// replies that carry them: the `sisimai` knowledge rows and the generic phrases of
     /// userunknown, expired and systemerror added from the same lists.
     static let sisimaiReasonLists: [PublishedReply] = [
+        .init("550 Access from ip address 192.0.2.1 blocked.", .blocked, .sender),
+        .init("554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1", .blocked, .sender),
+        .init("550 Error: no valid recipients from 192.0.2.1", .blocked, .sender),
+        .init("554 5.7.1 Extreme bad IP profile", .blocked, .sender),
+        .init("550 IP 192.0.2.1 is blocked by EarthLink. Go to earthlink.net/block for details.", .blocked, .sender),
+        .init("554 Your IP 192.0.2.1 is in an abuse-rbl on example.net", .blocked, .sender),
+        .init("550 Mail server at 192.0.2.1 is blocked", .blocked, .sender),
+        .init("550 No access from mail server [192.0.2.1]", .blocked, .sender),
+        .init("550 5.7.1 Message rejected because the sending MTA or the sender has not passed validation", .blocked, .sender),
+        .init("554 Server access forbidden by your IP 192.0.2.1", .blocked, .sender),
+        .init("554 Server IP 192.0.2.1 listed as abusive.", .blocked, .sender),
+        .init("450 service permits 2 unverifyable sending IPs - example.com is not 192.0.2.1", .blocked, .sender),
+        .init("421 Too many spams from your IP (192.0.2.1), please visit http://postmaster.free.fr/", .blocked, .sender),
+        .init("554 5.7.1 Rejected due to a poor email reputation score", .badreputation, .sender),
         .init("552 5.3.4 Header size exceeds maximum permitted", .contenterror, .sender),
         .init("550 5.7.1 Message header size, or recipient list, exceeds policy limit", .contenterror, .sender),
         .init("554 5.6.0 Message MIME complexity exceeds the policy maximum", .contenterror, .sender),

@@ -102,6 +102,22 @@ extension KnowledgeTable {
             KnownPhrase("you are not allowed to post to this mailing list", .rejected, "rejected.rb"),
             KnownPhrase("you are sending to/from an address that has been blacklisted", .rejected, "rejected.rb"),
             KnownPhrase("your access to submit messages to this e-mail system has been rejected", .rejected, "rejected.rb"),
+            // blocked (reason/blocked.rb, Blocked.pm): the sending host or its network refused
+            KnownPhrase("access from ip address * blocked", .blocked, "blocked.rb"),
+            KnownPhrase("blocked - see http", .blocked, "blocked.rb"),
+            KnownPhrase("error: no valid recipients from", .blocked, "blocked.rb"),
+            KnownPhrase("extreme bad ip profile", .blocked, "blocked.rb"),
+            KnownPhrase("is blocked by earthlink", .blocked, "blocked.rb: EarthLink"),
+            KnownPhrase("is in an *rbl on", .blocked, "blocked.rb"),
+            KnownPhrase("mail server at * is blocked", .blocked, "blocked.rb"),
+            KnownPhrase("no access from mail server", .blocked, "blocked.rb"),
+            KnownPhrase("rejected because the sending mta or the sender has not passed validation", .blocked, "blocked.rb"),
+            KnownPhrase("server access forbidden by your ip", .blocked, "blocked.rb"),
+            KnownPhrase("listed as abusive", .blocked, "blocked.rb: \"server ip … listed as abusive\""),
+            KnownPhrase("service permits * unverifyable sending ips", .blocked, "blocked.rb: Exim's per-domain sending-IP check"),
+            KnownPhrase("too many spams from your ip", .blocked, "blocked.rb: free.fr"),
+            // sisimai's blocked; the words name the sender's reputation (listwash's badreputation, same kind)
+            KnownPhrase("rejected due to a poor email reputation score", .badreputation, "blocked.rb"),
             // spamdetected (reason/spamdetected.rb)
             KnownPhrase("you're using a mass mailer", .spamdetected, "SpamDetected.pm"),
             KnownPhrase("your message may contain the spam contents", .spamdetected, "spamdetected.rb"),
