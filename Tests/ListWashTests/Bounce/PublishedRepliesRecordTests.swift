@@ -168,7 +168,7 @@ import Testing
         .init("550 You are not allowed to post to this mailing list", .rejected, .sender),
         .init("550 Sorry, you are sending to/from an address that has been blacklisted", .rejected, .sender),
         .init("550 Your access to submit messages to this e-mail system has been rejected", .rejected, .sender),
-        .init("550 5.7.1 You're using a mass mailer, therefore you're bounced. (in reply to end of DATA command)", .spamdetected, .sender),
+        .init("550 5.7.1 You're using a mass mailer, therefore you're bounced. (in reply to end of DATA command)", .policyviolation, .sender),
         .init("553 Blocked using spam pattern, your message may contain the spam contents", .spamdetected, .sender),
         .init("553 5.3.0 flpd574 - DNSBL:ATTRBL 521< 192.0.2.1 >_is_blocked. For assistance forward this email to abuse_rbl@abuse-att.net. Blocked for abuse. See http://att.net/blocks", .spamdetected, .sender),
         .init("550 Message rejected: sender domain listed in work.drbl.imedia.ru", .spamdetected, .sender),

@@ -119,7 +119,6 @@ extension KnowledgeTable {
             // sisimai's blocked; the words name the sender's reputation (listwash's badreputation, same kind)
             KnownPhrase("rejected due to a poor email reputation score", .badreputation, "blocked.rb"),
             // spamdetected (reason/spamdetected.rb)
-            KnownPhrase("you're using a mass mailer", .spamdetected, "SpamDetected.pm"),
             KnownPhrase("your message may contain the spam contents", .spamdetected, "spamdetected.rb"),
             KnownPhrase("blocked for abuse. see http://att.net/blocks", .spamdetected, "spamdetected.rb: AT&T"),
             KnownPhrase("listed in work.drbl.imedia.ru", .spamdetected, "spamdetected.rb"),
