@@ -313,4 +313,100 @@ import Testing
         #expect(items.count == 2)
         #expect(String(decoding: items[1].bytes, as: UTF8.self).contains("From here on the body"))
     }
+
+    /// A gateway that forwards the DSN it received as an attachment of its own message: the report
+    /// inside is read, and its returned message (not the DSN's own headers) is the original.
+    @Test func aDeliveryReportForwardedAsAnAttachmentIsRead() throws {
+        let report = try read("""
+            From: postmaster@gateway.example
+            To: list-bounces@example.org
+            Subject: Delivery Status Notification (Failure)
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="outer"
+
+            --outer
+            Content-Type: text/plain
+
+            This is a MIME-formatted message.
+
+            --outer
+            Content-Type: message/rfc822
+
+            From: postmaster@gateway.example
+            To: list-bounces@example.org
+            Subject: Delivery Status Notification (Failure)
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="inner"
+
+            --inner
+            Content-Type: text/plain
+
+            Delivery to the following recipients failed.
+                   kijitora@example.com
+
+            --inner
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns;mx.gateway.example
+
+            Final-Recipient: rfc822;kijitora@example.com
+            Action: failed
+            Status: 5.1.1
+
+            --inner
+            Content-Type: message/rfc822
+
+            From: list@example.org
+            To: kijitora@example.com
+            Message-ID: <original-1@example.org>
+            Subject: News
+
+            Hello.
+
+            --inner--
+
+            --outer--
+
+            """)
+        #expect(report.kind == .bounce)
+        #expect(report.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(report.originalMessage == "mid:original-1@example.org")
+    }
+
+    /// L-Soft LSMTP's machine-readable list ("Error-for:", "Error-Text:") and a local delivery's
+    /// "(Originally addressed to a)" name the failed recipient.
+    @Test func lsmtpErrorListsAndOriginallyAddressedLinesNameTheRecipient() throws {
+        let lsmtp = try read("""
+            From: "LSMTP for Windows NT v1.1b" <postmaster@mail.example.net>
+            Subject: Undelivered mail
+            To: list-bounces@example.org
+
+            An error was detected while processing the enclosed message.  A list of
+            the affected recipient follows.
+
+            --> Error description:
+            Error-for:  kijitora@example.com
+            Error-Code: 0
+            Error-Text: Mailer mx.example.com said:
+                        "554 Message looping (received 6 times)"
+            Error-End:  One error reported.
+
+            """)
+        #expect(lsmtp.recipients.map(\.recipient) == ["kijitora@example.com"])
+        #expect(lsmtp.recipients.first?.diagnostic.contains("554 Message looping") == true)
+
+        let local = try read("""
+            Subject: Delivery failure
+            From: postmaster@mail.example.it
+            To: list-bounces@example.org
+
+            Your message has encountered delivery problems
+            to local user kijitora.
+            (Originally addressed to kijitora@example.it)
+
+            User not known
+
+            """)
+        #expect(local.recipients.map(\.recipient) == ["kijitora@example.it"])
+    }
 }

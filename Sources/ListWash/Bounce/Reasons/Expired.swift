@@ -19,6 +19,8 @@ extension ReasonDefinition {
             "could not deliver for the last",
             "delivery failed*attempts",
             "did not accept our requests to connect",
+            // sisimai's record (lib/sisimai/reason/expired.rb): the remote server never answered.
+            "server did not respond", "could not find a gateway for",
             // A delay notice that names no other cause: the sender is still retrying (sisimai
             // reports a delayed recipient with no cause as expired). Gmail, sendmail, Exim.
             "will be retried for", "still undelivered after", "will keep trying until",

@@ -42,6 +42,11 @@ extension ReasonDefinition {
             "user not known", "unknown e-mail address",
             "unknown email address", "bad recipient", "in name directory", "does not exist at the organization",
             "rcpt <*does not exist", "user (*) unknown", "recipient*was not found in",
+            // More of the same record (sisimai 4.25 Sisimai::Reason::UserUnknown, Debian's
+            // libsisimai-perl): "bad[-_ ]recipient", "user [^ ]+ (does not exist|was not found)".
+            "bad_recipient", "bad-recipient", "user * does not exist", "user * was not found",
+            "no matches to nameserver query", "no thank you rejected: account unavailable",
+            "the following recipients was undeliverable", "this spectator does not exist",
         ],
         examples: [
             "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in virtual mailbox table",

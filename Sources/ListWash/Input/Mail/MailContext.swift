@@ -30,6 +30,8 @@ struct MailContext: Sendable {
         var dsn: [String] = []
         var feedback: [String] = []
         var original: MailHeaders? = nil
+        /// Reports attached as a whole message (`message/rfc822` holding a `multipart/report`).
+        var wrapped: [MIMEPart] = []
         func walk(_ part: MIMEPart, isRoot: Bool) {
             let type = part.contentType.mimeType
             switch type {
@@ -39,6 +41,7 @@ struct MailContext: Sendable {
                 feedback.append(part.text)
             case "message/rfc822", "message/global":
                 if original == nil { original = part.children.first?.headers ?? MIME.parseHeaders(part.decodedBody) }
+                if let inner = part.children.first, inner.contentType.mimeType == "multipart/report" { wrapped.append(inner) }
             case "text/rfc822-headers", "message/rfc822-headers", "text/rfc822-header":
                 if original == nil { original = MIME.parseHeaders(part.decodedBody) }
             default:
@@ -57,6 +60,15 @@ struct MailContext: Sendable {
             }
         }
         walk(root, isRoot: true)
+        if dsn.isEmpty && feedback.isEmpty && !wrapped.isEmpty {
+            // A report forwarded as an attachment (a gateway that wraps the DSN it received in a
+            // message of its own): read the report inside, and its returned message is the original.
+            // Only when the message holds no report of its own: a DSN that returns a DSN (a double
+            // bounce) is about its own recipients, not the inner one's.
+            original = nil
+            for inner in wrapped { walk(inner, isRoot: false) }
+            if original == nil { original = wrapped.first?.headers }
+        }
         text = texts.joined(separator: "\n")
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             var l = Substring(line)

@@ -11,7 +11,9 @@ struct GenericBounce: MTAFormat {
     }
     func recipients(in mail: MailContext) -> [BounceRecipient] {
         let prefixes = ["recipients returned permanent errors:", "could not be delivered to:", "delivery to the following",
-                        "rcpt to:", "not delivered to", "failed to deliver to", "recipient:", "address:"]
+                        "rcpt to:", "not delivered to", "failed to deliver to", "recipient:", "address:",
+                        // L-Soft LSMTP's machine-readable error list, "Error-for: a" then "Error-Text: …"
+                        "error-for:"]
         let own = Set(([mail.headers["To"], mail.headers["From"]].compactMap { $0 }).flatMap(MailText.addresses).map { $0.lowercased() })
         var found = TextScan(start: [], prefixes: prefixes).run(mail).filter { !own.contains($0.recipient.lowercased()) }
         if found.isEmpty {
@@ -39,10 +41,11 @@ struct GenericBounce: MTAFormat {
     }
 
     /// Words of a notice line that reports one address's failure ("User's mailbox is full: <a>",
-    /// "undeliverable to a", "Invalid final delivery userid: a", "(generated from a)").
+    /// "undeliverable to a", "Invalid final delivery userid: a", "(generated from a)", "(Originally
+    /// addressed to a)", the alias a local delivery expanded).
     private static let failureWords = ["undeliverable", "mailbox is full", "invalid", "unknown", "failed", "could not",
                                        "generated from", "unable to deliver", "not found", "no such", "does not exist",
-                                       "rejected", "not delivered"]
+                                       "rejected", "not delivered", "originally addressed to"]
 
     /// The last resort: an address on a line of the notice (before the returned message) that
     /// says it failed; never the bounce's own sender or addressee, nor a mail system's mailbox.
