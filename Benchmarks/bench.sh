@@ -152,7 +152,7 @@ else
 fi
 # bytes_of PATH...: the bytes of the files under the paths (symbolic links followed, so an
 # output folder counts its current set once).
-bytes_of() { find -L "$@" -type f -printf '%s\n' | awk '{n += $1} END {print n + 0}'; }
+bytes_of() { find -L "$@" -type f -printf '%s\n' | awk '{n += $1} END {printf "%.0f\n", n}'; }
 # out_bytes DIR: the bytes of an output folder: listwash's current set, or the whole folder.
 out_bytes() { if [ -e "$1/.listwash-current" ]; then bytes_of "$1/.listwash-current/"; else bytes_of "$1"; fi; }
 
