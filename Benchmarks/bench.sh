@@ -221,7 +221,7 @@ echo
 "$PYTHON" "$REPORT" table "$TIMES" "$SIZE" "$RUNS" || die "could not build the table from $TIMES"
 # The history's size after the ingest of bounces.csv (the last round's), per event stored.
 awk -v h="$HISTORY_BYTES" -v e="$HISTORY_EVENTS" -v c="$BOUNCES_BYTES" 'BEGIN { if (e > 0)
-  printf "history: %d bytes for %d events, %.1f bytes an event (bounces.csv: %.1f bytes an event, history %.2fx the CSV)\n", h, e, h / e, c / e, h / c }'
+  printf "history: %.0f bytes for %.0f events, %.1f bytes an event (bounces.csv: %.1f bytes an event, history %.2fx the CSV)\n", h, e, h / e, c / e, h / c }'
 echo
 # The one-off clean gives the outputs of ingest + clean (the manifest names its inputs otherwise).
 for f in cleaned.csv suppressed.csv audit.jsonl rejects.csv report.json; do

@@ -252,7 +252,9 @@ extension AddressRules {
         var out = Array(UnsafeBufferPointer(rebasing: field[lo..<(at + 1)]))
         let domain = UnsafeBufferPointer(rebasing: field[(at + 1)..<hi])
         var mapped: [UInt8]?
-        if domain.contains(where: { $0 >= 0x80 }), !Self.holdsInvisible(domain, allowingJoiners: true) {
+        // A field without an "@" has no domain to map: it stays as typed (less its ASCII case),
+        // as an ASCII one does, and is reported as typed as an invalid address.
+        if at >= lo, domain.contains(where: { $0 >= 0x80 }), !Self.holdsInvisible(domain, allowingJoiners: true) {
             mapped = IDNA.aLabels(domain)
         }
         out += mapped ?? domain.map(ASCII.lower)

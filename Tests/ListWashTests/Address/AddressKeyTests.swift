@@ -54,6 +54,13 @@ import Testing
         for typed in ["anna@bücher.de", "anna@xn--bcher-kva.de", "ANNA@BÜCHER.DE", "info@例え.jp"] { #expect(valid(typed)) }
     }
 
+    @Test func aFieldWithoutAnAtSignIsNotMappedAsADomain() {
+        #expect(key("Björk.example.com") == "björk.example.com")
+        #expect(key("liam.кузнецовgmail.com") == "liam.кузнецовgmail.com")
+        #expect(!valid("Björk.example.com"))
+        #expect(key("Björk@example.com") == "björk@example.com")
+    }
+
     @Test func theLocalPartKeepsItsCharactersAndOnlyItsCaseFolds() {
         #expect(key("José@Bücher.de") == "josé@xn--bcher-kva.de")
         #expect(key("José@Bücher.de", AddressRules(localPartCaseSensitive: true)) == "José@xn--bcher-kva.de")
