@@ -411,22 +411,10 @@ enum CompressedBlock {
         /// A varint at `at`, below `end`.
         @inline(__always)
         private func varint(_ at: inout Int, _ end: Int) throws -> UInt64 {
-            let base = base
-            guard at < end else { throw EventBlockError.corrupt }
-            let first = base[at]
-            at += 1
-            if first < 0x80 { return UInt64(first) }
-            var value = UInt64(first & 0x7F)
-            var shift: UInt64 = 7
-            while true {
-                guard at < end else { throw EventBlockError.corrupt }
-                let b = base[at]
-                at += 1
-                guard shift < 63 || b <= 1 else { throw EventBlockError.corrupt }
-                value |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return value }
-                shift += 7
+            guard let value = Varint.read(UnsafeRawBufferPointer(start: base, count: end), at: &at) else {
+                throw EventBlockError.corrupt
             }
+            return value
         }
 
         @inline(__always)
@@ -465,26 +453,20 @@ enum CompressedBlock {
                 index[slot] = i
                 if base[headsAt + 2 * i + 1] & idStored != 0 { storedIDs += 1 }
             }
-            guard storedIDs * 16 <= length - at else { throw EventBlockError.corrupt }
+            /// The next `n` bytes of the payload, which must hold them.
+            func stream(_ n: Int) throws -> Range<Int> {
+                guard n <= length - at else { throw EventBlockError.corrupt }
+                defer { at += n }
+                return at..<(at + n)
+            }
             var c = Cursor()
-            c.id = at
-            at += storedIDs * 16
-            guard intsLength <= length - at else { throw EventBlockError.corrupt }
-            c.ints = at
-            intsEnd = at + intsLength
-            at = intsEnd
-            guard addressesLength <= length - at else { throw EventBlockError.corrupt }
-            c.addresses = at
-            addressesEnd = at + addressesLength
-            at = addressesEnd
-            guard diagnosticsLength <= length - at else { throw EventBlockError.corrupt }
-            c.diagnostics = at
-            diagnosticsEnd = at + diagnosticsLength
-            at = diagnosticsEnd
-            guard literalsLength <= length - at else { throw EventBlockError.corrupt }
-            c.literals = at
-            literalsEnd = at + literalsLength
-            at = literalsEnd
+            c.id = try stream(storedIDs * 16).lowerBound
+            let ints = try stream(intsLength), addresses = try stream(addressesLength)
+            let diagnostics = try stream(diagnosticsLength), literals = try stream(literalsLength)
+            (c.ints, intsEnd) = (ints.lowerBound, ints.upperBound)
+            (c.addresses, addressesEnd) = (addresses.lowerBound, addresses.upperBound)
+            (c.diagnostics, diagnosticsEnd) = (diagnostics.lowerBound, diagnostics.upperBound)
+            (c.literals, literalsEnd) = (literals.lowerBound, literals.upperBound)
             guard at == length else { throw EventBlockError.corrupt }
             self.count = count
             first = c
