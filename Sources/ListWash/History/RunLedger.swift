@@ -79,35 +79,65 @@ public struct LedgerEntry: Sendable, Equatable {
 
     }
 
-    /// A clean's removals as the list pass finds them, kept packed (about the key's length
-    /// and two bytes each, not a dictionary entry) until ``packed`` sorts them for the ledger.
-    public struct RemovalsRecorder: Sendable {
-        private var bytes: [UInt8] = []
-        /// Where each removal starts in `bytes`.
-        private var starts: [Int] = []
+    /// A clean's removals as the list pass finds them, in bounded memory: each removal is a
+    /// record (the key, the rule's index) in an ``ExternalSorter`` that spills sorted runs to
+    /// unlinked temporary files, so a list of any length costs the sorter's budget, not its
+    /// removals. ``finish()`` (while the run's folder still exists: a merge may write a run)
+    /// gives the removals in ``Removals``' layout, sorted by key, to be streamed into the ledger.
+    public final class RemovalsRecorder {
+        private let sorter: ExternalSorter
+        /// Removals added.
+        public private(set) var count = 0
+        /// Bytes of the packed form: per removal the key's length as a varint, the key, the rule.
+        public private(set) var packedSize = 0
 
-        public init() {}
-
-        mutating func add(key: [UInt8], rule: SuppressionRule) {
-            starts.append(bytes.count)
-            Varint.append(UInt64(key.count), to: &bytes)
-            bytes += key
-            bytes.append(UInt8(rule.index))
+        /// - Parameters:
+        ///   - directory: where sorted runs are spilled (unlinked at once; must exist until ``finish()``).
+        ///   - memoryBudget: the sorter's budget for removals held before a spill.
+        public init(directory: String, memoryBudget: Int) {
+            sorter = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
         }
 
-        /// The removals in ``Removals``' layout: sorted by key.
-        /// - Complexity: O(*n* log *n*) in the removals.
-        public var packed: [UInt8] {
-            bytes.withUnsafeBytes { raw -> [UInt8] in
-                func record(_ start: Int) -> (key: UnsafeRawBufferPointer, end: Int) {
-                    var at = start
-                    let length = Int(Varint.read(raw, at: &at) ?? 0)
-                    return (UnsafeRawBufferPointer(rebasing: raw[at..<at + length]), at + length + 1)
+        func add(key: [UInt8], rule: SuppressionRule) throws {
+            var value = UInt8(rule.index)
+            try key.withUnsafeBytes { k in try withUnsafeBytes(of: &value) { try sorter.append(key: k, value: $0) } }
+            count += 1
+            packedSize += Varint.size(UInt64(key.count)) + key.count + 1
+        }
+
+        /// Ends recording: the removals, sorted by the keys' bytes, to be read once.
+        public func finish() throws -> Sorted {
+            Sorted(records: try sorter.finish(), size: packedSize)
+        }
+
+        /// The recorded removals in key order, read once from the front.
+        public struct Sorted {
+            fileprivate let records: ExternalSorter.Sorted
+            /// Bytes of the packed form.
+            public let size: Int
+
+            /// Hands the packed form over in pieces of about `chunk` bytes, in order (each
+            /// piece valid only during the call); their lengths add up to ``size``.
+            public func forEachPiece(chunk: Int = 1 << 20, body: (UnsafeRawBufferPointer) throws -> Void) throws {
+                var piece: [UInt8] = []
+                piece.reserveCapacity(chunk + 64)
+                try records.forEach { key, value in
+                    Varint.append(UInt64(key.count), to: &piece)
+                    piece.append(contentsOf: key)
+                    piece.append(value[0])
+                    if piece.count >= chunk {
+                        try piece.withUnsafeBytes(body)
+                        piece.removeAll(keepingCapacity: true)
+                    }
                 }
-                let order = starts.sorted { record($0).key.lexicographicallyPrecedes(record($1).key) }
+                if !piece.isEmpty { try piece.withUnsafeBytes(body) }
+            }
+
+            /// The packed form in one array (``size`` bytes), for a store that takes it whole.
+            public func packed() throws -> [UInt8] {
                 var out: [UInt8] = []
-                out.reserveCapacity(bytes.count)
-                for start in order { out += raw[start..<record(start).end] }
+                out.reserveCapacity(size)
+                try forEachPiece { out.append(contentsOf: $0) }
                 return out
             }
         }
@@ -131,10 +161,12 @@ extension HistoryStore {
         return select.int64(0)
     }
 
-    /// Adds a run to the ledger, in its own transaction; returns its entry number.
+    /// Adds a run to the ledger, in its own transaction; returns its entry number. A clean's
+    /// `removals` are streamed into the row's blob (a `zeroblob` of their packed size, filled in
+    /// place), never held whole in memory.
     @discardableResult
     func record(command: String, asOf: Int64?, lastBlock: Int64, outcome: String, manifest: String,
-                removals: [UInt8]?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
+                removals: LedgerEntry.RemovalsRecorder.Sorted?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
         try db.transaction {
             let insert = try db.cached("""
                 INSERT INTO ledger (command, recorded_at, as_of, last_block, outcome, manifest, removals)
@@ -147,12 +179,16 @@ extension HistoryStore {
             insert.bind(4, lastBlock)
             insert.bind(5, outcome)
             insert.bind(6, manifest)
-            if let removals { insert.bind(7, removals) } else { insert.bind(7, nil as Int64?) }
+            if let removals { try insert.bindZeroBlob(7, count: removals.size) } else { insert.bind(7, nil as Int64?) }
             _ = try insert.step()
             let select = try db.cached("SELECT last_insert_rowid()")
             defer { select.reset() }
             _ = try select.step()
-            return select.int64(0)
+            let entry = select.int64(0)
+            if let removals, removals.size > 0 {
+                try db.fillBlob(table: "ledger", column: "removals", row: entry) { try removals.forEachPiece(body: $0) }
+            }
+            return entry
         }
     }
 

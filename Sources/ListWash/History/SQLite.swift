@@ -77,6 +77,33 @@ final class SQLiteConnection {
         if rc != SQLITE_OK { throw error(rc) }
     }
 
+    /// Fills a blob already in the table at its full length (a `zeroblob`), front to back, with
+    /// the pieces `fill` hands over, through SQLite's incremental blob I/O: the value is never
+    /// whole in memory. Throws if the pieces do not add up to the blob's length.
+    func fillBlob(table: String, column: String, row: Int64,
+                  _ fill: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        var blob: OpaquePointer?
+        let rc = sqlite3_blob_open(handle, "main", table, column, row, 1, &blob)
+        guard rc == SQLITE_OK, let blob else {
+            sqlite3_blob_close(blob)
+            throw error(rc)
+        }
+        defer { sqlite3_blob_close(blob) }
+        let length = Int(sqlite3_blob_bytes(blob))
+        var offset = 0
+        try fill { piece in
+            guard piece.count <= length - offset else {
+                throw HistoryError.sqlite(path: path, code: SQLITE_ERROR, message: "\(table).\(column) is shorter than what is written to it")
+            }
+            let rc = sqlite3_blob_write(blob, piece.baseAddress, Int32(piece.count), Int32(offset))
+            if rc != SQLITE_OK { throw error(rc) }
+            offset += piece.count
+        }
+        guard offset == length else {
+            throw HistoryError.sqlite(path: path, code: SQLITE_ERROR, message: "\(table).\(column) is longer than what was written to it")
+        }
+    }
+
     /// A prepared statement, cached by its SQL text and reset for reuse.
     func cached(_ sql: String) throws -> SQLiteStatement {
         if let statement = statements[sql] {
@@ -177,6 +204,13 @@ final class SQLiteStatement {
 
     func bind(_ index: Int32, _ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+    }
+
+    /// Binds a blob of `count` zero bytes, to be filled in place (``SQLiteConnection/fillBlob(table:column:row:_:)``).
+    /// Throws when the length passes the connection's limit (SQLITE_TOOBIG).
+    func bindZeroBlob(_ index: Int32, count: Int) throws {
+        let rc = sqlite3_bind_zeroblob64(handle, index, sqlite3_uint64(count))
+        if rc != SQLITE_OK { throw connection.error(rc) }
     }
 
     /// Binds bytes as text (copied).

@@ -15,6 +15,12 @@ enum Varint {
         out.append(UInt8(v))
     }
 
+    /// The bytes ``append(_:to:)`` writes for `value`.
+    @inline(__always)
+    static func size(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7
+    }
+
     /// The value that starts at `at`, moving `at` past it; nil (and `at` anywhere) when the
     /// bytes end inside it or it does not fit 64 bits.
     @inline(__always)

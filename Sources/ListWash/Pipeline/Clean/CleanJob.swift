@@ -73,7 +73,7 @@ public struct CleanJob {
             try history.record(
                 command: "clean", asOf: request.asOf, lastBlock: finished.lastBlock,
                 outcome: finished.outcome, manifest: String(decoding: finished.manifest, as: UTF8.self),
-                removals: finished.removals.packed)
+                removals: finished.removals)
         } catch {
             logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
         }
@@ -102,7 +102,7 @@ public struct CleanJob {
             }
             do {
                 try postgres.record(command: "clean", asOf: request.asOf, lastEventNo: mirror.lastEventNo, outcome: finished.outcome,
-                                    manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals.packed)
+                                    manifest: String(decoding: finished.manifest, as: UTF8.self), removals: try finished.removals?.packed())
             } catch {
                 logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
             }
@@ -114,7 +114,8 @@ public struct CleanJob {
     struct Finished {
         var summary: CleanSummary
         var manifest: [UInt8]
-        var removals: LedgerEntry.RemovalsRecorder
+        /// The removed keys and their rules, sorted, for the run ledger (nil for a dry run).
+        var removals: LedgerEntry.RemovalsRecorder.Sorted?
         var lastBlock: Int64
 
         /// The ledger's outcome: refused, forced or written.
@@ -215,7 +216,13 @@ public struct CleanJob {
         pass.hashed = hashedList
         pass.forgotten = forgotten
         pass.shard = request.shard
+        // The ledger's record of the removals spills beside the other sorts, in bounded memory.
+        if !request.dryRun {
+            pass.removals = LedgerEntry.RemovalsRecorder(directory: out.staging, memoryBudget: request.sortMemoryBudget / 4)
+        }
         let read = try pass.run()
+        // Sorted now, while the staging folder is there for a merge's runs; read after the commit.
+        let removals = try pass.removals?.finish()
         var summary = read.summary
         summary.historyEvents = whole?.events ?? verdicts.events
         summary.domainFindings = verdicts.domainFindings
@@ -269,7 +276,7 @@ public struct CleanJob {
             try out.refuse()
             logger.info("the blast-radius guard refused the run; the previous outputs stay", metadata: ["trips": "\(verdict.trips.count)"])
         }
-        return Finished(summary: summary, manifest: manifestBytes, removals: read.removals, lastBlock: lastBlock)
+        return Finished(summary: summary, manifest: manifestBytes, removals: removals, lastBlock: lastBlock)
     }
 
     /// `--dry-run`: the whole run, in a private scratch folder in the system's temporary folder

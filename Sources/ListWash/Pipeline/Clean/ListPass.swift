@@ -14,8 +14,6 @@ struct ListPass {
         var listDigest: [UInt8]
         /// Rows and removals per receiving domain.
         var domains: DomainTally
-        /// The removed keys and their rules, for the run ledger.
-        var removals: LedgerEntry.RemovalsRecorder
         /// The list's records, this shard's or not (``summary``'s `rowsRead` counts this shard's).
         var listRows = 0
     }
@@ -36,6 +34,8 @@ struct ListPass {
     let cleaned: OutputFile
     let rejects: OutputFile
     let removed: AuditQueue
+    /// The removed keys and their rules, for the run ledger (nil: not recorded, a dry run).
+    var removals: LedgerEntry.RemovalsRecorder? = nil
     let progress: ((Progress) -> Void)?
     let onReject: ((Rejection) -> Void)?
 
@@ -44,7 +44,6 @@ struct ListPass {
     func run() throws -> Output {
         var summary = CleanSummary()
         var domains = DomainTally()
-        var removals = LedgerEntry.RemovalsRecorder()
         var lastProgress = 0
         var row = 0
         try list.read { segment in
@@ -94,7 +93,7 @@ struct ListPass {
                 return
             }
             summary.suppressed[rule, default: 0] += 1
-            removals.add(key: key, rule: rule)
+            try removals?.add(key: key, rule: rule)
             try removed.send(.suppress(line: record.line, key: key, rule: rule, slot: verdict?.slot))
         }
         summary.bytesRead = list.bytesRead
@@ -102,6 +101,6 @@ struct ListPass {
         summary.emailColumn = list.addressField
         if let csv = list as? CSVListReader, shard?.ownsKeylessRows ?? true { summary.blankLines = csv.blankLines }
         // The digest can be taken once (it finalizes the hash).
-        return Output(summary: summary, listDigest: list.digest(), domains: domains, removals: removals, listRows: row)
+        return Output(summary: summary, listDigest: list.digest(), domains: domains, listRows: row)
     }
 }
