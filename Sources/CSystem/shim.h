@@ -20,4 +20,20 @@ static inline int listwash_start_writeback(int fd, int64_t offset, int64_t count
 }
 #endif
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+/* mallopt(3): a fixed M_MMAP_THRESHOLD. glibc raises the threshold each time an mmapped
+   block is freed (up to 32 MiB on 64-bit), after which large buffers come from the threads'
+   arenas, which keep freed memory instead of returning it; a fixed threshold serves every
+   block of at least `bytes` by mmap and returns it to the system when freed. */
+static inline int listwash_fix_mmap_threshold(int bytes) {
+    return mallopt(M_MMAP_THRESHOLD, bytes);
+}
+#else
+static inline int listwash_fix_mmap_threshold(int bytes) {
+    (void)bytes;
+    return 1;
+}
+#endif
+
 #endif

@@ -25,6 +25,7 @@ struct ListWashCommand: ParsableCommand {
     /// Parses and runs the command. A usage error is reported as one `listwash: error:` line
     /// and a pointer to the subcommand's help, not the parser's several lines of usage.
     static func main() {
+        MemoryReturn.configure()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
