@@ -214,5 +214,14 @@ import Glibc
             #expect(a[name] != nil && a[name] == b[name], "\(name) differs between the stores")
         }
         #expect(a["suppressed.csv"]?.split(separator: "\n").count == 1 + 4 * 13, "a hard bounce for every 20th address, every 97th listed: 13 a file")
+        // Both ledgers record the same removals for that clean (the SQLite store streams them
+        // into its blob, the server takes them as one parameter).
+        let local = try HistoryStore(path: sqlite, create: false).ledger(removals: true).last?.removals
+        let server = try postgres.connection.query("SELECT encode(removals, 'hex') FROM ledger WHERE command = 'clean' ORDER BY entry DESC LIMIT 1")
+        let hex = Array((server.first?.first.flatMap { $0 } ?? "").utf8)
+        let packed = stride(from: 0, to: hex.count - 1, by: 2).compactMap { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+        let serverRemovals = LedgerEntry.Removals(packed: packed)
+        #expect(local?.rules.count == 4 * 13)
+        #expect(serverRemovals != nil && serverRemovals == local)
     }
 }
