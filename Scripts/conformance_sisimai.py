@@ -28,7 +28,13 @@ sisimai 4.25, the shared corpus' from a newer sisimai; the differences once put 
 version are not version changes: current sisimai (go-sisimai `reason/find.go`) also says
 `onhold` for a reply whose text names no cause and `expired` for a delay notice whose text
 names none, and files X.2.3 under `exceedlimit` (`reason/why-exceedlimit.go`). What listwash
-does differently there is its own choice, listed in DELIBERATE when it is one.
+does differently there is its own choice, listed in DELIBERATE when it is one. What does
+differ between the two is which text sisimai reads as the diagnostic: the same notice ("This is
+an automatically generated Delivery Status Notification. Delivery to the following recipients
+failed") is `onhold` in 4.25's labels and `undefined` in the newer one's, because sisimai says
+`onhold` when its diagnostic is not empty. Both mean "no cause named" (listwash's kind is soft
+for either), so the script also prints the agreement with `onhold` and `undefined` counted as
+one finding; the reason figure itself keeps them apart.
 """
 import collections
 import json
@@ -64,6 +70,10 @@ def deliberate(expected, got, rule, action=None):
             return why
     return None
 
+
+# sisimai's two labels for a failure whose cause was not found (reason/find.go): onhold when
+# its diagnostic text is not empty, undefined when it is.
+NO_CAUSE = {"onhold", "undefined"}
 
 HARD = {"userunknown", "hostunknown", "hasmoved"}
 SOFT = {"mailboxfull", "expired", "networkerror", "systemerror", "systemfull", "mailererror", "onhold", "undefined"}
@@ -172,6 +182,8 @@ def main():
                     continue
                 s["found"] += 1
                 s["reason"] += line.get("reason") == row["reason"]
+                s["reason_nocause"] += line.get("reason") == row["reason"] or (
+                    line.get("reason") in NO_CAUSE and row["reason"] in NO_CAUSE)
                 if real_status(row["status"]):
                     s["status_n"] += 1
                     s["status"] += (line.get("status") or "") == row["status"]
@@ -210,6 +222,8 @@ def main():
     mismatched = a["found"] - a["noreason"] - a["reason"]
     print(f"\nreason mismatches: {mismatched}, of which {a['deliberate']} are deliberate differences "
           f"(docs/classifier.md); agreement apart from them: {pct(a['reason'] + a['deliberate'], a['reason_n']).strip()}")
+    print(f"reason agreement counting onhold and undefined as one finding (no cause named): "
+          f"{pct(a['reason_nocause'], a['reason_n']).strip()}")
     if a["kind_n"]:
         print(f"kind (hard/soft/sender) agreement: {pct(a['kind'], a['kind_n']).strip()}; apart from the deliberate "
               f"differences: {pct(a['kind_d'], a['kind_n']).strip()}")
