@@ -164,17 +164,15 @@ public final class Classifier: Sendable {
                 phrases: phraseIDs.flatMap { $0.isEmpty ? nil : $0 }))
         }
 
-        // Disclaimers whose words decide nothing: their own patterns, each one whole.
+        // Disclaimers whose words decide nothing: their own patterns, each one whole. A text that
+        // is also a phrase's (a user rule's, say) stays that phrase's.
         var neutralIDs: [Int] = []
         for text in NeutralPhrases.all {
             let bytes = PhraseMatcher.normalize(text)
-            if let id = partIDs[bytes] {
-                neutralIDs.append(id)
-            } else {
-                partIDs[bytes] = parts.count
-                neutralIDs.append(parts.count)
-                parts.append(bytes)
-            }
+            guard partIDs[bytes] == nil else { continue }
+            partIDs[bytes] = parts.count
+            neutralIDs.append(parts.count)
+            parts.append(bytes)
         }
         var neutralPart = [Bool](repeating: false, count: parts.count)
         for id in neutralIDs { neutralPart[id] = true }

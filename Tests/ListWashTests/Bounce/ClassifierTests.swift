@@ -287,7 +287,7 @@ import Testing
     }
 
     /// A scanner's disclaimer beside the reply is no virus refusal: the reply and its code decide.
-    @Test func disclaimerWordsDecideNothing() {
+    @Test func disclaimerWordsDecideNothing() throws {
         let footer = "This message has been scanned for viruses and dangerous content by MailScanner, and is believed to be clean."
         let withCode = classifier.classify(replyCode: nil, enhancedCode: "5.1.1", diagnostic: footer)
         #expect(withCode.reason == .userunknown && withCode.rule == "status:5.1.1")
@@ -299,6 +299,9 @@ import Testing
         let virus = classifier.classify(replyCode: nil, enhancedCode: nil,
                                         diagnostic: "554 5.7.0 Message rejected: virus found (Eicar-Test-Signature). " + footer)
         #expect(virus.reason == .virusdetected)
+        // A user's rule on a disclaimer's words still decides.
+        let custom = try #require(try? Classifier(extraRules: [ClassifierRule(name: "footer", reason: .filtered, phrases: ["virus-free"])]))
+        #expect(custom.classify(replyCode: nil, enhancedCode: nil, diagnostic: "Virus-free. www.avast.com").rule == "user:footer")
     }
 
     @Test func unrelatedThingsBeingDisabledDoNotSuspendTheMailbox() {
