@@ -57,6 +57,7 @@ DELIBERATE = [
     ("systemerror", "mailererror", "phrase:mailererror", "X-Unix is mailererror"),
     ("rejected", "userunknown", "known:microsoft", "Exchange 5.4.1 access denied is userunknown (DBEB)"),
     ("expired", "networkerror", "known:sisimai", "an expiry with a named network cause is networkerror"),
+    ("exceedlimit", "mesgtoobig", "", "a message too big for the recipient is mesgtoobig by its words, X.2.3 or not"),
 ]
 
 
