@@ -21,6 +21,8 @@ public final class Classifier: Sendable {
         /// stands whatever SMTP step it answered.
         var known: Bool
         var transientOnly: Bool
+        /// One of RFC 5321's own reply texts (``ReasonDefinition/standardReplyPhrases``).
+        var standardReply: Bool = false
     }
 
     private struct CompiledRule: Sendable {
@@ -42,6 +44,8 @@ public final class Classifier: Sendable {
     /// For each automaton pattern, the phrases that use it.
     private let phrasesByPart: [[Int]]
     private let matcher: PhraseMatcher
+    /// For each automaton pattern, whether it is a ``NeutralPhrases`` text.
+    private let neutralPart: [Bool]
     /// Results by (reply code, enhanced code, masked diagnostic); see ``ClassificationMemo``.
     let memo: ClassificationMemo
 
@@ -104,14 +108,16 @@ public final class Classifier: Sendable {
                     known: true, transientOnly: false))
             }
         }
-        for transient in [false, true] {
+        // Ordinary phrases, then RFC 5321's standard reply texts, then transient-only phrases.
+        for pass in 0..<3 {
             for definition in definitions {
-                for text in transient ? definition.transientPhrases : definition.phrases {
+                let texts = pass == 0 ? definition.phrases : pass == 1 ? definition.standardReplyPhrases : definition.transientPhrases
+                for text in texts {
                     guard let ids = compile(text) else { continue }
                     let rule = "phrase:\(definition.reason.rawValue):\"\(text)\""
                     phrases.append(CompiledPhrase(
                         text: text, rule: rule, parts: ids, reason: definition.reason, known: false,
-                        transientOnly: transient))
+                        transientOnly: pass == 2, standardReply: pass == 1))
                 }
             }
         }
@@ -157,6 +163,20 @@ public final class Classifier: Sendable {
                 statuses: statuses.flatMap { $0.isEmpty ? nil : $0 },
                 phrases: phraseIDs.flatMap { $0.isEmpty ? nil : $0 }))
         }
+
+        // Disclaimers whose words decide nothing: their own patterns, each one whole. A text that
+        // is also a phrase's (a user rule's, say) stays that phrase's.
+        var neutralIDs: [Int] = []
+        for text in NeutralPhrases.all {
+            let bytes = PhraseMatcher.normalize(text)
+            guard partIDs[bytes] == nil else { continue }
+            partIDs[bytes] = parts.count
+            neutralIDs.append(parts.count)
+            parts.append(bytes)
+        }
+        var neutralPart = [Bool](repeating: false, count: parts.count)
+        for id in neutralIDs { neutralPart[id] = true }
+        self.neutralPart = neutralPart
 
         var phrasesByPart = [[Int]](repeating: [], count: parts.count)
         for (index, phrase) in phrases.enumerated() {
@@ -280,7 +300,21 @@ public final class Classifier: Sendable {
         -> Classification
     {
         var found: [Hit] = []
-        matcher.forEachMatch(in: bytes) { part, end in found.append(Hit(part: part, end: end)) }
+        var neutral: [Range<Int>] = []
+        matcher.forEachMatch(in: bytes) { part, end in
+            if neutralPart[part] {
+                neutral.append((end - matcher.lengths[part])..<end)
+            } else {
+                found.append(Hit(part: part, end: end))
+            }
+        }
+        if !neutral.isEmpty {
+            // A phrase's word inside a disclaimer ("scanned for all viruses") is no statement.
+            found.removeAll { hit in
+                let start = hit.end - matcher.lengths[hit.part]
+                return neutral.contains { $0.lowerBound <= start && hit.end <= $0.upperBound }
+            }
+        }
         let hits = Hits(found)
 
         let replyCode = givenReply.flatMap { (200...599).contains($0) ? $0 : nil } ?? (codesFromText ? CodeExtractor.replyCode(in: bytes) : nil)
@@ -316,6 +350,11 @@ public final class Classifier: Sendable {
         // specific: "450 4.2.0 Mailbox busy, try again later" is about the mailbox (X.2.x),
         // "447 4.4.2 Connection lost, retry later" about the network (X.4.x).
         let statusIsGeneric = status.map { $0.subject == 0 || $0.subject == 7 } ?? true
+        // RFC 5321's standard texts stand for several causes: an enhanced code that names a
+        // subject other than addressing (or X.5.0, "other protocol status") says which one.
+        let statusAllowsStandardText = status.map {
+            $0.subject == 0 || $0.subject == 1 || ($0.subject == 5 && $0.detail == 0)
+        } ?? true
         var best = Int.max
         // Whether a phrase occurs does not depend on which hit led to it: each part found is
         // looked at once, however often it occurs.
@@ -323,6 +362,7 @@ public final class Classifier: Sendable {
             for id in phrasesByPart[part] where id < best && id < builtInPhraseCount {
                 let phrase = phrases[id]
                 if phrase.transientOnly && (!transient || !statusIsGeneric) { continue }
+                if phrase.standardReply && !statusAllowsStandardText { continue }
                 if occurs(phrase, in: hits) { best = id }
             }
         }

@@ -35,7 +35,7 @@ public struct ClassificationIdentity: Sendable, Equatable, Hashable {
                       String(describing: ProviderCode.cox.sorted { $0.key < $1.key }), String(describing: ProviderCode.spectrum),
                       String(describing: ProviderCode.godaddy.sorted { $0.key < $1.key }),
                       String(describing: ProviderCode.iua.sorted { $0.key < $1.key }),
-                      String(describing: SMTPCommand.markers)] {
+                      String(describing: SMTPCommand.markers), String(describing: NeutralPhrases.all)] {
             hasher.update(Array(table.utf8))
             hasher.update([0])
         }

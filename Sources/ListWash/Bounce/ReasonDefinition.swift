@@ -14,6 +14,10 @@ public struct ReasonDefinition: Sendable {
     public let phrases: [String]
     /// Phrases that decide this reason only in a transient (4xx) reply, and only when no ordinary phrase matched.
     public let transientPhrases: [String]
+    /// RFC 5321's own reply texts (§4.2.2, §4.2.3), which stand for a range of causes: they
+    /// decide this reason only when no ordinary phrase matched and the enhanced status code, if
+    /// any, names no more specific subject (absent, X.0.x, X.1.x or X.5.0); otherwise the code decides.
+    public let standardReplyPhrases: [String]
     /// Reply lines (code and text as a receiver sends them) that must classify as this reason.
     public let examples: [String]
     /// Reply lines that look close but must not classify as this reason.
@@ -22,13 +26,15 @@ public struct ReasonDefinition: Sendable {
     /// A reason definition.
     public init(
         _ reason: BounceReason, kind: BounceKind, summary: String, phrases: [String],
-        transientPhrases: [String] = [], examples: [String], counterExamples: [String]
+        transientPhrases: [String] = [], standardReplyPhrases: [String] = [], examples: [String],
+        counterExamples: [String]
     ) {
         self.reason = reason
         self.kind = kind
         self.summary = summary
         self.phrases = phrases
         self.transientPhrases = transientPhrases
+        self.standardReplyPhrases = standardReplyPhrases
         self.examples = examples
         self.counterExamples = counterExamples
     }

@@ -262,13 +262,46 @@ import Testing
 @Suite struct ClassifierSafetyTests {
     let classifier = sharedClassifier
 
-    @Test func genericMailboxUnavailableWordingIsNotProofOfADeadAddress() {
+    /// RFC 5321's 550 text names a missing mailbox unless a code or the SMTP step says otherwise;
+    /// its 450 text ("mailbox busy") never does.
+    @Test func rfc5321MailboxUnavailableIsUnknownOnlyWhereNothingElseNamesTheCause() {
         let busy = classifier.classify(replyCode: nil, enhancedCode: nil,
                                        diagnostic: "450 Requested mail action not taken: mailbox unavailable")
         #expect(busy.kind != .hard)
         let bare = classifier.classify(replyCode: nil, enhancedCode: nil,
                                        diagnostic: "550 Requested action not taken: mailbox unavailable")
-        #expect(bare.reason == .undefined && bare.kind == .soft)
+        #expect(bare.reason == .userunknown && bare.kind == .hard)
+        #expect(bare.rule == "phrase:userunknown:\"requested action not taken: mailbox unavailable\"")
+        let outlook = classifier.classify(replyCode: 550, enhancedCode: "5.5.0",
+                                          diagnostic: "550 5.5.0 Requested action not taken: mailbox unavailable")
+        #expect(outlook.reason == .userunknown)
+        let policy = classifier.classify(replyCode: 550, enhancedCode: "5.7.1",
+                                         diagnostic: "550 5.7.1 Requested action not taken: mailbox unavailable")
+        #expect(policy.reason == .securityerror && policy.rule == "status:5.7.1")
+        let full = classifier.classify(replyCode: 552, enhancedCode: "5.2.2",
+                                       diagnostic: "552 5.2.2 Requested action not taken: mailbox unavailable")
+        #expect(full.reason == .mailboxfull)
+        let afterData = classifier.classify(replyCode: nil, enhancedCode: nil,
+            diagnostic: "550 Requested action not taken: mailbox unavailable (in reply to end of DATA command)")
+        #expect(afterData.reason == .filtered && afterData.kind == .sender)
+    }
+
+    /// A scanner's disclaimer beside the reply is no virus refusal: the reply and its code decide.
+    @Test func disclaimerWordsDecideNothing() throws {
+        let footer = "This message has been scanned for viruses and dangerous content by MailScanner, and is believed to be clean."
+        let withCode = classifier.classify(replyCode: nil, enhancedCode: "5.1.1", diagnostic: footer)
+        #expect(withCode.reason == .userunknown && withCode.rule == "status:5.1.1")
+        let withReply = classifier.classify(replyCode: nil, enhancedCode: nil, diagnostic: "550 5.2.2 Mailbox full. " + footer)
+        #expect(withReply.reason == .mailboxfull)
+        let clean = classifier.classify(replyCode: nil, enhancedCode: nil, diagnostic: "Virus-free. www.avast.com")
+        #expect(clean.reason != .virusdetected)
+        // The same word in a refusal still decides, also beside a disclaimer.
+        let virus = classifier.classify(replyCode: nil, enhancedCode: nil,
+                                        diagnostic: "554 5.7.0 Message rejected: virus found (Eicar-Test-Signature). " + footer)
+        #expect(virus.reason == .virusdetected)
+        // A user's rule on a disclaimer's words still decides.
+        let custom = try #require(try? Classifier(extraRules: [ClassifierRule(name: "footer", reason: .filtered, phrases: ["virus-free"])]))
+        #expect(custom.classify(replyCode: nil, enhancedCode: nil, diagnostic: "Virus-free. www.avast.com").rule == "user:footer")
     }
 
     @Test func unrelatedThingsBeingDisabledDoNotSuspendTheMailbox() {

@@ -8,12 +8,16 @@ extension KnowledgeTable {
             "https://community.mimecast.com/s/article/email-security-cloud-gateway-mimecast-smtp-error-codes",
             "https://campus.barracuda.com/product/emailsecuritygateway/doc/ (Barracuda reputation block list, BRBL)",
             "https://www.cisco.com/c/en/us/support/security/email-security-appliance/ (HAT default reject responses, SBRS)",
-            "https://knowledge.broadcom.com/external/article/169652 (Email Security.cloud error and bounce codes)",
+            "https://knowledge.broadcom.com/external/article/169652 (Email Security.cloud error and bounce codes), 175407, 164767, 173867",
+            "https://help.proofpoint.com/Proofpoint_Essentials/ (Users not receiving email messages: SMTP Discovery's Marked Invalid list)",
+            "Cisco IronPort AsyncOS for Email Advanced Configuration Guide (SPF/SIDF default SMTP response settings)",
+            "sisimai rhost MessageLabs (https://github.com/sisimai/go-sisimai/blob/main/rhost/for-messagelabs.go)",
         ],
         rows: [
             // Proofpoint
             KnownPhrase("support.proofpoint.com/dnsbl-lookup", .blocked, "Proofpoint: 550 5.7.0 Blocked - see …dnsbl-lookup.cgi?ip="),
             KnownPhrase("message blocked due to spam content", .spamdetected, "Proofpoint Essentials 550 5.7.1"),
+            KnownPhrase("user email address is marked as invalid", .userunknown, "Proofpoint Essentials 550 5.7.1 Recipient address rejected: the address is on SMTP Discovery's invalid list"),
             // Mimecast
             KnownPhrase("spf sender invalid - envelope rejected", .authfailure, "Mimecast 550"),
             KnownPhrase("dkim sender invalid - envelope rejected", .authfailure, "Mimecast 550"),
@@ -50,6 +54,8 @@ extension KnowledgeTable {
             KnownPhrase("#5.1.0 address rejected", .userunknown, "IronPort LDAP accept query: no such recipient"),
             KnownPhrase("too many concurrent smtp connections from this ip address", .toomanyconn, "IronPort 421 HAT"),
             KnownPhrase("too many recipients received this hour", .speeding, "IronPort / MessageLabs 452 recipient rate limit"),
+            KnownPhrase("spf unauthorized mail is prohibited", .authfailure, "IronPort default SPF reject text 550 #5.7.1 (AsyncOS Advanced Configuration Guide)"),
+            KnownPhrase("temporary error occurred during spf verification", .authfailure, "IronPort default SPF defer text 451 #4.4.3"),
             // Broadcom / Symantec Email Security.cloud (MessageLabs)
             KnownPhrase("connection rejected by policy", .badreputation, "MessageLabs 501 … [7.7] negative IP reputation"),
             KnownPhrase("mail rejected because your ip is in the pbl", .blocked, "MessageLabs 553 Spamhaus PBL"),
@@ -67,6 +73,10 @@ extension KnowledgeTable {
             KnownPhrase("recipient mailbox is not allowed", .userunknown, "MessageLabs 553"),
             KnownPhrase("please turn on smtp authentication in your mail client", .securityerror, "MessageLabs"),
             KnownPhrase("filtered by outbound scanning", .spamdetected, "MessageLabs"),
+            KnownPhrase("domain authentication fail", .authfailure, "MessageLabs 553 SPF / DMARC domain authentication fail (Broadcom 175407)"),
+            KnownPhrase("550 requested action aborted [4]", .notcompliantrfc, "MessageLabs: the message did not comply with RFC 2822 (sisimai rhost MessageLabs)"),
+            KnownPhrase("too many messages (#4.3.0)", .toomanyconn, "MessageLabs 460 (Broadcom 164767)"),
+            KnownPhrase("553*message filtered", .spamdetected, "MessageLabs 553 - Message Filtered: taken for spam (Broadcom 173867)"),
             // Mimecast, rows sisimai rhost Mimecast adds from the same page (reply code as given there)
             KnownPhrase("internal resources are temporarily unavailable", .badreputation, "Mimecast 451 greylisting or poor IP reputation"),
             KnownPhrase("recipient temporarily unavailable", .blocked, "Mimecast 451 IP on the block list for invalid connections"),
@@ -95,6 +105,7 @@ extension KnowledgeTable {
             "https://www.spamcop.net/fom-serve/cache/291.html",
             "https://www.surbl.org/lists, https://uribl.com/about.shtml (URI lists: links in the message)",
             "https://www.uceprotect.net/en/, http://www.sorbs.net/, https://mailspike.org/, https://csi.cloudmark.com/",
+            "https://abusix.com/, https://www.blocklist.de/, https://www.dnsbl.manitu.net/ (as receivers name them, e.g. help.creoline.com's RBL page)",
         ],
         rows: [
             KnownPhrase("multi.surbl.org", .spamdetected, "SURBL: a URI in the message"),
@@ -116,5 +127,8 @@ extension KnowledgeTable {
             KnownPhrase("csi.cloudmark.com", .blocked, "Cloudmark Sender Intelligence"),
             KnownPhrase("bl.score.senderscore.com", .blocked, "Validity Sender Score blocklist"),
             KnownPhrase("ivmsip", .blocked, "Invaluement IP list"),
+            KnownPhrase("abusix.zone", .blocked, "Abusix Mail Intelligence (mail.abusix.zone)"),
+            KnownPhrase("bl.blocklist.de", .blocked, "blocklist.de"),
+            KnownPhrase("dnsbl.manitu.net", .blocked, "NiX Spam (ix.dnsbl.manitu.net)"),
         ])
 }

@@ -6,6 +6,8 @@ extension KnowledgeTable {
             "https://support.google.com/a/answer/3726730 (Gmail SMTP errors and codes)",
             "https://support.google.com/mail/answer/81126 (Email sender guidelines)",
             "https://support.google.com/a/answer/6140680 (SMTP relay service error messages)",
+            "https://support.google.com/a/answer/3221692 (About SMTP error messages)",
+            "sisimai rhost Google (https://github.com/sisimai/go-sisimai/blob/main/rhost/for-google.go), which restates both with each code",
         ],
         rows: [
             // The recipient's mailbox (X.1.1, X.2.1, X.2.2).
@@ -71,5 +73,31 @@ extension KnowledgeTable {
             KnownPhrase("exceeds google's limit of", .exceedlimit, "552 5.3.4 attachments"),
             KnownPhrase("exceeded google's message header size limits", .exceedlimit, "552 5.3.4 headers"),
             KnownPhrase("bytes per individual header size", .exceedlimit, "552 5.3.4 headers"),
+            // Round 5: the rest of "About SMTP error messages" (answer/3221692) and the sender
+            // guidelines, as sisimai's rhost Google restates them with their codes.
+            KnownPhrase("we weren't able to find the recipient domain", .hostunknown, "553 5.1.2 ?p=BadRcptDomain"),
+            KnownPhrase("starttls may not be repeated", .failedstarttls, "454 5.5.1"),
+            KnownPhrase("missing a valid address in the from: header", .notcompliantrfc, "550 5.7.1 ?p=RfcMessageNonCompliant"),
+            KnownPhrase("missing a valid message-id: header", .notcompliantrfc, "550 5.7.1 ?p=RfcMessageNonCompliant"),
+            KnownPhrase("contains a unicode character in a disallowed header", .notcompliantrfc, "550 5.7.1 ?p=BlockedMessage"),
+            KnownPhrase("encoded-word syntax is not permitted", .notcompliantrfc, "550 5.7.1 ?p=RfcMessageNonCompliant"),
+            KnownPhrase("mail message is malformed", .notcompliantrfc, "554 5.6.0 ?p=RfcMessageNonCompliant"),
+            KnownPhrase("illegal attachment on your message", .policyviolation, "552 5.7.0 attachment guidelines"),
+            KnownPhrase("sending messages with the same message-id", .policyviolation, "421 4.7.28: the same Message-ID over its quota"),
+            KnownPhrase("mail sending denied", .rejected, "550 5.7.0 SMTP relay: the sender account is disabled or not in the Workspace domain"),
+            KnownPhrase("does not meet ipv6 sending guidelines regarding ptr records", .requireptr, "550 5.7.1 ?p=IPv6AuthError"),
+            KnownPhrase("have a ptr record, or the ptr record", .requireptr, "421 4.7.23"),
+            KnownPhrase("too many login attempts", .securityerror, "454 4.7.0"),
+            KnownPhrase("no identity changes permitted", .securityerror, "503 5.7.0"),
+            KnownPhrase("application-specific password required", .securityerror, "535 5.7.9"),
+            KnownPhrase("log in with your web browser", .securityerror, "534 5.7.9 / 535 5.7.1"),
+            KnownPhrase("log in through your web browser", .securityerror, "534 5.7.14"),
+            KnownPhrase("username and password not accepted", .securityerror, "535 5.7.8"),
+            KnownPhrase("daily user sending limit exceeded", .speeding, "550 5.4.5"),
+            KnownPhrase("daily smtp relay sending limit exceeded", .speeding, "550 5.7.1"),
+            KnownPhrase("no data after bdat", .syntaxerror, "503 5.5.1 (RFC 3030)"),
+            KnownPhrase("too many unauthenticated commands", .syntaxerror, "554 5.7.0"),
+            KnownPhrase("too many recipients for this sender", .exceedlimit, "550 5.5.3 (X.5.3 too many recipients)"),
+            KnownPhrase("mail server has temporarily rejected this message", .systemerror, "451 4.3.0"),
         ])
 }

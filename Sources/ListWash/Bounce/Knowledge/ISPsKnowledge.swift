@@ -77,12 +77,19 @@ extension KnowledgeTable {
             "https://postmaster.gmx.com/en/error-messages (structure, the block-list example)",
             "https://support.gmx.com/email/composing-and-sending/bounce-reject.html (returned mail)",
             "https://postmaster.web.de/de/fehlermeldungen",
+            "https://smtp.codes/unitedinternet/ (the receiving replies with United Internet's explanations)",
+            "http://www.sitepackage.de/service/dokumentation/auswertung/typische-fehlermeldungen-bei-unzustellbarkeit.html (GMX, Web.de replies)",
         ],
         rows: [
             KnownPhrase("ip address is block listed", .blocked, "554 Nemesis ESMTP Service not available … r0201"),
             KnownPhrase("reject due to spf policy", .authfailure, "550: the originating IP is not permitted by the SPF record"),
             KnownPhrase("user has too many messages on the server", .mailboxfull, "Web.de 550 (Benutzer hat zuviele Mails auf dem Server)"),
             KnownPhrase("user has exhausted allowed storage space", .mailboxfull, "Web.de 550 (Speichervolumen ueberschritten)"),
+            // Round 5: the German forms Web.de writes beside the English, and GMX's inactive account.
+            KnownPhrase("benutzer hat das speichervolumen ueberschritten", .mailboxfull, "Web.de 550, German form"),
+            KnownPhrase("benutzer hat zuviele mails auf dem server", .mailboxfull, "Web.de 550, German form"),
+            KnownPhrase("benutzer nicht bekannt", .userunknown, "Web.de 550 Benutzer nicht bekannt/User unknown"),
+            KnownPhrase("user is inactive", .suspend, "GMX 550 5.2.1 … User is inactive (sitepackage.de's list of German providers' replies)"),
         ])
 
     /// Mail.ru: the help center's pages for senders.
@@ -96,6 +103,7 @@ extension KnowledgeTable {
             KnownPhrase("spam message rejected", .spamdetected, "550 spam message rejected, notspam-support"),
             KnownPhrase("help.mail.ru/notspam-support", .spamdetected, "550"),
             KnownPhrase("ratelimit exceeded for mailbox", .speeding, "451"),
+            KnownPhrase("not accepted due to domain owner dmarc policy", .authfailure, "550 5.7.1 … (RFC 7489) help.mail.ru/mail-help/postmaster/dmarc"),
         ])
 
     /// Yandex: the help pages "Report on non-delivery to Yandex" and the pages per reply.
@@ -105,6 +113,7 @@ extension KnowledgeTable {
             "https://yandex.com/support/mail/bounces/yandex.html",
             "https://yandex.com/support/mail/bounces/yandex/policy-rejection-on-the-target-address.html",
             "https://yandex.com/support/mail/bounces/yandex/message-rejected-under-suspicion-of-spam.html",
+            "https://yandex.com/support/mail/bounces/other.html (other receivers' replies, explained)",
         ],
         rows: [
             KnownPhrase("message rejected under suspicion of spam", .spamdetected, "554 5.7.1: the content was judged spam"),
@@ -113,6 +122,19 @@ extension KnowledgeTable {
             KnownPhrase("bad address mailbox syntax", .userunknown, "a non-existing address"),
             KnownPhrase("mailbox size limit exceeded", .mailboxfull, "the recipient's mailbox is full"),
             KnownPhrase("mailbox size exceeded", .mailboxfull, "the recipient's mailbox is full"),
+            // Round 5: the rest of the "non-delivery to Yandex" table.
+            KnownPhrase("bad recipient address syntax", .userunknown, "yandex.html: a non-existing address"),
+            KnownPhrase("no correct recipients", .userunknown, "yandex.html: a non-existing address"),
+            KnownPhrase("need fully-qualified address", .userunknown, "yandex.html: Recipient address rejected: need fully-qualified address"),
+            KnownPhrase("message infected by virus", .virusdetected, "yandex.html"),
+            // The "non-delivery to another address" table: other receivers' replies as Yandex explains them.
+            KnownPhrase("sorry, message looks like spam to me", .spamdetected, "other.html: the recipient's server considers it spam"),
+            KnownPhrase("message rejected as spam by content filtering", .spamdetected, "other.html"),
+            KnownPhrase("spf check failed", .authfailure, "other.html: 550 5.7.1 SPF check failed: … not authorized to send in the name of …"),
+            KnownPhrase("dns: no such domain", .hostunknown, "other.html: a non-existing address"),
+            KnownPhrase("host or domain name not found", .hostunknown, "other.html: a non-existing address (a 4xx lookup failure is a network error)"),
+            KnownPhrase("error writing message: disk quota exceeded", .mailboxfull, "other.html: the recipient's mailbox is full"),
+            KnownPhrase("account is full", .mailboxfull, "other.html: the recipient's mailbox is full"),
         ])
 
     /// Tencent QQ Mail and Exmail: the help center's numbered error pages.

@@ -48,6 +48,15 @@ extension ReasonDefinition {
             "no matches to nameserver query", "no thank you rejected: account unavailable",
             "the following recipients was undeliverable", "this spectator does not exist",
         ],
+        // RFC 5321 §4.2.2/§4.2.3: "550 Requested action not taken: mailbox unavailable (e.g., mailbox
+        // not found, no access, or command rejected for policy reasons)". Its first and usual sense
+        // is a mailbox that is not there (RFC 5321 §3.3: an address the server does not accept at
+        // RCPT gets a 550); current sisimai lists the text under userunknown (reason/why-userunknown.go)
+        // and Microsoft documents "550 5.5.0 Requested action not taken: mailbox unavailable" from
+        // Outlook.com as an unknown recipient (like 5.1.10). A policy refusal says so with its
+        // enhanced code (X.7.x), which then decides; said to DATA it is a filter's refusal, as any
+        // generic "unknown" phrase.
+        standardReplyPhrases: ["requested action not taken: mailbox unavailable"],
         examples: [
             "550 5.1.1 <kijitora@example.org>: Recipient address rejected: User unknown in virtual mailbox table",
             "550 5.1.1 <kijitora@example.jp>... User Unknown",
@@ -65,6 +74,9 @@ extension ReasonDefinition {
             "550 <kijitora@example.jp>: User unknown (in reply to RCPT TO command)",
             "550 5.1.1 <kijitora@example.jp>... User Unknown (in reply to end of DATA command)",
             "554 delivery error: dd This user doesn't have a yahoo.com account (kijitora@yahoo.com) [0] (in reply to end of DATA command)",
+            // RFC 5321's 550 text, alone or with a code that names no other subject.
+            "550 Requested action not taken: mailbox unavailable",
+            "550 5.5.0 Requested action not taken: mailbox unavailable",
         ],
         counterExamples: [
             "550 5.1.1 <kijitora@example.org>: blocked using zen.spamhaus.org",
@@ -73,6 +85,9 @@ extension ReasonDefinition {
             // "Unknown" said to the message itself (DATA), or in au's filter form, is a filter's answer.
             "550 Unknown user kijitora@example.ne.jp (in reply to end of DATA command)",
             "550 : User unknown",
+            // The same RFC 5321 text with a policy code: the code names the cause.
+            "550 5.7.1 Requested action not taken: mailbox unavailable",
+            "552 5.2.2 Requested action not taken: mailbox unavailable",
         ])
 }
 
