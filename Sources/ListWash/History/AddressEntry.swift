@@ -4,9 +4,10 @@
 /// ``EventBlock``).
 ///
 /// Stored as 36 bytes, `ts:8 id:16 number:6 flags:1 reason:1 message:4` (runs of
-/// ``RunLayout/groupedWithMessages`` and the temporary chunks), or as the first 32 of them
-/// (runs written before migration `0006-message-identity`, whose events have no message),
-/// integers little-endian, the id as its 16 bytes.
+/// ``RunLayout/groupedWithMessages``, the temporary chunks and memory), or as the first 32 of
+/// them (runs written before migration `0006-message-identity`, whose events have no message),
+/// integers little-endian, the id as its 16 bytes; runs of ``RunLayout/compact`` pack them
+/// (``CompactEntries``).
 struct AddressEntry: Equatable {
     /// The bytes of an entry as runs are written now.
     static let size = 36
@@ -24,6 +25,16 @@ struct AddressEntry: Equatable {
     var reason: UInt8
     /// The message the event is an attempt of (``MessageIdentity/hash(_:)``), 0 when none.
     var message: UInt32
+
+    init(timestamp: Int64, idHigh: UInt64, idLow: UInt64, event: Int64, flags: UInt8, reason: UInt8, message: UInt32) {
+        self.timestamp = timestamp
+        self.idHigh = idHigh
+        self.idLow = idLow
+        self.event = event
+        self.flags = flags
+        self.reason = reason
+        self.message = message
+    }
 
     init(timestamp: Int64, id: [UInt8], event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8, message: UInt32 = 0) {
         self = id.withUnsafeBytes {
@@ -56,11 +67,11 @@ struct AddressEntry: Equatable {
         message = size > 32 ? UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 32, as: UInt32.self)) : 0
     }
 
-    /// Appends the 36 stored bytes (built in registers, appended at once).
-    func write(to bytes: inout [UInt8]) {
+    /// Appends the 36 stored bytes, or their first `size` (built in registers, appended at once).
+    func write(to bytes: inout [UInt8], size: Int = AddressEntry.size) {
         let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
         let words = (timestamp.littleEndian, idHigh.bigEndian, idLow.bigEndian, tail.littleEndian, message.littleEndian)
-        Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: $0.prefix(Self.size)) }
+        Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.prefix(Swift.min(size, Self.size)))) }
     }
 
     var id: [UInt8] {

@@ -3,8 +3,8 @@ import CSystem
 import Glibc
 #endif
 
-/// Writes one run in key order, in the ``RunLayout/grouped`` layout (``RunGroup``), then its
-/// line in `runs`.
+/// Writes one run in key order, in the ``RunLayout/current`` layout (groups of addresses,
+/// ``RunGroup``, their entries packed, ``CompactEntries``), then its line in `runs`.
 struct AddressRunWriter {
     let db: SQLiteConnection
     let run: Int64
@@ -14,6 +14,9 @@ struct AddressRunWriter {
     /// The group being filled: its first key and how many addresses it holds.
     private var firstKey: [UInt8] = []
     private var grouped = 0
+    /// The time the next address's entries are written against (``CompactEntries``).
+    private var base: Int64 = 0
+    private var packed: [UInt8] = []
     private let insert: SQLiteStatement
 
     init(db: SQLiteConnection, run: Int64) throws {
@@ -21,6 +24,7 @@ struct AddressRunWriter {
         self.run = run
         insert = try db.cached("INSERT INTO address_runs (run, address_key, entries) VALUES (?1, ?2, ?3)")
         blob.reserveCapacity(RunGroup.bytes + (4 << 10))
+        packed.reserveCapacity(4 << 10)
     }
 
     /// One address and its entries (keys in increasing order).
@@ -34,8 +38,10 @@ struct AddressRunWriter {
         }
         Varint.append(UInt64(key.count), to: &blob)
         blob.append(contentsOf: key)
-        Varint.append(UInt64(entries.count), to: &blob)
-        for entry in entries { entry.write(to: &blob) }
+        packed.removeAll(keepingCapacity: true)
+        base = CompactEntries.encode(entries, base: base, into: &packed)
+        Varint.append(UInt64(packed.count), to: &blob)
+        blob.append(contentsOf: packed)
         grouped += 1
         if grouped == RunGroup.addresses || blob.count >= RunGroup.bytes { try writeGroup() }
     }
@@ -45,6 +51,7 @@ struct AddressRunWriter {
         try firstKey.withUnsafeBytes { try writeRow(key: $0) }
         blob.removeAll(keepingCapacity: true)
         grouped = 0
+        base = 0
     }
 
     /// One row of `blob` under `key`. Both are bound without a copy: SQLite reads them only
@@ -68,7 +75,7 @@ struct AddressRunWriter {
         insert.bind(1, run)
         insert.bind(2, events)
         insert.bind(3, addresses)
-        insert.bind(4, RunLayout.groupedWithMessages.rawValue)
+        insert.bind(4, RunLayout.current.rawValue)
         _ = try insert.step()
         insert.reset()
     }

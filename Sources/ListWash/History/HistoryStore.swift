@@ -259,7 +259,7 @@ public final class HistoryStore {
     /// each address, calling `body` once per address with its key bytes and events.
     /// Returns the number of events read and a SHA-256 over their ids in (key, time, id) order
     /// (the history's fingerprint in the manifest).
-    /// - Complexity: one merged pass over the runs in key order (32 bytes an event, not the
+    /// - Complexity: one merged pass over the runs in key order (about 24 bytes an event, not the
     ///   events' rows); memory holds one address's events.
     public func forEachAddress(asOf: Int64, caseSensitive: Bool, _ body: ([UInt8], [PolicyEvent]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
         try forEachAddress(asOf: asOf, caseSensitive: caseSensitive) { key, events, _ in try body(key, events) }

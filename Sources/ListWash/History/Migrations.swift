@@ -14,7 +14,8 @@ extension HistoryStore {
     /// `0006-message-identity` entries may be 36 bytes (``RunLayout/groupedWithMessages``).
     /// `0007-run-ledger` adds the ``RunLedger``; `0008-lifecycle` the operator's events;
     /// `0009-erasure` the erasure secret and the forgotten addresses' hashes (``Migration0009``);
-    /// `0010-compressed-blocks` the dictionaries of ``CompressedBlock``s.
+    /// `0010-compressed-blocks` the dictionaries of ``CompressedBlock``s; since `0011-compact-runs`
+    /// runs are written in ``RunLayout/compact``.
     static let migrations: [(name: String, apply: @Sendable (SQLiteConnection) throws -> Void)] = [
         // One B-tree clustered by address and time, merged into in key order.
         ("0001-events", { db in
@@ -156,6 +157,12 @@ extension HistoryStore {
                 )
                 """)
         }),
+        // Converts nothing: runs are written in layout 4 from here on (``RunLayout/compact``:
+        // each address's entries packed, times and numbers as varint differences, about 25
+        // bytes an entry instead of 36); runs written before keep their layout and are read
+        // as they are, and compactions rewrite them. An older listwash cannot read the new
+        // runs, which this migration's name stops it from trying.
+        ("0011-compact-runs", { _ in }),
     ]
 }
 

@@ -144,8 +144,8 @@ extension HistoryStore {
         return summary
     }
 
-    /// Gives the entries of the changed events their new kind and reason, in place (entries
-    /// have a fixed size in every layout); returns how many rows were rewritten.
+    /// Gives the entries of the changed events their new kind and reason (each row that holds
+    /// one is written again in its own layout); returns how many rows were rewritten.
     private func patchRunEntries(_ changed: [Int64: (kind: UInt8, reason: UInt8)]) throws -> Int {
         var rewritten = 0
         for (run, _, layout) in try runs() {
@@ -153,39 +153,20 @@ extension HistoryStore {
             select.bind(1, run)
             var updates: [([UInt8], [UInt8])] = []
             while try select.step() {
-                var blob = Array(select.bytes(1))
+                var members: [(key: [UInt8], entries: [AddressEntry])]
+                do { members = try RunGroup.decodeRow(select.bytes(1), rowKey: select.bytes(0), layout: layout) } catch {
+                    throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+                }
                 var touched = false
-                func patch(_ range: Range<Int>) {
-                    var at = range.lowerBound
-                    while at + layout.entrySize <= range.upperBound {
-                        var number: Int64 = 0
-                        for i in 0..<6 { number |= Int64(blob[at + 24 + i]) << (8 * i) }
-                        if let c = changed[number] {
-                            blob[at + 30] = blob[at + 30] & ~0x1C | (c.kind << 2)
-                            blob[at + 31] = c.reason
-                            touched = true
-                        }
-                        at += layout.entrySize
+                for m in members.indices {
+                    for e in members[m].entries.indices {
+                        guard let c = changed[members[m].entries[e].event] else { continue }
+                        members[m].entries[e].flags = members[m].entries[e].flags & ~0x1C | (c.kind << 2)
+                        members[m].entries[e].reason = c.reason
+                        touched = true
                     }
                 }
-                var ranges: [Range<Int>] = []
-                if layout.isGrouped {
-                    var at = 0
-                    try blob.withUnsafeBytes { raw in
-                        while at < raw.count {
-                            let member: (key: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, next: Int)
-                            do { member = try RunGroup.member(of: raw, at: at, entrySize: layout.entrySize) } catch {
-                                throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
-                            }
-                            ranges.append((member.next - member.entries.count)..<member.next)
-                            at = member.next
-                        }
-                    }
-                } else {
-                    ranges = [0..<blob.count]
-                }
-                for range in ranges { patch(range) }
-                if touched { updates.append((Array(select.bytes(0)), blob)) }
+                if touched { updates.append((Array(select.bytes(0)), RunGroup.encodeRow(members, layout: layout))) }
             }
             select.reset()
             let update = try db.cached("UPDATE address_runs SET entries = ?3 WHERE run = ?1 AND address_key = ?2")

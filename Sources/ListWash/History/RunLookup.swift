@@ -19,13 +19,15 @@ struct RunLookup {
         select.bind(1, run)
         select.bindText(2, key)
         guard try select.step() else { return }
-        guard layout.isGrouped else {
-            return AddressEntry.decode(select.bytes(0), size: layout.entrySize, into: &entries)
-        }
-        let found: UnsafeRawBufferPointer?
-        do { found = try RunGroup.entries(of: key, in: select.bytes(0), entrySize: layout.entrySize) } catch {
+        do {
+            guard layout.isGrouped else {
+                return try RunGroup.decode(select.bytes(0), layout: layout, base: 0, into: &entries)
+            }
+            if let found = try RunGroup.entries(of: key, in: select.bytes(0), layout: layout) {
+                try RunGroup.decode(found.entries, layout: layout, base: found.base, into: &entries)
+            }
+        } catch {
             throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
         }
-        if let found { AddressEntry.decode(found, size: layout.entrySize, into: &entries) }
     }
 }

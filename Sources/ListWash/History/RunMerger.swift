@@ -8,8 +8,11 @@ final class RunCursor: MergeSource {
     private(set) var isLive = false
     private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
     private(set) var entries = UnsafeRawBufferPointer(start: nil, count: 0)
-    /// In a group, where the next address starts.
+    /// The time the current address's entries are decoded against (``CompactEntries``).
+    private var base: Int64 = 0
+    /// In a group, where the next address starts, and the time its entries are decoded against.
     private var next = 0
+    private var nextBase: Int64 = 0
 
     init(db: SQLiteConnection, run: Int64, layout: RunLayout) throws {
         select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")
@@ -32,6 +35,7 @@ final class RunCursor: MergeSource {
         guard isLive else { return }
         if layout.isGrouped {
             next = 0
+            nextBase = 0
             try take()
         } else {
             key = select.bytes(0)
@@ -41,10 +45,20 @@ final class RunCursor: MergeSource {
 
     private func take() throws {
         do {
-            (key, entries, next) = try RunGroup.member(of: select.bytes(1), at: next, entrySize: layout.entrySize)
+            let member = try RunGroup.member(of: select.bytes(1), at: next, layout: layout, base: nextBase)
+            (key, entries, base, next, nextBase) = (member.key, member.entries, member.base, member.next, member.nextBase)
         } catch {
-            throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
+            throw damaged()
         }
+    }
+
+    /// Appends the current address's entries to `into`.
+    func decode(into out: inout [AddressEntry]) throws {
+        do { try RunGroup.decode(entries, layout: layout, base: base, into: &out) } catch { throw damaged() }
+    }
+
+    private func damaged() -> HistoryError {
+        HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
     }
 }
 
@@ -63,7 +77,7 @@ final class RunMerger {
         entries.removeAll(keepingCapacity: true)
         var contributing = 0
         guard try merge.nextGroup(key: &out, { cursor in
-            AddressEntry.decode(cursor.entries, size: cursor.layout.entrySize, into: &entries)
+            try cursor.decode(into: &entries)
             contributing += 1
         }) else { return false }
         runsContributing = contributing

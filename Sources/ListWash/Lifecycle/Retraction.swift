@@ -64,38 +64,18 @@ extension HistoryStore {
         for (run, _, layout) in try runs() {
             let select = try db.prepare("SELECT address_key, entries FROM address_runs WHERE run = ?1 ORDER BY address_key")
             select.bind(1, run)
-            var rewrites: [(oldKey: [UInt8], members: [(key: [UInt8], entries: [UInt8])])] = []
+            var rewrites: [(oldKey: [UInt8], members: [(key: [UInt8], entries: [AddressEntry])])] = []
             var removedEvents = 0, removedAddresses = 0
             while try select.step() {
                 let oldKey = Array(select.bytes(0))
-                let blob = select.bytes(1)
-                var members: [(key: [UInt8], entries: [UInt8], removed: Int)] = []
-                func filter(_ entries: UnsafeRawBufferPointer) -> (kept: [UInt8], removed: Int) {
-                    var kept: [UInt8] = []
-                    var removed = 0
-                    var at = 0
-                    while at + layout.entrySize <= entries.count {
-                        var number: Int64 = 0
-                        for i in 0..<6 { number |= Int64(entries[at + 24 + i]) << (8 * i) }
-                        if numbers.contains(number) { removed += 1 } else { kept += entries[at..<(at + layout.entrySize)] }
-                        at += layout.entrySize
+                var members: [(key: [UInt8], entries: [AddressEntry], removed: Int)] = []
+                do {
+                    for member in try RunGroup.decodeRow(select.bytes(1), rowKey: select.bytes(0), layout: layout) {
+                        let kept = member.entries.filter { !numbers.contains($0.event) }
+                        members.append((member.key, kept, member.entries.count - kept.count))
                     }
-                    return (kept, removed)
-                }
-                if layout.isGrouped {
-                    var at = 0
-                    while at < blob.count {
-                        let member: (key: UnsafeRawBufferPointer, entries: UnsafeRawBufferPointer, next: Int)
-                        do { member = try RunGroup.member(of: blob, at: at, entrySize: layout.entrySize) } catch {
-                            throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
-                        }
-                        let (kept, removed) = filter(member.entries)
-                        members.append((Array(member.key), kept, removed))
-                        at = member.next
-                    }
-                } else {
-                    let (kept, removed) = filter(blob)
-                    members.append((oldKey, kept, removed))
+                } catch {
+                    throw HistoryError.sqlite(path: path, code: 11, message: "address run \(run) is damaged")
                 }
                 let removedHere = members.reduce(0) { $0 + $1.removed }
                 guard removedHere > 0 else { continue }
@@ -114,17 +94,7 @@ extension HistoryStore {
                 _ = try deleteRow.step()
                 deleteRow.reset()
                 guard let first = rewrite.members.first else { continue }
-                var blob: [UInt8] = []
-                if layout.isGrouped {
-                    for member in rewrite.members {
-                        Varint.append(UInt64(member.key.count), to: &blob)
-                        blob += member.key
-                        Varint.append(UInt64(member.entries.count / layout.entrySize), to: &blob)
-                        blob += member.entries
-                    }
-                } else {
-                    blob = first.entries
-                }
+                let blob = RunGroup.encodeRow(rewrite.members, layout: layout)
                 insertRow.reset()
                 insertRow.bind(1, run)
                 insertRow.bindText(2, first.key)

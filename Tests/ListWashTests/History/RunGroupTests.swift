@@ -10,14 +10,14 @@ import Testing
                     classifier: classifier)!
     }
 
-    /// 40 addresses with one to three events, and between two of them one with 300 (more than
+    /// 40 addresses with one to three events, and between two of them one with 500 (more than
     /// a group's bytes).
     var events: [EventRecord] {
         var out: [EventRecord] = []
         for i in 0..<40 {
             for j in 0..<(i % 3 + 1) { out.append(bounce(String(format: "a%03d@example.com", i), Int64(1_000 * i + j), line: out.count + 1)) }
         }
-        for j in 0..<300 { out.append(bounce("a020big@example.com", Int64(50_000 + j), line: out.count + 1)) }
+        for j in 0..<500 { out.append(bounce("a020big@example.com", Int64(50_000 + j), line: out.count + 1)) }
         return out
     }
 
@@ -26,9 +26,9 @@ import Testing
         let store = try HistoryStore(path: "\(folder.path)/h.sqlite", create: true)
         let all = events
         #expect(try store.insert(all) == (new: all.count, duplicate: 0))
-        #expect(try store.runs().map(\.layout) == [.groupedWithMessages])
-        // 41 addresses: groups of 16, except the one the 300-event address (9.6 KB of entries)
-        // takes past the group's bytes, which ends with it.
+        #expect(try store.runs().map(\.layout) == [.compact])
+        // 41 addresses: groups of 16, except the one the 500-event address (about 10 KB of
+        // entries, 20 bytes each) takes past the group's bytes, which ends with it.
         let select = try store.db.prepare("SELECT address_key FROM address_runs ORDER BY address_key")
         var firstKeys: [String] = []
         while try select.step() { firstKeys.append(select.string(0) ?? "") }
@@ -51,7 +51,7 @@ import Testing
             order.append(String(decoding: key, as: UTF8.self))
         }
         #expect(order == order.sorted() && order.count == 41)
-        #expect(scanned["a020big@example.com"] == 300 && scanned["a002@example.com"] == 3)
+        #expect(scanned["a020big@example.com"] == 500 && scanned["a002@example.com"] == 3)
 
         // A load that repeats everything finds every event in the grouped run, and adds nothing.
         #expect(try store.insert(all.reversed()) == (new: 0, duplicate: all.count))
@@ -83,7 +83,8 @@ import Testing
         try blob.withUnsafeBytes { raw in
             var at = 0
             while at < raw.count {
-                let (key, entries, next) = try RunGroup.member(of: raw, at: at, entrySize: AddressEntry.size)
+                let m = try RunGroup.member(of: raw, at: at, layout: .groupedWithMessages, base: 0)
+                let (key, entries, next) = (m.key, m.entries, m.next)
                 seen.append("\(String(decoding: key, as: UTF8.self)):\(entries.count)")
                 at = next
             }
@@ -91,7 +92,7 @@ import Testing
         #expect(seen == ["a:\(AddressEntry.size)", "bb:0", "c:\(2 * AddressEntry.size)"])
         func find(_ key: String) throws -> Int? {
             try blob.withUnsafeBytes { raw in
-                try Array(key.utf8).withUnsafeBytes { try RunGroup.entries(of: $0, in: raw, entrySize: AddressEntry.size)?.count }
+                try Array(key.utf8).withUnsafeBytes { try RunGroup.entries(of: $0, in: raw, layout: .groupedWithMessages)?.entries.count }
             }
         }
         #expect(try find("a") == AddressEntry.size)
@@ -101,7 +102,7 @@ import Testing
         // A count past the blob's end.
         var bad = blob
         bad[2] = 0x7F
-        #expect(throws: RunGroup.Damaged.self) { try bad.withUnsafeBytes { _ = try RunGroup.entries(of: UnsafeRawBufferPointer(start: nil, count: 0), in: $0, entrySize: AddressEntry.size) } }
-        #expect(throws: RunGroup.Damaged.self) { try [UInt8]().withUnsafeBytes { _ = try RunGroup.member(of: $0, at: 0, entrySize: AddressEntry.size) } }
+        #expect(throws: RunGroup.Damaged.self) { try bad.withUnsafeBytes { _ = try RunGroup.entries(of: UnsafeRawBufferPointer(start: nil, count: 0), in: $0, layout: .groupedWithMessages) } }
+        #expect(throws: RunGroup.Damaged.self) { try [UInt8]().withUnsafeBytes { _ = try RunGroup.member(of: $0, at: 0, layout: .compact, base: 0) } }
     }
 }
