@@ -1,9 +1,9 @@
 import Foundation
 
-/// The evidence events' repeated texts (types, reasons, kinds, classifier rules, sources,
-/// enhanced codes, the diagnostics that recur), each kept once with its JSON literal, so that
-/// an evidence record names a text by its number instead of holding it (see ``EvidenceEvent``)
-/// and the audit copies its literal instead of escaping it again.
+/// The evidence events' repeated texts (types, reasons, kinds, classifier rules, sources'
+/// files, enhanced codes, the diagnostics' words around the address), each kept once with its
+/// JSON escaping, so that an evidence record names a text by its number instead of holding it
+/// (see ``EvidenceEvent``) and the audit copies it escaped instead of escaping it again.
 ///
 /// Bounded: at most ``maxBytes`` of text and ``maxEntries`` texts, none longer than
 /// ``maxLength``; a text that does not fit stays in its record. Diagnostics are mostly
@@ -11,7 +11,7 @@ import Foundation
 /// the small vocabularies always find room.
 ///
 /// `@unchecked Sendable`: filled by the evidence builder's one thread, then handed with the
-/// ``EvidenceFile`` to the audit, whose threads only read it (``literal(_:)``).
+/// ``EvidenceFile`` to the audit, whose threads only read it (``appendEscaped(_:to:)``).
 final class EvidenceStrings: @unchecked Sendable {
     static let maxBytes = 4 << 20
     static let maxEntries = 1 << 16
@@ -22,7 +22,7 @@ final class EvidenceStrings: @unchecked Sendable {
     /// The texts, back to back; `starts[i]..<starts[i + 1]` is the i-th.
     private var text: [UInt8] = []
     private var starts: [Int32] = [0]
-    /// Their JSON literals (quotes included), back to back, in the same way.
+    /// Their JSON escaping (without the quotes), back to back, in the same way.
     private var json: [UInt8] = []
     private var jsonStarts: [Int32] = [0]
     /// Open addressing: entry + 1, 0 for an empty place.
@@ -47,7 +47,7 @@ final class EvidenceStrings: @unchecked Sendable {
         let entry = count
         text.append(contentsOf: bytes)
         starts.append(Int32(text.count))
-        JSONWriter.appendString(bytes: bytes.bindMemory(to: UInt8.self), to: &json)
+        EvidenceEvent.escape(bytes, into: &json)
         jsonStarts.append(Int32(json.count))
         hashes.append(hash)
         places[place] = Int32(entry + 1)
@@ -55,9 +55,9 @@ final class EvidenceStrings: @unchecked Sendable {
         return entry
     }
 
-    /// Appends entry `entry`'s JSON literal; false when there is no such entry.
+    /// Appends entry `entry` escaped as inside a JSON string literal; false when there is no such entry.
     @inline(__always)
-    func appendLiteral(_ entry: Int, to out: inout [UInt8]) -> Bool {
+    func appendEscaped(_ entry: Int, to out: inout [UInt8]) -> Bool {
         guard entry >= 0, entry < count else { return false }
         json.withUnsafeBufferPointer { all in
             out.append(contentsOf: UnsafeBufferPointer(rebasing: all[Int(jsonStarts[entry])..<Int(jsonStarts[entry + 1])]))
