@@ -74,18 +74,23 @@ import Testing
     }
 
     /// The evidence object of a row read from the history, as the audit renders it: the row's
-    /// record with its texts in place, then with the recurring ones named by their entry in
-    /// `strings`, rendered from that.
-    static func rendered(_ row: HistoryStore.EventRow, strings: EvidenceStrings) throws -> (inline: [UInt8], interned: [UInt8], json: [UInt8]) {
-        var inline: [UInt8] = []
-        EvidenceEvent.append(row, to: &inline)
-        var interned: [UInt8] = []
-        try #require(inline.withUnsafeBytes { EvidenceEvent.intern($0, strings: strings, into: &interned) })
+    /// record, its recurring texts named by their entry in `strings` (the first table), and
+    /// the JSON rendered from it.
+    static func rendered(_ row: HistoryStore.EventRow, strings: EvidenceStrings) throws -> (record: [UInt8], json: [UInt8]) {
+        var record: [UInt8] = []
+        EvidenceEvent.append(row, strings: strings, table: 0, to: &record)
         var json: [UInt8] = []
         var at = 0
-        try #require(interned.withUnsafeBytes { EvidenceEvent.render($0, at: &at, strings: strings, into: &json) })
-        #expect(at == interned.count)
-        return (inline, interned, json)
+        try #require(record.withUnsafeBytes { EvidenceEvent.render($0, at: &at, tables: (strings, EvidenceStrings()), into: &json) })
+        #expect(at == record.count)
+        // The same record in the second table renders the same.
+        var second = record
+        second[0] |= 2
+        var again: [UInt8] = []
+        at = 0
+        try #require(second.withUnsafeBytes { EvidenceEvent.render($0, at: &at, tables: (EvidenceStrings(), strings), into: &again) })
+        #expect(again == json)
+        return (record, json)
     }
 
     /// Every kind of stored event (each type, the operator's two, bounces of each kind, with and
@@ -141,16 +146,16 @@ import Testing
         let strings = EvidenceStrings()
         var sizes: [Int: Int] = [:]
         for number in numbers {
-            var result: (inline: [UInt8], interned: [UInt8], json: [UInt8])?
+            var result: (record: [UInt8], json: [UInt8])?
             #expect(try reader.read(number) { result = try Self.rendered($0, strings: strings) })
             let got = try #require(result)
             let event = try #require(stored.first { got.json.starts(with: Array("{\"id\":\"\($0.id.hexString)\"".utf8)) })
             #expect(String(decoding: got.json, as: UTF8.self) == String(decoding: Self.json(event), as: UTF8.self))
-            #expect(got.interned.count < got.json.count / 2)
-            if event.timestamp == 1_000 || event.timestamp == 11_000 { sizes[event.timestamp == 1_000 ? 1 : 2] = got.interned.count }
+            #expect(got.record.count < got.json.count / 2)
+            if event.timestamp == 1_000 || event.timestamp == 11_000 { sizes[event.timestamp == 1_000 ? 1 : 2] = got.record.count }
             // The words around the quoted address and the source's file are named by their entry;
             // the address and the line stay in the record.
-            let record = String(decoding: got.interned, as: UTF8.self)
+            let record = String(decoding: got.record, as: UTF8.self)
             #expect(!record.contains("test.csv"))
             if event.timestamp == 12_000 {
                 #expect(record.contains("a@example.com"))
@@ -183,13 +188,13 @@ import Testing
         for (i, number) in try store.storedEventNumbers().enumerated() {
             #expect(try reader.read(number) {
                 let got = try Self.rendered($0, strings: strings)
-                bytes += got.interned
+                bytes += got.record
                 if i > 0 { expected.append(UInt8(ascii: ",")) }
                 expected += got.json
             })
         }
         let file = EvidenceFile(data: try TemporaryFile(directory: folder.path), slotIndex: try TemporaryFile(directory: folder.path),
-                                referenceIndex: try TemporaryFile(directory: folder.path), strings: strings, referenceCount: 2)
+                                referenceIndex: try TemporaryFile(directory: folder.path), tables: (strings, EvidenceStrings()), referenceCount: 2)
         func record(_ evidence: [UInt8], count: Int = 2) -> SuppressionRecord {
             SuppressionRecord(rule: .hardBounce, reason: "userunknown", kind: "hard", firstSeen: 1_000, lastSeen: 2_000,
                               evidenceCount: count, bounces: BounceStats([]), evidence: evidence)
@@ -211,7 +216,9 @@ import Testing
         let held: [UInt8] = [0, 0, 0, UInt8(strings.count + 3)] + [UInt8](repeating: 0, count: 8)
         var at = 0
         var o: [UInt8] = []
-        #expect(held.withUnsafeBytes { EvidenceEvent.render($0, at: &at, strings: strings, into: &o) })
+        #expect(held.withUnsafeBytes { EvidenceEvent.render($0, at: &at, tables: (strings, EvidenceStrings()), into: &o) })
+        // The same entry in the second table, which is empty.
+        #expect(throws: TemporaryFileError.self) { var o: [UInt8] = []; try file.appendEvidence(of: record([2] + held.dropFirst(), count: 1), to: &o) }
         #expect(throws: TemporaryFileError.self) { var o: [UInt8] = []; try file.appendEvidence(of: record(past, count: 1), to: &o) }
         let farOff: [UInt8] = [0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01] + [UInt8](repeating: 0, count: 9)
         #expect(throws: TemporaryFileError.self) { var o: [UInt8] = []; try file.appendEvidence(of: record(farOff, count: 1), to: &o) }

@@ -7,34 +7,34 @@
 /// reference, slot) for every evidence event in buckets by number (``NumberBuckets``); the
 /// notes come back in number order, the event blocks are read front to back once, and each
 /// event's record (``EvidenceEvent``: its fields in binary, the recurring texts named by their
-/// entry in ``EvidenceStrings``) goes to buckets by reference (``ReferenceBuckets``), which lay
+/// entry in a table of texts, ``EvidenceStrings``) goes to buckets by reference (``ReferenceBuckets``), which lay
 /// the records out in reference order at the end of the data file: a slot's evidence is one
 /// range. The audit's threads render it to JSON (``appendEvidence(of:to:)``), so the files hold
-/// about a third of the bytes the JSON takes. Memory holds only the text table (a few MiB at
-/// most): three unlinked files read back by position (`pread`): the slot index
+/// about an eighth of the bytes the JSON takes. Memory holds only the two text tables (a few
+/// MiB each at most): three unlinked files read back by position (`pread`): the slot index
 /// (12 bytes a slot: header offset, first reference), the reference index (8 bytes a
 /// reference: where its record starts) and the data. With a large list, the pre-pass's
 /// filter of the list's keys spares the evidence of history addresses the list does not hold.
 ///
 /// `@unchecked Sendable`: built by one ``Builder`` on one thread, then handed whole to the
-/// audit thread, which owns it for the rest of the run of `clean`; its files and text table
+/// audit thread, which owns it for the rest of the run of `clean`; its files and text tables
 /// are no longer written by then, and its methods, ``record(_:)`` and
 /// ``appendEvidence(of:to:)``, only read them, so the audit's rendering threads may call them at once.
 final class EvidenceFile: @unchecked Sendable {
     private let data: TemporaryFile
     private let slotIndex: TemporaryFile
     private let referenceIndex: TemporaryFile
-    /// The texts the records name by their entry.
-    private let strings: EvidenceStrings
+    /// The texts the records name by their entry: one table per reading thread of the evidence pass.
+    private let tables: (EvidenceStrings, EvidenceStrings)
     /// Evidence events held.
     let referenceCount: Int
 
     /// Made by ``Builder/finish(history:twoThreads:)`` once the files are complete.
-    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, strings: EvidenceStrings, referenceCount: Int) {
+    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings), referenceCount: Int) {
         self.data = data
         self.slotIndex = slotIndex
         self.referenceIndex = referenceIndex
-        self.strings = strings
+        self.tables = tables
         self.referenceCount = referenceCount
     }
 
@@ -49,7 +49,7 @@ final class EvidenceFile: @unchecked Sendable {
             while at < bytes.count {
                 guard rendered < record.evidenceCount else { return false }
                 if rendered > 0 { out.append(UInt8(ascii: ",")) }
-                guard EvidenceEvent.render(bytes, at: &at, strings: strings, into: &out) else { return false }
+                guard EvidenceEvent.render(bytes, at: &at, tables: tables, into: &out) else { return false }
                 rendered += 1
             }
             return rendered == record.evidenceCount

@@ -86,10 +86,11 @@ extension EvidenceFile {
         /// Slots that ``verdicts(keys:)`` ruled out get no evidence (nothing will ask for it).
         ///
         /// The rows are read on two threads, each on its own connection, a chunk of the
-        /// number-ordered references each, into records with their texts in place; this thread
-        /// names the recurring texts by their entry (``EvidenceStrings``) and files the records
-        /// in chunk order, so the files are the same as one thread would write (and one thread
-        /// does, when a waiting ingest keeps the second connection from its lock).
+        /// number-ordered references each, into records whose recurring texts are named by
+        /// their entry in the thread's own table (``EvidenceStrings``); this thread files the
+        /// records in chunk order. The audit renders the same JSON whichever thread read an
+        /// event (and one thread reads them all, into the first table, when a waiting ingest
+        /// keeps the second connection from its lock).
         /// `twoThreads: false` reads on this thread alone, as when the second connection is refused.
         func finish(history: HistoryStore, twoThreads: Bool = true) throws -> EvidenceFile {
             let second = twoThreads ? history.separateEventRowReader() : nil
@@ -97,11 +98,13 @@ extension EvidenceFile {
             // Two sets of chunks: one is read in the background while this thread files the
             // set read before into the buckets. The sets share the readers, so one set is read
             // at a time.
-            let sets = (0..<2).map { _ in readers.map { EvidenceChunk(reader: $0, path: history.path) } }
+            // Chunk i of either set is read on one thread at a time, so it fills table i alone.
+            let tables = (EvidenceStrings(), EvidenceStrings())
+            let sets = (0..<2).map { _ in
+                readers.indices.map { EvidenceChunk(reader: readers[$0], strings: $0 == 0 ? tables.0 : tables.1, table: UInt8($0), path: history.path) }
+            }
             // The records, by reference range, to be laid out in reference order.
             let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount))
-            let strings = EvidenceStrings()
-            var record: [UInt8] = []
             var current = 0
             var filling = 0
             var reading: (set: Int, work: BackgroundWork<Void>)?
@@ -114,11 +117,7 @@ extension EvidenceFile {
                     try chunk.bytes.withUnsafeBytes { bytes in
                         for i in chunk.references.indices {
                             let end = chunk.ends[i]
-                            record.removeAll(keepingCapacity: true)
-                            guard EvidenceEvent.intern(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), strings: strings, into: &record) else {
-                                throw OutputError.writeFailed(path: directory, reason: "an evidence record was not written whole")
-                            }
-                            try record.withUnsafeBytes { try placed.append(reference: chunk.references[i], record: $0) }
+                            try placed.append(reference: chunk.references[i], record: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
                             start = end
                         }
                     }
@@ -162,21 +161,24 @@ extension EvidenceFile {
             try data.flush()
             try slotIndex.flush()
             try referenceIndex.flush()
-            return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, strings: strings,
+            return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, tables: tables,
                                 referenceCount: Int(referenceCount))
         }
     }
 }
 
 /// One thread's share of the evidence events: a run of number-ordered references, read through
-/// the thread's own row reader into records with their texts in place (``EvidenceEvent``).
+/// the thread's own row reader into records (``EvidenceEvent``) whose texts go to the
+/// thread's own table.
 ///
 /// `@unchecked Sendable`: owned by ``EvidenceFile/Builder/finish(history:twoThreads:)``,
 /// which fills it, hands it to one reading thread (``read()``) and touches it again only
-/// after waiting for that thread; its row reader's connection is used by one thread at a time.
+/// after waiting for that thread; its row reader's connection and its table are used by one thread at a time.
 private final class EvidenceChunk: @unchecked Sendable {
     static let capacity = 4_096
     private let reader: HistoryStore.EventRowReader
+    private let strings: EvidenceStrings
+    private let table: UInt8
     private let path: String
     private var events: [EventReference] = []
     private(set) var references: [UInt32] = []
@@ -185,8 +187,10 @@ private final class EvidenceChunk: @unchecked Sendable {
     private(set) var ends: [Int] = []
     private var failure: (any Error)?
 
-    init(reader: HistoryStore.EventRowReader, path: String) {
+    init(reader: HistoryStore.EventRowReader, strings: EvidenceStrings, table: UInt8, path: String) {
         self.reader = reader
+        self.strings = strings
+        self.table = table
         self.path = path
     }
 
@@ -202,7 +206,7 @@ private final class EvidenceChunk: @unchecked Sendable {
         do {
             for event in events {
                 // The id comes with the number (the run entry's): a compressed block need not work it out.
-                guard try reader.read(event.number, id: (event.idHigh, event.idLow), { EvidenceEvent.append($0, to: &bytes) }) else {
+                guard try reader.read(event.number, id: (event.idHigh, event.idLow), { EvidenceEvent.append($0, strings: strings, table: table, to: &bytes) }) else {
                     throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (number \(event.number))")
                 }
                 ends.append(bytes.count)

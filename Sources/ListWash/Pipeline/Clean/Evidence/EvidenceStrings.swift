@@ -10,8 +10,9 @@ import Foundation
 /// unique (they name the address, a queue id): they may fill only part of the table, so that
 /// the small vocabularies always find room.
 ///
-/// `@unchecked Sendable`: filled by the evidence builder's one thread, then handed with the
-/// ``EvidenceFile`` to the audit, whose threads only read it (``appendEscaped(_:to:)``).
+/// `@unchecked Sendable`: filled by one reading thread of the evidence pass at a time (the
+/// chunks of one reader), then handed with the ``EvidenceFile`` to the audit, whose threads
+/// only read it (``appendEscaped(_:to:)``).
 final class EvidenceStrings: @unchecked Sendable {
     static let maxBytes = 4 << 20
     static let maxEntries = 1 << 16
