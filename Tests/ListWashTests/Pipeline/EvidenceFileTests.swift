@@ -116,7 +116,7 @@ import Testing
             RawEvent(address: address, timestamp: 9_000, type: .allow, diagnostic: "ticket 7", source: EventSource(file: "listwash allow")),
             RawEvent(address: address, timestamp: 10_000, type: .suppress, diagnostic: "asked by phone", source: EventSource(file: "listwash suppress")),
             bounce(address, 11_000, 550, "5.1.1", "550 5.1.1 \"quoted\" \\ tab\tnew\nline é 漢 \u{7F}\u{01}", line: 2),
-            bounce(address, 12_000, 550, "5.1.1", "550 5.1.1 <a@example.com>: unknown \"x\"", line: 3),
+            bounce(address, 12_000, 550, "5.1.1", "550 5.1.1 <a@example.com>: unknown user", line: 3),
             bounce(address, 13_000, 550, "5.1.1", "550 <a@example.com> no; <a@example.com> unknown", line: 4),
             bounce(address, 14_000, 550, "5.1.1", "a@example.com", line: 5),
             bounce(address, 15_000, 550, "5.1.1", "550 <A@Example.com> unknown: 0", line: 6),
@@ -126,9 +126,10 @@ import Testing
             bounce(address, 19_000, 550, "5.1.1", "550 unknown:123456789012345678", line: 10),
             bounce(address, 20_000, 550, "5.1.1", ":5", line: 11),
             bounce(address, 21_000, 550, "5.1.1", "550 unknown:", line: 12),
+            bounce(address, 22_000, 452, "4.2.2", "452 4.2.2 mailbox full", line: 1),
         ]
         raws[1].providerVerdict = "Permanent"
-        raws[2].messageIdentity = "msg-1@example.net"
+        raws[5].messageIdentity = "msg-1@example.net"
         raws[3].messageIdentity = ""
         raws[4].messageIdentity = "queue:12"
         raws[12].source = EventSource(file: "a:b.csv", line: 0)
@@ -152,7 +153,7 @@ import Testing
             let event = try #require(stored.first { got.json.starts(with: Array("{\"id\":\"\($0.id.hexString)\"".utf8)) })
             #expect(String(decoding: got.json, as: UTF8.self) == String(decoding: Self.json(event), as: UTF8.self))
             #expect(got.record.count < got.json.count / 2)
-            if event.timestamp == 1_000 || event.timestamp == 11_000 { sizes[event.timestamp == 1_000 ? 1 : 2] = got.record.count }
+            if event.timestamp == 3_000 || event.timestamp == 22_000 { sizes[event.timestamp == 3_000 ? 1 : 2] = got.record.count }
             // The words around the quoted address and the source's file are named by their entry;
             // the address and the line stay in the record.
             let record = String(decoding: got.record, as: UTF8.self)
@@ -162,8 +163,8 @@ import Testing
                 #expect(!record.contains("unknown"))
             }
         }
-        // The long diagnostic both events share, their type, reason and the rest are named by
-        // their entry, each text held once in the table.
+        // The diagnostic both events share, their type, reason and the rest are named by their
+        // entry, each text held once in the table.
         #expect(try #require(sizes[1]) < 40)
         #expect(try #require(sizes[2]) < 40)
         #expect(strings.count < raws.count * EvidenceEvent.texts / 2)
@@ -368,10 +369,12 @@ import Testing
         #expect(!strings.appendEscaped(strings.count, to: &out))
         // Kept escaped, as inside a JSON string literal.
         let fresh = EvidenceStrings()
-        let quoted = try #require(Array("say \"hi\"\n".utf8).withUnsafeBytes { fresh.number(of: $0, partial: false) })
         var escaped: [UInt8] = []
-        #expect(fresh.appendEscaped(quoted, to: &escaped))
-        #expect(String(decoding: escaped, as: UTF8.self) == "say \\\"hi\\\"\\n")
+        for (i, text) in ["say \"hi\"\n", "plain", "a\\b\u{7F}"].enumerated() {
+            #expect(Array(text.utf8).withUnsafeBytes { fresh.number(of: $0, partial: false) } == i)
+            #expect(fresh.appendEscaped(i, to: &escaped))
+        }
+        #expect(String(decoding: escaped, as: UTF8.self) == "say \\\"hi\\\"\\nplaina\\\\b\\u007f")
     }
 
     /// The audit's waiting rows go through a framed temporary file: records of any length come

@@ -1,9 +1,11 @@
 import Foundation
 
 /// The evidence events' repeated texts (types, reasons, kinds, classifier rules, sources'
-/// files, enhanced codes, the diagnostics' words around the address), each kept once with its
-/// JSON escaping, so that an evidence record names a text by its number instead of holding it
-/// (see ``EvidenceEvent``) and the audit copies it escaped instead of escaping it again.
+/// files, enhanced codes, the diagnostics' words around the address), each kept once, so that
+/// an evidence record names a text by its number instead of holding it (see
+/// ``EvidenceEvent``), and the audit copies it as JSON writes it instead of escaping it again
+/// (a text with a quote, backslash or control character, such as a classifier's phrase rule,
+/// is kept escaped too).
 ///
 /// Bounded: at most ``maxBytes`` of text and ``maxEntries`` texts, none longer than
 /// ``maxLength``; a text that does not fit stays in its record. Diagnostics are mostly
@@ -14,8 +16,8 @@ import Foundation
 /// chunks of one reader), then handed with the ``EvidenceFile`` to the audit, whose threads
 /// only read it (``appendEscaped(_:to:)``).
 final class EvidenceStrings: @unchecked Sendable {
-    static let maxBytes = 4 << 20
-    static let maxEntries = 1 << 16
+    static let maxBytes = 2 << 20
+    static let maxEntries = 1 << 15
     static let maxLength = 512
     /// The share of ``maxBytes`` that texts allowed to fill the table only in part may take.
     static let partialBytes = maxBytes / 2
@@ -23,9 +25,10 @@ final class EvidenceStrings: @unchecked Sendable {
     /// The texts, back to back; `starts[i]..<starts[i + 1]` is the i-th.
     private var text: [UInt8] = []
     private var starts: [Int32] = [0]
-    /// Their JSON escaping (without the quotes), back to back, in the same way.
-    private var json: [UInt8] = []
-    private var jsonStarts: [Int32] = [0]
+    /// The JSON escaping of the texts that need it, back to back; per entry, where its escaping
+    /// starts and ends there (-1: the text is its own escaping).
+    private var escapes: [UInt8] = []
+    private var escaped: [(start: Int32, end: Int32)] = []
     /// Open addressing: entry + 1, 0 for an empty place.
     private var places: [Int32] = Array(repeating: 0, count: 1 << 10)
     private var hashes: [UInt64] = []
@@ -44,12 +47,17 @@ final class EvidenceStrings: @unchecked Sendable {
             if hashes[entry] == hash, matches(entry, bytes) { return entry }
             place = (place + 1) & mask
         }
-        guard count < Self.maxEntries, text.count + bytes.count <= (partial ? Self.partialBytes : Self.maxBytes) else { return nil }
+        guard count < Self.maxEntries, text.count + escapes.count + bytes.count <= (partial ? Self.partialBytes : Self.maxBytes) else { return nil }
         let entry = count
         text.append(contentsOf: bytes)
         starts.append(Int32(text.count))
-        EvidenceEvent.escape(bytes, into: &json)
-        jsonStarts.append(Int32(json.count))
+        if bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            let start = Int32(escapes.count)
+            EvidenceEvent.escape(bytes, into: &escapes)
+            escaped.append((start, Int32(escapes.count)))
+        } else {
+            escaped.append((-1, -1))
+        }
         hashes.append(hash)
         places[place] = Int32(entry + 1)
         if count * 2 > places.count { grow() }
@@ -60,8 +68,13 @@ final class EvidenceStrings: @unchecked Sendable {
     @inline(__always)
     func appendEscaped(_ entry: Int, to out: inout [UInt8]) -> Bool {
         guard entry >= 0, entry < count else { return false }
-        json.withUnsafeBufferPointer { all in
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: all[Int(jsonStarts[entry])..<Int(jsonStarts[entry + 1])]))
+        let (start, end) = escaped[entry]
+        if start < 0 {
+            text.withUnsafeBufferPointer { all in
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: all[Int(starts[entry])..<Int(starts[entry + 1])]))
+            }
+        } else {
+            escapes.withUnsafeBufferPointer { all in out.append(contentsOf: UnsafeBufferPointer(rebasing: all[Int(start)..<Int(end)])) }
         }
         return true
     }
