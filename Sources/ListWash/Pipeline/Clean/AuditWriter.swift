@@ -3,9 +3,8 @@ import Foundation
 /// `clean`'s audit stage, on a thread of its own: takes the removed rows from an
 /// ``AuditQueue`` in list order, reads each suppressed address's record (decision, counts,
 /// evidence in binary) from the ``EvidenceFile``, renders its line (the evidence's JSON too)
-/// and writes `audit.jsonl` and the
-/// `suppressed.csv` rows (or, for clean-v1's sorted layout, hands them to an
-/// ``ExternalSorter``, written out by ``writeSortedRows()``) in that same order.
+/// and writes `audit.jsonl` and the `suppressed.csv` rows (or, for clean-v1's sorted layout,
+/// hands them to an ``ExternalSorter``, written out by ``writeSortedRows()``) in that same order.
 ///
 /// Input: the queue, the evidence file being built on another thread, the policy and time the
 /// audit lines name, the two outputs. Output: those files' bytes; an error closes the queue

@@ -7,10 +7,10 @@
 /// reference, slot) for every evidence event in buckets by number (``NumberBuckets``); the
 /// notes come back in number order, the event blocks are read front to back once, and each
 /// event's record (``EvidenceEvent``: its fields in binary, the recurring texts named by their
-/// entry in a table of texts, ``EvidenceStrings``) goes to buckets by reference (``ReferenceBuckets``), which lay
-/// the records out in reference order at the end of the data file: a slot's evidence is one
-/// range. The audit's threads render it to JSON (``appendEvidence(of:to:)``), so the files hold
-/// about an eighth of the bytes the JSON takes. Memory holds only the two text tables (a few
+/// entry in a table of texts, ``EvidenceStrings``) goes to buckets by reference
+/// (``ReferenceBuckets``), which lay the records out in reference order at the end of the data
+/// file: a slot's evidence is one range. The audit's threads render it to JSON
+/// (``appendEvidence(of:to:)``), so the files hold about a seventh of the bytes the JSON takes. Memory holds only the two text tables (a few
 /// MiB each at most): three unlinked files read back by position (`pread`): the slot index
 /// (12 bytes a slot: header offset, first reference), the reference index (8 bytes a
 /// reference: where its record starts) and the data. With a large list, the pre-pass's
@@ -30,7 +30,8 @@ final class EvidenceFile: @unchecked Sendable {
     let referenceCount: Int
 
     /// Made by ``Builder/finish(history:twoThreads:)`` once the files are complete.
-    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings), referenceCount: Int) {
+    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings),
+         referenceCount: Int) {
         self.data = data
         self.slotIndex = slotIndex
         self.referenceIndex = referenceIndex
