@@ -20,8 +20,17 @@ enum AuditLine {
     static func suppression(line: Int, key: [UInt8], decision: Decision, evidence: [UInt8],
                             policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil,
                             allowed: Bool = false) -> [UInt8] {
+        suppression(line: line, key: key, decision: decision, evidenceBytes: evidence.count, policy: policy, asOf: asOf,
+                    newline: newline, tail: tail, allowed: allowed) { $0 += evidence }
+    }
+
+    /// The same line, its evidence appended by `evidence` (which renders it in place, about
+    /// `evidenceBytes` bytes); rethrows its error.
+    static func suppression(line: Int, key: [UInt8], decision: Decision, evidenceBytes: Int,
+                            policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil,
+                            allowed: Bool = false, evidence: (inout [UInt8]) throws -> Void) rethrows -> [UInt8] {
         var json = JSONWriter()
-        json.reserveCapacity(evidence.count + 512)
+        json.reserveCapacity(evidenceBytes + 512)
         json.beginObject()
         json.int("line", line)
         json.string("address", String(decoding: key, as: UTF8.self))
@@ -31,7 +40,7 @@ enum AuditLine {
         json.string("kind", decision.kind)
         var bytes = json.takeBytes()
         bytes += tail ?? self.tail(rule: decision.rule, policy: policy, asOf: asOf)
-        bytes += evidence
+        try evidence(&bytes)
         bytes.append(UInt8(ascii: "]"))
         bytes.append(UInt8(ascii: "}"))
         if newline { bytes.append(0x0A) }

@@ -2,9 +2,9 @@ import Foundation
 
 /// `clean`'s audit stage, on a thread of its own: takes the removed rows from an
 /// ``AuditQueue`` in list order, reads each suppressed address's record (decision, counts,
-/// rendered evidence) from the ``EvidenceFile`` and writes `audit.jsonl` and the
-/// `suppressed.csv` rows (or, for clean-v1's sorted layout, hands them to an
-/// ``ExternalSorter``, written out by ``writeSortedRows()``) in that same order.
+/// evidence in binary) from the ``EvidenceFile``, renders its line (the evidence's JSON too)
+/// and writes `audit.jsonl` and the `suppressed.csv` rows (or, for clean-v1's sorted layout,
+/// hands them to an ``ExternalSorter``, written out by ``writeSortedRows()``) in that same order.
 ///
 /// Input: the queue, the evidence file being built on another thread, the policy and time the
 /// audit lines name, the two outputs. Output: those files' bytes; an error closes the queue
@@ -153,9 +153,10 @@ final class AuditWriter: @unchecked Sendable {
             guard let decision = record.decision else {
                 throw OutputError.writeFailed(path: audit.path, reason: "the record of an allowed address has no decision")
             }
-            return Rendered(audit: AuditLine.suppression(line: line, key: key, decision: decision, evidence: record.evidence,
-                                                         policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule],
-                                                         allowed: true))
+            let text = try AuditLine.suppression(line: line, key: key, decision: decision, evidenceBytes: record.evidence.count * 4,
+                                                 policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule],
+                                                 allowed: true) { try evidence.appendEvidence(of: record, to: &$0) }
+            return Rendered(audit: text)
         case .suppress(let line, let key, let rule, let slot):
             let email = String(decoding: key, as: UTF8.self)
             let record = try slot.map { slot -> SuppressionRecord in
@@ -182,9 +183,12 @@ final class AuditWriter: @unchecked Sendable {
                     bounces.first.map(Timestamp.format) ?? "", bounces.last.map(Timestamp.format) ?? "",
                 ])
             }
-            let audit = AuditLine.suppression(line: line, key: key, decision: decision,
-                                              evidence: standalone != nil ? [] : record?.evidence ?? [],
-                                              policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule])
+            // The evidence's JSON is rendered here, on the audit's threads, from its records.
+            let shown = standalone != nil ? nil : record
+            let audit = try AuditLine.suppression(line: line, key: key, decision: decision, evidenceBytes: (shown?.evidence.count ?? 0) * 4,
+                                                  policy: policy, asOf: asOf, newline: true, tail: tails[decision.rule]) { out in
+                if let shown, let evidence { try evidence.appendEvidence(of: shown, to: &out) }
+            }
             var dead: String?
             if !deadDomains.isEmpty, decision.rule == .hardBounce,
                DomainJudge.reasonClass(decision.reason) == .nonexistence, let at = key.lastIndex(of: UInt8(ascii: "@")) {

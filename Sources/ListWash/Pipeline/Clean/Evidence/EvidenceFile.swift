@@ -6,30 +6,58 @@
 /// per event. Instead the scan writes each slot's header to the data file and notes (event number,
 /// reference, slot) for every evidence event in buckets by number (``NumberBuckets``); the
 /// notes come back in number order, the event blocks are read front to back once, and each
-/// event's JSON goes to buckets by reference (``ReferenceBuckets``), which lay the objects out
-/// in reference order at the end of the data file: a slot's evidence is one range. Memory
-/// holds none of it: three unlinked files read back by position (`pread`): the slot index
+/// event's record (``EvidenceEvent``: its fields in binary, the recurring texts named by their
+/// entry in a table of texts, ``EvidenceStrings``) goes to buckets by reference
+/// (``ReferenceBuckets``), which lay the records out in reference order at the end of the data
+/// file: a slot's evidence is one range. The audit's threads render it to JSON
+/// (``appendEvidence(of:to:)``), so the files hold about a seventh of the bytes the JSON takes. Memory holds only the two text tables (a few
+/// MiB each at most): three unlinked files read back by position (`pread`): the slot index
 /// (12 bytes a slot: header offset, first reference), the reference index (8 bytes a
-/// reference: where its object starts) and the data. With a large list, the pre-pass's
+/// reference: where its record starts) and the data. With a large list, the pre-pass's
 /// filter of the list's keys spares the evidence of history addresses the list does not hold.
 ///
 /// `@unchecked Sendable`: built by one ``Builder`` on one thread, then handed whole to the
-/// audit thread, which owns it for the rest of the run of `clean`; its files are no longer
-/// written by then, and its one method, ``record(_:)``, only reads them by position, so the
-/// audit's rendering threads may call it at once.
+/// audit thread, which owns it for the rest of the run of `clean`; its files and text tables
+/// are no longer written by then, and its methods, ``record(_:)`` and
+/// ``appendEvidence(of:to:)``, only read them, so the audit's rendering threads may call them at once.
 final class EvidenceFile: @unchecked Sendable {
     private let data: TemporaryFile
     private let slotIndex: TemporaryFile
     private let referenceIndex: TemporaryFile
+    /// The texts the records name by their entry: one table per reading thread of the evidence pass.
+    private let tables: (EvidenceStrings, EvidenceStrings)
     /// Evidence events held.
     let referenceCount: Int
 
     /// Made by ``Builder/finish(history:twoThreads:)`` once the files are complete.
-    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, referenceCount: Int) {
+    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings),
+         referenceCount: Int) {
         self.data = data
         self.slotIndex = slotIndex
         self.referenceIndex = referenceIndex
+        self.tables = tables
         self.referenceCount = referenceCount
+    }
+
+    /// Appends `record`'s evidence as the audit shows it: its events' JSON objects, commas
+    /// between them (safe from any thread). The records must be exactly the record's count of
+    /// events, each whole, naming only texts the table holds: anything else is a damaged
+    /// file, a ``TemporaryFileError``.
+    func appendEvidence(of record: SuppressionRecord, to out: inout [UInt8]) throws {
+        var rendered = 0
+        let whole = record.evidence.withUnsafeBytes { bytes in
+            var at = 0
+            while at < bytes.count {
+                guard rendered < record.evidenceCount else { return false }
+                if rendered > 0 { out.append(UInt8(ascii: ",")) }
+                guard EvidenceEvent.render(bytes, at: &at, tables: tables, into: &out) else { return false }
+                rendered += 1
+            }
+            return rendered == record.evidenceCount
+        }
+        guard whole else {
+            throw data.corrupt("evidence data", "a slot's evidence does not read back as \(record.evidenceCount) events")
+        }
     }
 
     /// The record of one slot (safe from any thread: positioned reads of files no longer
@@ -135,51 +163,4 @@ final class EvidenceFile: @unchecked Sendable {
                                      evidenceCount: evidenceCount, bounces: stats, evidence: [])
         }
     }
-
-    /// The constant parts of an evidence object, in `JSONWriter`'s order.
-    private static let parts: [[UInt8]] = [
-        "{\"id\":\"", "\",\"timestamp\":\"", "\",\"type\":", ",\"reply_code\":", ",\"enhanced_code\":", ",\"diagnostic\":",
-        ",\"reason\":", ",\"kind\":", ",\"classifier_rule\":", ",\"provider_verdict\":", ",\"source\":",
-        ",\"message_id\":",
-    ].map { Array($0.utf8) }
-    private static let null = Array("null".utf8)
-
-    /// Renders one event as the audit's evidence object (the same bytes `JSONWriter` writes),
-    /// straight from the row's column bytes: this runs once per evidence event, so it makes
-    /// no Strings and no arrays.
-    static func renderEvent(_ row: HistoryStore.EventRow, into out: inout [UInt8]) {
-        func string(_ bytes: UnsafeRawBufferPointer?) {
-            guard let bytes else { return out.append(contentsOf: null) }
-            JSONWriter.appendString(bytes: bytes.bindMemory(to: UInt8.self), to: &out)
-        }
-        Self.parts.withUnsafeBufferPointer { parts in
-            out.append(contentsOf: parts[0])
-            for b in row.id {
-                out.append(JSONWriter.hexDigit(b >> 4))
-                out.append(JSONWriter.hexDigit(b & 0xF))
-            }
-            out.append(contentsOf: parts[1])
-            Timestamp.append(row.timestamp, to: &out)
-            out.append(contentsOf: parts[2])
-            string(row.type)
-            out.append(contentsOf: parts[3])
-            if let code = row.replyCode { JSONWriter.appendInt(code, to: &out) } else { out.append(contentsOf: null) }
-            // The text members, each after its constant part.
-            func member(_ part: Int, _ bytes: UnsafeRawBufferPointer?) {
-                out.append(contentsOf: parts[part])
-                string(bytes)
-            }
-            member(4, row.enhancedCode)
-            member(5, row.diagnostic)
-            member(6, row.reason)
-            member(7, row.kind)
-            member(8, row.rule)
-            member(9, row.providerVerdict)
-            member(10, row.source)
-            // Only events with a message identity have the member (older audits stay as they were).
-            if let message = row.message { member(11, message) }
-        }
-        out.append(UInt8(ascii: "}"))
-    }
-
 }

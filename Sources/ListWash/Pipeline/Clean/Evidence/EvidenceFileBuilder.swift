@@ -14,8 +14,6 @@ extension EvidenceFile {
         private let slotFile: TemporaryFile
         private var wanted: [Bool]?
         private var referenceCount: UInt32 = 0
-        /// Per reference, one bit: set when it is not its slot's first (a comma goes before its object).
-        private var continuation: [UInt64] = []
         private(set) var slots = 0
         private var header: [UInt8] = []
 
@@ -56,11 +54,8 @@ extension EvidenceFile {
             header.removeAll(keepingCapacity: true)
             EvidenceFile.encodeHeader(record, into: &header)
             try data.append(header)
-            for (i, index) in (decision?.evidence ?? []).enumerated() {
+            for index in decision?.evidence ?? [] {
                 try references.append(rows[index], reference: referenceCount, slot: slot)
-                let word = Int(referenceCount >> 6)
-                if word == continuation.count { continuation.append(0) }
-                if i > 0 { continuation[word] |= 1 << UInt64(referenceCount & 63) }
                 referenceCount += 1
             }
         }
@@ -87,28 +82,34 @@ extension EvidenceFile {
             return table
         }
 
-        /// Reads the evidence events in number order, appends their JSON and hands the files over.
+        /// Reads the evidence events in number order, files their records and hands the files over.
         /// Slots that ``verdicts(keys:)`` ruled out get no evidence (nothing will ask for it).
         ///
-        /// The rows are read and rendered on two threads, each on its own connection, a chunk
-        /// of the number-ordered references each; the chunks' JSON is appended in order, so the
-        /// files are the same as one thread would write (and one thread does, when a waiting
-        /// ingest keeps the second connection from its lock).
+        /// The rows are read on two threads, each on its own connection, a chunk of the
+        /// number-ordered references each, into records whose recurring texts are named by
+        /// their entry in the thread's own table (``EvidenceStrings``); this thread files the
+        /// records in chunk order. The audit renders the same JSON whichever thread read an
+        /// event (and one thread reads them all, into the first table, when a waiting ingest
+        /// keeps the second connection from its lock).
         /// `twoThreads: false` reads on this thread alone, as when the second connection is refused.
         func finish(history: HistoryStore, twoThreads: Bool = true) throws -> EvidenceFile {
             let second = twoThreads ? history.separateEventRowReader() : nil
             let readers = [try history.eventRowReader()] + (second.map { [$0] } ?? [])
-            // Two sets of chunks: one renders in the background while this thread files the
-            // set rendered before into the buckets (writing those bytes is as much work as
-            // rendering them). The sets share the readers, so one set renders at a time.
-            let sets = (0..<2).map { _ in readers.map { EvidenceChunk(reader: $0, path: history.path) } }
-            // The rendered objects, by reference range, to be laid out in reference order.
-            let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount), continuation: continuation)
+            // Two sets of chunks: one is read in the background while this thread files the
+            // set read before into the buckets. The sets share the readers, so one set is read
+            // at a time.
+            // Chunk i of either set is read on one thread at a time, so it fills table i alone.
+            let tables = (EvidenceStrings(), EvidenceStrings())
+            let sets = (0..<2).map { _ in
+                readers.indices.map { EvidenceChunk(reader: readers[$0], strings: $0 == 0 ? tables.0 : tables.1, table: UInt8($0), path: history.path) }
+            }
+            // The records, by reference range, to be laid out in reference order.
+            let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount))
             var current = 0
             var filling = 0
-            var rendering: (set: Int, work: BackgroundWork<Void>)?
-            // On a failure, the set being rendered is waited for before its readers go.
-            defer { _ = try? rendering?.work.wait() }
+            var reading: (set: Int, work: BackgroundWork<Void>)?
+            // On a failure, the set being read is waited for before its readers go.
+            defer { _ = try? reading?.work.wait() }
             func place(_ chunks: [EvidenceChunk]) throws {
                 for chunk in chunks {
                     try chunk.check()
@@ -116,19 +117,19 @@ extension EvidenceFile {
                     try chunk.bytes.withUnsafeBytes { bytes in
                         for i in chunk.references.indices {
                             let end = chunk.ends[i]
-                            try placed.append(reference: chunk.references[i], object: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                            try placed.append(reference: chunk.references[i], record: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
                             start = end
                         }
                     }
                     chunk.clear()
                 }
             }
-            /// Starts rendering the set being filled and files the one rendered before.
+            /// Starts reading the set being filled and files the one read before.
             func flush() throws {
-                let previous = rendering
+                let previous = reading
                 if let previous { try previous.work.wait() }
                 let chunks = sets[current]
-                rendering = (current, BackgroundWork { DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].render() } })
+                reading = (current, BackgroundWork { DispatchQueue.concurrentPerform(iterations: chunks.count) { chunks[$0].read() } })
                 if let previous { try place(sets[previous.set]) }
                 current = 1 - current
                 filling = 0
@@ -146,44 +147,50 @@ extension EvidenceFile {
                 }
             }
             try flush()
-            if let last = rendering {
-                rendering = nil
+            if let last = reading {
+                reading = nil
                 try last.work.wait()
                 try place(sets[last.set])
             }
-            // Each slot's objects back to back in `data`, commas between them; the reference
-            // index says where each reference's object starts (referenceCount + 1 entries, the
-            // last where the last one ends), so a slot's evidence is one range.
+            // Each slot's records back to back in `data`; the reference index says where each
+            // reference's record starts (referenceCount + 1 entries, the last where the last one
+            // ends), so a slot's evidence is one range.
             let referenceIndex = try TemporaryFile(directory: directory)
             try data.flush()
             try placed.layOut(into: data, index: referenceIndex)
             try data.flush()
             try slotIndex.flush()
             try referenceIndex.flush()
-            return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, referenceCount: Int(referenceCount))
+            return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, tables: tables,
+                                referenceCount: Int(referenceCount))
         }
     }
 }
 
-/// One thread's share of the evidence events: a run of number-ordered references, rendered to
-/// JSON through the thread's own row reader.
+/// One thread's share of the evidence events: a run of number-ordered references, read through
+/// the thread's own row reader into records (``EvidenceEvent``) whose texts go to the
+/// thread's own table.
 ///
 /// `@unchecked Sendable`: owned by ``EvidenceFile/Builder/finish(history:twoThreads:)``,
-/// which fills it, hands it to one rendering thread (``render()``) and touches it again only
-/// after waiting for that thread; its row reader's connection is used by one thread at a time.
+/// which fills it, hands it to one reading thread (``read()``) and touches it again only
+/// after waiting for that thread; its row reader's connection and its table are used by one thread at a time.
 private final class EvidenceChunk: @unchecked Sendable {
     static let capacity = 4_096
     private let reader: HistoryStore.EventRowReader
+    private let strings: EvidenceStrings
+    private let table: UInt8
     private let path: String
     private var events: [EventReference] = []
     private(set) var references: [UInt32] = []
-    /// The rendered objects, back to back; `ends[i]` is where the i-th one ends.
+    /// The records, back to back; `ends[i]` is where the i-th one ends.
     private(set) var bytes: [UInt8] = []
     private(set) var ends: [Int] = []
     private var failure: (any Error)?
 
-    init(reader: HistoryStore.EventRowReader, path: String) {
+    init(reader: HistoryStore.EventRowReader, strings: EvidenceStrings, table: UInt8, path: String) {
         self.reader = reader
+        self.strings = strings
+        self.table = table
         self.path = path
     }
 
@@ -194,12 +201,12 @@ private final class EvidenceChunk: @unchecked Sendable {
         references.append(reference)
     }
 
-    /// Renders the chunk's rows (on any one thread at a time); an error waits for ``check()``.
-    func render() {
+    /// Reads the chunk's rows into records (on any one thread at a time); an error waits for ``check()``.
+    func read() {
         do {
             for event in events {
                 // The id comes with the number (the run entry's): a compressed block need not work it out.
-                guard try reader.read(event.number, id: (event.idHigh, event.idLow), { EvidenceFile.renderEvent($0, into: &bytes) }) else {
+                guard try reader.read(event.number, id: (event.idHigh, event.idLow), { EvidenceEvent.append($0, strings: strings, table: table, to: &bytes) }) else {
                     throw HistoryError.sqlite(path: path, code: 1, message: "an event of the history is missing (number \(event.number))")
                 }
                 ends.append(bytes.count)

@@ -1,42 +1,32 @@
-/// Rendered evidence objects gathered in event-number order and laid out in reference
-/// order: each goes to the bucket of its reference's range (32,768 references, about 10 MB of
-/// JSON), and each bucket is ordered alone.
+/// Evidence records (``EvidenceEvent``) gathered in event-number order and laid out in
+/// reference order: each goes to the bucket of its reference's range (32,768 references,
+/// about 4 MB of records), and each bucket is ordered alone.
 final class ReferenceBuckets {
     private let buckets: BucketFile
     private let references: Int
-    /// Per reference, whether a comma goes before its object (see ``EvidenceFile/Builder``).
-    private let continuation: [UInt64]
-    /// Per bucket, the bytes it lays out to (its objects and their commas), so that each
+    /// Per bucket, the bytes it lays out to (its records), so that each
     /// bucket's place in the data file is known before any is written.
     private var sizes: [Int]
     private static let span = 32_768
 
-    init(directory: String, references: Int, continuation: [UInt64]) throws {
+    init(directory: String, references: Int) throws {
         buckets = try BucketFile(directory: directory, buckets: references / Self.span + 1, bufferBytes: 32 << 10)
         self.references = references
-        self.continuation = continuation
         sizes = Array(repeating: 0, count: buckets.count)
     }
 
-    private func continues(_ reference: UInt32) -> Bool {
-        let word = Int(reference >> 6)
-        return word < continuation.count && continuation[word] & (1 << UInt64(reference & 63)) != 0
-    }
-
-    /// One object: `reference:u32 length:u32` and its bytes (whether a comma goes before it
-    /// comes from `continuation`, so its slot is not kept).
-    func append(reference: UInt32, object: UnsafeRawBufferPointer) throws {
+    /// One record: `reference:u32 length:u32` and its bytes.
+    func append(reference: UInt32, record: UnsafeRawBufferPointer) throws {
         let bucket = min(Int(reference) / Self.span, buckets.count - 1)
-        let header = (reference.littleEndian, UInt32(object.count).littleEndian)
+        let header = (reference.littleEndian, UInt32(record.count).littleEndian)
         try withUnsafeBytes(of: header) { try buckets.append($0, to: bucket) }
-        try buckets.append(object, to: bucket)
-        sizes[bucket] += object.count + (continues(reference) ? 1 : 0)
+        try buckets.append(record, to: bucket)
+        sizes[bucket] += record.count
     }
 
-    /// Writes the objects at the end of `data` in reference order, a comma before each one that
-    /// continues its slot, and the reference index to `index`: where each reference's object
-    /// starts (a reference without one: where the next object would start), and one entry
-    /// more, where the last ends. Each bucket's place is known from the sizes, so two threads
+    /// Writes the records at the end of `data` in reference order, and the reference index to
+    /// `index`: where each reference's record starts (a reference without one: where the next
+    /// record would start), and one entry more, where the last ends. Each bucket's place is known from the sizes, so two threads
     /// lay out alternate buckets at once (writing the bytes is most of the work).
     func layOut(into data: TemporaryFile, index: TemporaryFile) throws {
         try buckets.flush()
@@ -80,7 +70,6 @@ final class ReferenceBuckets {
                     entry()
                     next += 1
                 }
-                if continues(reference) { out.append(UInt8(ascii: ",")) }
                 entry()
                 let length = Int(raw.littleEndian(at: at + 4, as: UInt32.self))
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(at + 8)..<(at + 8 + length)]))
@@ -98,7 +87,7 @@ final class ReferenceBuckets {
         try entries.withUnsafeBytes { try index.write($0, at: Int64(first) * 8) }
     }
 
-    /// A bucket's objects by reference: each one's reference and where its record starts.
+    /// A bucket's records by reference: each one's reference and where its record starts.
     func order(_ raw: UnsafeRawBufferPointer) throws -> [(reference: UInt32, start: Int)] {
         var order: [(reference: UInt32, start: Int)] = []
         var at = 0

@@ -1,5 +1,5 @@
 /// What `clean` keeps about one suppressed history address: the decision, the bounce counts
-/// and the audit's evidence, already rendered as JSON.
+/// and the audit's evidence, in binary until the audit renders it.
 struct SuppressionRecord: Equatable {
     /// nil for an address kept by the policy whose bounce counts clean-v1's layout still needs
     /// (its address fails the syntax check in the list).
@@ -10,7 +10,8 @@ struct SuppressionRecord: Equatable {
     var lastSeen: Int64?
     var evidenceCount: Int
     var bounces: BounceStats
-    /// The evidence events as JSON objects separated by commas (the inside of the audit's array).
+    /// The evidence events' records (``EvidenceEvent``), back to back; the audit renders them
+    /// with ``EvidenceFile/appendEvidence(of:to:)``.
     var evidence: [UInt8]
 
     var decision: Decision? {
