@@ -110,6 +110,13 @@ public struct JSONWriter {
     /// Appends UTF-8 bytes as a JSON string literal: runs that need no escaping are copied whole.
     public static func appendString(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendEscaped(bytes, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends UTF-8 bytes escaped as inside a JSON string literal (RFC 8259), without the
+    /// quotes: runs that need no escaping are copied whole.
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var runStart = 0
         for i in 0..<bytes.count {
             let b = bytes[i]
@@ -131,7 +138,6 @@ public struct JSONWriter {
             }
         }
         if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// The lower-case hex digit of 0...15.

@@ -44,8 +44,8 @@ enum EvidenceEvent {
         out.append((row.replyCode == nil ? 0 : 1) | table << 1)
         Varint.append(UInt64(row.id.count), to: &out)
         out.append(contentsOf: row.id)
-        Varint.append(zigzag(row.timestamp), to: &out)
-        if let code = row.replyCode { Varint.append(zigzag(code), to: &out) }
+        Varint.append(Varint.zigzag(row.timestamp), to: &out)
+        if let code = row.replyCode { Varint.append(Varint.zigzag(code), to: &out) }
         let address = row.address
         func text(_ field: Int, _ text: UnsafeRawBufferPointer?) {
             guard let text else { return out.append(0) }
@@ -151,12 +151,12 @@ enum EvidenceEvent {
         let id = UnsafeRawBufferPointer(rebasing: bytes[at..<(at + Int(idLength))])
         at += Int(idLength)
         guard let time = Varint.read(bytes, at: &at) else { return false }
-        let timestamp = unzigzag(time)
+        let timestamp = Varint.unzigzag(time)
         guard timestamp > -timestampBound, timestamp < timestampBound else { return false }
         var code: Int64?
         if hasReply {
             guard let value = Varint.read(bytes, at: &at) else { return false }
-            code = unzigzag(value)
+            code = Varint.unzigzag(value)
         }
         /// A piece's escaped bytes, without quotes.
         func piece() -> Bool {
@@ -230,35 +230,9 @@ enum EvidenceEvent {
     }
 
     /// Appends `text` escaped as inside a JSON string literal: the bytes
-    /// ``JSONWriter/appendString(bytes:to:)`` writes between the quotes (RFC 8259 escaping,
-    /// runs that need none copied whole).
+    /// ``JSONWriter/appendString(bytes:to:)`` writes between the quotes.
+    @inline(__always)
     static func escape(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        var runStart = 0
-        for i in 0..<text.count {
-            let b = text[i]
-            guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { continue }
-            if i > runStart { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart..<i])) }
-            runStart = i + 1
-            out.append(0x5C)
-            switch b {
-            case 0x22, 0x5C: out.append(b)
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
-            default:
-                out.append(UInt8(ascii: "u"))
-                out.append(0x30)
-                out.append(0x30)
-                out.append(JSONWriter.hexDigit(b >> 4))
-                out.append(JSONWriter.hexDigit(b & 0xF))
-            }
-        }
-        if text.count > runStart { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart..<text.count])) }
+        JSONWriter.appendEscaped(text.assumingMemoryBound(to: UInt8.self), to: &out)
     }
-
-    @inline(__always)
-    private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
-
-    @inline(__always)
-    private static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
 }
