@@ -87,7 +87,7 @@ public struct LedgerEntry: Sendable, Equatable {
     public final class RemovalsRecorder {
         private let sorter: ExternalSorter
         /// Removals added.
-        public private(set) var count = 0
+        public var count: Int { sorter.count }
         /// Bytes of the packed form: per removal the key's length as a varint, the key, the rule.
         public private(set) var packedSize = 0
 
@@ -101,7 +101,6 @@ public struct LedgerEntry: Sendable, Equatable {
         func add(key: [UInt8], rule: SuppressionRule) throws {
             var value = UInt8(rule.index)
             try key.withUnsafeBytes { k in try withUnsafeBytes(of: &value) { try sorter.append(key: k, value: $0) } }
-            count += 1
             packedSize += Varint.size(UInt64(key.count)) + key.count + 1
         }
 
