@@ -8,17 +8,17 @@ import Glibc
 /// - **in memory** (small lists): one pass, one slot of a ``FingerprintTable`` per distinct
 ///   address; memory grows with the list.
 /// - **sorted** (large lists): a pre-pass over the list writes `(fingerprint, row, line)` for
-///   every row into an ``ExternalSorter``; the sorted stream groups equal fingerprints with
-///   the first row first (the sort is stable), and every later row of a group goes, with
-///   the group's first line, into a second sorter by row number. The list pass then reads
-///   that stream front to back as it meets the rows: memory is the sorters' budget,
-///   whatever the list's length.
+///   every row, as one fixed-size record, into a ``FixedRecordSorter``; the sorted stream
+///   groups equal fingerprints with the first row first (rows sort after the fingerprint),
+///   and every later row of a group goes, with the group's first line, into a second sorter
+///   by row number. The list pass then reads that stream front to back as it meets the rows:
+///   memory is the sorters' budget, whatever the list's length.
 ///
 /// Rows are numbered by their order among the reader's records (a line number would not do:
 /// several XML records can share a line).
 final class DuplicateIndex {
     private var table = FingerprintTable<Int32>(capacity: 16)
-    private let stream: ExternalSorter.Sorted?
+    private let stream: FixedRecordSorter.Sorted?
     private var nextRow = Int.max
     private var nextFirstLine = 0
     /// SHA-256 of the list as the pre-pass read it (nil in memory): the list pass must read the same bytes.
@@ -49,10 +49,8 @@ final class DuplicateIndex {
     init(prepass open: () throws -> SubscriberListReader, rules: AddressRules, directory: String, memoryBudget: Int,
          shard: ShardSpec? = nil) throws {
         let list = try open()
-        let byKey = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
+        let byKey = FixedRecordSorter(directory: directory, memoryBudget: memoryBudget)
         var row = 0
-        var key = [UInt8](repeating: 0, count: 16)
-        var value = [UInt8](repeating: 0, count: 16)
         try list.read { segment in
             guard case .record(let record) = segment else { return }
             row += 1
@@ -60,37 +58,27 @@ final class DuplicateIndex {
             let addressKey = rules.key(address)
             if let shard, !shard.owns(key: addressKey) { return }
             let fingerprint = Fingerprint(addressKey)
-            Self.store(fingerprint.high, fingerprint.low, into: &key)
-            Self.store(UInt64(row), UInt64(record.line), into: &value)
-            try byKey.append(key: key, value: value)
+            try byKey.append(.init(a: fingerprint.high, b: fingerprint.low, c: UInt64(row), d: UInt64(record.line)))
         }
         prepassDigest = list.digest()
 
-        let byRow = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
+        let byRow = FixedRecordSorter(directory: directory, memoryBudget: memoryBudget)
         var high: UInt64 = 0, low: UInt64 = 0, firstLine: UInt64 = 0
         var started = false
         var duplicates = 0
         var filter = FingerprintFilter(expected: row)
-        var rowKey = [UInt8](repeating: 0, count: 8)
-        var lineValue = [UInt8](repeating: 0, count: 8)
-        try byKey.finish().forEach { k, v in
-            let h = UInt64(bigEndian: k.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
-            let l = UInt64(bigEndian: k.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            let line = UInt64(bigEndian: v.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            if started, h == high, l == low {
-                // A later row of the same key: the row number is the sort key of the second sorter.
-                rowKey.removeAll(keepingCapacity: true)
-                rowKey.append(contentsOf: v.prefix(8))
-                lineValue.removeAll(keepingCapacity: true)
-                lineValue.append(bigEndian: firstLine)
-                try byRow.append(key: rowKey, value: lineValue)
+        let sorted = try byKey.finish()
+        while let r = try sorted.next() {
+            if started, r.a == high, r.b == low {
+                // A later row of the same key: sorted by its row number for the list pass.
+                try byRow.append(.init(a: r.c, b: 0, c: 0, d: firstLine))
                 duplicates += 1
             } else {
                 started = true
-                high = h
-                low = l
-                firstLine = line
-                filter.insert(Fingerprint(high: h, low: l))
+                high = r.a
+                low = r.b
+                firstLine = r.d
+                filter.insert(Fingerprint(high: r.a, low: r.b))
             }
         }
         sortedDuplicates = duplicates
@@ -99,19 +87,14 @@ final class DuplicateIndex {
         try loadNext()
     }
 
-    private static func store(_ a: UInt64, _ b: UInt64, into bytes: inout [UInt8]) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(bigEndian: a)
-        bytes.append(bigEndian: b)
-    }
-
     private func loadNext() throws {
         guard let stream else { return }
-        let more = try stream.next { k, v in
-            nextRow = Int(UInt64(bigEndian: k.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
-            nextFirstLine = Int(UInt64(bigEndian: v.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+        if let next = try stream.next() {
+            nextRow = Int(next.a)
+            nextFirstLine = Int(next.d)
+        } else {
+            nextRow = Int.max
         }
-        if !more { nextRow = Int.max }
     }
 
     /// For the list pass, called for rows in order: the line of the first row with this
