@@ -23,6 +23,9 @@ final class DuplicateIndex {
     private var nextFirstLine = 0
     /// SHA-256 of the list as the pre-pass read it (nil in memory): the list pass must read the same bytes.
     let prepassDigest: [UInt8]?
+    /// The pre-pass's entry for every segment of a CSV list read from a file as it is, so that the
+    /// list pass does not parse it again (nil in memory, and for other lists).
+    private(set) var rows: ListRowStream?
     /// Rows found to be later duplicates by the pre-pass.
     private(set) var sortedDuplicates = 0
     /// The list's distinct keys, from the pre-pass: lets the history scan skip the evidence of
@@ -46,21 +49,53 @@ final class DuplicateIndex {
     }
 
     /// The sorted index, from a pre-pass over the list read with `open` (only `shard`'s rows, if given).
+    /// `keepsRows`: a CSV list's rows are noted for the list pass (``rows``).
     init(prepass open: () throws -> SubscriberListReader, rules: AddressRules, directory: String, memoryBudget: Int,
-         shard: ShardSpec? = nil) throws {
+         shard: ShardSpec? = nil, keepsRows: Bool = true) throws {
         let list = try open()
+        let csv = list as? CSVListReader
+        let rows = try csv.flatMap { keepsRows && $0.isPlainFile ? try ListRowStream(directory: directory) : nil }
         let byKey = FixedRecordSorter(directory: directory, memoryBudget: memoryBudget)
         var row = 0
         try list.read { segment in
-            guard case .record(let record) = segment else { return }
+            let record: ListRecord
+            switch segment {
+            case .passthrough(let bytes):
+                if let rows, let csv { try rows.add(.passthrough, start: csv.segmentStart, length: bytes.count, line: 0) }
+                return
+            case .record(let r):
+                record = r
+            }
             row += 1
-            guard let address = record.address else { return }
+            guard let address = record.address else {
+                if let rows, let csv {
+                    try rows.addRejected(start: csv.segmentStart, length: record.raw.count, line: record.line,
+                                         reason: record.error ?? "malformed record", text: record.text)
+                }
+                return
+            }
             let addressKey = rules.key(address)
-            if let shard, !shard.owns(key: addressKey) { return }
+            if let shard, !shard.owns(key: addressKey) {
+                if let rows, let csv { try rows.add(.otherShard, start: csv.segmentStart, length: record.raw.count, line: record.line) }
+                return
+            }
+            if let rows, let csv {
+                try addressKey.withUnsafeBytes {
+                    try rows.add(.record, start: csv.segmentStart, length: record.raw.count, line: record.line, extra: $0)
+                }
+            }
             let fingerprint = Fingerprint(addressKey)
             try byKey.append(.init(a: fingerprint.high, b: fingerprint.low, c: UInt64(row), d: UInt64(record.line)))
         }
         prepassDigest = list.digest()
+        // The encoding is settled once reading has begun: a transcoded list is read again instead.
+        if let rows, let csv, csv.isPlainFile {
+            rows.dialectDescription = csv.dialectDescription
+            rows.addressField = csv.addressField
+            rows.blankLines = csv.blankLines
+            rows.bytesRead = csv.bytesRead
+            self.rows = rows
+        }
 
         let byRow = FixedRecordSorter(directory: directory, memoryBudget: memoryBudget)
         var high: UInt64 = 0, low: UInt64 = 0, firstLine: UInt64 = 0
