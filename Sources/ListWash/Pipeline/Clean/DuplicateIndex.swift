@@ -54,10 +54,12 @@ final class DuplicateIndex {
          shard: ShardSpec? = nil, keepsRows: Bool = true) throws {
         let list = try open()
         let csv = list as? CSVListReader
-        let rows = try csv.flatMap { keepsRows && $0.isPlainFile ? try ListRowStream(directory: directory) : nil }
+        var rows = try csv.flatMap { keepsRows && $0.isPlainFile ? try ListRowStream(directory: directory) : nil }
         let byKey = FixedRecordSorter(directory: directory, memoryBudget: memoryBudget)
         var row = 0
         try list.read { segment in
+            // The encoding is settled once reading has begun: a transcoded list is read again instead.
+            if rows != nil, csv?.isPlainFile != true { rows = nil }
             let record: ListRecord
             switch segment {
             case .passthrough(let bytes):
@@ -88,8 +90,7 @@ final class DuplicateIndex {
             try byKey.append(.init(a: fingerprint.high, b: fingerprint.low, c: UInt64(row), d: UInt64(record.line)))
         }
         prepassDigest = list.digest()
-        // The encoding is settled once reading has begun: a transcoded list is read again instead.
-        if let rows, let csv, csv.isPlainFile {
+        if let rows, let csv {
             rows.dialectDescription = csv.dialectDescription
             rows.addressField = csv.addressField
             rows.blankLines = csv.blankLines
