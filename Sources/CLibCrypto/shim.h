@@ -13,3 +13,13 @@ static inline void listwash_sha256(const void *data, size_t n, unsigned char *di
     SHA256_Update(&context, data, n);
     SHA256_Final(digest, &context);
 }
+
+/// SHA-256 of the `an` bytes at `a` followed by the `bn` bytes at `b` (as if they were one
+/// buffer), with the context on the stack.
+static inline void listwash_sha256_parts(const void *a, size_t an, const void *b, size_t bn, unsigned char *digest) {
+    SHA256_CTX context;
+    SHA256_Init(&context);
+    SHA256_Update(&context, a, an);
+    SHA256_Update(&context, b, bn);
+    SHA256_Final(digest, &context);
+}

@@ -143,6 +143,76 @@ public struct LedgerEntry: Sendable, Equatable {
     }
 }
 
+extension LedgerEntry {
+    /// A clean's removals read back from a ledger row in key order, one at a time, in bounded
+    /// memory: the blob comes a piece at a time (``SQLiteBlobReader``), so a run that removed
+    /// millions of addresses costs a piece, not its removals. The layout is checked as it is
+    /// read: a record cut short or naming no rule is a ``HistoryError``. ``inByteOrder`` turns
+    /// false once a key does not follow the one before it in byte order (rows written by a
+    /// listwash that sorted the keys as Swift strings, which differ from byte order only for
+    /// some non-ASCII keys).
+    final class RemovalsCursor {
+        private let reader: SQLiteBlobReader
+        private let path: String
+        private var buffer: [UInt8] = []
+        private var at = 0
+        /// The current removal (after ``next()`` returned true).
+        private(set) var key: [UInt8] = []
+        private(set) var rule: SuppressionRule = .hardBounce
+        private(set) var inByteOrder = true
+        private var started = false
+        static let piece = 1 << 20
+
+        init(reader: SQLiteBlobReader, path: String) {
+            self.reader = reader
+            self.path = path
+        }
+
+        /// Moves to the next removal; false at the end.
+        func next() throws -> Bool {
+            while true {
+                let buffered = buffer.count - at
+                // A key's length as a varint (at most 10 bytes), the key, the rule's index.
+                let header = buffer.withUnsafeBytes { raw -> (length: UInt64, start: Int)? in
+                    var position = at
+                    return Varint.read(raw, at: &position).map { ($0, position) }
+                }
+                if let (length, start) = header {
+                    // No address key comes near this; a longer one is a damaged row, not a read of all that follows.
+                    guard length < UInt64(Self.piece) else { throw corrupt("a removal's key is \(length) bytes long") }
+                    let end = start + Int(length)
+                    if end < buffer.count {
+                        let index = Int(buffer[end])
+                        guard index < SuppressionRule.allCases.count else { throw corrupt("a removal names no rule") }
+                        var next = Array(buffer[start..<end])
+                        if started, !key.lexicographicallyPrecedes(next) { inByteOrder = false }
+                        swap(&key, &next)
+                        rule = SuppressionRule.allCases[index]
+                        at = end + 1
+                        started = true
+                        return true
+                    }
+                } else if buffered >= 10 {
+                    throw corrupt("a removal's key length does not read")
+                }
+                // The record runs past what is buffered: keep its start, read the next piece.
+                if at > 0 {
+                    buffer.removeFirst(at)
+                    at = 0
+                }
+                guard try reader.read(upTo: Self.piece, into: &buffer) > 0 else {
+                    guard buffer.isEmpty else { throw corrupt("the last removal is cut short") }
+                    return false
+                }
+            }
+        }
+
+        private func corrupt(_ problem: String) -> HistoryError {
+            .sqlite(path: path, code: 11, message: "the run ledger's removals do not read back: \(problem)")
+        }
+    }
+}
+
 extension HistoryStore {
     /// Whether this history has the ledger (a history migrated by this listwash does).
     func hasLedger() throws -> Bool {
@@ -199,10 +269,33 @@ extension HistoryStore {
 
     /// Every ledger entry, oldest first (their removals left out unless `removals`).
     public func ledger(removals: Bool = false) throws -> [LedgerEntry] {
+        try ledgerEntries(where: nil, removals: removals)
+    }
+
+    /// One ledger entry (its removals left out unless `removals`), or nil. Only that row is
+    /// read; ``removalsCursor(entry:)`` reads its removals in bounded memory.
+    public func ledgerEntry(_ entry: Int64, removals: Bool = false) throws -> LedgerEntry? {
+        try ledgerEntries(where: entry, removals: removals).first
+    }
+
+    /// A cursor over entry `entry`'s removals in key order, read a piece at a time; nil when
+    /// the entry has none recorded (an ingest, or no such entry).
+    func removalsCursor(entry: Int64) throws -> LedgerEntry.RemovalsCursor? {
+        guard try hasLedger() else { return nil }
+        let select = try db.cached("SELECT removals IS NOT NULL FROM ledger WHERE entry = ?1")
+        defer { select.reset() }
+        select.bind(1, entry)
+        guard try select.step(), select.int64(0) == 1 else { return nil }
+        return LedgerEntry.RemovalsCursor(reader: try db.blobReader(table: "ledger", column: "removals", row: entry), path: path)
+    }
+
+    private func ledgerEntries(where entry: Int64?, removals: Bool) throws -> [LedgerEntry] {
         guard try hasLedger() else { return [] }
         let select = try db.prepare("""
-            SELECT entry, command, recorded_at, as_of, last_block, outcome, manifest, \(removals ? "removals" : "NULL") FROM ledger ORDER BY entry
+            SELECT entry, command, recorded_at, as_of, last_block, outcome, manifest, \(removals ? "removals" : "NULL") FROM ledger
+            \(entry == nil ? "" : "WHERE entry = ?1") ORDER BY entry
             """)
+        if let entry { select.bind(1, entry) }
         var out: [LedgerEntry] = []
         while try select.step() {
             out.append(LedgerEntry(
@@ -212,11 +305,6 @@ extension HistoryStore {
                 removals: select.isNull(7) ? nil : LedgerEntry.Removals(packed: Array(select.bytes(7)))))
         }
         return out
-    }
-
-    /// One ledger entry with its removals, or nil.
-    public func ledgerEntry(_ entry: Int64) throws -> LedgerEntry? {
-        try ledger(removals: true).first { $0.entry == entry }
     }
 
     /// The events of one address key with their event numbers, in the order of

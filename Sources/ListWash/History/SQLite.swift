@@ -104,6 +104,17 @@ final class SQLiteConnection {
         }
     }
 
+    /// Opens a blob of the table for reading in pieces (``SQLiteBlobReader``), never whole in memory.
+    func blobReader(table: String, column: String, row: Int64) throws -> SQLiteBlobReader {
+        var blob: OpaquePointer?
+        let rc = sqlite3_blob_open(handle, "main", table, column, row, 0, &blob)
+        guard rc == SQLITE_OK, let blob else {
+            sqlite3_blob_close(blob)
+            throw error(rc)
+        }
+        return SQLiteBlobReader(connection: self, blob: blob)
+    }
+
     /// A prepared statement, cached by its SQL text and reset for reuse.
     func cached(_ sql: String) throws -> SQLiteStatement {
         if let statement = statements[sql] {
@@ -247,5 +258,39 @@ final class SQLiteStatement {
         let base = sqlite3_column_blob(handle, column)
         let count = Int(sqlite3_column_bytes(handle, column))
         return UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count)
+    }
+}
+
+/// One blob read front to back through SQLite's incremental blob I/O, a piece at a time; the
+/// handle closes with the reader. Used by one thread at a time, within a read of its connection.
+final class SQLiteBlobReader {
+    private let connection: SQLiteConnection
+    private let blob: OpaquePointer
+    /// The blob's length, and the bytes read so far.
+    let length: Int
+    private(set) var offset = 0
+
+    fileprivate init(connection: SQLiteConnection, blob: OpaquePointer) {
+        self.connection = connection
+        self.blob = blob
+        length = Int(sqlite3_blob_bytes(blob))
+    }
+
+    deinit { sqlite3_blob_close(blob) }
+
+    /// Appends the next piece (up to `count` bytes, none at the end) to `bytes`; returns its length.
+    @discardableResult
+    func read(upTo count: Int, into bytes: inout [UInt8]) throws -> Int {
+        let n = min(count, length - offset)
+        guard n > 0 else { return 0 }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: n))
+        let rc = bytes.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress! + start, Int32(n), Int32(offset)) }
+        guard rc == SQLITE_OK else {
+            bytes.removeLast(n)
+            throw connection.error(rc)
+        }
+        offset += n
+        return n
     }
 }

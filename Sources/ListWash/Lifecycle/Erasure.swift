@@ -239,36 +239,68 @@ extension HistoryStore {
     }
 
     /// Takes the keys out of each `clean`'s recorded removals and scrubs the manifests;
-    /// returns how many ledger entries changed.
+    /// returns how many ledger entries changed. The removals are read a piece at a time
+    /// (``LedgerEntry/RemovalsCursor``); an entry that held one of the keys has the others
+    /// written to a temporary file, then streamed back into its row: never whole in memory.
     private func scrubLedger(keys: Set<[UInt8]>, rules: AddressRules, scrubber: TextScrubber) throws -> Int {
-        let select = try db.prepare("SELECT entry, manifest, removals FROM ledger ORDER BY entry")
-        var updates: [(entry: Int64, manifest: [UInt8], removals: [UInt8]?)] = []
-        while try select.step() {
-            let manifest = select.bytes(1)
+        let select = try db.prepare("SELECT entry, manifest FROM ledger ORDER BY entry")
+        var manifests: [(entry: Int64, manifest: [UInt8])] = []
+        while try select.step() { manifests.append((select.int64(0), Array(select.bytes(1)))) }
+        select.reset()
+        let update = try db.cached("UPDATE ledger SET manifest = ?2 WHERE entry = ?1")
+        let replace = try db.cached("UPDATE ledger SET removals = zeroblob(?2) WHERE entry = ?1")
+        var changed = 0
+        for (entry, manifest) in manifests {
             let scrubbedManifest = scrubber.scrub(manifest)
-            var removals: [UInt8]? = select.isNull(2) ? nil : Array(select.bytes(2))
-            var removalsChanged = false
-            if let packed = removals, let decoded = LedgerEntry.Removals(packed: packed) {
-                let kept = decoded.rules.filter { !keys.contains(rules.key($0.key)) }
-                if kept.count != decoded.rules.count {
-                    removals = LedgerEntry.Removals(kept).packed
-                    removalsChanged = true
+            var kept: TemporaryFile?
+            if let cursor = try removalsCursor(entry: entry) {
+                var holdsKey = false
+                while !holdsKey, try cursor.next() { holdsKey = keys.contains(rules.key(cursor.key)) }
+                if holdsKey, let again = try removalsCursor(entry: entry) {
+                    let file = try TemporaryFile(directory: ScratchFolder.systemTemporaryFolder)
+                    var record: [UInt8] = []
+                    while try again.next() {
+                        if keys.contains(rules.key(again.key)) { continue }
+                        record.removeAll(keepingCapacity: true)
+                        Varint.append(UInt64(again.key.count), to: &record)
+                        record += again.key
+                        record.append(UInt8(again.rule.index))
+                        try file.append(record)
+                    }
+                    try file.flush()
+                    kept = file
                 }
             }
-            guard scrubbedManifest != nil || removalsChanged else { continue }
-            updates.append((select.int64(0), scrubbedManifest ?? Array(manifest), removals))
+            guard scrubbedManifest != nil || kept != nil else { continue }
+            if let scrubbedManifest {
+                update.reset()
+                update.bind(1, entry)
+                update.bindText(2, scrubbedManifest)
+                _ = try update.step()
+                update.reset()
+            }
+            if let kept {
+                replace.reset()
+                replace.bind(1, entry)
+                replace.bind(2, kept.size)
+                _ = try replace.step()
+                replace.reset()
+                if kept.size > 0 {
+                    try db.fillBlob(table: "ledger", column: "removals", row: entry) { put in
+                        var offset: Int64 = 0
+                        var piece: [UInt8] = []
+                        while offset < kept.size {
+                            piece.removeAll(keepingCapacity: true)
+                            try kept.readExactly(at: offset, count: Int(min(Int64(1 << 20), kept.size - offset)), into: &piece, file: "scrubbed removals")
+                            try piece.withUnsafeBytes(put)
+                            offset += Int64(piece.count)
+                        }
+                    }
+                }
+            }
+            changed += 1
         }
-        select.reset()
-        let update = try db.cached("UPDATE ledger SET manifest = ?2, removals = ?3 WHERE entry = ?1")
-        for (entry, manifest, removals) in updates {
-            update.reset()
-            update.bind(1, entry)
-            update.bindText(2, manifest)
-            if let removals { update.bind(3, removals) } else { update.bind(3, nil as Int64?) }
-            _ = try update.step()
-            update.reset()
-        }
-        return updates.count
+        return changed
     }
 
     /// Scrubs the lifecycle log's details (a retracted file's name may hold an address).

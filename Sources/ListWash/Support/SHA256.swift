@@ -50,6 +50,15 @@ public final class SHA256Hasher {
         listwash_sha256(bytes.baseAddress ?? UnsafeRawPointer(target), bytes.count, target)
     }
 
+    /// Writes the SHA-256 digest of `first` followed by `second` (as one input) into the first
+    /// 32 bytes of `out`, with no allocation and no copy of the two parts into one.
+    public static func digest(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count >= 32, "a SHA-256 digest needs 32 bytes")
+        let target = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        listwash_sha256_parts(first.baseAddress ?? UnsafeRawPointer(target), first.count,
+                              second.baseAddress ?? UnsafeRawPointer(target), second.count, target)
+    }
+
     /// The SHA-256 digest of `bytes`.
     public static func digest(_ bytes: [UInt8]) -> [UInt8] {
         bytes.withUnsafeBytes { digest($0) }

@@ -98,6 +98,14 @@ import Glibc
         let left = try postgres.query("SELECT count(*) FROM events WHERE address_key = $1 OR diagnostic ILIKE $2 OR source ILIKE $2",
                                       [forgotten, "%\(forgotten)%"])
         #expect(left.first?.first == "0")
+        // And from the removals the server's ledger keeps (streamed back from the mirror):
+        // the clean before the forget no longer names it, which still names the others it
+        // removed; the two after it remove it as forgotten (the list still names it).
+        let ledgers = try postgres.query("SELECT encode(removals, 'hex') FROM ledger WHERE removals IS NOT NULL ORDER BY entry")
+        let removals = ledgers.compactMap { $0.first.flatMap { $0 } }.compactMap { LedgerEntry.Removals(packed: PostgresSchema.bytes(hex: $0)) }
+        #expect(removals.count == 3)
+        #expect(removals.first.map { $0.rules[forgotten] == nil && !$0.rules.isEmpty } == true)
+        #expect(removals.dropFirst().allSatisfy { $0.rules[forgotten] == .forgotten })
         #expect(results[1]["2/suppressed.csv"]?.contains("forgotten") == true)
         #expect(try postgres.query("SELECT count(*) FROM forgotten").first?.first == "1")
     }

@@ -112,9 +112,11 @@ import Testing
         out.discard()
     }
 
-    /// In one chunk, and in many (each rendered while the one before is written).
-    @Test(arguments: [8_192, 256])
-    func rowsHandedOverBeforeTheEvidenceIsReadWaitOnDiskAndKeepTheirOrder(renderChunk: Int) throws {
+    /// Rows handed over before the evidence is read (they wait on disk) and after it (live):
+    /// in one chunk, and in many rendered on threads of their own ahead of the one being
+    /// written, the audit keeps the list's order and its chain.
+    @Test(arguments: [(8_192, false), (256, false), (7, false), (7, true), (256, true)])
+    func rowsKeepTheirOrderWhetherTheyWaitForTheEvidenceOrNot(renderChunk: Int, live: Bool) throws {
         let folder = try TemporaryFolder()
         let history = try HistoryStore(path: try history(in: folder, policy: Policy()), create: false)
         let out = try OutputDirectory(path: "\(folder.path)/out")
@@ -129,11 +131,16 @@ import Testing
         let writer = AuditWriter(policy: Policy(), asOf: asOf, format: .listwash, audit: audit, suppressed: try out.create("suppressed.csv"),
                                  evidence: evidence, directory: out.staging, sortMemoryBudget: 1 << 16)
         writer.renderChunk = renderChunk
+        writer.renderAhead = 2
         let queue = AuditQueue()
         let thread = BackgroundWork { writer.drain(queue) }
         defer {
             queue.cancel()
             _ = try? thread.wait()
+        }
+        if live {
+            release.signal()
+            _ = try evidence.wait()
         }
         for i in 0..<3_000 {
             if i % 3 == 0 {
@@ -142,7 +149,7 @@ import Testing
                 try queue.send(.suppress(line: i + 2, key: Array("bad\(i)@@example.org".utf8), rule: .invalidAddress, slot: nil))
             }
         }
-        release.signal()
+        if !live { release.signal() }
         try queue.finish()
         try audit.close()
         try out.commit()

@@ -194,8 +194,8 @@ import Testing
                 expected += got.json
             })
         }
-        let file = EvidenceFile(data: try TemporaryFile(directory: folder.path), slotIndex: try TemporaryFile(directory: folder.path),
-                                referenceIndex: try TemporaryFile(directory: folder.path), tables: (strings, EvidenceStrings()), referenceCount: 2)
+        let file = EvidenceFile(data: try TemporaryFile(directory: folder.path), slotTable: try TemporaryFile(directory: folder.path),
+                                tables: (strings, EvidenceStrings()), referenceCount: 2)
         func record(_ evidence: [UInt8], count: Int = 2) -> SuppressionRecord {
             SuppressionRecord(rule: .hardBounce, reason: "userunknown", kind: "hard", firstSeen: 1_000, lastSeen: 2_000,
                               evidenceCount: count, bounces: BounceStats([]), evidence: evidence)
@@ -239,6 +239,56 @@ import Testing
             }
         }
         #expect(refused > bytes.count)
+    }
+
+    /// A slot's record is one range of the data file (its header, then its evidence), found
+    /// through the slot table: records read back whole, and a slot table whose entries are
+    /// reversed, run past the data or are missing is a ``TemporaryFileError``, never a read
+    /// elsewhere or a wrong record.
+    @Test func slotsReadBackThroughTheSlotTable() throws {
+        let folder = try TemporaryFolder()
+        var stats = BounceStats([])
+        stats.count = 2
+        stats.first = 10
+        stats.last = 20
+        let records = [
+            SuppressionRecord(rule: .hardBounce, reason: "userunknown", kind: "hard", firstSeen: 10, lastSeen: 20,
+                              evidenceCount: 2, bounces: stats, evidence: [1, 2, 3, 4, 5]),
+            SuppressionRecord(rule: nil, reason: "", kind: "", firstSeen: nil, lastSeen: nil, evidenceCount: 0,
+                              bounces: BounceStats([]), evidence: []),
+            SuppressionRecord(rule: .softBounceEscalation, reason: "mailboxfull", kind: "soft", firstSeen: 5, lastSeen: 6,
+                              evidenceCount: 1, bounces: stats, evidence: [9]),
+        ]
+        func file(starts: [Int64]) throws -> EvidenceFile {
+            let data = try TemporaryFile(directory: folder.path)
+            for record in records {
+                var bytes: [UInt8] = []
+                EvidenceFile.encodeHeader(record, into: &bytes)
+                try data.append(bytes + record.evidence)
+            }
+            try data.flush()
+            let table = try TemporaryFile(directory: folder.path)
+            var entries: [UInt8] = []
+            for start in starts { entries.append(littleEndian: start) }
+            try table.append(entries)
+            try table.flush()
+            return EvidenceFile(data: data, slotTable: table, tables: (EvidenceStrings(), EvidenceStrings()), referenceCount: 3)
+        }
+        var starts: [Int64] = [0]
+        for record in records {
+            var bytes: [UInt8] = []
+            EvidenceFile.encodeHeader(record, into: &bytes)
+            starts.append(starts.last! + Int64(bytes.count + record.evidence.count))
+        }
+        let whole = try file(starts: starts)
+        for (slot, record) in records.enumerated() { #expect(try whole.record(UInt32(slot)) == record) }
+        #expect(throws: TemporaryFileError.self) { try whole.record(3) }
+        // The second slot's range reversed, the last one past the data's end, the table cut short.
+        #expect(throws: TemporaryFileError.self) { try file(starts: [starts[0], starts[2], starts[1], starts[3]]).record(1) }
+        #expect(throws: TemporaryFileError.self) { try file(starts: Array(starts.dropLast()) + [starts[3] + 1]).record(2) }
+        #expect(throws: TemporaryFileError.self) { try file(starts: Array(starts.dropLast())).record(2) }
+        // A range that holds less than its header.
+        #expect(throws: TemporaryFileError.self) { try file(starts: [0, 3, starts[2], starts[3]]).record(0) }
     }
 
     /// Evidence rows are rendered on two threads, a chunk of references each: every slot's

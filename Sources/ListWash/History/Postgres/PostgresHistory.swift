@@ -37,21 +37,46 @@ public final class PostgresHistory {
     }
 
     /// Adds a run to the ledger; returns its entry number. Entries are numbered in the order
-    /// runs finish, under a lock of their own (two cleans finishing together get 7 and 8).
+    /// runs finish, under a lock of their own (two cleans finishing together get 7 and 8). A
+    /// clean's `removals` are streamed to the server in the row of a `COPY`, a piece at a
+    /// time, never whole in memory.
     @discardableResult
     public func record(command: String, asOf: Int64?, lastEventNo: Int64, outcome: String, manifest: String,
-                       removals: [UInt8]?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
+                       removals: LedgerEntry.RemovalsRecorder.Sorted?, at time: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int64 {
         try connection.execute("BEGIN")
         do {
             try connection.execute("SELECT pg_advisory_xact_lock_shared(\(PostgresSchema.writersLock)); SELECT pg_advisory_xact_lock(\(PostgresSchema.writersLock + 1))")
-            let rows = try connection.query("""
-                INSERT INTO ledger (entry, command, recorded_at, as_of, last_event_no, outcome, manifest, removals)
-                SELECT coalesce(max(entry), 0) + 1, $1::text, $2::bigint, $3::bigint, $4::bigint, $5::text, $6::text, decode($7::text, 'hex') FROM ledger
-                RETURNING entry
-                """, [command, String(time), asOf.map { String($0) }, String(lastEventNo), outcome, manifest,
-                      removals.map(\.hexString)])
+            let next = try connection.query("SELECT coalesce(max(entry), 0) + 1 FROM ledger")
+            guard let entry = next.first?.first.flatMap({ $0 }).flatMap({ Int64($0) }) else {
+                throw PostgresError.unexpected(server: server, what: "no next ledger entry")
+            }
+            try connection.copyIn("COPY ledger (entry, command, recorded_at, as_of, last_event_no, outcome, manifest, removals) FROM STDIN") { writer in
+                var row: [UInt8] = []
+                func field(_ value: String?) {
+                    guard var value else { row.append(contentsOf: [0x5C, 0x4E]); return }
+                    value.withUTF8 { PostgresSchema.escape($0, into: &row) }
+                }
+                for value in [String(entry), command, String(time), asOf.map { String($0) }, String(lastEventNo), outcome, manifest] {
+                    field(value)
+                    row.append(0x09)
+                }
+                guard let removals else {
+                    field(nil)
+                    try writer.write(row)
+                    return try writer.endRow()
+                }
+                row.append(contentsOf: [0x5C, 0x5C, 0x78])  // \\x: bytea's hex form, its backslash escaped
+                try removals.forEachPiece { piece in
+                    row.reserveCapacity(row.count + piece.count * 2)
+                    for b in piece { row.append(PostgresSchema.hexDigit(b >> 4)); row.append(PostgresSchema.hexDigit(b & 15)) }
+                    try writer.write(row)
+                    row.removeAll(keepingCapacity: true)
+                }
+                try writer.write(row)
+                try writer.endRow()
+            }
             try connection.execute("COMMIT")
-            return Int64(rows.first?.first.flatMap { $0 } ?? "0") ?? 0
+            return entry
         } catch {
             try? connection.execute("ROLLBACK")
             throw error

@@ -100,7 +100,7 @@ final class PostgresMirror {
             defer { try? connection.execute("COMMIT") }
             try copyTables()
             try copyEvents(where: join.map(Self.joinFilter) ?? "true")
-            try copyLedger()
+            try copyLedger(removals: join == nil)
             // The snapshot's last row, which the run ledger records, whatever the mirror holds.
             let last = try connection.query("SELECT coalesce(max(event_no), 0) FROM events").first?.first ?? nil
             lastEventNo = last.flatMap { Int64($0) } ?? 0
@@ -277,8 +277,11 @@ final class PostgresMirror {
     }
 
     /// The ledger, each entry's `last_event_no` as the last block holding a row at or below
-    /// it (the loads end there, see ``copyEvents()``).
-    private func copyLedger() throws {
+    /// it (the loads end there, see ``copyEvents()``). With `removals` (a whole mirror, for
+    /// the commands that read them: `diff`, `forget`), each clean's removals come a piece at a
+    /// time into a blob of their length, never whole in memory; a list's mirror (a clean,
+    /// which reads only the manifests) leaves them out.
+    private func copyLedger(removals: Bool) throws {
         let connection = postgres.connection
         let db = store.db
         let insert = try db.prepare("""
@@ -287,22 +290,45 @@ final class PostgresMirror {
             """)
         try db.transaction {
             for row in try connection.query("""
-                SELECT entry, command, recorded_at, as_of, last_event_no, outcome, manifest, encode(removals, 'hex')
+                SELECT entry, command, recorded_at, as_of, last_event_no, outcome, manifest, octet_length(removals)
                 FROM ledger ORDER BY entry
                 """) {
+                guard let entry = row[0].flatMap({ Int64($0) }) else {
+                    throw PostgresError.unexpected(server: postgres.server, what: "a ledger entry without a number")
+                }
                 insert.reset()
-                insert.bind(1, row[0].flatMap { Int64($0) })
+                insert.bind(1, entry)
                 insert.bind(2, row[1])
                 insert.bind(3, row[2].flatMap { Int64($0) })
                 insert.bind(4, row[3].flatMap { Int64($0) })
                 insert.bind(5, lastBlock(atOrBelow: row[4].flatMap { Int64($0) } ?? 0))
                 insert.bind(6, row[5])
                 insert.bind(7, row[6])
-                if let hex = row[7] { insert.bind(8, PostgresSchema.bytes(hex: hex)) } else { insert.bind(8, nil as Int64?) }
+                let length = removals ? row[7].flatMap { Int($0) } : nil
+                if let length { try insert.bindZeroBlob(8, count: length) } else { insert.bind(8, nil as Int64?) }
                 _ = try insert.step()
+                guard let length, length > 0 else { continue }
+                try db.fillBlob(table: "ledger", column: "removals", row: entry) { put in
+                    var offset = 0
+                    while offset < length {
+                        let count = min(Self.removalsPiece, length - offset)
+                        let piece = try connection.query("""
+                            SELECT encode(substring(removals from $2::integer for $3::integer), 'hex') FROM ledger WHERE entry = $1::bigint
+                            """, [String(entry), String(offset + 1), String(count)])
+                        let bytes = PostgresSchema.bytes(hex: piece.first?.first.flatMap { $0 } ?? "")
+                        guard bytes.count == count else {
+                            throw PostgresError.unexpected(server: postgres.server, what: "ledger entry \(entry)'s removals shorter than their length")
+                        }
+                        try bytes.withUnsafeBytes(put)
+                        offset += count
+                    }
+                }
             }
         }
     }
+
+    /// The bytes of a ledger entry's removals fetched at a time.
+    static let removalsPiece = 4 << 20
 
     /// Each load's blocks and the event numbers they end at, recorded as the loads commit.
     private var loadEnds: [(lastBlock: Int64, lastNumber: Int64)] = []
@@ -410,14 +436,54 @@ final class PostgresMirror {
                 changes.rewritten = rewritten.count
                 changes.added = added.count
             }
-            // The ledger's texts (a forget scrubs manifests and removals).
-            let ledger = try db.prepare("SELECT entry, manifest, removals FROM ledger ORDER BY entry")
+            // The ledger's texts (a forget scrubs manifests and removals): an entry whose
+            // manifest or removals (by their SHA-256) differ from the server's is written back,
+            // its removals through a `COPY`, a piece at a time.
+            var server: [Int64: (manifest: String?, removals: String?)] = [:]
+            for row in try connection.query("SELECT entry, manifest, encode(sha256(removals), 'hex') FROM ledger") {
+                if let entry = row[0].flatMap({ Int64($0) }) { server[entry] = (row[1], row[2]) }
+            }
+            let ledger = try db.prepare("SELECT entry, manifest, removals IS NOT NULL FROM ledger ORDER BY entry")
+            var changed: [(entry: Int64, manifest: String?, removals: Bool)] = []
             while try ledger.step() {
-                let removals = ledger.isNull(2) ? nil : Array(ledger.bytes(2)).hexString
-                _ = try connection.query("""
-                    UPDATE ledger SET manifest = $2, removals = decode($3, 'hex')
-                    WHERE entry = $1 AND (manifest IS DISTINCT FROM $2 OR encode(removals, 'hex') IS DISTINCT FROM $3)
-                    """, [String(ledger.int64(0)), ledger.string(1), removals])
+                let entry = ledger.int64(0)
+                guard let theirs = server[entry] else { continue }
+                var hash: String?
+                if ledger.int64(2) == 1 {
+                    let hasher = SHA256Hasher()
+                    let reader = try db.blobReader(table: "ledger", column: "removals", row: entry)
+                    var piece: [UInt8] = []
+                    while try reader.read(upTo: Self.removalsPiece, into: &piece) > 0 {
+                        hasher.update(piece)
+                        piece.removeAll(keepingCapacity: true)
+                    }
+                    hash = hasher.finalize().hexString
+                }
+                if ledger.string(1) != theirs.manifest || hash != theirs.removals {
+                    changed.append((entry, ledger.string(1), hash != nil))
+                }
+            }
+            if !changed.isEmpty {
+                try connection.execute("CREATE TEMP TABLE listwash_removals (entry bigint, removals bytea) ON COMMIT DROP")
+            }
+            for (entry, manifest, hasRemovals) in changed {
+                _ = try connection.query("UPDATE ledger SET manifest = $2, removals = NULL WHERE entry = $1", [String(entry), manifest])
+                guard hasRemovals else { continue }
+                try connection.execute("TRUNCATE listwash_removals")
+                let reader = try db.blobReader(table: "ledger", column: "removals", row: entry)
+                try connection.copyIn("COPY listwash_removals (entry, removals) FROM STDIN") { writer in
+                    var row = Array("\(entry)\t\\\\x".utf8)  // the number, a tab, \\x: bytea's hex form, its backslash escaped
+                    var piece: [UInt8] = []
+                    while try reader.read(upTo: Self.removalsPiece, into: &piece) > 0 {
+                        for b in piece { row.append(PostgresSchema.hexDigit(b >> 4)); row.append(PostgresSchema.hexDigit(b & 15)) }
+                        try writer.write(row)
+                        row.removeAll(keepingCapacity: true)
+                        piece.removeAll(keepingCapacity: true)
+                    }
+                    try writer.write(row)
+                    try writer.endRow()
+                }
+                try connection.execute("UPDATE ledger l SET removals = t.removals FROM listwash_removals t WHERE l.entry = t.entry")
             }
             let log = try db.prepare("SELECT entry, at, action, detail FROM lifecycle_log ORDER BY entry")
             while try log.step() {

@@ -17,7 +17,8 @@ struct AuditChain {
     /// The SHA-256 of the last record written (the genesis before the first).
     private(set) var last = AuditChain.genesis
     private(set) var records = 0
-    private var line: [UInt8] = []
+    /// The link being written (the opening, the hash, its quote and comma).
+    private var link: [UInt8] = []
 
     /// What the manifest records of the chain.
     struct ManifestEntry: Equatable {
@@ -28,19 +29,23 @@ struct AuditChain {
     var manifestEntry: ManifestEntry { ManifestEntry(records: records, lastSHA256: last) }
 
     /// Writes one rendered record (a JSON object, `{` first, its line feed last) to `file`
-    /// with its link to the record before it.
+    /// with its link to the record before it: the link, then the record's bytes after its `{`,
+    /// hashed as one line without being copied into one.
     mutating func write(_ record: [UInt8], to file: OutputFile) throws {
         precondition(record.first == UInt8(ascii: "{") && record.count >= 2, "an audit record is a JSON object")
-        line.removeAll(keepingCapacity: true)
-        line += Self.opening
-        Self.appendHex(last, to: &line)
-        line.append(UInt8(ascii: "\""))
+        link.removeAll(keepingCapacity: true)
+        link += Self.opening
+        Self.appendHex(last, to: &link)
+        link.append(UInt8(ascii: "\""))
         // An empty object gets no comma after the link.
-        if record[1] != UInt8(ascii: "}") { line.append(UInt8(ascii: ",")) }
-        line += record[1...]
-        try file.write(line)
-        line.withUnsafeBytes { bytes in
-            last.withUnsafeMutableBytes { SHA256Hasher.digest(bytes, into: $0) }
+        if record[1] != UInt8(ascii: "}") { link.append(UInt8(ascii: ",")) }
+        try file.write(link)
+        try record.withUnsafeBytes { bytes in
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[1...])
+            try file.write(rest)
+            self.link.withUnsafeBytes { link in
+                last.withUnsafeMutableBytes { SHA256Hasher.digest(link, rest, into: $0) }
+            }
         }
         records += 1
     }

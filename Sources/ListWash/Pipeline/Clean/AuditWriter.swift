@@ -10,10 +10,16 @@ import Foundation
 /// audit lines name, the two outputs. Output: those files' bytes; an error closes the queue
 /// with it, so the list pass fails the run.
 ///
+/// Rows are rendered a chunk at a time, each chunk on a thread of its own, up to
+/// ``renderAhead`` chunks ahead of the one this thread writes: rendering (the evidence's JSON)
+/// and writing (the hash chain, the file's hash, the sorter) are about equal work, and the
+/// chunks keep both cores busy whether the rows arrive during the list pass or wait for the
+/// evidence. The chunks are written in order, so the files' bytes do not depend on the threads.
+///
 /// `@unchecked Sendable`: made by the driver, then used by the thread running ``drain(_:)``
 /// alone until the driver has joined that thread (``writeSortedRows()`` comes after). Its
-/// rendering helpers (``renderInParallel(_:)``) read only its lets and the evidence file,
-/// which is set before they start and not changed while they run.
+/// rendering threads read only its lets and the evidence file, which is set before the first
+/// of them starts and not changed while they run; ``drain(_:)`` waits for every one of them.
 final class AuditWriter: @unchecked Sendable {
     private let policy: Policy
     private let asOf: Int64
@@ -31,8 +37,14 @@ final class AuditWriter: @unchecked Sendable {
     private var waiting: TemporaryFile?
     /// Where waiting rows and the sorter's runs go.
     private let directory: String
-    /// Rows that waited for the evidence are rendered this many at a time (set before ``drain(_:)``).
-    var renderChunk = 8_192
+    /// Rows are rendered this many at a time, a thread each (set before ``drain(_:)``).
+    var renderChunk = 4_096
+    /// Chunks rendered at most ahead of the one being written (set before ``drain(_:)``).
+    var renderAhead = 3
+    /// Rows not yet handed to a rendering thread, in order.
+    private var pending: [RemovedRow] = []
+    /// The chunks being rendered, in order.
+    private var rendering: [BackgroundWork<[Rendered]>] = []
     /// The domains the history scan judged dead (set before ``drain(_:)``).
     var deadDomains: Set<String> = []
     /// Per dead domain, the list rows removed because of it (read after ``drain(_:)`` ends).
@@ -59,9 +71,11 @@ final class AuditWriter: @unchecked Sendable {
     }
 
     /// The thread's body: handles every batch `queue` hands over until the producer finishes
-    /// or cancels, then closes the queue (with the error, if one stopped it).
+    /// or cancels, then closes the queue (with the error, if one stopped it). Every rendering
+    /// thread it started has ended when it returns.
     func drain(_ queue: AuditQueue) {
         do {
+            defer { for work in rendering { _ = try? work.wait() } }
             while let rows = queue.take() {
                 if evidence == nil, let work = evidenceWork {
                     guard work.isFinished else {
@@ -70,13 +84,37 @@ final class AuditWriter: @unchecked Sendable {
                     }
                     try resume(work)
                 }
-                for row in rows { try write(render(row)) }
+                try submit(rows)
             }
             if evidence == nil, let work = evidenceWork { try resume(work) }
+            if !pending.isEmpty { try startRendering() }
+            while !rendering.isEmpty { try writeRendered() }
             queue.close(failure: nil)
         } catch {
             queue.close(failure: error)
         }
+    }
+
+    /// Adds rows to the pending chunk, starting chunks as they fill.
+    private func submit<Rows: Collection<RemovedRow>>(_ rows: Rows) throws {
+        pending.append(contentsOf: rows)
+        if pending.count >= renderChunk { try startRendering() }
+    }
+
+    /// Starts rendering the pending rows on a thread of their own, after writing the oldest
+    /// chunk if as many are ahead as may be.
+    private func startRendering() throws {
+        if rendering.count >= renderAhead { try writeRendered() }
+        let rows = pending
+        pending = []
+        pending.reserveCapacity(renderChunk)
+        rendering.append(BackgroundWork { [self] in try rows.map { try render($0) } })
+    }
+
+    /// Waits for the oldest chunk and writes it.
+    private func writeRendered() throws {
+        let work = rendering.removeFirst()
+        for rendered in try work.wait() { try write(rendered) }
     }
 
     /// Writes clean-v1's sorted rows to `suppressed.csv` (nothing for the listwash layout);
@@ -96,38 +134,18 @@ final class AuditWriter: @unchecked Sendable {
         }
     }
 
-    /// Takes the finished evidence file and handles the rows that waited for it, in order:
-    /// chunks of them are rendered on two other threads while this one writes the chunk
-    /// before (writing the audit's bytes is as much work as rendering them).
+    /// Takes the finished evidence file and hands the rows that waited for it, in order, to
+    /// the rendering threads.
     private func resume(_ work: BackgroundWork<EvidenceFile>) throws {
         evidence = try work.wait()
         guard let parked = waiting else { return }
         waiting = nil
-        var rendering: BackgroundWork<[Rendered]>?
-        // On a failure, the chunk being rendered is waited for before the error goes up.
-        defer { _ = try? rendering?.wait() }
-        func writeRendered() throws {
-            guard let done = rendering else { return }
-            rendering = nil
-            for rendered in try done.wait() { try write(rendered) }
-        }
-        var chunk: [RemovedRow] = []
-        func handOver() throws {
-            let rows = chunk
-            chunk = []
-            let next = BackgroundWork { [self] in try renderInParallel(rows) }
-            try writeRendered()
-            rendering = next
-        }
         try parked.forEachFramed { value in
             guard let row = RemovedRow.decode(value) else {
                 throw parked.corrupt("waiting audit rows", "a row does not read back as written")
             }
-            chunk.append(row)
-            if chunk.count >= renderChunk { try handOver() }
+            try submit(CollectionOfOne(row))
         }
-        if !chunk.isEmpty { try handOver() }
-        try writeRendered()
     }
 
     /// What one removed row writes: its audit line, and its `suppressed.csv` row (with the
@@ -213,41 +231,5 @@ final class AuditWriter: @unchecked Sendable {
         audit.countRow()
         if let domain = rendered.deadDomain { removedByDeadDomain[domain, default: 0] += 1 }
     }
-
-    /// Renders rows that waited for the evidence two ways at once (the list pass has usually
-    /// ended by then, so the cores are free), in order.
-    private func renderInParallel(_ rows: [RemovedRow]) throws -> [Rendered] {
-        let half = (rows.count + 1) / 2
-        let results = RenderedHalves()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let range = part == 0 ? 0..<half : half..<rows.count
-            do {
-                results.set(part, .success(try range.map { try render(rows[$0]) }))
-            } catch {
-                results.set(part, .failure(error))
-            }
-        }
-        return try results.get(0) + results.get(1)
-    }
 }
 
-/// The two halves' results of ``AuditWriter``'s parallel rendering.
-///
-/// `@unchecked Sendable`: written by the two rendering threads (each its own half) and read
-/// by the audit thread after both have ended, always under `lock`; it lives for one chunk.
-private final class RenderedHalves: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [Result<[AuditWriter.Rendered], any Error>?] = [nil, nil]
-
-    func set(_ part: Int, _ result: Result<[AuditWriter.Rendered], any Error>) {
-        lock.lock()
-        parts[part] = result
-        lock.unlock()
-    }
-
-    func get(_ part: Int) throws -> [AuditWriter.Rendered] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try parts[part]?.get() ?? []
-    }
-}

@@ -102,7 +102,7 @@ public struct CleanJob {
             }
             do {
                 try postgres.record(command: "clean", asOf: request.asOf, lastEventNo: mirror.lastEventNo, outcome: finished.outcome,
-                                    manifest: String(decoding: finished.manifest, as: UTF8.self), removals: try finished.removals?.packed())
+                                    manifest: String(decoding: finished.manifest, as: UTF8.self), removals: finished.removals)
             } catch {
                 logger.warning("the run is not recorded in the history's ledger", metadata: ["error": "\(error)"])
             }

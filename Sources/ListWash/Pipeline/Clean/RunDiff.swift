@@ -43,14 +43,10 @@ public struct RunDiff: Sendable {
         guard let b = try history.ledgerEntry(second) else { throw RunDiffError.noSuchRun(second) }
         for e in [a, b] where e.command != "clean" { throw RunDiffError.notAClean(e.entry, e.command) }
         let policyA = try a.policy() ?? Policy(), policyB = try b.policy() ?? Policy()
-        let removedA = a.removals?.rules ?? [:], removedB = b.removals?.rules ?? [:]
         var diff = RunDiff(a: a, b: b, policyChanges: Self.policyChanges(a, b), newEventBlocks: max(0, b.lastBlock - a.lastBlock))
-        let keys = Set(removedA.keys).union(removedB.keys).sorted()
         try history.reading {
-            for key in keys {
-                let before = removedA[key], after = removedB[key]
-                guard before != after else { continue }
-                let keyBytes = Array(key.utf8)
+            for (keyBytes, before, after) in try differences(history: history, first, second) {
+                let key = String(decoding: keyBytes, as: UTF8.self)
                 let events = try history.numberedEvents(forKey: keyBytes, caseSensitive: policyB.address.localPartCaseSensitive)
                 func decide(_ policy: Policy, lastBlock: Int64, asOf: Int64) -> SuppressionRule? {
                     guard policy.addressRules.isValid(keyBytes) else { return .invalidAddress }
@@ -76,6 +72,45 @@ public struct RunDiff: Sendable {
             }
         }
         return diff
+    }
+
+    /// The keys the two runs removed differently (one removed and the other kept, or by
+    /// another rule), in key order, with each run's rule. Both runs' removals are read side by
+    /// side in key order, a piece of each at a time, so the memory is the differences', not
+    /// the removals'. Rows whose keys are not in byte order (written by a listwash that sorted
+    /// them as strings) are compared in memory instead.
+    static func differences(history: HistoryStore, _ first: Int64, _ second: Int64) throws
+        -> [(key: [UInt8], before: SuppressionRule?, after: SuppressionRule?)] {
+        var out: [(key: [UInt8], before: SuppressionRule?, after: SuppressionRule?)] = []
+        let a = try history.removalsCursor(entry: first), b = try history.removalsCursor(entry: second)
+        var moreA = try a?.next() ?? false, moreB = try b?.next() ?? false
+        while moreA || moreB {
+            if a?.inByteOrder == false || b?.inByteOrder == false { return try differencesInMemory(history: history, first, second) }
+            if moreA, moreB, a!.key == b!.key {
+                if a!.rule != b!.rule { out.append((a!.key, a!.rule, b!.rule)) }
+                moreA = try a!.next()
+                moreB = try b!.next()
+            } else if moreA, !moreB || a!.key.lexicographicallyPrecedes(b!.key) {
+                out.append((a!.key, a!.rule, nil))
+                moreA = try a!.next()
+            } else {
+                out.append((b!.key, nil, b!.rule))
+                moreB = try b!.next()
+            }
+        }
+        if a?.inByteOrder == false || b?.inByteOrder == false { return try differencesInMemory(history: history, first, second) }
+        return out
+    }
+
+    /// ``differences(history:_:_:)`` with both runs' removals whole in memory.
+    static func differencesInMemory(history: HistoryStore, _ first: Int64, _ second: Int64) throws
+        -> [(key: [UInt8], before: SuppressionRule?, after: SuppressionRule?)] {
+        let removedA = try history.ledgerEntry(first, removals: true)?.removals?.rules ?? [:]
+        let removedB = try history.ledgerEntry(second, removals: true)?.removals?.rules ?? [:]
+        return Set(removedA.keys).union(removedB.keys).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }.compactMap { bytes in
+            let key = String(decoding: bytes, as: UTF8.self)
+            return removedA[key] == removedB[key] ? nil : (bytes, removedA[key], removedB[key])
+        }
     }
 
     /// The last two cleans of `listPath` in the ledger compared (`clean --compare-last`); nil

@@ -3,18 +3,19 @@
 ///
 /// The audit shows each suppressed row's evidence events in full, and those events sit in
 /// `event_blocks` in arrival order: reading them address by address would be one random read
-/// per event. Instead the scan writes each slot's header to the data file and notes (event number,
-/// reference, slot) for every evidence event in buckets by number (``NumberBuckets``); the
-/// notes come back in number order, the event blocks are read front to back once, and each
-/// event's record (``EvidenceEvent``: its fields in binary, the recurring texts named by their
-/// entry in a table of texts, ``EvidenceStrings``) goes to buckets by reference
-/// (``ReferenceBuckets``), which lay the records out in reference order at the end of the data
-/// file: a slot's evidence is one range. The audit's threads render it to JSON
-/// (``appendEvidence(of:to:)``), so the files hold about a seventh of the bytes the JSON takes. Memory holds only the two text tables (a few
-/// MiB each at most): three unlinked files read back by position (`pread`): the slot index
-/// (12 bytes a slot: header offset, first reference), the reference index (8 bytes a
-/// reference: where its record starts) and the data. With a large list, the pre-pass's
-/// filter of the list's keys spares the evidence of history addresses the list does not hold.
+/// per event. Instead the scan notes each slot's header and (event number, reference, slot)
+/// for every evidence event in buckets by number (``NumberBuckets``); the notes come back in
+/// number order, the event blocks are read front to back once, and each event's record
+/// (``EvidenceEvent``: its fields in binary, the recurring texts named by their entry in a
+/// table of texts, ``EvidenceStrings``) goes to buckets by reference (``ReferenceBuckets``),
+/// which lay the records out in reference order in the data file. A slot's references are
+/// consecutive, its header's first, so its header and evidence are one range, and the slot
+/// table says where each slot's range starts: a record is two positioned reads (`pread`), the
+/// slot table's entry and the range. The audit's threads render it to JSON
+/// (``appendEvidence(of:to:)``), so the files hold about a seventh of the bytes the JSON takes.
+/// Memory holds only the two text tables (a few MiB each at most). With a large list, the
+/// pre-pass's filter of the list's keys spares the evidence (and the header) of history
+/// addresses the list does not hold.
 ///
 /// `@unchecked Sendable`: built by one ``Builder`` on one thread, then handed whole to the
 /// audit thread, which owns it for the rest of the run of `clean`; its files and text tables
@@ -22,19 +23,17 @@
 /// ``appendEvidence(of:to:)``, only read them, so the audit's rendering threads may call them at once.
 final class EvidenceFile: @unchecked Sendable {
     private let data: TemporaryFile
-    private let slotIndex: TemporaryFile
-    private let referenceIndex: TemporaryFile
+    /// Where each slot's range starts in `data` (8 bytes a slot), and one entry more, where the last ends.
+    private let slotTable: TemporaryFile
     /// The texts the records name by their entry: one table per reading thread of the evidence pass.
     private let tables: (EvidenceStrings, EvidenceStrings)
     /// Evidence events held.
     let referenceCount: Int
 
     /// Made by ``Builder/finish(history:twoThreads:)`` once the files are complete.
-    init(data: TemporaryFile, slotIndex: TemporaryFile, referenceIndex: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings),
-         referenceCount: Int) {
+    init(data: TemporaryFile, slotTable: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings), referenceCount: Int) {
         self.data = data
-        self.slotIndex = slotIndex
-        self.referenceIndex = referenceIndex
+        self.slotTable = slotTable
         self.tables = tables
         self.referenceCount = referenceCount
     }
@@ -64,33 +63,17 @@ final class EvidenceFile: @unchecked Sendable {
     /// written). Every offset and count read back is checked against what the files hold: a
     /// damaged file is a ``TemporaryFileError``, never a read elsewhere or a wrong record.
     func record(_ slot: UInt32) throws -> SuppressionRecord {
-        var index: [UInt8] = []
-        try slotIndex.readExactly(at: Int64(slot) * 12, count: 12, into: &index, file: "evidence slot index")
-        let (headerOffset, first) = index.withUnsafeBytes {
-            ($0.littleEndian(at: 0, as: Int64.self), Int64($0.littleEndian(at: 8, as: UInt32.self)))
-        }
-        guard headerOffset >= 0, headerOffset < data.size else {
-            throw data.corrupt("evidence data", "slot \(slot)'s record lies past its end")
-        }
-        var header: [UInt8] = []
-        try data.read(at: headerOffset, count: Int(min(Int64(Self.maxHeader), data.size - headerOffset)), into: &header)
-        var record = try Self.decode(header, file: data)
-        guard record.evidenceCount > 0 else { return record }
-        guard record.evidenceCount <= referenceCount, first <= Int64(referenceCount - record.evidenceCount) else {
-            throw referenceIndex.corrupt("evidence reference index", "slot \(slot)'s references lie past its end")
-        }
-        // Where its first reference's object starts and where the one after its last starts.
-        var bounds: [UInt8] = []
-        try referenceIndex.readExactly(at: first * 8, count: (record.evidenceCount + 1) * 8, into: &bounds, file: "evidence reference index")
-        let (start, end) = bounds.withUnsafeBytes {
-            ($0.littleEndian(at: 0, as: Int64.self), $0.littleEndian(at: record.evidenceCount * 8, as: Int64.self))
-        }
+        var entries: [UInt8] = []
+        try slotTable.readExactly(at: Int64(slot) * 8, count: 16, into: &entries, file: "evidence slot table")
+        let (start, end) = entries.withUnsafeBytes { ($0.littleEndian(at: 0, as: Int64.self), $0.littleEndian(at: 8, as: Int64.self)) }
         guard start >= 0, start <= end, end - start <= Int64(Int32.max) else {
-            throw referenceIndex.corrupt("evidence reference index", "slot \(slot)'s evidence range is \(start)..<\(end)")
+            throw slotTable.corrupt("evidence slot table", "slot \(slot)'s range is \(start)..<\(end)")
         }
-        var evidence: [UInt8] = []
-        try data.readExactly(at: start, count: Int(end - start), into: &evidence, file: "evidence data")
-        record.evidence = evidence
+        var bytes: [UInt8] = []
+        try data.readExactly(at: start, count: Int(end - start), into: &bytes, file: "evidence data")
+        var (record, headerBytes) = try bytes.withUnsafeBytes { try Self.decode($0, file: data) }
+        bytes.removeFirst(headerBytes)
+        record.evidence = bytes
         return record
     }
 
@@ -117,50 +100,53 @@ final class EvidenceFile: @unchecked Sendable {
         out.append(littleEndian: r.bounces.last ?? .min)
     }
 
-    /// Decodes a record's header (`file`: the data file it came from, for the error when the
-    /// bytes end inside it).
+    /// Decodes a record's header from the front of `bytes` (`file`: the data file it came
+    /// from, for the error when the bytes end inside it).
     static func decode(_ bytes: [UInt8], file: TemporaryFile? = nil) throws -> SuppressionRecord {
-        try bytes.withUnsafeBytes { raw in
-            var at = 0
-            func need(_ n: Int) throws {
-                guard at + n <= raw.count else {
-                    throw file?.corrupt("evidence data", "a record is truncated")
-                        ?? TemporaryFileError.corrupt(directory: "", file: "evidence data", problem: "a record is truncated")
-                }
+        try bytes.withUnsafeBytes { try decode($0, file: file).record }
+    }
+
+    /// Decodes a record's header from the front of `raw`, and says how many bytes it took.
+    static func decode(_ raw: UnsafeRawBufferPointer, file: TemporaryFile?) throws -> (record: SuppressionRecord, bytes: Int) {
+        var at = 0
+        func need(_ n: Int) throws {
+            guard at + n <= raw.count else {
+                throw file?.corrupt("evidence data", "a record is truncated")
+                    ?? TemporaryFileError.corrupt(directory: "", file: "evidence data", problem: "a record is truncated")
             }
-            func text() throws -> String {
-                try need(1)
-                let n = Int(raw[at])
-                try need(1 + n)
-                defer { at += 1 + n }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[(at + 1)..<(at + 1 + n)]), as: UTF8.self)
-            }
-            func int64() throws -> Int64? {
-                try need(8)
-                defer { at += 8 }
-                let v = raw.littleEndian(at: at, as: Int64.self)
-                return v == .min ? nil : v
-            }
-            func uint32() throws -> Int {
-                try need(4)
-                defer { at += 4 }
-                return Int(raw.littleEndian(at: at, as: UInt32.self))
-            }
-            try need(1)
-            let ruleIndex = Int(raw[0])
-            at = 1
-            let rule = ruleIndex < SuppressionRule.allCases.count ? SuppressionRule.allCases[ruleIndex] : nil
-            let kind = try text()
-            let reason = try text()
-            let firstSeen = try int64()
-            let lastSeen = try int64()
-            let evidenceCount = try uint32()
-            var stats = BounceStats([])
-            stats.count = try uint32()
-            stats.first = try int64()
-            stats.last = try int64()
-            return SuppressionRecord(rule: rule, reason: reason, kind: kind, firstSeen: firstSeen, lastSeen: lastSeen,
-                                     evidenceCount: evidenceCount, bounces: stats, evidence: [])
         }
+        func text() throws -> String {
+            try need(1)
+            let n = Int(raw[at])
+            try need(1 + n)
+            defer { at += 1 + n }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: raw[(at + 1)..<(at + 1 + n)]), as: UTF8.self)
+        }
+        func int64() throws -> Int64? {
+            try need(8)
+            defer { at += 8 }
+            let v = raw.littleEndian(at: at, as: Int64.self)
+            return v == .min ? nil : v
+        }
+        func uint32() throws -> Int {
+            try need(4)
+            defer { at += 4 }
+            return Int(raw.littleEndian(at: at, as: UInt32.self))
+        }
+        try need(1)
+        let ruleIndex = Int(raw[0])
+        at = 1
+        let rule = ruleIndex < SuppressionRule.allCases.count ? SuppressionRule.allCases[ruleIndex] : nil
+        let kind = try text()
+        let reason = try text()
+        let firstSeen = try int64()
+        let lastSeen = try int64()
+        let evidenceCount = try uint32()
+        var stats = BounceStats([])
+        stats.count = try uint32()
+        stats.first = try int64()
+        stats.last = try int64()
+        return (SuppressionRecord(rule: rule, reason: reason, kind: kind, firstSeen: firstSeen, lastSeen: lastSeen,
+                                  evidenceCount: evidenceCount, bounces: stats, evidence: []), at)
     }
 }

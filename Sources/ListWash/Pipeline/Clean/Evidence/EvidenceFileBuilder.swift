@@ -7,7 +7,10 @@ extension EvidenceFile {
         private let memoryBudget: Int
         /// (event number and id, reference number, slot) of every evidence event, to read the events in number order.
         private let references: NumberBuckets
-        private let data: TemporaryFile
+        /// Each slot's header (``EvidenceFile/encodeHeader(_:into:)``), in slot order, until
+        /// ``finish(history:twoThreads:)`` lays them out beside their evidence.
+        private let headers: TemporaryFile
+        /// Per slot: where its header starts in `headers` (8 bytes) and the header's reference (4 bytes).
         private let slotIndex: TemporaryFile
         /// Per slot: the address's fingerprint and rule (17 bytes), until the verdict table
         /// and the list's key filter are built from them.
@@ -23,13 +26,15 @@ extension EvidenceFile {
             self.directory = directory
             self.memoryBudget = max(memoryBudget, 1 << 16)
             references = try NumberBuckets(directory: directory, highest: highestEvent, memoryBudget: self.memoryBudget / 2)
-            data = try TemporaryFile(directory: directory)
+            headers = try TemporaryFile(directory: directory)
             slotIndex = try TemporaryFile(directory: directory)
             slotFile = try TemporaryFile(directory: directory)
         }
 
         /// Adds one address's record as the next slot; `rows` are the numbers of the address's
-        /// events, in the order `decision.evidence` indexes them. `allowed`: the address is kept
+        /// events, in the order `decision.evidence` indexes them. The slot takes the next
+        /// references: one for its header, then one per evidence event, so that the layout in
+        /// reference order puts its header and its evidence in one range. `allowed`: the address is kept
         /// by the operator's allow, and `decision` is the one the allow overturned.
         func add(fingerprint: Fingerprint, decision: Decision?, bounces: BounceStats, rows: [EventReference], allowed: Bool = false) throws {
             guard slots < 1 << 28, referenceCount < UInt32.max - 1 << 16 else {
@@ -38,9 +43,10 @@ extension EvidenceFile {
             let slot = UInt32(slots)
             slots += 1
             header.removeAll(keepingCapacity: true)
-            header.append(littleEndian: data.size)
+            header.append(littleEndian: headers.size)
             header.append(littleEndian: referenceCount)
             try slotIndex.append(header)
+            referenceCount += 1
             let rule = allowed ? Verdict.allowedIndex
                 : decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? Verdict.noneIndex
             header.removeAll(keepingCapacity: true)
@@ -53,7 +59,7 @@ extension EvidenceFile {
                                            evidenceCount: decision?.evidence.count ?? 0, bounces: bounces, evidence: [])
             header.removeAll(keepingCapacity: true)
             EvidenceFile.encodeHeader(record, into: &header)
-            try data.append(header)
+            try headers.append(header)
             for index in decision?.evidence ?? [] {
                 try references.append(rows[index], reference: referenceCount, slot: slot)
                 referenceCount += 1
@@ -103,8 +109,9 @@ extension EvidenceFile {
             let sets = (0..<2).map { _ in
                 readers.indices.map { EvidenceChunk(reader: readers[$0], strings: $0 == 0 ? tables.0 : tables.1, table: UInt8($0), path: history.path) }
             }
-            // The records, by reference range, to be laid out in reference order.
+            // The records, by reference range, to be laid out in reference order; the headers first.
             let placed = try ReferenceBuckets(directory: directory, references: Int(referenceCount))
+            try placeHeaders(into: placed)
             var current = 0
             var filling = 0
             var reading: (set: Int, work: BackgroundWork<Void>)?
@@ -152,17 +159,74 @@ extension EvidenceFile {
                 try last.work.wait()
                 try place(sets[last.set])
             }
-            // Each slot's records back to back in `data`; the reference index says where each
-            // reference's record starts (referenceCount + 1 entries, the last where the last one
-            // ends), so a slot's evidence is one range.
+            // Each slot's header and evidence records back to back in `data`; the reference
+            // index says where each reference's record starts (referenceCount + 1 entries, the
+            // last where the last one ends), and the slot table where each slot's range starts.
+            let data = try TemporaryFile(directory: directory)
             let referenceIndex = try TemporaryFile(directory: directory)
-            try data.flush()
             try placed.layOut(into: data, index: referenceIndex)
             try data.flush()
-            try slotIndex.flush()
             try referenceIndex.flush()
-            return EvidenceFile(data: data, slotIndex: slotIndex, referenceIndex: referenceIndex, tables: tables,
-                                referenceCount: Int(referenceCount))
+            let slotTable = try self.slotTable(referenceIndex: referenceIndex, end: data.size)
+            return EvidenceFile(data: data, slotTable: slotTable, tables: tables, referenceCount: Int(referenceCount) - slots)
+        }
+
+        /// Files every wanted slot's header under its reference (read back in slot order).
+        private func placeHeaders(into placed: ReferenceBuckets) throws {
+            try headers.flush()
+            let reader = TemporaryFileReader(file: headers, range: 0..<headers.size, window: 1 << 20, name: "evidence headers")
+            var slot = 0
+            var previous: (start: Int64, reference: UInt32)?
+            func place(end: Int64) throws {
+                guard let (start, reference) = previous else { return }
+                guard start <= end, end - start <= Int64(EvidenceFile.maxHeader), Int(reference) < Int(referenceCount) else {
+                    throw slotIndex.corrupt("evidence slot index", "slot \(slot - 1)'s header does not read back as written")
+                }
+                let length = Int(end - start)
+                try reader.require(length)
+                if wanted?[slot - 1] ?? true { try placed.append(reference: reference, record: reader.bytes(0, length)) }
+                reader.consume(length)
+            }
+            try slotIndex.forEachRecord(size: 12, name: "evidence slot index") { raw in
+                let start = raw.littleEndian(at: 0, as: Int64.self)
+                try place(end: start)
+                previous = (start, raw.littleEndian(at: 8, as: UInt32.self))
+                slot += 1
+            }
+            try place(end: headers.size)
+            guard slot == slots, reader.isAtEnd else {
+                throw slotIndex.corrupt("evidence slot index", "\(slot) slots read back of \(slots)")
+            }
+        }
+
+        /// The slot table: where each slot's range (its header, then its evidence) starts in
+        /// the laid-out data, and one entry more, `end`; from the reference index's entries
+        /// at the slots' header references, read front to back once.
+        private func slotTable(referenceIndex: TemporaryFile, end: Int64) throws -> TemporaryFile {
+            let table = try TemporaryFile(directory: directory)
+            let index = TemporaryFileReader(file: referenceIndex, range: 0..<referenceIndex.size, window: 1 << 20, name: "evidence reference index")
+            var reference: Int64 = 0
+            var entry: [UInt8] = []
+            try slotIndex.forEachRecord(size: 12, name: "evidence slot index") { raw in
+                let wanted = Int64(raw.littleEndian(at: 8, as: UInt32.self))
+                guard wanted >= reference else {
+                    throw slotIndex.corrupt("evidence slot index", "the slots' references do not read back in order")
+                }
+                while reference < wanted {
+                    try index.require(8)
+                    index.consume(8)
+                    reference += 1
+                }
+                try index.require(8)
+                entry.removeAll(keepingCapacity: true)
+                entry.append(contentsOf: index.bytes(0, 8))
+                try table.append(entry)
+            }
+            entry.removeAll(keepingCapacity: true)
+            entry.append(littleEndian: end)
+            try table.append(entry)
+            try table.flush()
+            return table
         }
     }
 }
