@@ -87,7 +87,10 @@ struct FingerprintFilter {
 
     mutating func insert(_ f: Fingerprint) {
         let (a, b, c) = positions(f)
-        for p in [a, b, c] { words[Int(p >> 6)] |= 1 << (p & 63) }
+        // Three statements, not a loop over an array of three: an array a key costs an allocation.
+        words[Int(a >> 6)] |= 1 << (a & 63)
+        words[Int(b >> 6)] |= 1 << (b & 63)
+        words[Int(c >> 6)] |= 1 << (c & 63)
     }
 
     func mayContain(_ f: Fingerprint) -> Bool {

@@ -72,6 +72,13 @@ public final class CSVListReader: SubscriberListReader {
     public var bytesRead: Int { file?.bytesRead ?? 0 }
     /// Blank lines seen (not copied).
     public private(set) var blankLines = 0
+    /// Where the segment being handed out starts in the file (valid during the call that
+    /// receives it, for a list that is not transcoded: see ``isPlainFile``). Blank lines lie
+    /// between segments.
+    public private(set) var segmentStart = 0
+    /// Whether the list is read from a file whose bytes are handed out as they are (not
+    /// transcoded): its segments are then the file's own byte ranges at ``segmentStart``.
+    public var isPlainFile: Bool { file != nil && !text.isTranscoding }
     public var rejectsBlankAddress = true
 
     /// Opens the list; `encoding` is the declared `--encoding` (nil: UTF-8, or UTF-16 by its byte-order mark).
@@ -114,6 +121,7 @@ public final class CSVListReader: SubscriberListReader {
         try reader.forEachRecord { record in
             if offset < 0 { offset = reader.hadByteOrderMark ? 3 : 0 }
             offset += record.raw.count
+            segmentStart = offset - record.raw.count
             let invalidText = text.takeInvalidSequences(before: offset)
             if invalidText, text.isUndeclaredUTF8, let first = text.firstInvalidOffset {
                 // Not a damaged row: the file is in an encoding nobody named. Reading on would
@@ -138,7 +146,9 @@ public final class CSVListReader: SubscriberListReader {
                 addressField = headers[found]
                 if reader.hadByteOrderMark {
                     let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+                    segmentStart = 0
                     try bom.withUnsafeBytes { try original($0) { try body(.passthrough($0)) } }
+                    segmentStart = offset - record.raw.count
                 }
                 try original(record.raw) { try body(.passthrough($0)) }
                 return

@@ -249,7 +249,7 @@ public struct CleanJob {
             throw InputError.unreadable(path: request.listPath, reason: "the file changed while it was being read")
         }
         try writer.writeSortedRows()
-        progress?(Progress(rows: summary.rowsRead, bytes: list.bytesRead))
+        progress?(Progress(rows: summary.rowsRead, bytes: summary.bytesRead))
         // The evidence is read and the audit written: a one-off run's history is done with.
         oneOff?.removeHistory()
 

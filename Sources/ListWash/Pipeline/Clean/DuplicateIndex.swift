@@ -8,21 +8,24 @@ import Glibc
 /// - **in memory** (small lists): one pass, one slot of a ``FingerprintTable`` per distinct
 ///   address; memory grows with the list.
 /// - **sorted** (large lists): a pre-pass over the list writes `(fingerprint, row, line)` for
-///   every row into an ``ExternalSorter``; the sorted stream groups equal fingerprints with
-///   the first row first (the sort is stable), and every later row of a group goes, with
-///   the group's first line, into a second sorter by row number. The list pass then reads
-///   that stream front to back as it meets the rows: memory is the sorters' budget,
-///   whatever the list's length.
+///   every row, as one fixed-size record, into a ``FixedRecordSorter``; the sorted stream
+///   groups equal fingerprints with the first row first (rows sort after the fingerprint),
+///   and every later row of a group goes, with the group's first line, into a second sorter
+///   by row number. The list pass then reads that stream front to back as it meets the rows:
+///   memory is the sorters' budget, whatever the list's length.
 ///
 /// Rows are numbered by their order among the reader's records (a line number would not do:
 /// several XML records can share a line).
 final class DuplicateIndex {
     private var table = FingerprintTable<Int32>(capacity: 16)
-    private let stream: ExternalSorter.Sorted?
+    private let stream: FixedRecordSorter.Sorted?
     private var nextRow = Int.max
     private var nextFirstLine = 0
     /// SHA-256 of the list as the pre-pass read it (nil in memory): the list pass must read the same bytes.
     let prepassDigest: [UInt8]?
+    /// The pre-pass's entry for every segment of a CSV list read from a file as it is, so that the
+    /// list pass does not parse it again (nil in memory, and for other lists).
+    private(set) var rows: ListRowStream?
     /// Rows found to be later duplicates by the pre-pass.
     private(set) var sortedDuplicates = 0
     /// The list's distinct keys, from the pre-pass: lets the history scan skip the evidence of
@@ -46,51 +49,72 @@ final class DuplicateIndex {
     }
 
     /// The sorted index, from a pre-pass over the list read with `open` (only `shard`'s rows, if given).
+    /// `keepsRows`: a CSV list's rows are noted for the list pass (``rows``).
     init(prepass open: () throws -> SubscriberListReader, rules: AddressRules, directory: String, memoryBudget: Int,
-         shard: ShardSpec? = nil) throws {
+         shard: ShardSpec? = nil, keepsRows: Bool = true) throws {
         let list = try open()
-        let byKey = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
+        let csv = list as? CSVListReader
+        var rows = try csv.flatMap { keepsRows && $0.isPlainFile ? try ListRowStream(directory: directory) : nil }
+        let byKey = FixedRecordSorter(directory: directory, memoryBudget: memoryBudget)
         var row = 0
-        var key = [UInt8](repeating: 0, count: 16)
-        var value = [UInt8](repeating: 0, count: 16)
         try list.read { segment in
-            guard case .record(let record) = segment else { return }
+            // The encoding is settled once reading has begun: a transcoded list is read again instead.
+            if rows != nil, csv?.isPlainFile != true { rows = nil }
+            let record: ListRecord
+            switch segment {
+            case .passthrough(let bytes):
+                if let rows, let csv { try rows.add(.passthrough, start: csv.segmentStart, length: bytes.count, line: 0) }
+                return
+            case .record(let r):
+                record = r
+            }
             row += 1
-            guard let address = record.address else { return }
+            guard let address = record.address else {
+                if let rows, let csv {
+                    try rows.addRejected(start: csv.segmentStart, length: record.raw.count, line: record.line,
+                                         reason: record.error ?? "malformed record", text: record.text)
+                }
+                return
+            }
             let addressKey = rules.key(address)
-            if let shard, !shard.owns(key: addressKey) { return }
+            if let shard, !shard.owns(key: addressKey) {
+                if let rows, let csv { try rows.add(.otherShard, start: csv.segmentStart, length: record.raw.count, line: record.line) }
+                return
+            }
+            if let rows, let csv {
+                try addressKey.withUnsafeBytes {
+                    try rows.add(.record, start: csv.segmentStart, length: record.raw.count, line: record.line, extra: $0)
+                }
+            }
             let fingerprint = Fingerprint(addressKey)
-            Self.store(fingerprint.high, fingerprint.low, into: &key)
-            Self.store(UInt64(row), UInt64(record.line), into: &value)
-            try byKey.append(key: key, value: value)
+            try byKey.append(.init(a: fingerprint.high, b: fingerprint.low, c: UInt64(row), d: UInt64(record.line)))
         }
         prepassDigest = list.digest()
+        if let rows, let csv {
+            rows.dialectDescription = csv.dialectDescription
+            rows.addressField = csv.addressField
+            rows.blankLines = csv.blankLines
+            rows.bytesRead = csv.bytesRead
+            self.rows = rows
+        }
 
-        let byRow = ExternalSorter(directory: directory, memoryBudget: memoryBudget)
+        let byRow = FixedRecordSorter(directory: directory, memoryBudget: memoryBudget)
         var high: UInt64 = 0, low: UInt64 = 0, firstLine: UInt64 = 0
         var started = false
         var duplicates = 0
         var filter = FingerprintFilter(expected: row)
-        var rowKey = [UInt8](repeating: 0, count: 8)
-        var lineValue = [UInt8](repeating: 0, count: 8)
-        try byKey.finish().forEach { k, v in
-            let h = UInt64(bigEndian: k.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
-            let l = UInt64(bigEndian: k.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            let line = UInt64(bigEndian: v.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            if started, h == high, l == low {
-                // A later row of the same key: the row number is the sort key of the second sorter.
-                rowKey.removeAll(keepingCapacity: true)
-                rowKey.append(contentsOf: v.prefix(8))
-                lineValue.removeAll(keepingCapacity: true)
-                lineValue.append(bigEndian: firstLine)
-                try byRow.append(key: rowKey, value: lineValue)
+        let sorted = try byKey.finish()
+        while let r = try sorted.next() {
+            if started, r.a == high, r.b == low {
+                // A later row of the same key: sorted by its row number for the list pass.
+                try byRow.append(.init(a: r.c, b: 0, c: 0, d: firstLine))
                 duplicates += 1
             } else {
                 started = true
-                high = h
-                low = l
-                firstLine = line
-                filter.insert(Fingerprint(high: h, low: l))
+                high = r.a
+                low = r.b
+                firstLine = r.d
+                filter.insert(Fingerprint(high: r.a, low: r.b))
             }
         }
         sortedDuplicates = duplicates
@@ -99,19 +123,14 @@ final class DuplicateIndex {
         try loadNext()
     }
 
-    private static func store(_ a: UInt64, _ b: UInt64, into bytes: inout [UInt8]) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(bigEndian: a)
-        bytes.append(bigEndian: b)
-    }
-
     private func loadNext() throws {
         guard let stream else { return }
-        let more = try stream.next { k, v in
-            nextRow = Int(UInt64(bigEndian: k.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
-            nextFirstLine = Int(UInt64(bigEndian: v.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+        if let next = try stream.next() {
+            nextRow = Int(next.a)
+            nextFirstLine = Int(next.d)
+        } else {
+            nextRow = Int.max
         }
-        if !more { nextRow = Int.max }
     }
 
     /// For the list pass, called for rows in order: the line of the first row with this

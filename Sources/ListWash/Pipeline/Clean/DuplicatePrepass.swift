@@ -2,7 +2,8 @@
 ///
 /// Input: the request (the list and how to read it, the address rules, the sort budget) and a
 /// staging folder for the sort's runs. Output: a sorted ``DuplicateIndex`` (the later rows of
-/// every key with their first row's line, the list's keys, the digest of the bytes it read).
+/// every key with their first row's line, the list's keys, the digest of the bytes it read,
+/// and, for a CSV file, its rows noted so that the list pass does not parse them again).
 struct DuplicatePrepass {
     private let request: CleanRequest
     private let directory: String
