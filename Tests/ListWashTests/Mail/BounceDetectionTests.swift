@@ -621,4 +621,25 @@ import Testing
         let c = try Classifier().classify(replyCode: 552, enhancedCode: nil, diagnostic: report.recipients[0].diagnostic)
         #expect(c.reason == .mailboxfull)
     }
+
+    /// "(Originally addressed to a)" only says which address was meant: the line after it is the reason.
+    @Test func theReasonAfterAnAliasNoteIsTheDiagnostic() throws {
+        let report = try read("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.it>
+            To: list-bounces@lists.example.org
+            Subject: Returned mail
+
+            Your message has encountered delivery problems
+            to local user jo.
+            (Originally addressed to jo@example.it)
+
+            User not known
+
+            Your message reads (in part):
+
+            """)
+        #expect(report.recipients.map(\.recipient) == ["jo@example.it"])
+        #expect(report.recipients.first?.diagnostic == "(Originally addressed to jo@example.it) User not known")
+        #expect(GenericBounce.isAliasNote("  (generated from jo@example.it)") && !GenericBounce.isAliasNote("User not known"))
+    }
 }

@@ -95,6 +95,14 @@ struct GenericBounce: MTAFormat {
                                        "generated from", "unable to deliver", "not found", "no such", "does not exist",
                                        "rejected", "not delivered", "originally addressed to"]
 
+    /// Whether `line` is only a parenthesised note of the address a local delivery expanded or was
+    /// first given ("(generated from a)", "(Originally addressed to a)", "(expanded from: a)").
+    static func isAliasNote(_ line: String) -> Bool {
+        let t = line.trimmingASCIIWhitespace().lowercased()
+        guard t.hasPrefix("("), t.hasSuffix(")") else { return false }
+        return ["generated from", "originally addressed to", "expanded from"].contains { t.dropFirst().hasPrefix($0) }
+    }
+
     /// The last resort: an address on a line of the notice (before the returned message) that
     /// says it failed; never the bounce's own sender or addressee, nor a mail system's mailbox.
     private func failureLines(in mail: MailContext, excluding own: Set<String>) -> [BounceRecipient] {
@@ -112,6 +120,11 @@ struct GenericBounce: MTAFormat {
                    MailText.addresses(in: next).isEmpty {
                     // "Your message to <a> was automatically rejected:" and the reason on the next line
                     // (Dovecot's rejection_reason template, "…rejected:%n%r").
+                    diagnostic += " " + MailText.collapse(next)
+                } else if Self.isAliasNote(line), let next = notice[(index + 1)...].first(where: { !$0.trimmingASCIIWhitespace().isEmpty }),
+                          MailText.addresses(in: next).isEmpty {
+                    // "(Originally addressed to a)" / "(generated from a)" only says which address was
+                    // meant; the reason is the line that follows it ("User not known").
                     diagnostic += " " + MailText.collapse(next)
                 }
                 var codes = MailText.codes(in: diagnostic)
