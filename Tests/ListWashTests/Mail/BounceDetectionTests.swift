@@ -642,4 +642,17 @@ import Testing
         #expect(report.recipients.first?.diagnostic == "(Originally addressed to jo@example.it) User not known")
         #expect(GenericBounce.isAliasNote("  (generated from jo@example.it)") && !GenericBounce.isAliasNote("User not known"))
     }
+
+    /// A one-line notice from a null sender ("You sent mail to a. That's not a valid user here.").
+    @Test func aNotAValidUserLineNamesTheRecipient() throws {
+        let report = try read("""
+            From: <>
+            To: list-bounces+ann=example.net@lists.example.org
+            Auto-Submitted: auto-replied
+
+            You sent mail to kit@example.net. That's not a valid user here.
+
+            """)
+        #expect(report.kind == .bounce && report.recipients.map(\.recipient) == ["kit@example.net"])
+    }
 }

@@ -103,7 +103,8 @@ public struct BounceReader: Sendable {
     static let failureWords = ["could not be delivered", "couldn't be delivered", "undeliverable", "not delivered",
                                "unable to deliver", "wasn't able to deliver", "was not able to deliver", "delivery failed",
                                "delivery has failed", "failed permanently", "permanent error", "did not reach",
-                               "delivery failure", "delivery to the following recipient", "non-delivery", "nondeliverable"]
+                               "delivery failure", "delivery to the following recipient", "non-delivery", "nondeliverable",
+                               "not a valid user", "not a valid recipient"]
 
     /// The notice's own words when `mail` reports a failed delivery but names no recipient address:
     /// a DSN whose groups say `failed` without an address, or a notice from a mail system (by its

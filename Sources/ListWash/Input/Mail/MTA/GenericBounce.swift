@@ -93,7 +93,7 @@ struct GenericBounce: MTAFormat {
     /// addressed to a)", the alias a local delivery expanded).
     private static let failureWords = ["undeliverable", "mailbox is full", "invalid", "unknown", "failed", "could not",
                                        "generated from", "unable to deliver", "not found", "no such", "does not exist",
-                                       "rejected", "not delivered", "originally addressed to"]
+                                       "rejected", "not delivered", "originally addressed to", "not a valid"]
 
     /// Whether `line` is only a parenthesised note of the address a local delivery expanded or was
     /// first given ("(generated from a)", "(Originally addressed to a)", "(expanded from: a)").
