@@ -7,7 +7,8 @@ CORPUS_DIR holds eml/*.eml and expected.tsv. The same script measures a held-out
 Scripts/heldout_expectations.py: there expected.tsv also has `recipient` (a row is matched to
 listwash's output by address, not by position; reason `?` means no expected reason) and `bounce`
 (yes / delayed / no), and the script adds bounce detection (messages expected to be bounces that
-gave at least one failed or delayed recipient; non-bounces that gave none) and delay agreement,
+gave at least one failed or delayed line, a bounce reported with no recipient included; non-bounces
+that gave no failed line with an address, which is what puts an address on the list) and delay agreement,
 and lists the recipients not found, the non-bounces reported as bounces and the delay warnings
 not reported as delayed.
 
@@ -142,19 +143,25 @@ def main():
             s["emitted"] += len(got)
         by_rcpt = {(g.get("recipient") or "").lower(): g for g in got}
         bounce_lines = [g for g in got if g.get("action") in ("failed", "delayed")]
+        # A failure notice that names no recipient anywhere is reported as a bounce with no
+        # recipient (a line with a null recipient, no event): it is detected, and it puts no
+        # address on the list, so a message the other project calls no bounce is still kept out.
+        addressed = [g for g in bounce_lines if g.get("recipient")]
         flags = {r.get("bounce") for r in rows.values() if r.get("bounce")}
         if flags:
             for fam in ("ALL", family(name)):
                 s = stats[fam]
                 if flags == {"no"}:
                     s["nonbounce_n"] += 1
-                    s["nonbounce"] += not bounce_lines
+                    s["nonbounce"] += not addressed
+                    s["nonbounce_unaddressed"] += bool(bounce_lines) and not addressed
                 else:
                     s["bounce_n"] += 1
                     s["bounce"] += bool(bounce_lines)
+                    s["bounce_unaddressed"] += bool(bounce_lines) and not addressed
             if flags == {"no"}:
-                if bounce_lines:
-                    misses.append(f"{name}(not a bounce, got {len(bounce_lines)})")
+                if addressed:
+                    misses.append(f"{name}(not a bounce, got {len(addressed)})")
                 continue
         for index, row in sorted(rows.items()):
             if row.get("recipient"):
@@ -228,6 +235,9 @@ def main():
     if a["kind_n"]:
         print(f"kind (hard/soft/sender) agreement: {pct(a['kind'], a['kind_n']).strip()}; apart from the deliberate "
               f"differences: {pct(a['kind_d'], a['kind_n']).strip()}")
+    if a["bounce_n"] or a["nonbounce_n"]:
+        print(f"reported as a bounce with no recipient (no event): {a['bounce_unaddressed']} of the "
+              f"{a['bounce']} bounces detected, {a['nonbounce_unaddressed']} of the {a['nonbounce_n']} non-bounces")
     if misses:
         print("\nrecipients not found: " + " ".join(misses))
     if undelayed:

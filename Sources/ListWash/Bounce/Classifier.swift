@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Order of decision: the user's rules (in order), then a provider's own reason code (``ProviderCode``),
 /// then phrases in the text (registry order; text beats codes), then the enhanced status code, then the
-/// basic reply code, then `onhold` when a failure status code said nothing more, else `undefined`.
+/// basic reply code, then `onhold` when a failure status code or a text said nothing more, else `undefined`.
 /// The SMTP command the text names refines the result: "user unknown" said to DATA is `filtered`,
 /// a vague refusal of MAIL FROM is `rejected`, of the connection or EHLO `blocked`.
 /// Build one classifier and share it: `classify` is thread-safe and allocation-light.
@@ -419,6 +419,12 @@ public final class Classifier: Sendable {
         if let status, status.statusClass != .success {
             // A failure code that names no cause: the decision is on hold (sisimai's distinction from undefined).
             return result(.onhold, kind(of: .onhold), "status:\(status)")
+        }
+        if bytes.contains(where: { $0 > 0x20 }) {
+            // A reply or notice was given, but it names no cause: on hold, not undefined. sisimai's
+            // rule (Sisimai::Reason->get in 4.25, reason/find.go now): `onhold` when no cause was
+            // found and the diagnostic is not empty, `undefined` only when there is no text at all.
+            return result(.onhold, kind(of: .onhold), "default:text")
         }
         return result(.undefined, kind(of: .undefined), "default")
 

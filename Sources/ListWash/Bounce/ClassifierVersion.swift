@@ -35,12 +35,18 @@ public struct ClassificationIdentity: Sendable, Equatable, Hashable {
                       String(describing: ProviderCode.cox.sorted { $0.key < $1.key }), String(describing: ProviderCode.spectrum),
                       String(describing: ProviderCode.godaddy.sorted { $0.key < $1.key }),
                       String(describing: ProviderCode.iua.sorted { $0.key < $1.key }),
-                      String(describing: SMTPCommand.markers), String(describing: NeutralPhrases.all)] {
+                      String(describing: SMTPCommand.markers), String(describing: NeutralPhrases.all),
+                      "decisions \(decisionRevision)"] {
             hasher.update(Array(table.utf8))
             hasher.update([0])
         }
         return "listwash \(ListWashVersion.current) tables \(Array(hasher.finalize().prefix(6)).hexString)"
     }()
+
+    /// The revision of the decision order itself (`Classifier`'s code, not its tables): raised
+    /// when a change of code alone classifies a stored reply otherwise, so the digest changes too.
+    /// 6: a text that names no cause is `onhold`, not `undefined`.
+    static let decisionRevision = 6
 
     static func rules(of policy: Policy) -> String {
         let defaults = Policy()

@@ -68,6 +68,8 @@ struct Classify: ParsableCommand {
                 let lines = report.classifiedLines(classifier: classifier)
                 if lines.isEmpty || report.kind == .notABounce {
                     printError("\(item.source): not a bounce: \(report.why ?? "no failed recipient")")
+                } else if report.unaddressedNotice != nil {
+                    printError("\(item.source): a bounce with no recipient: \(report.why ?? "no recipient address")")
                 }
                 for line in lines { print(line) }
             }

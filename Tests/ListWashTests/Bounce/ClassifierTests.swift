@@ -163,12 +163,14 @@ import Testing
         #expect(nullMX.reason == .notaccept && nullMX.kind == .hard)
     }
 
-    @Test func bareCodesFallBackToTheReplyTableThenUndefined() {
+    @Test func bareCodesFallBackToTheReplyTableThenOnHoldOrUndefined() {
         let conn = classify("421 Service not available, closing transmission channel")
         #expect(conn.reason == .toomanyconn && conn.rule == "reply:421")
         #expect(classify("", reply: 552, status: nil).reason == .mailboxfull)
+        // A text that names no cause is on hold (sisimai: onhold when the diagnostic is not empty) ...
         let bare5xx = classify("550 Requested action not taken")
-        #expect(bare5xx.reason == .undefined && bare5xx.kind == .soft && bare5xx.rule == "default")
+        #expect(bare5xx.reason == .onhold && bare5xx.kind == .soft && bare5xx.rule == "default:text")
+        // ... no text at all is undefined.
         let bare4xx = classify("", reply: 450, status: nil)
         #expect(bare4xx.reason == .undefined && bare4xx.kind == .soft)
         let nothing = classify("")
@@ -222,7 +224,7 @@ import Testing
             ClassifierRule(name: "only-4xx", reason: .blocked, replyCodes: ["4xx"], phrases: ["zorglub"]),
         ])
         let result = classifier.classify(replyCode: 550, enhancedCode: nil, diagnostic: "zorglub")
-        #expect(result.reason == .undefined && result.rule == "default")
+        #expect(result.reason == .onhold && result.rule == "default:text")
     }
 
     @Test func malformedRulesAreRefusedWithTheRuleName() {
@@ -314,6 +316,6 @@ import Testing
 
     @Test func userUnknownWordingInsideOtherWordsDoesNotMatch() {
         let result = classifier.classify(replyCode: 550, enhancedCode: nil, diagnostic: "youtube cube rubber garbled")
-        #expect(result.reason == .undefined)
+        #expect(result.reason == .onhold && result.rule == "default:text")
     }
 }

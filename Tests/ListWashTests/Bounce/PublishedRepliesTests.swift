@@ -401,6 +401,22 @@ struct PublishedReply: Sendable, CustomTestStringConvertible {
         .init("550 5.7.1 Service unavailable; client [192.0.2.1] blocked using mail.abusix.zone", .blocked, .sender),
         .init("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.blocklist.de", .blocked, .sender),
         .init("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using ix.dnsbl.manitu.net", .blocked, .sender),
+        // Round 6: list names that hold "spam" are still a verdict on the sending host, not the message.
+        .init("554 5.7.1 Rejected: 192.0.2.1 listed at bl.spameatingmonkey.net", .blocked, .sender),
+        .init("550 5.7.1 Rejected: 192.0.2.1 listed at backscatter.spameatingmonkey.net", .blocked, .sender),
+        .init("554 5.7.1 Rejected: message contains a domain listed at uribl.spameatingmonkey.net", .spamdetected, .sender),
+        .init("550 5.7.1 Rejected: 192.0.2.1 is listed on spam.spamrats.com", .blocked, .sender),
+        .init("550 5.7.1 Rejected: 192.0.2.1 is listed on dyna.spamrats.com", .blocked, .sender),
+        .init("550 5.7.1 Rejected: 192.0.2.1 is listed on noptr.spamrats.com", .requireptr, .sender),
+        .init("550 5.7.1 Rejected: 192.0.2.1 is listed on auth.spamrats.com", .blocked, .sender),
+        .init("554 5.7.1 Rejected: 192.0.2.1 listed at bl.nordspam.com", .blocked, .sender),
+        .init("554 5.7.1 Rejected: 192.0.2.1 listed at dnsbl.justspam.org", .blocked, .sender),
+        .init("554 5.7.1 Rejected: 192.0.2.1 listed at dnsbl.dronebl.org", .blocked, .sender),
+        .init("554 5.7.1 Rejected: 192.0.2.1 listed at db.wpbl.info", .blocked, .sender),
+        .init("450 4.7.1 Mail from 192.0.2.1 has been blocked by Trend Micro Email Reputation Service. Please see https://ers.trendmicro.com/reputations to get detailed information.", .blocked, .sender),
+        .init("550 5.7.1 Mail from 192.0.2.1 blocked using Trend Micro Email Reputation database. Please see http://www.mail-abuse.com/cgi-bin/lookup?192.0.2.1", .blocked, .sender),
+        .init("451 4.7.1 Mail from 192.0.2.1 deferred using Trend Micro Email Reputation database. Please see http://www.mail-abuse.com/cgi-bin/lookup?192.0.2.1", .blocked, .sender),
+        .init("421 4.7.1 Connection refused by Trend Micro Network Reputation Service", .blocked, .sender),
     ]
     @Test(arguments: blocklists) func blocklistsReplies(_ row: PublishedReply) { check(row) }
 

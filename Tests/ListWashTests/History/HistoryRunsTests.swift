@@ -223,8 +223,10 @@ import Testing
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         // Changed by 0006-message-identity, 0007-run-ledger, 0008-lifecycle, 0009-erasure and 0010-compressed-blocks
-        // only through `sqlite_master` (their new tables).
-        #expect(digest == "25bc441def2f8b7e1203e4d547d5187872d94ac1851bbf267d65e258bf1e9647")
+        // only through `sqlite_master` (their new tables). The version-1 rows are classified by today's
+        // classifier when the test writes them: "550 x" names no cause and is `onhold` (rule `default:text`)
+        // since the classifier follows sisimai's rule for a text that names none (it was `undefined`).
+        #expect(digest == "6bc36c524e05398ed989841a6c0d49f8bc4738b3f3f09959d6fc53b6054c9eff")
     }
 
     @Test func aVersion1DatabaseIsMigratedToRuns() throws {

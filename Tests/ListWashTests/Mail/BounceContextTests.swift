@@ -205,6 +205,8 @@ private func read(_ text: String) throws -> BounceReport {
     @Test func aBareFailureCodeIsOnHoldNothingAtAllIsUndefined() {
         let held = classify("550 5.0.0 <a@example.org>: Recipient address rejected: On hold")
         #expect(held.reason == .onhold && held.kind == .soft && held.rule == "status:5.0.0")
-        #expect(classify("550 Requested action not taken").reason == .undefined)
+        // A text that names no cause is on hold too; only no text at all is undefined.
+        #expect(classify("550 Requested action not taken").reason == .onhold)
+        #expect(classify("").reason == .undefined)
     }
 }

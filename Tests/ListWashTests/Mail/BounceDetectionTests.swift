@@ -409,4 +409,250 @@ import Testing
             """)
         #expect(local.recipients.map(\.recipient) == ["kijitora@example.it"])
     }
+
+    // MARK: Recipients of notices that name none in DSN fields (round 6)
+
+    /// The returned message's headers copied into the text (quoted with `>`), no address in the
+    /// notice: the newest trace field's `for` clause (RFC 5321 §4.4) names the recipient.
+    @Test func aCopiedTraceFieldNamesTheRecipient() throws {
+        let report = try read("""
+            From: postmaster@mail.example.net (Automated response)
+            To: news-bounces@lists.example.org
+            Subject: FAILED MAIL regarding "news"
+
+            The address to which your message was addressed did not match a mailbox here.
+
+            Original message as received is as follows:
+            ========================================
+            >Return-Path: <news-bounces@lists.example.org>
+            >Received: from relay.example.net by mail.example.net with ESMTP id X1 for <ann@example.net>; Sun, 27 May 2001 14:21:25 -0700
+            >Received: from lists.example.org by relay.example.net with ESMTP id X0 for <ann@example.net>; Sun, 27 May 2001 14:21:23 -0700
+            >From: news@lists.example.org
+            >To: news@lists.example.org
+            >Subject: this week
+
+            """)
+        #expect(report.kind == .bounce)
+        #expect(report.recipients.map(\.recipient) == ["ann@example.net"])
+        #expect(report.recipients.first?.diagnostic.contains("did not match a mailbox") == true)
+        #expect(report.recipients.first?.diagnostic.contains("Received") == false)
+    }
+
+    /// A returned message that went through a list: its `To:` and `Cc:` are the post's addressees,
+    /// so the member is the one its newest trace field names, not the `To:` address.
+    @Test func aListMessagesToIsNotTheFailedMember() throws {
+        let report = try read("""
+            From: "Mail System" <>
+            To: talk-admin@lists.example.org
+            Subject: Undeliverable mail
+
+            Your mail cannot be delivered to the following address(es):
+
+             bob "(0), ErrMsg=mailbox space not enough"
+
+            ---- Header of the source mail attached ----
+
+            Received: from lists.example.org by mx.example.net (Postfix) with ESMTP id A1
+            \tfor <carol@example.net>; Tue,  6 Feb 2001 06:31:27 +0800
+            Delivered-To: talk@lists.example.org
+            From: <dan@example.com>
+            To: Eve <eve@example.com>
+            Cc: <talk@lists.example.org>
+            Sender: talk-admin@lists.example.org
+            Subject: Re: sorting
+
+            """)
+        #expect(report.recipients.map(\.recipient) == ["carol@example.net"])
+    }
+
+    /// A notice that restates the returned message's headers above the copy ("Subject: …",
+    /// "To: a"): that `To:` names the recipient.
+    @Test func aRestatedToLineNamesTheRecipient() throws {
+        let report = try read("""
+            From: MAILER-DAEMON@mail.example.com
+            To: list-bounces@lists.example.org
+            Content-Type: text/html; charset="utf-8"
+
+            I'm afraid I wasn't able to deliver the following message.
+            This is a permanent error; I've given up. Sorry it didn't work out.
+
+            Subject: [List] Re: folders
+            To: fay@example.com
+
+            ---Below this line is a copy of the message.
+
+            """)
+        #expect(report.recipients.map(\.recipient) == ["fay@example.com"])
+    }
+
+    /// Exchange 5.5's Internet Mail Service writes a recipient as an X.400 O/R address whose
+    /// `dda:SMTP=` attribute holds the SMTP address.
+    @Test func anX400AddressGivesItsSMTPAttribute() throws {
+        let report = try read("""
+            From: System Administrator <postmaster@corp.example>
+            To: list-bounces@lists.example.org
+            Subject: Undeliverable: RE: results
+            X-MS-Embedded-Report:
+
+            Your message
+
+              To:      list@lists.example.org
+              Subject: RE: results
+
+            did not reach the following recipient(s):
+
+            c=US;a= ;p=CORP;o=Site;dda:SMTP=gus@corp.example; on Fri, 4 Oct 2002
+                The recipient name is not recognized
+
+            """)
+        #expect(report.recipients.map(\.recipient) == ["gus@corp.example"])
+        #expect(MailText.addresses(in: "o=Site;dda:SMTP=gus@corp.example;") == ["gus@corp.example"])
+        #expect(MailText.addresses(in: "smtp=x@corp.example") == ["smtp=x@corp.example"])  // no X.400 attribute: kept
+    }
+
+    /// A notice that names only the sender's side ("not accepting mail from the list") and bare
+    /// names: a bounce all the same, reported with no recipient and the reason why; no event.
+    @Test func aFailureWithNoRecipientAnywhereIsReportedNotSkipped() throws {
+        let report = try read("""
+            From: "Mail Delivery Subsystem" <MAILER-DAEMON@mail.example.com>
+            To: <news-bounces@lists.example.org>
+            Subject: Mail Delivery Problem
+
+            Your mail to the following recipients could not be delivered because
+            they are not accepting mail from news@lists.example.org:
+            \tscreenname
+
+            """)
+        #expect(report.kind == .bounce && report.recipients.isEmpty)
+        #expect(report.why == "a failure notice that names no recipient address, in its text or in the returned message's headers")
+        #expect(report.events(file: "x").isEmpty)
+        let lines = report.classifiedLines(classifier: try Classifier())
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("{\"recipient\":null,\"action\":\"failed\"") == true)
+        // The list's own address is never the failed recipient.
+        #expect(MailContext.listAddresses(of: "news-bounces+ann=example.net@lists.example.org").contains("news@lists.example.org"))
+        #expect(MailContext.listAddresses(of: "ann@example.net").isEmpty)
+
+        // A DSN whose failed group names no address is reported the same way.
+        let dsn = try read("""
+            From: MAILER-DAEMON@mail.example.com
+            To: sender@example.org
+            Subject: Delivery Status Notification (Failure)
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+            --b
+            Content-Type: text/plain
+
+            Delivery failed.
+
+            --b
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mail.example.com
+
+            Final-Recipient: rfc822; (unknown)
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: smtp; 550 5.1.1 No such user
+
+            --b--
+
+            """)
+        #expect(dsn.kind == .bounce && dsn.recipients.isEmpty)
+        #expect(dsn.why == "a failure report whose delivery-status part names no recipient address")
+        #expect(dsn.classifiedLines(classifier: try Classifier()).first?.contains("\"reason\":\"userunknown\"") == true)
+
+        // A message from a mail system that reports no failure is still no bounce.
+        let digest = try read("""
+            From: postmaster@mail.example.com
+            To: sender@example.org
+            Subject: Your weekly quarantine digest
+
+            Nothing was held this week.
+
+            """)
+        #expect(digest.kind == .notABounce)
+    }
+
+    // MARK: The diagnostic is the server's reply (RFC 3464 §2.3.6)
+
+    /// sendmail's transcript names the alias the recipient was expanded from, not the recipient: the
+    /// transcript's reply is the diagnostic, not the "(expanded from: …)" note.
+    @Test func sendmailsTranscriptReplyIsTheDiagnosticOfAnExpandedAddress() throws {
+        let report = try read("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.nl>
+            To: list-admin@lists.example.org
+            Subject: Returned mail: Too many hops
+
+               ----- The following addresses had permanent fatal errors -----
+            hal@shaft.example.nl
+                (expanded from: hal@example.nl)
+
+               ----- Transcript of session follows -----
+            554 Too many hops 26 (25 max): from list-admin@lists.example.org via localhost, to hal@example.nl
+
+               ----- Message header follows -----
+
+            """)
+        #expect(report.recipients.map(\.recipient) == ["hal@shaft.example.nl"])
+        #expect(report.recipients.first?.replyCode == 554)
+        #expect(report.recipients.first?.diagnostic.hasPrefix("554 Too many hops") == true)
+    }
+
+    /// A notice line names the recipient and the reply stands further down ("for the following
+    /// reason: / 552 …"): the reply is part of the diagnostic.
+    @Test func aReplyBelowTheNoticeLineIsItsDiagnostic() throws {
+        let report = try read("""
+            From: MAILER-DAEMON@mail.example.com
+            To: list-bounces@lists.example.org
+            Subject: failure notice
+
+            Sorry, unable to deliver your message to ivy@example.com for
+            the following reason:
+
+             552 Quota violation for ivy@example.com
+
+            A copy of the original message below this line:
+
+            """)
+        #expect(report.recipients.map(\.recipient) == ["ivy@example.com"])
+        #expect(report.recipients.first?.replyCode == 552)
+        let c = try Classifier().classify(replyCode: 552, enhancedCode: nil, diagnostic: report.recipients[0].diagnostic)
+        #expect(c.reason == .mailboxfull)
+    }
+
+    /// "(Originally addressed to a)" only says which address was meant: the line after it is the reason.
+    @Test func theReasonAfterAnAliasNoteIsTheDiagnostic() throws {
+        let report = try read("""
+            From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.it>
+            To: list-bounces@lists.example.org
+            Subject: Returned mail
+
+            Your message has encountered delivery problems
+            to local user jo.
+            (Originally addressed to jo@example.it)
+
+            User not known
+
+            Your message reads (in part):
+
+            """)
+        #expect(report.recipients.map(\.recipient) == ["jo@example.it"])
+        #expect(report.recipients.first?.diagnostic == "(Originally addressed to jo@example.it) User not known")
+        #expect(GenericBounce.isAliasNote("  (generated from jo@example.it)") && !GenericBounce.isAliasNote("User not known"))
+    }
+
+    /// A one-line notice from a null sender ("You sent mail to a. That's not a valid user here.").
+    @Test func aNotAValidUserLineNamesTheRecipient() throws {
+        let report = try read("""
+            From: <>
+            To: list-bounces+ann=example.net@lists.example.org
+            Auto-Submitted: auto-replied
+
+            You sent mail to kit@example.net. That's not a valid user here.
+
+            """)
+        #expect(report.kind == .bounce && report.recipients.map(\.recipient) == ["kit@example.net"])
+    }
 }

@@ -99,15 +99,39 @@ extension KnowledgeTable {
     /// Public blocklists, as receivers name them in their rejections. An IP or host list is our
     /// host's problem (`blocked`); a URI list is about the message's links (`spamdetected`).
     static let blocklists = KnowledgeTable(
-        id: "blocklists", publisher: "Spamhaus, SpamCop, SORBS, UCEPROTECT, Abusix, Mailspike, Cloudmark, SURBL, URIBL",
+        id: "blocklists", publisher: "Spamhaus, SpamCop, SORBS, UCEPROTECT, Abusix, Mailspike, Cloudmark, SURBL, URIBL, Trend Micro ERS, SpamRATS, Spam Eating Monkey, NordSpam, JustSpam, DroneBL, WPBL",
         references: [
             "https://www.spamhaus.org/faqs/dnsbl-usage/ (ZEN = SBL + XBL + PBL; DBL is a domain list)",
             "https://www.spamcop.net/fom-serve/cache/291.html",
             "https://www.surbl.org/lists, https://uribl.com/about.shtml (URI lists: links in the message)",
             "https://www.uceprotect.net/en/, http://www.sorbs.net/, https://mailspike.org/, https://csi.cloudmark.com/",
             "https://abusix.com/, https://www.blocklist.de/, https://www.dnsbl.manitu.net/ (as receivers name them, e.g. help.creoline.com's RBL page)",
+            "https://ers.trendmicro.com/reputations (Trend Micro Email Reputation Services: the IP reputation database its gateways and receivers consult; its older lookup was mail-abuse.com/cgi-bin/lookup)",
+            "https://www.spamrats.com/ (RATS-Dyna, RATS-NoPtr, RATS-Spam, RATS-Auth zones), https://spameatingmonkey.com/ (SEM-BLACK, SEM-BACKSCATTER, SEM-URI)",
+            "https://www.nordspam.com/ (bl.nordspam.com), https://www.justspam.org/ (dnsbl.justspam.org), https://dronebl.org/docs/howtouse, https://www.wpbl.info/",
         ],
         rows: [
+            // Round 6: lists whose names hold the word "spam", which alone would read as a spam verdict on
+            // the message; an IP list is about the sending host (`blocked`), a URI list about the links.
+            // The URI zone comes before the IP zone it contains as a substring.
+            KnownPhrase("uribl.spameatingmonkey.net", .spamdetected, "SEM-URI: a domain in the message's links"),
+            KnownPhrase("bl.spameatingmonkey.net", .blocked, "SEM-BLACK: IP list"),
+            KnownPhrase("backscatter.spameatingmonkey.net", .blocked, "SEM-BACKSCATTER: IPs that send misdirected bounces"),
+            KnownPhrase("spam.spamrats.com", .blocked, "RATS-Spam: IPs seen sending spam"),
+            KnownPhrase("dyna.spamrats.com", .blocked, "RATS-Dyna: IPs that look dynamic (no mail server expected)"),
+            KnownPhrase("noptr.spamrats.com", .requireptr, "RATS-NoPtr: IPs with no reverse DNS (listwash: requireptr, see docs)"),
+            KnownPhrase("auth.spamrats.com", .blocked, "RATS-Auth: IPs that attacked SMTP authentication"),
+            KnownPhrase("bl.nordspam.com", .blocked, "NordSpam IP list"),
+            KnownPhrase("dnsbl.justspam.org", .blocked, "JustSpam IP list"),
+            KnownPhrase("dnsbl.dronebl.org", .blocked, "DroneBL: IPs of abused hosts (drones, open proxies)"),
+            KnownPhrase("db.wpbl.info", .blocked, "WPBL IP list"),
+            // Trend Micro Email Reputation Services, as its gateways word the refusal ("Mail from <ip> has
+            // been blocked by Trend Micro Email Reputation Service", older "… deferred using Trend Micro
+            // Email Reputation database"), also on a 4.7.1 deferral, and its Network Reputation Service.
+            KnownPhrase("trend micro email reputation", .blocked, "Trend Micro ERS: the sending IP's reputation"),
+            KnownPhrase("trend micro network reputation", .blocked, "Trend Micro NRS: the sending IP's network"),
+            KnownPhrase("ers.trendmicro.com", .blocked, "Trend Micro ERS lookup link"),
+            KnownPhrase("mail-abuse.com/cgi-bin/lookup", .blocked, "Trend Micro's former (MAPS) lookup link"),
             KnownPhrase("multi.surbl.org", .spamdetected, "SURBL: a URI in the message"),
             KnownPhrase("surbl.org", .spamdetected, "SURBL"),
             KnownPhrase("uribl.com", .spamdetected, "URIBL: a URI in the message"),

@@ -4,20 +4,18 @@ extension BounceReason {
 }
 
 extension ReasonDefinition {
-    /// The reply said nothing recognizable: counts as soft.
+    /// There was no reply text and no failure code: counts as soft.
     static let undefined = ReasonDefinition(
         .undefined, kind: .soft,
-        summary: "nothing in the reply says why the message failed",
+        summary: "no reply text or failure code says why the message failed",
         phrases: [],
         examples: [
-            "550 Requested action not taken",
-            "554 Transaction failed",
-            "Something went wrong",
             "",
         ],
         counterExamples: [
             "550 5.1.1 User unknown",
-            // A failure status code with nothing more is onhold, not undefined.
+            // A failure status code, or a text, that names no cause is onhold, not undefined.
             "5.0.0 Something went wrong",
+            "550 Requested action not taken",
         ])
 }

@@ -83,8 +83,47 @@ public struct BounceReader: Sendable {
             report.why = "an auto-reply (RFC 3834), not a bounce"
             return report
         }
+        if let notice = Self.unaddressedFailure(mail, dsn: dsn) {
+            // A failure notice that names no recipient anywhere: a bounce all the same, reported
+            // with no address (it yields no event) and the reason why.
+            report.kind = .bounce
+            report.agent = dsn.isEmpty ? "Generic" : "RFC3464"
+            report.unaddressedNotice = notice
+            report.why = dsn.contains(where: { !$0.recipients.isEmpty })
+                ? "a failure report whose delivery-status part names no recipient address"
+                : "a failure notice that names no recipient address, in its text or in the returned message's headers"
+            return report
+        }
         report.why = Self.whyNotABounce(mail, dsnGroups: dsn.reduce(0) { $0 + $1.recipients.count })
         return report
+    }
+
+    /// Words of a notice that reports a failed delivery (RFC 3464 §2.3.3's `failed`, in the MTAs'
+    /// and providers' own notices), lowercased.
+    static let failureWords = ["could not be delivered", "couldn't be delivered", "undeliverable", "not delivered",
+                               "unable to deliver", "wasn't able to deliver", "was not able to deliver", "delivery failed",
+                               "delivery has failed", "failed permanently", "permanent error", "did not reach",
+                               "delivery failure", "delivery to the following recipient", "non-delivery", "nondeliverable",
+                               "not a valid user", "not a valid recipient"]
+
+    /// The notice's own words when `mail` reports a failed delivery but names no recipient address:
+    /// a DSN whose groups say `failed` without an address, or a notice from a mail system (by its
+    /// sender or subject) whose subject or text says the delivery failed. Nil otherwise.
+    static func unaddressedFailure(_ mail: MailContext, dsn: [DeliveryStatus]) -> String? {
+        let notice = MailText.collapse(mail.lines.prefix { line in
+            !originalMessageMarkers.contains { line.lowercased().contains($0) }
+        }.prefix(40).joined(separator: " "))
+        let groups = dsn.flatMap(\.recipients)
+        if !groups.isEmpty {
+            guard groups.contains(where: { ($0["Action"] ?? "").lowercased().contains("fail") }) else { return nil }
+            let diagnostics = groups.flatMap { $0.all("Diagnostic-Code") }.map(DeliveryStatus.diagnosticText)
+            let text = MailText.collapse(diagnostics.joined(separator: " "))
+            return text.isEmpty ? notice : text
+        }
+        guard mail.fromMailSystem || GenericBounce().detect(mail) else { return nil }
+        let lowerNotice = notice.lowercased()
+        guard failureWords.contains(where: { mail.subject.contains($0) || lowerNotice.contains($0) }) else { return nil }
+        return notice
     }
 
     /// Whether a plain notice (no DSN) says delivery is still being attempted: RFC 3464's `delayed`
@@ -221,8 +260,7 @@ public struct BounceReader: Sendable {
     /// bounce's own addressee and sender (our return path, the reporting MTA's mailer-daemon)
     /// are never taken for a failed recipient.
     private func plainText(_ mail: MailContext) -> (agent: String, recipients: [BounceRecipient])? {
-        let own = Set(["To", "From"]
-            .compactMap { mail.headers[$0] }.flatMap(MailText.addresses).map { $0.lowercased() })
+        let own = mail.ownAddresses
         for format in MTARegistry.formats where format.detect(mail) {
             var found = format.recipients(in: mail).filter { !own.contains($0.recipient.lowercased()) }
             if found.isEmpty { continue }

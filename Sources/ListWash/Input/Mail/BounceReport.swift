@@ -69,6 +69,9 @@ public struct BounceReport: Sendable, Equatable {
     /// Why a message yields no event: not a report at all (and what it lacked), an auto-reply,
     /// or a report that names no recipient. Nil when it yields events.
     public var why: String?
+    /// A failure notice that names no recipient address anywhere (``kind`` `bounce`, no
+    /// recipients): its own words, so that it is reported and classified, not skipped.
+    public var unaddressedNotice: String?
 
     /// Creates a report.
     public init(kind: BounceMessageKind, agent: String, messageID: String? = nil, date: Int64? = nil,
@@ -133,6 +136,13 @@ public struct BounceReport: Sendable, Equatable {
                           reason: "feedback", kind: nil, diagnostic: $0.diagnostic)
             }
         case .bounce, .delivered:
+            if recipients.isEmpty, let notice = unaddressedNotice {
+                // A bounce that names no recipient: reported, with no address, so it is not lost.
+                let codes = MailText.codes(in: notice)
+                let c = classifier.classify(replyCode: codes.replyCode, enhancedCode: codes.status, diagnostic: notice)
+                return [Self.line(recipient: nil, action: "failed", status: codes.status, replyCode: codes.replyCode,
+                                  reason: c.reason.rawValue, kind: c.kind.rawValue, diagnostic: notice, rule: c.rule)]
+            }
             return recipients.map { r in
                 if !r.isFailure {
                     return Self.line(recipient: r.recipient, action: r.action, status: r.status, replyCode: r.replyCode,

@@ -21,6 +21,10 @@ struct MailContext: Sendable {
     let feedbackTexts: [String]
     /// Headers of the returned original message, when it is attached.
     let originalHeaders: MailHeaders?
+    /// Lowercased addresses that are ours or the reporting system's, never a failed recipient: the
+    /// bounce's own `To:` and `From:`, and the mailing list behind our return path (see
+    /// ``listAddresses(of:)``).
+    let ownAddresses: Set<String>
 
     init(root: MIMEPart) {
         self.root = root
@@ -79,6 +83,104 @@ struct MailContext: Sendable {
         deliveryStatusTexts = dsn
         feedbackTexts = feedback
         originalHeaders = original
+        var own = Set<String>()
+        for address in ["To", "From"].compactMap({ root.headers[$0] }).flatMap(MailText.addresses) {
+            own.insert(address.lowercased())
+            own.formUnion(Self.listAddresses(of: address))
+        }
+        ownAddresses = own
+    }
+
+    /// The list addresses a list manager's own mailbox stands for: a bounce goes back to a list's
+    /// administrative address, never to a member, and the list's posting address in the notice
+    /// ("not accepting mail from L@host") is the sender's side too. Mailman's `L-bounces`,
+    /// `L-admin`, `L-owner`, `L-request` (and a VERP tail `+…` after them) stand for `L` and for
+    /// each other; Majordomo's and Sympa's `owner-L` for `L`.
+    static func listAddresses(of address: String) -> Set<String> {
+        let lower = address.lowercased()
+        guard let at = lower.lastIndex(of: "@") else { return [] }
+        var local = String(lower[..<at])
+        let domain = String(lower[at...])
+        if let plus = local.firstIndex(of: "+") { local = String(local[..<plus]) }
+        var list: String?
+        for suffix in ["-bounces", "-admin", "-owner", "-request"] where local.hasSuffix(suffix) && local.count > suffix.count {
+            list = String(local.dropLast(suffix.count))
+            break
+        }
+        if list == nil, local.hasPrefix("owner-"), local.count > 6 { list = String(local.dropFirst(6)) }
+        guard let list else { return [] }
+        return Set(([""] + ["-bounces", "-admin", "-owner", "-request"]).map { list + $0 + domain } + ["owner-" + list + domain])
+    }
+
+    /// Whether `address` is a mail system's own mailbox (RFC 5321 §4.5.1's postmaster, the
+    /// MAILER-DAEMON of bounce senders), which is never a failed recipient.
+    static func isMailSystemMailbox(_ address: String) -> Bool {
+        let lower = address.lowercased()
+        return lower.hasPrefix("postmaster@") || lower.hasPrefix("mailer-daemon@") || lower.hasPrefix("mailerdaemon@")
+    }
+
+    /// Header fields a copy of the returned message carries (RFC 5322, RFC 5321's trace fields and
+    /// the delivery agents' envelope fields), used to tell a copied header block in the text.
+    private static let copiedFields: Set<String> = [
+        "return-path", "received", "from", "to", "cc", "subject", "date", "sent", "message-id", "delivered-to",
+        "x-original-to", "envelope-to", "reply-to", "sender", "mime-version", "content-type",
+    ]
+
+    /// The field name a text line starts (`Received: …`, `>To: …`, `  Subject: …`), lowercased, or nil.
+    private static func fieldName(_ line: Substring) -> String? {
+        var l = line.drop(while: { $0 == " " || $0 == "\t" })
+        guard let colon = l.firstIndex(of: ":"), colon != l.startIndex else { return nil }
+        l = l[..<colon]
+        guard l.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
+        return l.lowercased()
+    }
+
+    /// The returned message's headers when they are copied into the notice's text rather than
+    /// attached: the first block of at least two header lines of a message (`Received:`, `To:`,
+    /// `Subject:`, …; quoted with `>` or indented, as MTAs copy them), with its folded lines.
+    /// Read on demand: only the last-resort recipient search needs it.
+    func copiedHeaders() -> (headers: MailHeaders, line: Int)? {
+        var index = 0
+        while index < lines.count {
+            guard let name = Self.fieldName(Self.unquoted(lines[index])), Self.copiedFields.contains(name) else {
+                index += 1
+                continue
+            }
+            var block: [String] = []
+            var known = 0
+            var next = index
+            while next < lines.count {
+                let line = Self.unquoted(lines[next])
+                if line.allSatisfy({ $0 == " " || $0 == "\t" }) { break }
+                if let name = Self.fieldName(line), !(line.first == " " || line.first == "\t") || block.isEmpty
+                    || Self.copiedFields.contains(name) {
+                    if Self.copiedFields.contains(name) { known += 1 }
+                    block.append(String(line.drop(while: { $0 == " " || $0 == "\t" })))
+                } else if line.first == " " || line.first == "\t" {
+                    block.append(String(line))  // a folded line
+                } else {
+                    break
+                }
+                next += 1
+            }
+            if known >= 2 { return (MIME.parseHeaders(Array((block.joined(separator: "\n") + "\n").utf8)), index) }
+            index = max(next, index + 1)
+        }
+        return nil
+    }
+
+    /// A line of a copied message without its quoting `>` (RFC 3676 §4.5 quote marks).
+    private static func unquoted(_ line: String) -> Substring {
+        var l = Substring(line)
+        if l.hasPrefix(">") { l = l.dropFirst() }
+        return l
+    }
+
+    /// The recipient a trace field names (RFC 5321 §4.4: `Received: … for <a@b>; date`), or nil.
+    static func receivedFor(_ value: String) -> String? {
+        let clauses = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
+        guard let range = clauses.range(of: " for ", options: .caseInsensitive) else { return nil }
+        return MailText.firstAddress(in: String(clauses[range.upperBound...]))
     }
 
     /// True when any line contains one of `markers` (lowercase).

@@ -24,6 +24,12 @@ public enum MailText {
             var start = i
             while start > 0 && isLocalChar(s[start - 1]) { start -= 1 }
             while start < i && (s[start] == "." || s[start] == "=" || s[start] == "'") { start += 1 }
+            if start > 0, s[start - 1] == ":", i - start > 5,
+               String(String.UnicodeScalarView(s[start..<(start + 5)])).lowercased() == "smtp=" {
+                // An X.400 O/R address's domain-defined attribute for the SMTP address
+                // (Exchange's `…;dda:SMTP=a@b.example;`): the address follows `SMTP=`.
+                start += 5
+            }
             var end = i + 1
             while end < s.count && isDomainChar(s[end]) { end += 1 }
             while end > i + 1 && (s[end - 1] == "." || s[end - 1] == "-") { end -= 1 }
@@ -49,6 +55,16 @@ public enum MailText {
             from = match.end
         }
         return s[from...].contains(where: { $0.properties.isAlphabetic })
+    }
+
+    /// Whether `line` starts with an SMTP reply: a 4xx or 5xx code, then a space or `-` and text
+    /// (RFC 5321 §4.2: `550 5.1.1 …`, `552-…`).
+    static func isReplyLine(_ line: Substring) -> Bool {
+        let s = Array(line.utf8.prefix(5))
+        guard s.count == 5, s[0] == UInt8(ascii: "4") || s[0] == UInt8(ascii: "5"),
+              (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(s[1]), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(s[2]),
+              s[3] == UInt8(ascii: " ") || s[3] == UInt8(ascii: "-") else { return false }
+        return s[4] != UInt8(ascii: " ")
     }
 
     /// Every address in `text`, in order.

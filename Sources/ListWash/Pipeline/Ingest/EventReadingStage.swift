@@ -141,6 +141,7 @@ struct EventReadingStage {
     private static func readMail(file: String, format: MailContainerFormat,
                                  emit: (RawEvent) throws -> Void, reject: (Rejection) throws -> Void) throws -> [String: Int] {
         var skipped = 0
+        var unaddressed = 0
         let container: MailContainer
         do { container = try MailContainer(path: file, format: format) } catch { throw InputError.unreadable(path: file, reason: "\(error)") }
         let reader = BounceReader()
@@ -154,10 +155,15 @@ struct EventReadingStage {
                 continue
             }
             let events = report.events(file: item.source)
-            if events.isEmpty { skipped += 1 }
+            if events.isEmpty {
+                if report.unaddressedNotice != nil { unaddressed += 1 } else { skipped += 1 }
+            }
             for event in events { try emit(event) }
         }
         if let error = iterator.error { throw InputError.unreadable(path: file, reason: "\(error)") }
-        return skipped > 0 ? ["message without a bounce (auto-reply or other)": skipped] : [:]
+        var counts: [String: Int] = [:]
+        if skipped > 0 { counts["message without a bounce (auto-reply or other)"] = skipped }
+        if unaddressed > 0 { counts["bounce that names no recipient address"] = unaddressed }
+        return counts
     }
 }

@@ -7,6 +7,9 @@ struct Exchange2003: MTAFormat {
             || (mail.headers["X-Mailer"]?.contains("Internet Mail Service") ?? false)
     }
     func recipients(in mail: MailContext) -> [BounceRecipient] {
-        TextScan(start: ["did not reach the following recipient", "delivery has failed to these recipients"]).run(mail)
+        // A recipient is an SMTP address or an X.400 O/R address whose `dda:SMTP=` attribute holds it
+        // (Exchange 5.5's Internet Mail Service: `c=US;a= ;p=Org;o=Site;dda:SMTP=a@b.example; on <date>`).
+        TextScan(start: ["did not reach the following recipient", "delivery has failed to these recipients"],
+                 prefixes: ["dda:smtp="]).run(mail)
     }
 }

@@ -111,7 +111,7 @@ struct TextScan: Sendable {
         if leadingAddress {
             let before = String(String.UnicodeScalarView(scalars[0..<firstMatch.start]))
             let lead = before.trimmingASCIIWhitespace()
-            if lead.isEmpty || ["<", "\"", "\"<", ">>>", ">>> <", "'", "rcpt to:", "rcpt to:<", "*", "-", "- <"].contains(lead.lowercased()) {
+            if lead.isEmpty || ["<", "\"", "\"<", ">>>", ">>> <", "'", "rcpt to:", "rcpt to:<", "*", "-", "- <", "--", "•"].contains(lead.lowercased()) {
                 var rest = String(String.UnicodeScalarView(scalars[firstMatch.end...]))
                 while let c = rest.unicodeScalars.first, [">", "\"", ":", "'", " ", "."].contains(c) { rest.unicodeScalars.removeFirst() }
                 if !rest.unicodeScalars.contains(where: { $0.properties.isAlphabetic || ("0"..."9").contains($0) }) { rest = "" }

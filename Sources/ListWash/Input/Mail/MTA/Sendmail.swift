@@ -26,7 +26,31 @@ struct Sendmail: MTAFormat {
                 }
             }
         }
+        if found.count == 1, found[0].replyCode == nil, found[0].status == nil, let reply = lastReply(mail) {
+            // One recipient, and the transcript's reply names another address (the alias it was
+            // expanded from) or none: the reply is what the server said (RFC 3464 §2.3.6, the
+            // Diagnostic-Code is the reply to the failing command), not the "(expanded from: …)" note.
+            let codes = MailText.codes(in: reply)
+            found[0].replyCode = codes.replyCode
+            found[0].status = codes.status
+            found[0].diagnostic = reply
+        }
         return found
+    }
+
+    /// The last SMTP reply in the session transcript (`554 Too many hops …`, `<<< 550 …`), or nil.
+    private func lastReply(_ mail: MailContext) -> String? {
+        guard let start = mail.lowerLines.firstIndex(where: { $0.contains("transcript of session follows") }) else { return nil }
+        var reply: String?
+        for line in mail.lines[(start + 1)...] {
+            let lower = line.lowercased()
+            if originalMessageMarkers.contains(where: { lower.contains($0) }) || lower.contains("unsent message follows")
+                || lower.contains("message header follows") { break }
+            var trimmed = Substring(line.trimmingASCIIWhitespace())
+            if trimmed.hasPrefix("<<< ") { trimmed = trimmed.dropFirst(4) }
+            if MailText.isReplyLine(trimmed) { reply = String(trimmed) }
+        }
+        return reply
     }
 
     /// Transcript lines `NNN[ -]… <rcpt>... text`: the reply that refused a recipient.
