@@ -171,7 +171,8 @@ public struct CleanJob {
         logger.info("history scanned", metadata: ["events": "\(verdicts.events)", "suppressed_addresses": "\(verdicts.suppressedAddresses)", "at": elapsed()])
         let duplicates = try prepass?.wait() ?? DuplicateIndex()
         if prepass != nil { logger.info("duplicates found by a pre-pass", metadata: ["duplicates": "\(duplicates.sortedDuplicates)", "at": elapsed()]) }
-        let table = try verdicts.table(listKeys: duplicates.keys)
+        // Released when the list pass ends (below).
+        var table: CompactFingerprintTable? = try verdicts.table(listKeys: duplicates.keys)
         // Before the evidence's thread takes the history's connection.
         let forgotten = try history.forgottenAddresses()
 
@@ -210,19 +211,25 @@ public struct CleanJob {
             _ = try? auditThread.wait()
         }
 
-        var pass = ListPass(list: list, path: request.listPath, rules: request.policy.addressRules, duplicates: duplicates,
-                            verdicts: table, cleaned: cleaned, rejects: rejects, removed: removed,
-                            progress: progress, onReject: onReject)
-        pass.hashed = hashedList
-        pass.forgotten = forgotten
-        pass.shard = request.shard
-        // The ledger's record of the removals spills beside the other sorts, in bounded memory.
-        if !request.dryRun {
-            pass.removals = LedgerEntry.RemovalsRecorder(directory: out.staging, memoryBudget: request.sortMemoryBudget / 4)
-        }
-        let read = try pass.run()
-        // Sorted now, while the staging folder is there for a merge's runs; read after the commit.
-        let removals = try pass.removals?.finish()
+        // The list pass in a scope of its own: the verdict table (64 MiB at L) is freed when it
+        // ends, not held through the audit's rendering after it (where clean's peak was).
+        let (read, removals) = try { () throws -> (ListPass.Output, LedgerEntry.RemovalsRecorder.Sorted?) in
+            let verdictTable = table!
+            table = nil
+            var pass = ListPass(list: list, path: request.listPath, rules: request.policy.addressRules, duplicates: duplicates,
+                                verdicts: verdictTable, cleaned: cleaned, rejects: rejects, removed: removed,
+                                progress: progress, onReject: onReject)
+            pass.hashed = hashedList
+            pass.forgotten = forgotten
+            pass.shard = request.shard
+            // The ledger's record of the removals spills beside the other sorts, in bounded memory.
+            if !request.dryRun {
+                pass.removals = LedgerEntry.RemovalsRecorder(directory: out.staging, memoryBudget: request.sortMemoryBudget / 4)
+            }
+            let read = try pass.run()
+            // Sorted now, while the staging folder is there for a merge's runs; read after the commit.
+            return (read, try pass.removals?.finish())
+        }()
         var summary = read.summary
         summary.historyEvents = whole?.events ?? verdicts.events
         summary.domainFindings = verdicts.domainFindings
