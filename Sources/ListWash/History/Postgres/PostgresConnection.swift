@@ -239,6 +239,16 @@ final class PostgresConnection {
             if buffer.count >= Self.chunk { try flush() }
         }
 
+        /// Writes bytes as lower-case hex digits (a `bytea` field's value after its `\\x`), a
+        /// piece of a long value at a time.
+        mutating func writeHex(_ bytes: some Sequence<UInt8>) throws {
+            for b in bytes {
+                buffer.append(PostgresSchema.hexDigit(b >> 4))
+                buffer.append(PostgresSchema.hexDigit(b & 15))
+            }
+            if buffer.count >= Self.chunk { try flush() }
+        }
+
         mutating func write(byte: UInt8) {
             buffer.append(byte)
         }

@@ -66,13 +66,8 @@ public final class PostgresHistory {
                     return try writer.endRow()
                 }
                 row.append(contentsOf: [0x5C, 0x5C, 0x78])  // \\x: bytea's hex form, its backslash escaped
-                try removals.forEachPiece { piece in
-                    row.reserveCapacity(row.count + piece.count * 2)
-                    for b in piece { row.append(PostgresSchema.hexDigit(b >> 4)); row.append(PostgresSchema.hexDigit(b & 15)) }
-                    try writer.write(row)
-                    row.removeAll(keepingCapacity: true)
-                }
                 try writer.write(row)
+                try removals.forEachPiece { try writer.writeHex($0) }
                 try writer.endRow()
             }
             try connection.execute("COMMIT")

@@ -472,15 +472,12 @@ final class PostgresMirror {
                 try connection.execute("TRUNCATE listwash_removals")
                 let reader = try db.blobReader(table: "ledger", column: "removals", row: entry)
                 try connection.copyIn("COPY listwash_removals (entry, removals) FROM STDIN") { writer in
-                    var row = Array("\(entry)\t\\\\x".utf8)  // the number, a tab, \\x: bytea's hex form, its backslash escaped
+                    try writer.write("\(entry)\t\\\\x".utf8)  // the number, a tab, \\x: bytea's hex form, its backslash escaped
                     var piece: [UInt8] = []
                     while try reader.read(upTo: Self.removalsPiece, into: &piece) > 0 {
-                        for b in piece { row.append(PostgresSchema.hexDigit(b >> 4)); row.append(PostgresSchema.hexDigit(b & 15)) }
-                        try writer.write(row)
-                        row.removeAll(keepingCapacity: true)
+                        try writer.writeHex(piece)
                         piece.removeAll(keepingCapacity: true)
                     }
-                    try writer.write(row)
                     try writer.endRow()
                 }
                 try connection.execute("UPDATE ledger l SET removals = t.removals FROM listwash_removals t WHERE l.entry = t.entry")
