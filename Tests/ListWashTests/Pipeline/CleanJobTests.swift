@@ -166,6 +166,37 @@ import Testing
         }
     }
 
+    /// The line's head is written byte by byte: it must be what `JSONWriter` writes for the
+    /// same members, for keys that need escaping, keys in UTF-8 beyond ASCII and keys that are
+    /// not UTF-8 at all (written as the String they decode to), allowed rows as well.
+    @Test func auditLineHeadIsWhatJSONWriterWrites() throws {
+        let policy = Policy()
+        let keys: [[UInt8]] = [
+            Array("x@example.org".utf8), Array("a\"b\\c@example.org".utf8), [0x61, 0x09, 0x01, 0x7F, 0x40, 0x62],
+            Array("jörg@bücher.example".utf8), Array("用户@例子.广告".utf8), [0x61, 0xC3, 0x40, 0xFF, 0x62, 0xE2, 0x82],
+            [], Array(repeating: UInt8(ascii: "z"), count: 300),
+        ]
+        for key in keys {
+            for allowed in [false, true] {
+                for line in [1, 7, 1_234_567_890] {
+                    let decision = Decision(rule: .mailboxFull, reason: "r\"é\n", kind: "soft", evidence: [], firstSeen: nil,
+                                            lastSeen: nil, bounces: BounceStats([]))
+                    var json = JSONWriter()
+                    json.beginObject()
+                    json.int("line", line)
+                    json.string("address", String(decoding: key, as: UTF8.self))
+                    json.string("action", allowed ? "allow" : "suppress")
+                    json.string(allowed ? "overturns" : "rule", decision.rule.rawValue)
+                    json.string("reason", decision.reason)
+                    json.string("kind", decision.kind)
+                    let expected = json.takeBytes() + AuditLine.tail(rule: .mailboxFull, policy: policy, asOf: asOf) + Array("]}".utf8)
+                    #expect(AuditLine.suppression(line: line, key: key, decision: decision, evidence: [], policy: policy, asOf: asOf,
+                                                  allowed: allowed) == expected)
+                }
+            }
+        }
+    }
+
     @Test func anXMLListLosesExactlyTheRemovedRecordsAndKeepsEverythingElse() throws {
         let folder = try TemporaryFolder()
         let history = try history(in: folder, [PolicyEvent.hardRaw("gone@example.org", asOf - 86_400)])

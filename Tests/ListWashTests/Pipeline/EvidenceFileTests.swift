@@ -194,7 +194,7 @@ import Testing
                 expected += got.json
             })
         }
-        let file = EvidenceFile(data: try TemporaryFile(directory: folder.path), slotTable: try TemporaryFile(directory: folder.path),
+        let file = try EvidenceFile(data: try TemporaryFile(directory: folder.path), slotTable: try TemporaryFile(directory: folder.path),
                                 tables: (strings, EvidenceStrings()), referenceCount: 2)
         func record(_ evidence: [UInt8], count: Int = 2) -> SuppressionRecord {
             SuppressionRecord(rule: .hardBounce, reason: "userunknown", kind: "hard", firstSeen: 1_000, lastSeen: 2_000,
@@ -272,7 +272,7 @@ import Testing
             for start in starts { entries.append(littleEndian: start) }
             try table.append(entries)
             try table.flush()
-            return EvidenceFile(data: data, slotTable: table, tables: (EvidenceStrings(), EvidenceStrings()), referenceCount: 3)
+            return try EvidenceFile(data: data, slotTable: table, tables: (EvidenceStrings(), EvidenceStrings()), referenceCount: 3)
         }
         var starts: [Int64] = [0]
         for record in records {

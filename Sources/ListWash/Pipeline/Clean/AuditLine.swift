@@ -29,22 +29,41 @@ enum AuditLine {
     static func suppression(line: Int, key: [UInt8], decision: Decision, evidenceBytes: Int,
                             policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil,
                             allowed: Bool = false, evidence: (inout [UInt8]) throws -> Void) rethrows -> [UInt8] {
-        var json = JSONWriter()
-        json.reserveCapacity(evidenceBytes + 512)
-        json.beginObject()
-        json.int("line", line)
-        json.string("address", String(decoding: key, as: UTF8.self))
-        json.string("action", allowed ? "allow" : "suppress")
-        json.string(allowed ? "overturns" : "rule", decision.rule.rawValue)
-        json.string("reason", decision.reason)
-        json.string("kind", decision.kind)
-        var bytes = json.takeBytes()
+        // Written byte by byte (the members `JSONWriter` would write, in its order): this
+        // runs once per removed row on the audit's rendering threads.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(evidenceBytes + key.count + 512)
+        bytes.append(contentsOf: Parts.line)
+        JSONWriter.appendInt(Int64(line), to: &bytes)
+        bytes.append(contentsOf: Parts.address)
+        if key.allSatisfy({ $0 < 0x80 }) {
+            key.withUnsafeBufferPointer { JSONWriter.appendString(bytes: $0, to: &bytes) }
+        } else {
+            // As the String the key decodes to (a malformed sequence as U+FFFD).
+            JSONWriter.appendString(String(decoding: key, as: UTF8.self), to: &bytes)
+        }
+        bytes.append(contentsOf: allowed ? Parts.allow : Parts.suppress)
+        JSONWriter.appendString(decision.rule.rawValue, to: &bytes)
+        bytes.append(contentsOf: Parts.reason)
+        JSONWriter.appendString(decision.reason, to: &bytes)
+        bytes.append(contentsOf: Parts.kind)
+        JSONWriter.appendString(decision.kind, to: &bytes)
         bytes += tail ?? self.tail(rule: decision.rule, policy: policy, asOf: asOf)
         try evidence(&bytes)
         bytes.append(UInt8(ascii: "]"))
         bytes.append(UInt8(ascii: "}"))
         if newline { bytes.append(0x0A) }
         return bytes
+    }
+
+    /// The constant pieces of a suppression's line.
+    private enum Parts {
+        static let line = Array(#"{"line":"#.utf8)
+        static let address = Array(#","address":"#.utf8)
+        static let suppress = Array(#","action":"suppress","rule":"#.utf8)
+        static let allow = Array(#","action":"allow","overturns":"#.utf8)
+        static let reason = Array(#","reason":"#.utf8)
+        static let kind = Array(#","kind":"#.utf8)
     }
 
     /// The part of a suppression's line that depends only on the rule, the policy and the time:

@@ -10,10 +10,11 @@
 /// table of texts, ``EvidenceStrings``) goes to buckets by reference (``ReferenceBuckets``),
 /// which lay the records out in reference order in the data file. A slot's references are
 /// consecutive, its header's first, so its header and evidence are one range, and the slot
-/// table says where each slot's range starts: a record is two positioned reads (`pread`), the
-/// slot table's entry and the range. The audit's threads render it to JSON
-/// (``appendEvidence(of:to:)``), so the files hold about a seventh of the bytes the JSON takes.
-/// Memory holds only the two text tables (a few MiB each at most). With a large list, the
+/// table says where each slot's range starts: a record is one positioned read (`pread`) of
+/// that range. The audit's threads render it to JSON (``appendEvidence(of:to:)``), so the
+/// file holds about a seventh of the bytes the JSON takes. Memory holds the two text tables (a
+/// few MiB each at most) and the slot table, 8 bytes a suppressed address (23 MB at size L,
+/// held once the list pass has freed the 64 MiB verdict table's worth of its peers). With a large list, the
 /// pre-pass's filter of the list's keys spares the evidence (and the header) of history
 /// addresses the list does not hold.
 ///
@@ -23,19 +24,31 @@
 /// ``appendEvidence(of:to:)``, only read them, so the audit's rendering threads may call them at once.
 final class EvidenceFile: @unchecked Sendable {
     private let data: TemporaryFile
-    /// Where each slot's range starts in `data` (8 bytes a slot), and one entry more, where the last ends.
-    private let slotTable: TemporaryFile
+    /// Where each slot's range starts in `data`, and one entry more, where the last ends.
+    /// In memory: a file here cost every audit line a second `pread`.
+    private let slotStarts: [Int64]
     /// The texts the records name by their entry: one table per reading thread of the evidence pass.
     private let tables: (EvidenceStrings, EvidenceStrings)
     /// Evidence events held.
     let referenceCount: Int
 
-    /// Made by ``Builder/finish(history:twoThreads:)`` once the files are complete.
-    init(data: TemporaryFile, slotTable: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings), referenceCount: Int) {
+    /// Made by ``Builder/finish(history:twoThreads:)`` once the data file is complete.
+    init(data: TemporaryFile, slotStarts: [Int64], tables: (EvidenceStrings, EvidenceStrings), referenceCount: Int) {
         self.data = data
-        self.slotTable = slotTable
+        self.slotStarts = slotStarts
         self.tables = tables
         self.referenceCount = referenceCount
+    }
+
+    /// The same, its slot table read from a file of 8-byte little-endian starts; a file that is
+    /// not whole entries is a ``TemporaryFileError``.
+    convenience init(data: TemporaryFile, slotTable: TemporaryFile, tables: (EvidenceStrings, EvidenceStrings), referenceCount: Int) throws {
+        try slotTable.flush()
+        guard slotTable.size % 8 == 0 else { throw slotTable.corrupt("evidence slot table", "it does not hold whole entries") }
+        var bytes: [UInt8] = []
+        try slotTable.readExactly(at: 0, count: Int(slotTable.size), into: &bytes, file: "evidence slot table")
+        let starts = bytes.withUnsafeBytes { raw in (0..<(raw.count / 8)).map { raw.littleEndian(at: $0 * 8, as: Int64.self) } }
+        self.init(data: data, slotStarts: starts, tables: tables, referenceCount: referenceCount)
     }
 
     /// Appends `record`'s evidence as the audit shows it: its events' JSON objects, commas
@@ -59,15 +72,16 @@ final class EvidenceFile: @unchecked Sendable {
         }
     }
 
-    /// The record of one slot (safe from any thread: positioned reads of files no longer
-    /// written). Every offset and count read back is checked against what the files hold: a
-    /// damaged file is a ``TemporaryFileError``, never a read elsewhere or a wrong record.
+    /// The record of one slot (safe from any thread: a positioned read of a file no longer
+    /// written). Every offset and count is checked against what the file holds: a damaged
+    /// file is a ``TemporaryFileError``, never a read elsewhere or a wrong record.
     func record(_ slot: UInt32) throws -> SuppressionRecord {
-        var entries: [UInt8] = []
-        try slotTable.readExactly(at: Int64(slot) * 8, count: 16, into: &entries, file: "evidence slot table")
-        let (start, end) = entries.withUnsafeBytes { ($0.littleEndian(at: 0, as: Int64.self), $0.littleEndian(at: 8, as: Int64.self)) }
+        guard Int(slot) + 1 < slotStarts.count else {
+            throw data.corrupt("evidence slot table", "slot \(slot) is past its \(max(slotStarts.count - 1, 0)) slots")
+        }
+        let start = slotStarts[Int(slot)], end = slotStarts[Int(slot) + 1]
         guard start >= 0, start <= end, end - start <= Int64(Int32.max) else {
-            throw slotTable.corrupt("evidence slot table", "slot \(slot)'s range is \(start)..<\(end)")
+            throw data.corrupt("evidence slot table", "slot \(slot)'s range is \(start)..<\(end)")
         }
         var bytes: [UInt8] = []
         try data.readExactly(at: start, count: Int(end - start), into: &bytes, file: "evidence data")

@@ -167,8 +167,8 @@ extension EvidenceFile {
             try placed.layOut(into: data, index: referenceIndex)
             try data.flush()
             try referenceIndex.flush()
-            let slotTable = try self.slotTable(referenceIndex: referenceIndex, end: data.size)
-            return EvidenceFile(data: data, slotTable: slotTable, tables: tables, referenceCount: Int(referenceCount) - slots)
+            let slotStarts = try self.slotStarts(referenceIndex: referenceIndex, end: data.size)
+            return EvidenceFile(data: data, slotStarts: slotStarts, tables: tables, referenceCount: Int(referenceCount) - slots)
         }
 
         /// Files every wanted slot's header under its reference (read back in slot order).
@@ -202,11 +202,11 @@ extension EvidenceFile {
         /// The slot table: where each slot's range (its header, then its evidence) starts in
         /// the laid-out data, and one entry more, `end`; from the reference index's entries
         /// at the slots' header references, read front to back once.
-        private func slotTable(referenceIndex: TemporaryFile, end: Int64) throws -> TemporaryFile {
-            let table = try TemporaryFile(directory: directory)
+        private func slotStarts(referenceIndex: TemporaryFile, end: Int64) throws -> [Int64] {
+            var table: [Int64] = []
+            table.reserveCapacity(slots + 1)
             let index = TemporaryFileReader(file: referenceIndex, range: 0..<referenceIndex.size, window: 1 << 20, name: "evidence reference index")
             var reference: Int64 = 0
-            var entry: [UInt8] = []
             try slotIndex.forEachRecord(size: 12, name: "evidence slot index") { raw in
                 let wanted = Int64(raw.littleEndian(at: 8, as: UInt32.self))
                 guard wanted >= reference else {
@@ -218,14 +218,9 @@ extension EvidenceFile {
                     reference += 1
                 }
                 try index.require(8)
-                entry.removeAll(keepingCapacity: true)
-                entry.append(contentsOf: index.bytes(0, 8))
-                try table.append(entry)
+                table.append(index.bytes(0, 8).littleEndian(at: 0, as: Int64.self))
             }
-            entry.removeAll(keepingCapacity: true)
-            entry.append(littleEndian: end)
-            try table.append(entry)
-            try table.flush()
+            table.append(end)
             return table
         }
     }
