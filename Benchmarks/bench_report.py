@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULE_TO_REASON = {"invalid_address": "invalid", "hard_bounce": "hard",
                   "mailbox_full": "mailbox_full", "soft_bounce_escalation": "soft"}
 REASONS = ["invalid", "hard", "mailbox_full", "soft"]
-TARGETS = {"clean": 0.2, "ingest+clean": 1.0, "one-off": 1.0}   # the speed targets, as ratios to DuckDB
+TARGETS = {"clean": 0.5, "ingest+clean": 1.0, "one-off": 1.0}   # the speed targets, as ratios to DuckDB
 DAY_TARGET_S = 2.0          # incremental ingest of a day (1% of the log) into the L history
 CLEAN_RSS_MIB = 300         # clean's peak at L (and not growing with the list's length)
 INGEST_RSS_MIB = 500        # ingest's peak at L
