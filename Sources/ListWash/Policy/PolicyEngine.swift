@@ -14,6 +14,33 @@ public enum SuppressionRule: String, Sendable, CaseIterable, Codable {
     case forgotten
 }
 
+extension SuppressionRule {
+    /// ``allCases``, made once: the synthesized property builds a new array at every use, and
+    /// clean turns rule indexes back into rules for every row.
+    static let ordered: [SuppressionRule] = allCases
+
+    /// The rule's position in ``allCases`` (the order in which rules decide).
+    var index: Int {
+        switch self {
+        case .invalidAddress: 0
+        case .hardBounce: 1
+        case .complaint: 2
+        case .unsubscribe: 3
+        case .mailboxFull: 4
+        case .softBounceEscalation: 5
+        case .hashedList: 6
+        case .manual: 7
+        case .forgotten: 8
+        }
+    }
+
+    /// The rule at `index` in ``allCases``, or nil past them.
+    init?(index: Int) {
+        guard index >= 0, index < Self.ordered.count else { return nil }
+        self = Self.ordered[index]
+    }
+}
+
 /// One history event as the policy sees it.
 public struct PolicyEvent: Sendable, Equatable {
     public var timestamp: Int64

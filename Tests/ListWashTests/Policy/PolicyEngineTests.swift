@@ -19,6 +19,19 @@ import Testing
         return (0..<count).map { i in soft(count == 1 ? last : first + (last - first) * Int64(i) / Int64(count - 1)) }
     }
 
+    /// Stored files name a rule by its index in `allCases` (the ledger, clean's temporary
+    /// files): the fast index and its inverse must agree with that order, and an index past
+    /// the rules is no rule.
+    @Test func ruleIndexesFollowAllCases() {
+        for (i, rule) in SuppressionRule.allCases.enumerated() {
+            #expect(rule.index == i)
+            #expect(SuppressionRule(index: i) == rule)
+        }
+        #expect(SuppressionRule(index: SuppressionRule.allCases.count) == nil)
+        #expect(SuppressionRule(index: -1) == nil)
+        #expect(SuppressionRule(index: 255) == nil)
+    }
+
     @Test func mightSuppressIsFalseOnlyWhereDecideKeeps() {
         var generator = SplitMix(state: 5)
         let kinds: [BounceKind?] = [.soft, .sender, .ignore, .hard, nil]

@@ -104,7 +104,3 @@ public struct DomainTally: Sendable, Equatable {
     }
 }
 
-extension SuppressionRule {
-    /// The rule's position in ``allCases`` (the order in which rules decide).
-    var index: Int { Self.allCases.firstIndex(of: self)! }
-}

@@ -20,7 +20,7 @@ enum RemovedRow {
             out.append(1)
             int64(line)
             int64(slot.map(Int.init) ?? -1)
-            out.append(UInt8(SuppressionRule.allCases.firstIndex(of: rule)!))
+            out.append(UInt8(rule.index))
             out += key
         case .allowed(let line, let key, let slot):
             out.append(2)
@@ -42,8 +42,8 @@ enum RemovedRow {
             guard second >= 0, second < 1 << 32 else { return nil }
             return .allowed(line: line, key: Array(raw[17...]), slot: UInt32(second))
         }
-        guard raw.count >= 18, Int(raw[17]) < SuppressionRule.allCases.count, second < 1 << 32 else { return nil }
-        return .suppress(line: line, key: Array(raw[18...]), rule: SuppressionRule.allCases[Int(raw[17])],
+        guard raw.count >= 18, let rule = SuppressionRule(index: Int(raw[17])), second < 1 << 32 else { return nil }
+        return .suppress(line: line, key: Array(raw[18...]), rule: rule,
                          slot: second < 0 ? nil : UInt32(second))
     }
 }

@@ -17,7 +17,7 @@ struct Verdict {
     init(packed: UInt32) {
         slot = packed >> 4
         let index = Int(packed & 0x0F)
-        rule = index < SuppressionRule.allCases.count ? SuppressionRule.allCases[index] : nil
+        rule = SuppressionRule(index: index)
         allowed = index == Int(Self.allowedIndex)
     }
 }

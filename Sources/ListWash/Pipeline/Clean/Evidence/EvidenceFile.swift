@@ -100,12 +100,17 @@ final class EvidenceFile: @unchecked Sendable {
     static let maxHeader = 552
 
     static func encodeHeader(_ r: SuppressionRecord, into out: inout [UInt8]) {
-        out.append(r.rule.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0)!) } ?? 255)
-        for text in [r.kind, r.reason] {
-            let bytes = Array(text.utf8.prefix(255))
-            out.append(UInt8(bytes.count))
-            out += bytes
+        out.append(r.rule.map { UInt8($0.index) } ?? 255)
+        func text(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                let n = min(bytes.count, 255)
+                out.append(UInt8(n))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<n]))
+            }
         }
+        text(r.kind)
+        text(r.reason)
         out.append(littleEndian: r.firstSeen ?? .min)
         out.append(littleEndian: r.lastSeen ?? .min)
         out.append(littleEndian: UInt32(clamping: r.evidenceCount))
@@ -150,7 +155,7 @@ final class EvidenceFile: @unchecked Sendable {
         try need(1)
         let ruleIndex = Int(raw[0])
         at = 1
-        let rule = ruleIndex < SuppressionRule.allCases.count ? SuppressionRule.allCases[ruleIndex] : nil
+        let rule = SuppressionRule(index: ruleIndex)
         let kind = try text()
         let reason = try text()
         let firstSeen = try int64()

@@ -48,7 +48,7 @@ extension EvidenceFile {
             try slotIndex.append(header)
             referenceCount += 1
             let rule = allowed ? Verdict.allowedIndex
-                : decision.map { UInt8(SuppressionRule.allCases.firstIndex(of: $0.rule)!) } ?? Verdict.noneIndex
+                : decision.map { UInt8($0.rule.index) } ?? Verdict.noneIndex
             header.removeAll(keepingCapacity: true)
             header.append(littleEndian: fingerprint.high)
             header.append(littleEndian: fingerprint.low)
