@@ -54,16 +54,21 @@ struct AddressEntry: Equatable {
         self.message = message
     }
 
+    init(timestamp: Int64, idHigh: UInt64, idLow: UInt64, event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8, message: UInt32) {
+        self.init(timestamp: timestamp, idHigh: idHigh, idLow: idLow, event: event,
+                  flags: Self.typeCode(type) | (Self.kindCode(kind) << 2) | (exactDiffers ? 0x20 : 0), reason: reason, message: message)
+    }
+
     /// Reads an entry at `offset` of a run's blob, `size` bytes long (``size`` or ``sizeWithoutMessage``).
     init(_ raw: UnsafeRawBufferPointer, at offset: Int, size: Int = AddressEntry.size) {
         timestamp = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
         idHigh = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
         idLow = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
-        var row: Int64 = 0
-        for i in 0..<6 { row |= Int64(raw[offset + 24 + i]) << (8 * i) }
-        event = row
-        flags = raw[offset + 30]
-        reason = raw[offset + 31]
+        // number:6 flags:1 reason:1 as one little-endian word.
+        let tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
+        event = Int64(bitPattern: tail & 0xFFFF_FFFF_FFFF)
+        flags = UInt8(truncatingIfNeeded: tail >> 48)
+        reason = UInt8(truncatingIfNeeded: tail >> 56)
         message = size > 32 ? UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 32, as: UInt32.self)) : 0
     }
 

@@ -23,13 +23,16 @@ final class SpilledChunks: @unchecked Sendable {
     /// Sorts the buffer's entries by key and appends them as one chunk; the buffer is emptied.
     func spill(_ buffer: inout EntryBuffer) throws {
         let start = file.size
-        try buffer.forEachKey { key, group in
+        // Each entry's bytes as the buffer holds them (the chunk's own form).
+        try buffer.forEachKeyPacked { key, items, arena in
             record.removeAll(keepingCapacity: true)
             record.append(littleEndian: UInt32(key.count))
             record.append(contentsOf: key)
-            record.append(littleEndian: UInt32(group.count))
-            for entry in group { entry.write(to: &record) }
-            try file.append(record)
+            record.append(littleEndian: UInt32(items.count))
+            for item in items {
+                record.append(contentsOf: UnsafeRawBufferPointer(start: arena.baseAddress! + Int(item.offset + item.keyLength), count: AddressEntry.size))
+            }
+            try record.withUnsafeBytes { try file.append($0) }
         }
         chunks.append((start, file.size))
         buffer.removeAll()
