@@ -374,14 +374,13 @@ struct EventBlockWriter {
     /// The number the next event gets.
     var nextNumber: Int64 { EventBlock.number(block: block, slot: count) }
 
-    /// Appends an event packed by ``EventBatch`` (its block form, slot byte first) at the next
-    /// slot, with `id` in place of its id bytes when given (an event packed without its id,
-    /// whose id is then its fields' identity); returns its number.
+    /// Appends an event's fields at the next slot (as ``EventBatch`` packed them, parsed once
+    /// by the load); returns its number. `derived`: its id is its fields' identity (left out of
+    /// the block; `row.id` is not read).
     @inline(__always)
-    mutating func append(packed event: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer? = nil) throws -> Int64 {
-        let row = try HistoryStore.EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...]))
+    mutating func append(row: HistoryStore.EventRow, derived: Bool) throws -> Int64 {
         if count == 0 { encoder.begin() }
-        encoder.add(slot: count, row: row, derived: id != nil)
+        encoder.add(slot: count, row: row, derived: derived)
         let number = nextNumber
         count += 1
         if count == EventBlock.capacity { try finishBlock() }
