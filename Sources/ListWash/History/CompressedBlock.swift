@@ -304,11 +304,14 @@ enum CompressedBlock {
     static func find(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Int? {
         guard needle.count > 0, haystack.count >= needle.count else { return nil }
         let base = haystack.baseAddress!, first = Int32(needle[0]), last = haystack.count - needle.count
+        let end = needle.count - 1, lastByte = needle[end]
         var at = 0
         while at <= last {
             guard let hit = memchr(base + at, first, last - at + 1) else { return nil }
             let i = UnsafeRawPointer(hit) - base
-            if memcmp(base + i, needle.baseAddress!, needle.count) == 0 { return i }
+            // The needle's last byte first: most places its first byte occurs are not it.
+            if base.load(fromByteOffset: i + end, as: UInt8.self) == lastByte,
+               memcmp(base + i, needle.baseAddress!, needle.count) == 0 { return i }
             at = i + 1
         }
         return nil

@@ -174,15 +174,16 @@ enum CompactEntries {
     /// the next address), `base` when there is none.
     @discardableResult
     static func encode(_ entries: [AddressEntry], base: Int64, into out: inout [UInt8]) -> Int64 {
+        guard !entries.isEmpty else { return base }
         var previousTime = base
         var previousNumber: Int64 = 0
-        // Each entry is written to the stack (at most 10 + 10 + 18 + 4 bytes) and appended at
-        // once: one append per entry instead of one per byte or field.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { scratch in
+        // The address's entries are written to memory of their own (at most 10 + 10 + 18 + 4
+        // bytes each) and appended at once: one append per address instead of one per byte or field.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: entries.count * 42) { scratch in
             let p = UnsafeMutableRawPointer(scratch.baseAddress!)
+            var n = 0
             for (i, entry) in entries.enumerated() {
                 let hasMessage = entry.message != 0
-                var n = 0
                 // The head: 65 bits as appendHead(_:hasMessage:to:) writes them.
                 let time = Varint.zigzag(entry.timestamp &- previousTime)
                 var low = time << 1 | (hasMessage ? 1 : 0)
@@ -211,10 +212,10 @@ enum CompactEntries {
                     p.storeBytes(of: entry.message.littleEndian, toByteOffset: n, as: UInt32.self)
                     n += 4
                 }
-                out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
                 previousTime = entry.timestamp
                 previousNumber = entry.event
             }
+            out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
         }
         return entries.first?.timestamp ?? base
     }
