@@ -11,6 +11,8 @@ struct EntryBuffer {
 
     private var arena: [UInt8] = []
     private var items: [Item] = []
+    /// The items are in ``sort()``'s order (nothing appended since).
+    private var isSorted = false
 
     init() {}
 
@@ -38,6 +40,7 @@ struct EntryBuffer {
         let prefix = keyPrefix(key)
         precondition(arena.count + key.count + AddressEntry.size <= Int(UInt32.max), "entry buffer over 4 GiB")
         items.append(Item(prefix: prefix, offset: UInt32(arena.count), keyLength: UInt32(key.count)))
+        isSorted = false
         arena.append(contentsOf: key)
         entry.write(to: &arena)
     }
@@ -45,13 +48,14 @@ struct EntryBuffer {
     mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)
         items.removeAll(keepingCapacity: true)
+        isSorted = false
     }
 
     /// Calls `body` once per key in key order, with the key's entries in time order
     /// (repeats of one event included, in the order they were appended; the caller removes them).
     mutating func forEachKey(_ body: (UnsafeRawBufferPointer, inout [AddressEntry]) throws -> Void) rethrows {
+        sort()
         try arena.withUnsafeBytes { raw in
-            Self.sort(&items, arena: raw)
             var group: [AddressEntry] = []
             var start = 0
             while start < items.count {
@@ -72,13 +76,28 @@ struct EntryBuffer {
         }
     }
 
+    /// Sorts the entries as ``forEachKey(_:)`` gives them (key, time, id, arrival), for
+    /// ``withSortedItems(_:)``; nothing to do when they are sorted already.
+    mutating func sort() {
+        guard !isSorted else { return }
+        arena.withUnsafeBytes { Self.sort(&items, arena: $0) }
+        isSorted = true
+    }
+
+    /// Lends the items, sorted by ``sort()``, and the arena their keys and entries are in:
+    /// each item's key at `offset`, its entry's ``AddressEntry/size`` bytes after the key.
+    func withSortedItems<R>(_ body: (UnsafeBufferPointer<Item>, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        precondition(isSorted, "EntryBuffer.withSortedItems before sort()")
+        return try items.withUnsafeBufferPointer { items in try arena.withUnsafeBytes { try body(items, $0) } }
+    }
+
     /// Calls `body` once per key in key order with the key and its items, in the order
     /// ``forEachKey(_:)`` gives their entries: each entry's ``AddressEntry/size`` bytes are at
     /// `offset + keyLength` in `arena` (the spill copies them as they are instead of decoding
     /// and encoding each entry).
     mutating func forEachKeyPacked(_ body: (_ key: UnsafeRawBufferPointer, _ items: UnsafeBufferPointer<Item>, _ arena: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        sort()
         try arena.withUnsafeBytes { raw in
-            Self.sort(&items, arena: raw)
             try items.withUnsafeBufferPointer { sorted in
                 var start = 0
                 while start < sorted.count {
@@ -95,7 +114,7 @@ struct EntryBuffer {
 
     /// Whether two items with the same prefix have the same key.
     @inline(__always)
-    private static func sameKey(_ a: Item, _ b: Item, _ raw: UnsafeRawBufferPointer) -> Bool {
+    static func sameKey(_ a: Item, _ b: Item, _ raw: UnsafeRawBufferPointer) -> Bool {
         guard a.keyLength == b.keyLength else { return false }
         let base = raw.baseAddress!
         return compareKeyBytes(UnsafeRawBufferPointer(start: base + Int(a.offset), count: Int(a.keyLength)),

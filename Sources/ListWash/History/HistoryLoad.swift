@@ -157,6 +157,9 @@ extension HistoryStore {
         /// Writes the load's entries as one run, without the repeats of stored events: from
         /// the buffer alone, or merged with the chunks spilled before.
         private func writeRun() throws {
+            // The last fill is sorted first, while the chunk before it and the last blocks may
+            // still be on the other threads.
+            if spilled != nil { buffer.sort() }
             try blocks.finish()
             let db = store.db
             var writer = try AddressRunWriter(db: db, run: try store.nextRun())
@@ -179,8 +182,7 @@ extension HistoryStore {
             }
             try finishSpilling()
             if let spilled {
-                if !buffer.isEmpty { try spilled.spill(&buffer) }
-                try spilled.merge(store)
+                try spilled.merge(last: &buffer, store)
                 self.spilled = nil
             } else {
                 try buffer.forEachKey(store)

@@ -87,27 +87,53 @@ import Testing
         #expect(packed.map(\.1) == want.map(\.1))
     }
 
-    @Test func aSpilledChunkReadsBackAsTheBufferGaveIt() throws {
+    @Test func chunksAndTheLastFillMergeAsOneBufferGivesThem() throws {
         let folder = try TemporaryFolder()
         var random = SplitMix(state: 5)
         let keys = trickyKeys(&random)
-        var buffer = EntryBuffer()
+        // Three fills: two spilled as chunks, the last merged from memory; the reference holds
+        // everything in one buffer, in the same order of arrival.
+        var fills = [EntryBuffer(), EntryBuffer(), EntryBuffer()]
         var reference = EntryBuffer()
-        for number in 1...2_000 {
+        for number in 1...3_000 {
             let key = keys[Int.random(in: 0..<keys.count, using: &random)]
-            let e = AddressEntry(timestamp: Int64.random(in: -5..<5, using: &random), idHigh: UInt64.random(in: 0..<3, using: &random), idLow: .max,
+            // Few times and ids, so that one event comes in more than one fill.
+            let e = AddressEntry(timestamp: Int64.random(in: -2..<2, using: &random), idHigh: UInt64.random(in: 0..<2, using: &random), idLow: .max,
                                  event: Int64(number) << 20, flags: 0x25, reason: 200, message: number % 2 == 0 ? 0 : .max)
-            key.withUnsafeBytes { buffer.append(key: $0, entry: e); reference.append(key: $0, entry: e) }
+            key.withUnsafeBytes { fills[(number - 1) / 1_000].append(key: $0, entry: e); reference.append(key: $0, entry: e) }
         }
         var want: [([UInt8], [AddressEntry])] = []
         reference.forEachKey { key, entries in want.append((Array(key), entries)) }
         let chunks = try SpilledChunks(directory: folder.path)
-        try chunks.spill(&buffer)
-        #expect(buffer.isEmpty)
+        try chunks.spill(&fills[0])
+        try chunks.spill(&fills[1])
+        #expect(fills[0].isEmpty && fills[1].isEmpty)
         var got: [([UInt8], [AddressEntry])] = []
-        try chunks.merge { key, entries in got.append((Array(key), entries)) }
+        try chunks.merge(last: &fills[2]) { key, entries in
+            // The merge gives each key's entries chunk by chunk; the load sorts them by time and id.
+            got.append((Array(key), entries.enumerated().sorted { a, b in
+                AddressEntry.precedes(a.element, b.element) || (!AddressEntry.precedes(b.element, a.element) && a.offset < b.offset)
+            }.map(\.element)))
+        }
+        #expect(fills[2].isEmpty)
         #expect(got.map(\.0) == want.map(\.0))
         #expect(got.map(\.1) == want.map(\.1))
+    }
+
+    @Test func aLastFillSortedEarlyMergesTheSame() throws {
+        let folder = try TemporaryFolder()
+        var first = EntryBuffer(), last = EntryBuffer()
+        let e = { (n: Int64) in AddressEntry(timestamp: n, idHigh: 1, idLow: 2, event: n, flags: 0, reason: 1, message: 0) }
+        for (n, key) in ["b@x", "a@x", "c@x"].enumerated() { Array(key.utf8).withUnsafeBytes { first.append(key: $0, entry: e(Int64(n))) } }
+        for (n, key) in ["c@x", "a@x\u{0}", "a@x"].enumerated() { Array(key.utf8).withUnsafeBytes { last.append(key: $0, entry: e(Int64(10 + n))) } }
+        let chunks = try SpilledChunks(directory: folder.path)
+        try chunks.spill(&first)
+        last.sort()
+        last.sort()
+        var got: [(String, [Int64])] = []
+        try chunks.merge(last: &last) { key, entries in got.append((String(decoding: key, as: UTF8.self), entries.map(\.event))) }
+        #expect(got.map(\.0) == ["a@x", "a@x\u{0}", "b@x", "c@x"])
+        #expect(got.map(\.1) == [[1, 12], [11], [0], [2, 10]])
     }
 
     @Test func theReasonCacheAsksOncePerReasonAndKeepsItsCodes() throws {
