@@ -79,6 +79,17 @@ struct AddressEntry: Equatable {
         Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.prefix(Swift.min(size, Self.size)))) }
     }
 
+    /// Writes the 36 stored bytes at `p` (as ``write(to:size:)`` appends them).
+    @inline(__always)
+    func store(to p: UnsafeMutableRawPointer) {
+        let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
+        p.storeBytes(of: timestamp.littleEndian, toByteOffset: 0, as: Int64.self)
+        p.storeBytes(of: idHigh.bigEndian, toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: idLow.bigEndian, toByteOffset: 16, as: UInt64.self)
+        p.storeBytes(of: tail.littleEndian, toByteOffset: 24, as: UInt64.self)
+        p.storeBytes(of: message.littleEndian, toByteOffset: 32, as: UInt32.self)
+    }
+
     var id: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
@@ -167,6 +178,14 @@ struct AddressEntry: Equatable {
     /// numbers of the repeats (events stored again that are already there).
     static func sortAndDeduplicate(_ entries: inout [AddressEntry]) -> [Int64] {
         guard entries.count > 1 else { return [] }
+        // Mostly they are in order already, with no repeat (one chunk's entries for the
+        // address): one pass says so, without the sort.
+        var ordered = true
+        for i in 1..<entries.count where !precedes(entries[i - 1], entries[i]) {
+            ordered = false
+            break
+        }
+        if ordered { return [] }
         entries.sort(by: precedes)
         var repeats: [Int64] = []
         var kept = 1

@@ -223,4 +223,55 @@ import Testing
             #expect(decoded == entries)
         }
     }
+
+    @Test func anEntryStoredInPlaceHasTheBytesItWrites() {
+        var random = SplitMix(state: 13)
+        for _ in 0..<200 {
+            let e = AddressEntry(timestamp: Int64.random(in: Int64.min...Int64.max, using: &random), idHigh: UInt64.random(in: 0...UInt64.max, using: &random),
+                                 idLow: UInt64.random(in: 0...UInt64.max, using: &random), event: Int64.random(in: 0..<(1 << 48), using: &random),
+                                 flags: UInt8.random(in: 0...255, using: &random), reason: UInt8.random(in: 0...255, using: &random),
+                                 message: UInt32.random(in: 0...UInt32.max, using: &random))
+            var written: [UInt8] = []
+            e.write(to: &written)
+            let stored = [UInt8](unsafeUninitializedCapacity: AddressEntry.size) { buffer, count in
+                e.store(to: UnsafeMutableRawPointer(buffer.baseAddress!))
+                count = AddressEntry.size
+            }
+            #expect(stored == written)
+            #expect(stored.withUnsafeBytes { AddressEntry($0, at: 0) } == e)
+        }
+    }
+
+    /// Sorting and removing repeats gives what a plain sort and scan give, whether the entries
+    /// come in order (the pass that skips the sort) or not.
+    @Test func entriesInOrderOrNotDeduplicateAsTheSortedScan() {
+        var random = SplitMix(state: 17)
+        for round in 0..<300 {
+            var entries: [AddressEntry] = []
+            for n in 0..<Int.random(in: 0..<10, using: &random) {
+                entries.append(AddressEntry(timestamp: Int64.random(in: 0..<4, using: &random), idHigh: UInt64.random(in: 0..<2, using: &random),
+                                            idLow: UInt64.random(in: 0..<2, using: &random), event: Int64(100 + n), flags: 0, reason: 0, message: 0))
+            }
+            if round % 2 == 0 { entries.sort(by: AddressEntry.precedes) }
+            // The reference: stable sort by time and id, then each run of one event kept once,
+            // under its lowest number, the others reported.
+            let sorted = entries.enumerated().sorted { a, b in
+                AddressEntry.precedes(a.element, b.element) || (!AddressEntry.precedes(b.element, a.element) && a.offset < b.offset)
+            }.map(\.element)
+            var want: [AddressEntry] = []
+            var wantRepeats: [Int64] = []
+            for e in sorted {
+                if let last = want.last, last.isSameEvent(as: e) {
+                    wantRepeats.append(max(last.event, e.event))
+                    want[want.count - 1].event = min(last.event, e.event)
+                } else {
+                    want.append(e)
+                }
+            }
+            var got = entries
+            let repeats = AddressEntry.sortAndDeduplicate(&got)
+            #expect(got == want)
+            #expect(repeats.sorted() == wantRepeats.sorted())
+        }
+    }
 }
