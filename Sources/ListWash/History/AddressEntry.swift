@@ -54,16 +54,21 @@ struct AddressEntry: Equatable {
         self.message = message
     }
 
+    init(timestamp: Int64, idHigh: UInt64, idLow: UInt64, event: Int64, type: EventType, kind: BounceKind?, exactDiffers: Bool, reason: UInt8, message: UInt32) {
+        self.init(timestamp: timestamp, idHigh: idHigh, idLow: idLow, event: event,
+                  flags: Self.typeCode(type) | (Self.kindCode(kind) << 2) | (exactDiffers ? 0x20 : 0), reason: reason, message: message)
+    }
+
     /// Reads an entry at `offset` of a run's blob, `size` bytes long (``size`` or ``sizeWithoutMessage``).
     init(_ raw: UnsafeRawBufferPointer, at offset: Int, size: Int = AddressEntry.size) {
         timestamp = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
         idHigh = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
         idLow = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
-        var row: Int64 = 0
-        for i in 0..<6 { row |= Int64(raw[offset + 24 + i]) << (8 * i) }
-        event = row
-        flags = raw[offset + 30]
-        reason = raw[offset + 31]
+        // number:6 flags:1 reason:1 as one little-endian word.
+        let tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
+        event = Int64(bitPattern: tail & 0xFFFF_FFFF_FFFF)
+        flags = UInt8(truncatingIfNeeded: tail >> 48)
+        reason = UInt8(truncatingIfNeeded: tail >> 56)
         message = size > 32 ? UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 32, as: UInt32.self)) : 0
     }
 
@@ -72,6 +77,17 @@ struct AddressEntry: Equatable {
         let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
         let words = (timestamp.littleEndian, idHigh.bigEndian, idLow.bigEndian, tail.littleEndian, message.littleEndian)
         Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.prefix(Swift.min(size, Self.size)))) }
+    }
+
+    /// Writes the 36 stored bytes at `p` (as ``write(to:size:)`` appends them).
+    @inline(__always)
+    func store(to p: UnsafeMutableRawPointer) {
+        let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
+        p.storeBytes(of: timestamp.littleEndian, toByteOffset: 0, as: Int64.self)
+        p.storeBytes(of: idHigh.bigEndian, toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: idLow.bigEndian, toByteOffset: 16, as: UInt64.self)
+        p.storeBytes(of: tail.littleEndian, toByteOffset: 24, as: UInt64.self)
+        p.storeBytes(of: message.littleEndian, toByteOffset: 32, as: UInt32.self)
     }
 
     var id: [UInt8] {
@@ -162,6 +178,14 @@ struct AddressEntry: Equatable {
     /// numbers of the repeats (events stored again that are already there).
     static func sortAndDeduplicate(_ entries: inout [AddressEntry]) -> [Int64] {
         guard entries.count > 1 else { return [] }
+        // Mostly they are in order already, with no repeat (one chunk's entries for the
+        // address): one pass says so, without the sort.
+        var ordered = true
+        for i in 1..<entries.count where !precedes(entries[i - 1], entries[i]) {
+            ordered = false
+            break
+        }
+        if ordered { return [] }
         entries.sort(by: precedes)
         var repeats: [Int64] = []
         var kept = 1

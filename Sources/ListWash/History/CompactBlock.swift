@@ -93,9 +93,15 @@ enum CompactBlock {
             if n >= 8 {
                 return Words(first: bytes.loadUnaligned(as: UInt64.self), last: bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
             }
-            var w: UInt64 = 0
-            for i in 0..<n { w |= UInt64(bytes[i]) << UInt64(8 * i) }
-            return Words(first: w, last: 0)
+            // Shorter: every byte, in two overlapping loads (with the length, the words still
+            // decide equality).
+            let p = bytes.baseAddress
+            if n >= 4 {
+                return Words(first: UInt64(p!.loadUnaligned(as: UInt32.self)) | UInt64(p!.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32, last: 0)
+            }
+            guard n > 0 else { return Words(first: 0, last: 0) }
+            return Words(first: UInt64(p!.load(as: UInt8.self)) | UInt64(p!.load(fromByteOffset: n / 2, as: UInt8.self)) << 8
+                            | UInt64(p!.load(fromByteOffset: n - 1, as: UInt8.self)) << 16, last: 0)
         }
 
         /// The entry holding `bytes`, added if there is none.

@@ -11,6 +11,8 @@ struct EntryBuffer {
 
     private var arena: [UInt8] = []
     private var items: [Item] = []
+    /// The items are in ``sort()``'s order (nothing appended since).
+    private var isSorted = false
 
     init() {}
 
@@ -38,20 +40,27 @@ struct EntryBuffer {
         let prefix = keyPrefix(key)
         precondition(arena.count + key.count + AddressEntry.size <= Int(UInt32.max), "entry buffer over 4 GiB")
         items.append(Item(prefix: prefix, offset: UInt32(arena.count), keyLength: UInt32(key.count)))
-        arena.append(contentsOf: key)
-        entry.write(to: &arena)
+        isSorted = false
+        // The key and the entry's bytes in one append.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count + AddressEntry.size) { scratch in
+            let p = UnsafeMutableRawPointer(scratch.baseAddress!)
+            if key.count > 0 { p.copyMemory(from: key.baseAddress!, byteCount: key.count) }
+            entry.store(to: p + key.count)
+            arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: key.count + AddressEntry.size))
+        }
     }
 
     mutating func removeAll() {
         arena.removeAll(keepingCapacity: true)
         items.removeAll(keepingCapacity: true)
+        isSorted = false
     }
 
     /// Calls `body` once per key in key order, with the key's entries in time order
     /// (repeats of one event included, in the order they were appended; the caller removes them).
     mutating func forEachKey(_ body: (UnsafeRawBufferPointer, inout [AddressEntry]) throws -> Void) rethrows {
+        sort()
         try arena.withUnsafeBytes { raw in
-            Self.sort(&items, arena: raw)
             var group: [AddressEntry] = []
             var start = 0
             while start < items.count {
@@ -62,7 +71,7 @@ struct EntryBuffer {
                 while end < items.count {
                     let item = items[end]
                     if item.prefix != first.prefix { break }
-                    if end > start, compareKeys(key, UnsafeRawBufferPointer(rebasing: raw[Int(item.offset)..<Int(item.offset) + Int(item.keyLength)])) != 0 { break }
+                    if end > start, !Self.sameKey(first, item, raw) { break }
                     group.append(AddressEntry(raw, at: Int(item.offset + item.keyLength)))
                     end += 1
                 }
@@ -70,6 +79,51 @@ struct EntryBuffer {
                 start = end
             }
         }
+    }
+
+    /// Sorts the entries as ``forEachKey(_:)`` gives them (key, time, id, arrival), for
+    /// ``withSortedItems(_:)``; nothing to do when they are sorted already.
+    mutating func sort() {
+        guard !isSorted else { return }
+        arena.withUnsafeBytes { Self.sort(&items, arena: $0) }
+        isSorted = true
+    }
+
+    /// Lends the items, sorted by ``sort()``, and the arena their keys and entries are in:
+    /// each item's key at `offset`, its entry's ``AddressEntry/size`` bytes after the key.
+    func withSortedItems<R>(_ body: (UnsafeBufferPointer<Item>, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        precondition(isSorted, "EntryBuffer.withSortedItems before sort()")
+        return try items.withUnsafeBufferPointer { items in try arena.withUnsafeBytes { try body(items, $0) } }
+    }
+
+    /// Calls `body` once per key in key order with the key and its items, in the order
+    /// ``forEachKey(_:)`` gives their entries: each entry's ``AddressEntry/size`` bytes are at
+    /// `offset + keyLength` in `arena` (the spill copies them as they are instead of decoding
+    /// and encoding each entry).
+    mutating func forEachKeyPacked(_ body: (_ key: UnsafeRawBufferPointer, _ items: UnsafeBufferPointer<Item>, _ arena: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        sort()
+        try arena.withUnsafeBytes { raw in
+            try items.withUnsafeBufferPointer { sorted in
+                var start = 0
+                while start < sorted.count {
+                    let first = sorted[start]
+                    var end = start + 1
+                    while end < sorted.count, sorted[end].prefix == first.prefix, Self.sameKey(first, sorted[end], raw) { end += 1 }
+                    let key = UnsafeRawBufferPointer(start: raw.baseAddress! + Int(first.offset), count: Int(first.keyLength))
+                    try body(key, UnsafeBufferPointer(rebasing: sorted[start..<end]), raw)
+                    start = end
+                }
+            }
+        }
+    }
+
+    /// Whether two items with the same prefix have the same key.
+    @inline(__always)
+    static func sameKey(_ a: Item, _ b: Item, _ raw: UnsafeRawBufferPointer) -> Bool {
+        guard a.keyLength == b.keyLength else { return false }
+        let base = raw.baseAddress!
+        return compareKeyBytes(UnsafeRawBufferPointer(start: base + Int(a.offset), count: Int(a.keyLength)),
+                               UnsafeRawBufferPointer(start: base + Int(b.offset), count: Int(b.keyLength)), from: 8) == 0
     }
 
     /// Sorts items by key (bytes, then length), time, id, then arena offset (the order they
@@ -172,7 +226,8 @@ struct EntryBuffer {
         if a.prefix != b.prefix { return a.prefix < b.prefix }
         let ao = Int(a.offset), al = Int(a.keyLength), bo = Int(b.offset), bl = Int(b.keyLength)
         let base = raw.baseAddress!
-        let c = compareKeys(UnsafeRawBufferPointer(start: base + ao, count: al), UnsafeRawBufferPointer(start: base + bo, count: bl))
+        // Equal prefixes: the keys' first 8 bytes (or all of the shorter one's) are the same.
+        let c = compareKeyBytes(UnsafeRawBufferPointer(start: base + ao, count: al), UnsafeRawBufferPointer(start: base + bo, count: bl), from: 8)
         if c != 0 { return c < 0 }
         let at = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: ao + al, as: Int64.self))
         let bt = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: bo + bl, as: Int64.self))
@@ -185,4 +240,39 @@ struct EntryBuffer {
         if aw != bw { return aw < bw }
         return a.offset < b.offset
     }
+}
+
+/// ``compareKeys(_:_:)``'s order (bytes as unsigned, then length) without a call to memcmp:
+/// 8 bytes at a time as big-endian words. Keys are addresses, a few words long, and memcmp's
+/// call and setup were most of the entry sort's time. `from`: bytes before it are known to be
+/// equal in both keys as far as the shorter one goes (items with equal ``EntryBuffer/Item/prefix``
+/// agree on their first 8).
+@inline(__always)
+func compareKeyBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, from: Int = 0) -> Int32 {
+    let n = min(a.count, b.count)
+    if n > from {
+        let pa = a.baseAddress!, pb = b.baseAddress!
+        var i = from
+        while i + 8 <= n {
+            let x = UInt64(bigEndian: pa.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let y = UInt64(bigEndian: pb.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if x != y { return x < y ? -1 : 1 }
+            i += 8
+        }
+        if i < n {
+            var x: UInt64 = 0, y: UInt64 = 0
+            if n >= 8 {
+                // The last 8 bytes: those before `i` in them are equal, so the words order as the rest does.
+                x = UInt64(bigEndian: pa.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+                y = UInt64(bigEndian: pb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+            } else {
+                for j in i..<n {
+                    x = x << 8 | UInt64(pa.load(fromByteOffset: j, as: UInt8.self))
+                    y = y << 8 | UInt64(pb.load(fromByteOffset: j, as: UInt8.self))
+                }
+            }
+            if x != y { return x < y ? -1 : 1 }
+        }
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }

@@ -156,26 +156,31 @@ extension HistoryStore {
             let code = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: Int64.self))
             replyCode = code == .min ? nil : code
             var at = 32
-            func next() throws -> UnsafeRawBufferPointer? {
-                guard at + 4 <= raw.count else { throw EventBlockError.corrupt }
-                let length = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-                at += 4
-                if length == EventBlock.null { return nil }
-                guard at + Int(length) <= raw.count else { throw EventBlockError.corrupt }
-                defer { at += Int(length) }
-                return UnsafeRawBufferPointer(rebasing: raw[at..<(at + Int(length))])
-            }
             let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-            address = try next() ?? empty
-            type = try next() ?? empty
-            kind = try next()
-            reason = try next() ?? empty
-            enhancedCode = try next()
-            diagnostic = try next() ?? empty
-            rule = try next() ?? empty
-            providerVerdict = try next()
-            source = try next() ?? empty
-            message = at < raw.count ? try next() : nil
+            address = try Self.field(raw, &at) ?? empty
+            type = try Self.field(raw, &at) ?? empty
+            kind = try Self.field(raw, &at)
+            reason = try Self.field(raw, &at) ?? empty
+            enhancedCode = try Self.field(raw, &at)
+            diagnostic = try Self.field(raw, &at) ?? empty
+            rule = try Self.field(raw, &at) ?? empty
+            providerVerdict = try Self.field(raw, &at)
+            source = try Self.field(raw, &at) ?? empty
+            message = at < raw.count ? try Self.field(raw, &at) : nil
+        }
+
+        /// The string at `at` (`length:u32` and its bytes; nil for null), moving `at` past it.
+        /// Inlined into ``init(_:)``: a nested function there was a call per field.
+        @inline(__always)
+        private static func field(_ raw: UnsafeRawBufferPointer, _ at: inout Int) throws -> UnsafeRawBufferPointer? {
+            guard raw.count - at >= 4 else { throw EventBlockError.corrupt }
+            let length = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            at += 4
+            if length == EventBlock.null { return nil }
+            guard Int(length) <= raw.count - at else { throw EventBlockError.corrupt }
+            let start = at
+            at += Int(length)
+            return UnsafeRawBufferPointer(start: raw.baseAddress! + start, count: Int(length))
         }
     }
 
@@ -374,14 +379,13 @@ struct EventBlockWriter {
     /// The number the next event gets.
     var nextNumber: Int64 { EventBlock.number(block: block, slot: count) }
 
-    /// Appends an event packed by ``EventBatch`` (its block form, slot byte first) at the next
-    /// slot, with `id` in place of its id bytes when given (an event packed without its id,
-    /// whose id is then its fields' identity); returns its number.
+    /// Appends an event's fields at the next slot (as ``EventBatch`` packed them, parsed once
+    /// by the load); returns its number. `derived`: its id is its fields' identity (left out of
+    /// the block; `row.id` is not read).
     @inline(__always)
-    mutating func append(packed event: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer? = nil) throws -> Int64 {
-        let row = try HistoryStore.EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...]))
+    mutating func append(row: HistoryStore.EventRow, derived: Bool) throws -> Int64 {
         if count == 0 { encoder.begin() }
-        encoder.add(slot: count, row: row, derived: id != nil)
+        encoder.add(slot: count, row: row, derived: derived)
         let number = nextNumber
         count += 1
         if count == EventBlock.capacity { try finishBlock() }

@@ -69,27 +69,40 @@ extension HistoryStore {
                 var buffer = EntryBuffer()
                 swap(&buffer, &self.buffer)
                 var blocks = self.blocks
-                var reasonCache = self.reasonCache
+                var reasons = ReasonCache()
+                swap(&reasons, &self.reasons)
                 defer {
                     swap(&buffer, &self.buffer)
                     self.blocks = blocks
-                    self.reasonCache = reasonCache
+                    swap(&reasons, &self.reasons)
                 }
+                let empty = UnsafeRawBufferPointer(start: nil, count: 0)
                 try batch.bytes.withUnsafeBytes { bytes in
                     try batch.keys.withUnsafeBytes { keys in
                         for item in batch.items {
                             let event = UnsafeRawBufferPointer(rebasing: bytes[item.start..<item.start + item.length])
-                            let reason = UnsafeRawBufferPointer(rebasing: bytes[item.reasonStart..<item.reasonStart + item.reasonLength])
+                            // The event's fields, parsed once for its id and its block.
+                            let row = try EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...]))
                             // The id: computed here when the reading thread left it out, else as packed.
-                            var computed = item.needsID ? try EventBatch.identity(of: event, type: item.type) : (0, 0)
-                            let entry = try withUnsafeBytes(of: &computed) { computed in
-                                let id = item.needsID ? computed : UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset..<EventBlock.idOffset + 16])
-                                return AddressEntry(
-                                    timestamp: item.timestamp, id: id,
-                                    event: try blocks.append(packed: event, id: item.needsID ? id : nil),
-                                    type: item.type, kind: item.kind, exactDiffers: item.exactDiffers,
-                                    reason: try reasonCode(reason, db: db, cache: &reasonCache), message: item.message)
+                            var id: (UInt64, UInt64) = (0, 0)
+                            withUnsafeMutableBytes(of: &id) { out in
+                                if item.needsID {
+                                    EventRecord.identity(address: row.address.bindMemory(to: UInt8.self), timestamp: row.timestamp,
+                                                         type: item.type, replyCode: row.replyCode.map { Int($0) },
+                                                         enhancedCode: (row.enhancedCode ?? empty).bindMemory(to: UInt8.self),
+                                                         diagnostic: row.diagnostic.bindMemory(to: UInt8.self), into: out)
+                                } else {
+                                    out.copyMemory(from: row.id)
+                                }
                             }
+                            let reason = UnsafeRawBufferPointer(rebasing: bytes[item.reasonStart..<item.reasonStart + item.reasonLength])
+                            let entry = AddressEntry(
+                                timestamp: item.timestamp,
+                                idHigh: UInt64(bigEndian: id.0), idLow: UInt64(bigEndian: id.1),
+                                event: try blocks.append(row: row, derived: item.needsID),
+                                type: item.type, kind: item.kind, exactDiffers: item.exactDiffers,
+                                reason: try reasons.code(of: reason) { try store.reasons.code(for: String(decoding: $0, as: UTF8.self), db: db) },
+                                message: item.message)
                             buffer.append(key: UnsafeRawBufferPointer(rebasing: keys[item.keyStart..<item.keyStart + item.keyLength]), entry: entry)
                         }
                     }
@@ -111,16 +124,8 @@ extension HistoryStore {
         /// is spilled after the batch that takes it past ``HistoryStore/runBufferBytes``).
         private var fullBuffer: Int { store.runBufferBytes + (1 << 20) }
 
-        /// The last reason looked up and its code: consecutive events mostly share a reason.
-        private var reasonCache: (name: [UInt8], code: UInt8)?
-
-        @inline(__always)
-        private func reasonCode(_ reason: UnsafeRawBufferPointer, db: SQLiteConnection, cache: inout (name: [UInt8], code: UInt8)?) throws -> UInt8 {
-            if let cache, cache.name.elementsEqual(reason) { return cache.code }
-            let code = try store.reasons.code(for: String(decoding: reason, as: UTF8.self), db: db)
-            cache = (Array(reason), code)
-            return code
-        }
+        /// The codes of the reasons this load has met, by their bytes.
+        private var reasons = ReasonCache()
 
         /// Hands the full buffer to a background thread that sorts it into a chunk on disk (see
         /// ``SpilledChunks``), and goes on in the buffer of the chunk before (one chunk is
@@ -152,6 +157,9 @@ extension HistoryStore {
         /// Writes the load's entries as one run, without the repeats of stored events: from
         /// the buffer alone, or merged with the chunks spilled before.
         private func writeRun() throws {
+            // The last fill is sorted first, while the chunk before it and the last blocks may
+            // still be on the other threads.
+            if spilled != nil { buffer.sort() }
             try blocks.finish()
             let db = store.db
             var writer = try AddressRunWriter(db: db, run: try store.nextRun())
@@ -174,8 +182,7 @@ extension HistoryStore {
             }
             try finishSpilling()
             if let spilled {
-                if !buffer.isEmpty { try spilled.spill(&buffer) }
-                try spilled.merge(store)
+                try spilled.merge(last: &buffer, store)
                 self.spilled = nil
             } else {
                 try buffer.forEachKey(store)
@@ -214,5 +221,31 @@ extension HistoryStore {
             store.runsCache = nil
             try? store.reasons.load(db: store.db)
         }
+    }
+}
+
+/// A load's reasons by their bytes (``CompactBlock/Strings``) and their codes in the history's
+/// ``ReasonDictionary``: an event's reason code without a `String` or a dictionary of them
+/// (consecutive events of a bulk load mostly differ in reason, and the dictionary's lookup per
+/// event was about 5% of the storing thread).
+struct ReasonCache {
+    private var names = CompactBlock.Strings()
+    /// The code of each of `names`' entries, in their order.
+    private var codes: [UInt8] = []
+
+    /// The code of `reason`; `lookUp` gives it (adding it to the history) the first time.
+    @inline(__always)
+    mutating func code(of reason: UnsafeRawBufferPointer, _ lookUp: (UnsafeRawBufferPointer) throws -> UInt8) throws -> UInt8 {
+        let i = names.index(of: reason)
+        if i < codes.count { return codes[i] }
+        do {
+            codes.append(try lookUp(reason))
+        } catch {
+            // The entry just added has no code: start again (the load fails anyway).
+            names.reset()
+            codes.removeAll()
+            throw error
+        }
+        return codes[i]
     }
 }

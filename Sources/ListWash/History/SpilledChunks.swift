@@ -23,50 +23,72 @@ final class SpilledChunks: @unchecked Sendable {
     /// Sorts the buffer's entries by key and appends them as one chunk; the buffer is emptied.
     func spill(_ buffer: inout EntryBuffer) throws {
         let start = file.size
-        try buffer.forEachKey { key, group in
+        // Each entry's bytes as the buffer holds them (the chunk's own form).
+        try buffer.forEachKeyPacked { key, items, arena in
             record.removeAll(keepingCapacity: true)
             record.append(littleEndian: UInt32(key.count))
             record.append(contentsOf: key)
-            record.append(littleEndian: UInt32(group.count))
-            for entry in group { entry.write(to: &record) }
-            try file.append(record)
+            record.append(littleEndian: UInt32(items.count))
+            for item in items {
+                record.append(contentsOf: UnsafeRawBufferPointer(start: arena.baseAddress! + Int(item.offset + item.keyLength), count: AddressEntry.size))
+            }
+            try record.withUnsafeBytes { try file.append($0) }
         }
         chunks.append((start, file.size))
         buffer.removeAll()
     }
 
     /// Calls `body` once per key, in key order, with the entries every chunk holds for it
-    /// (chunk by chunk, in the order they were spilled). A chunk that does not read back as
-    /// written is a ``TemporaryFileError``.
-    func merge(_ body: (UnsafeRawBufferPointer, inout [AddressEntry]) throws -> Void) throws {
+    /// (chunk by chunk, in the order they were spilled) and then those of `last`, the load's
+    /// last fill, merged from memory instead of being spilled and read back (it is sorted
+    /// here unless ``EntryBuffer/sort()`` was called since its last append, and emptied). A
+    /// chunk that does not read back as written is a ``TemporaryFileError``.
+    func merge(last: inout EntryBuffer, _ body: (UnsafeRawBufferPointer, inout [AddressEntry]) throws -> Void) throws {
         try file.finishAppending()
-        var merge = KWayMerge(try chunks.map { try ChunkReader(file: file, range: $0.start..<$0.end) })
-        var entries: [AddressEntry] = []
-        var key: [UInt8] = []
-        while true {
-            entries.removeAll(keepingCapacity: true)
-            guard try merge.nextGroup(key: &key, { AddressEntry.decode($0.entries, into: &entries) }) else { return }
-            try key.withUnsafeBytes { try body($0, &entries) }
+        last.sort()
+        try last.withSortedItems { items, arena in
+            var sources: [EntrySource] = try chunks.map { try ChunkReader(file: file, range: $0.start..<$0.end) }
+            if !items.isEmpty { sources.append(BufferReader(items: items, arena: arena)) }
+            var merge = KWayMerge(sources)
+            var entries: [AddressEntry] = []
+            var key: [UInt8] = []
+            while true {
+                entries.removeAll(keepingCapacity: true)
+                guard try merge.nextGroup(key: &key, { $0.decode(into: &entries) }) else { return }
+                try key.withUnsafeBytes { try body($0, &entries) }
+            }
         }
+        last.removeAll()
     }
+}
+
+/// One sorted source of the merge: a key and its entries at a time (``ChunkReader``,
+/// ``BufferReader``); `key` is valid until ``advance()``.
+private class EntrySource: MergeSource {
+    fileprivate(set) var isLive = false
+    fileprivate(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
+
+    func advance() throws {}
+
+    /// Appends the current key's entries.
+    func decode(into entries: inout [AddressEntry]) {}
 }
 
 /// Reads one chunk front to back, a key and its entries at a time (through a window of 1 MiB,
 /// more for a key with more entries): `key` and `entries` are valid until ``advance()``.
-private final class ChunkReader: MergeSource {
+private final class ChunkReader: EntrySource {
     private let reader: TemporaryFileReader
-    private(set) var isLive = false
-    private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
     /// The current key's entries, packed.
     private(set) var entries = UnsafeRawBufferPointer(start: nil, count: 0)
 
     init(file: TemporaryFile, range: Range<Int64>) throws {
         reader = TemporaryFileReader(file: file, range: range, window: 1 << 20, name: "spilled chunk of address entries")
+        super.init()
         try advance()
     }
 
     /// Moves to the next key; `isLive` turns false after the last.
-    func advance() throws {
+    override func advance() throws {
         isLive = try reader.nextRecord { reader in
             try reader.require(4)
             let keyLength = Int(reader.uint32(at: 0))
@@ -77,6 +99,41 @@ private final class ChunkReader: MergeSource {
         let keyLength = Int(reader.uint32(at: 0))
         key = reader.bytes(4, keyLength)
         entries = reader.bytes(8 + keyLength, Int(reader.uint32(at: 4 + keyLength)) * AddressEntry.size)
+    }
+
+    override func decode(into out: inout [AddressEntry]) {
+        AddressEntry.decode(entries, into: &out)
+    }
+}
+
+/// Walks a sorted ``EntryBuffer``'s items a key at a time (``EntryBuffer/withSortedItems(_:)``
+/// lends them and the arena for as long as the merge runs).
+private final class BufferReader: EntrySource {
+    private let items: UnsafeBufferPointer<EntryBuffer.Item>
+    private let arena: UnsafeRawBufferPointer
+    /// The current key's items, `start..<end`.
+    private var start = 0
+    private var end = 0
+
+    init(items: UnsafeBufferPointer<EntryBuffer.Item>, arena: UnsafeRawBufferPointer) {
+        self.items = items
+        self.arena = arena
+        super.init()
+        advance()
+    }
+
+    override func advance() {
+        start = end
+        isLive = start < items.count
+        guard isLive else { return }
+        let first = items[start]
+        end = start + 1
+        while end < items.count, items[end].prefix == first.prefix, EntryBuffer.sameKey(first, items[end], arena) { end += 1 }
+        key = UnsafeRawBufferPointer(start: arena.baseAddress! + Int(first.offset), count: Int(first.keyLength))
+    }
+
+    override func decode(into out: inout [AddressEntry]) {
+        for item in items[start..<end] { out.append(AddressEntry(arena, at: Int(item.offset + item.keyLength))) }
     }
 }
 
