@@ -195,7 +195,7 @@ public enum CanonicalEvents {
         if close < r.count, after == r.count {
             return try body(UnsafeBufferPointer(rebasing: r[1..<close]))
         }
-        return try record.field(index).withUnsafeBufferPointer(body)
+        return try record.withField(index, body)
     }
 
     /// Calls `body` with `bytes` as valid UTF-8: the bytes themselves when they are ASCII, else
