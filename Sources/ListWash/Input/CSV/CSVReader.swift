@@ -279,11 +279,7 @@ public final class CSVReader {
                     }
                 }
             } else {
-                while i < n {
-                    let c = bytes[i]
-                    if c == delimiter || c == 0x0A || c == 0x0D { break }
-                    i += 1
-                }
+                i = nextStop(bytes, from: i, to: n, delimiter: delimiter)
                 if i == n, !atEOF { return .needMore }
             }
             bounds.append(fieldStart - s, i - s)
@@ -309,6 +305,32 @@ public final class CSVReader {
             }
             return .record(end: i, contentEnd: contentEnd, newlines: inner + 1, error: error)
         }
+    }
+
+    /// The first delimiter, LF or CR at or after `i` (`n` when none): eight bytes at a time,
+    /// then byte by byte. In a word, a byte equal to `c` is a zero byte of `word ^ c…c`, and
+    /// `(v - 0x01…01) & ~v & 0x80…80` marks the lowest zero byte of `v` exactly (a borrow can
+    /// only mark bytes above it), so the lowest mark of the three is the first stop.
+    @inline(__always)
+    static func nextStop(_ bytes: UnsafePointer<UInt8>, from start: Int, to n: Int, delimiter: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let d = ones &* UInt64(delimiter), lf = ones &* 0x0A, cr = ones &* 0x0D
+        @inline(__always) func zeros(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let raw = UnsafeRawPointer(bytes)
+        var i = start
+        while i + 8 <= n {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let marks = zeros(word ^ d) | zeros(word ^ lf) | zeros(word ^ cr)
+            if marks != 0 { return i + marks.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n {
+            let c = bytes[i]
+            if c == delimiter || c == 0x0A || c == 0x0D { return i }
+            i += 1
+        }
+        return n
     }
 
     /// Line breaks (LF, CRLF, lone CR) in `[from, to)`: the line feeds, and the carriage returns
