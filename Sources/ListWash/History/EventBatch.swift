@@ -52,7 +52,10 @@ struct EventBatch: Sendable {
     }
 
     /// An event's source text as it is packed (see ``EventSource/description``): `text`, then,
-    /// when there is a line, `:` and the line in decimal.
+    /// when there is a line, `:` and the line in decimal. `text` is its owner's memory (a
+    /// reader's copy of the file's name, kept for the whole read) and is read only during the
+    /// ``append(address:timestamp:type:replyCode:enhancedCode:diagnostic:providerVerdict:message:classifier:source:)``
+    /// it is given to.
     struct Source {
         /// A file's name (for a line) or a whole description.
         var text: UnsafeBufferPointer<UInt8>
@@ -113,7 +116,9 @@ struct EventBatch: Sendable {
                 w.text(providerVerdict)
                 w.u32(UInt32(source.text.count + lineLength))
                 w.raw(source.text)
-                withUnsafeBytes(of: &lineText) { w.raw(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: lineLength)) }
+                withUnsafeBytes(of: &lineText) {
+                    w.raw(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: lineLength))
+                }
                 w.string(message)
                 assert(w.offset(from: p) == length)
             }
