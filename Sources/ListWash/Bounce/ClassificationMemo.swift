@@ -112,7 +112,7 @@ final class ClassificationMemo: @unchecked Sendable {
         defer { lock.unlock() }
         if let slot = young.find(key, hash: hash) { return young.values[slot] }
         guard let slot = old.find(key, hash: hash), let value = old.values[slot] else { return nil }
-        add(old.keys[slot], hash: hash, value)
+        add(key, hash: hash, value)
         return value
     }
 
@@ -120,11 +120,11 @@ final class ClassificationMemo: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard young.find(key, hash: hash) == nil else { return }
-        add(Array(key), hash: hash, value)
+        add(key, hash: hash, value)
     }
 
     /// Adds to the young generation, turning it into the old one first when it is full.
-    private func add(_ key: [UInt8], hash: UInt64, _ value: Classification) {
+    private func add(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, _ value: Classification) {
         if young.count >= maxEntries || young.bytes + key.count > maxBytes {
             swap(&young, &old)
             young.removeAll()
@@ -159,64 +159,73 @@ final class ClassificationMemo: @unchecked Sendable {
     }
 
     /// Open addressing with linear probing; a probe sequence is cut short (the entry is then not
-    /// stored), so a run of colliding keys costs a bounded number of comparisons.
+    /// stored), so a run of colliding keys costs a bounded number of comparisons. The keys lie
+    /// back to back in one array, each slot holding its hash and where its key is: a lookup
+    /// reads one slot and one key, and an insert allocates nothing once the arrays have grown.
     private struct Table {
         static let maxProbes = 32
-        var hashes: [UInt64]
-        var keys: [[UInt8]]
+        struct Slot {
+            /// 0: empty.
+            var hash: UInt64 = 0
+            var keyStart: Int32 = 0
+            var keyLength: Int32 = 0
+        }
+        var slots: [Slot]
+        var keys: [UInt8] = []
         var values: [Classification?]
         var count = 0
-        var bytes = 0
+        var bytes: Int { keys.count }
         let mask: Int
 
-        init(slots: Int) {
-            hashes = [UInt64](repeating: 0, count: slots)
-            keys = [[UInt8]](repeating: [], count: slots)
-            values = [Classification?](repeating: nil, count: slots)
-            mask = slots - 1
+        init(slots count: Int) {
+            slots = [Slot](repeating: Slot(), count: count)
+            values = [Classification?](repeating: nil, count: count)
+            mask = count - 1
         }
 
         func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
             guard count > 0 else { return nil }
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            for _ in 0..<Self.maxProbes {
-                let h = hashes[slot]
-                if h == 0 { return nil }
-                if h == hash, keys[slot].count == key.count,
-                   keys[slot].withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 })
-                {
-                    return slot
+            return slots.withUnsafeBufferPointer { slots in
+                keys.withUnsafeBufferPointer { keys -> Int? in
+                    var index = Int(truncatingIfNeeded: hash) & mask
+                    for _ in 0..<Self.maxProbes {
+                        let slot = slots[index]
+                        if slot.hash == 0 { return nil }
+                        if slot.hash == hash, Int(slot.keyLength) == key.count,
+                           key.count == 0 || memcmp(keys.baseAddress! + Int(slot.keyStart), key.baseAddress!, key.count) == 0
+                        {
+                            return index
+                        }
+                        index = (index + 1) & mask
+                    }
+                    return nil
                 }
-                slot = (slot + 1) & mask
             }
-            return nil
         }
 
-        mutating func insert(_ key: [UInt8], hash: UInt64, _ value: Classification) -> Bool {
-            var slot = Int(truncatingIfNeeded: hash) & mask
+        mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, _ value: Classification) -> Bool {
+            var index = Int(truncatingIfNeeded: hash) & mask
             for _ in 0..<Self.maxProbes {
-                if hashes[slot] == 0 {
-                    hashes[slot] = hash
-                    keys[slot] = key
-                    values[slot] = value
+                if slots[index].hash == 0 {
+                    slots[index] = Slot(hash: hash, keyStart: Int32(keys.count), keyLength: Int32(key.count))
+                    keys.append(contentsOf: key)
+                    values[index] = value
                     count += 1
-                    bytes += key.count
                     return true
                 }
-                slot = (slot + 1) & mask
+                index = (index + 1) & mask
             }
             return false
         }
 
         mutating func removeAll() {
             guard count > 0 else { return }
-            for i in hashes.indices where hashes[i] != 0 {
-                hashes[i] = 0
-                keys[i] = []
+            for i in slots.indices where slots[i].hash != 0 {
+                slots[i] = Slot()
                 values[i] = nil
             }
+            keys.removeAll(keepingCapacity: true)
             count = 0
-            bytes = 0
         }
     }
 }

@@ -51,52 +51,126 @@ struct EventBatch: Sendable {
         items.removeAll(keepingCapacity: true)
     }
 
+    /// An event's source text as it is packed (see ``EventSource/description``): `text`, then,
+    /// when there is a line, `:` and the line in decimal. `text` is its owner's memory (a
+    /// reader's copy of the file's name, kept for the whole read) and is read only during the
+    /// ``append(address:timestamp:type:replyCode:enhancedCode:diagnostic:providerVerdict:message:classifier:source:)``
+    /// it is given to.
+    struct Source {
+        /// A file's name (for a line) or a whole description.
+        var text: UnsafeBufferPointer<UInt8>
+        var line: Int?
+    }
+
     /// Normalizes, classifies, identifies and packs one event from its fields' bytes, as
     /// ``EventRecord/init(_:classifier:)`` does from a ``RawEvent``. `enhancedCode` nil or empty
-    /// is none. `source` appends the event's source text (see ``EventSource/description``).
-    /// Returns false (and packs nothing) when the address is empty.
+    /// is none. Returns false (and packs nothing) when the address is empty.
+    ///
+    /// The event's block form is written in one piece: its length is known before a byte is
+    /// written, so `bytes` grows once per event and every field is one copy from its place.
     @inline(__always)
     mutating func append(
         address field: UnsafeBufferPointer<UInt8>, timestamp: Int64, type: EventType, replyCode: Int?,
         enhancedCode: UnsafeBufferPointer<UInt8>?, diagnostic: UnsafeBufferPointer<UInt8>,
         providerVerdict: String?, message: UnsafeBufferPointer<UInt8>? = nil, classifier: Classifier,
-        source: (inout [UInt8]) -> Void
+        source: Source
     ) -> Bool {
         let enhanced = enhancedCode.flatMap { $0.isEmpty ? nil : $0 }
+        let message = message.flatMap { $0.isEmpty ? nil : $0 }
         return EventRecord.withNormalizedAddress(field) { (exact, key) -> Void in
-            var id: (UInt64, UInt64) = (0, 0)  // filled in by the storing thread (Item.needsID)
             let c = type == .bounce
                 ? classifier.classify(replyCode: replyCode, enhancedCode: enhanced, diagnostic: diagnostic, recipientKey: exact)
                 : nil
             let (reason, kind, rule) = EventRecord.outcome(type: type, c)
-            let start = bytes.count
-            let lengthAt = withUnsafeBytes(of: &id) {
-                EventBlock.beginEvent(slot: 0, id: $0, timestamp: timestamp, replyCode: replyCode.map(Int64.init), to: &bytes)
+            // The line's decimal digits, `:` first, in 24 bytes of scratch.
+            var lineText: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            let lineLength = withUnsafeMutableBytes(of: &lineText) { scratch -> Int in
+                guard let line = source.line else { return 0 }
+                let out = scratch.bindMemory(to: UInt8.self)
+                out[0] = UInt8(ascii: ":")
+                return 1 + writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: out[1...]))
             }
-            EventBlock.appendString(UnsafeRawBufferPointer(exact), to: &bytes)
-            Self.appendText(type.rawValue, to: &bytes)
-            Self.appendText(kind?.rawValue, to: &bytes)
-            let reasonStart = bytes.count + 4
-            Self.appendText(reason, to: &bytes)
-            let reasonLength = bytes.count - reasonStart
-            EventBlock.appendString(enhanced.map(UnsafeRawBufferPointer.init), to: &bytes)
-            EventBlock.appendString(UnsafeRawBufferPointer(diagnostic), to: &bytes)
-            Self.appendText(rule, to: &bytes)
-            Self.appendText(providerVerdict, to: &bytes)
-            let sourceAt = bytes.count
-            withUnsafeBytes(of: UInt32(0)) { bytes.append(contentsOf: $0) }  // the length, filled in below
-            source(&bytes)
-            EventBlock.fillLength(at: sourceAt, in: &bytes)
-            let message = message.flatMap { $0.isEmpty ? nil : UnsafeRawBufferPointer($0) }
-            EventBlock.appendString(message, to: &bytes)
-            EventBlock.endEvent(lengthAt: lengthAt, in: &bytes)
+            let typeText = type.rawValue, kindText = kind?.rawValue
+            // slot, length, id, timestamp, reply code, and ten strings' lengths.
+            let fixed = 1 + 4 + 16 + 8 + 8 + 10 * 4
+            let length = fixed + exact.count + typeText.utf8.count + (kindText?.utf8.count ?? 0) + reason.utf8.count
+                + (enhanced?.count ?? 0) + diagnostic.count + rule.utf8.count + (providerVerdict?.utf8.count ?? 0)
+                + source.text.count + lineLength + (message?.count ?? 0)
+            let start = bytes.count
+            var reasonStart = 0
+            Self.appendUninitialized(length, to: &bytes) { p in
+                var w = Writer(p)
+                w.byte(0)  // slot
+                w.u32(UInt32(length - 5))
+                w.zeros(16)  // the id, filled in by the storing thread (Item.needsID)
+                w.u64(UInt64(bitPattern: timestamp))
+                w.u64(UInt64(bitPattern: replyCode.map(Int64.init) ?? .min))
+                w.string(exact)
+                w.text(typeText)
+                w.text(kindText)
+                reasonStart = start + w.offset(from: p) + 4
+                w.text(reason)
+                w.string(enhanced)
+                w.string(diagnostic)
+                w.text(rule)
+                w.text(providerVerdict)
+                w.u32(UInt32(source.text.count + lineLength))
+                w.raw(source.text)
+                withUnsafeBytes(of: &lineText) {
+                    w.raw(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: lineLength))
+                }
+                w.string(message)
+                assert(w.offset(from: p) == length)
+            }
             let keyStart = keys.count
             keys.append(contentsOf: key)
-            items.append(Item(start: start, length: bytes.count - start, keyStart: keyStart, keyLength: key.count,
-                              reasonStart: reasonStart, reasonLength: reasonLength, timestamp: timestamp, type: type,
+            items.append(Item(start: start, length: length, keyStart: keyStart, keyLength: key.count,
+                              reasonStart: reasonStart, reasonLength: reason.utf8.count, timestamp: timestamp, type: type,
                               kind: kind, exactDiffers: !Self.sameBytes(exact, key),
-                              message: message.map(MessageIdentity.hash) ?? 0, needsID: true))
+                              message: message.map { MessageIdentity.hash(UnsafeRawBufferPointer($0)) } ?? 0, needsID: true))
         } != nil
+    }
+
+    /// Appends `count` bytes written by `body` (which must write every one of them) to `out`,
+    /// growing its storage geometrically.
+    @inline(__always)
+    private static func appendUninitialized(_ count: Int, to out: inout [UInt8], _ body: (UnsafeMutableRawPointer) -> Void) {
+        if out.capacity - out.count < count { out.reserveCapacity(Swift.max(2 * out.capacity, out.count + count)) }
+        out.append(addingCapacity: count) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                body(UnsafeMutableRawPointer(buffer.baseAddress!))
+                initialized = count
+            }
+        }
+    }
+
+    /// Writes an event's block form front to back (little-endian integers, strings as
+    /// ``EventBlock`` lays them out), into memory its caller sized.
+    private struct Writer {
+        var p: UnsafeMutableRawPointer
+        @inline(__always) init(_ p: UnsafeMutableRawPointer) { self.p = p }
+        @inline(__always) func offset(from start: UnsafeMutableRawPointer) -> Int { p - start }
+        @inline(__always) mutating func byte(_ v: UInt8) { p.storeBytes(of: v, as: UInt8.self); p += 1 }
+        @inline(__always) mutating func u32(_ v: UInt32) { p.storeBytes(of: v.littleEndian, as: UInt32.self); p += 4 }
+        @inline(__always) mutating func u64(_ v: UInt64) { p.storeBytes(of: v.littleEndian, as: UInt64.self); p += 8 }
+        @inline(__always) mutating func zeros(_ n: Int) { p.initializeMemory(as: UInt8.self, repeating: 0, count: n); p += n }
+        @inline(__always) mutating func raw(_ b: UnsafeBufferPointer<UInt8>) {
+            if let base = b.baseAddress, b.count > 0 { p.copyMemory(from: base, byteCount: b.count) }
+            p += b.count
+        }
+        @inline(__always) mutating func string(_ b: UnsafeBufferPointer<UInt8>?) {
+            guard let b else { return u32(EventBlock.null) }
+            u32(UInt32(b.count))
+            raw(b)
+        }
+        @inline(__always) mutating func text(_ s: String?) {
+            guard let s else { return u32(EventBlock.null) }
+            let utf8 = s.utf8
+            u32(UInt32(utf8.count))
+            if utf8.withContiguousStorageIfAvailable({ raw($0) }) == nil {
+                for b in utf8 { byte(b) }
+            }
+        }
     }
 
     /// The id of a packed event (its block form, from the slot byte), from the fields it was
@@ -133,13 +207,17 @@ struct EventBatch: Sendable {
         var diagnostic = raw.diagnostic
         var enhanced = raw.enhancedCode ?? ""
         var message = raw.messageIdentity ?? ""
+        var source: [UInt8] = []
+        raw.source.appendDescription(to: &source)
         return address.withUTF8 { address in
             diagnostic.withUTF8 { diagnostic in
                 enhanced.withUTF8 { enhanced in
                     message.withUTF8 { message in
-                        append(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
-                               enhancedCode: enhanced, diagnostic: diagnostic, providerVerdict: raw.providerVerdict,
-                               message: message, classifier: classifier, source: { raw.source.appendDescription(to: &$0) })
+                        source.withUnsafeBufferPointer { source in
+                            append(address: address, timestamp: raw.timestamp, type: raw.type, replyCode: raw.replyCode,
+                                   enhancedCode: enhanced, diagnostic: diagnostic, providerVerdict: raw.providerVerdict,
+                                   message: message, classifier: classifier, source: Source(text: source, line: nil))
+                        }
                     }
                 }
             }

@@ -162,13 +162,12 @@ private struct FuzzRun {
             try CanonicalEvents.readCSV(source: memory, file: "events.csv", fields: { f in
                 outcome.records += 1
                 outcome.lines.append(f.line)
-                _ = batch.append(
-                    address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
-                    enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message, classifier: Self.classifier,
-                    source: { out in
-                        out.append(contentsOf: fileName)
-                        EventSource.appendLine(f.line, to: &out)
-                    })
+                _ = fileName.withUnsafeBufferPointer { fileName in
+                    batch.append(
+                        address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
+                        enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message,
+                        classifier: Self.classifier, source: EventBatch.Source(text: fileName, line: f.line))
+                }
             }, reject: { reject($0) })
         case .eventsJSONL:
             try CanonicalEvents.readJSONLines(source: memory, file: "events.jsonl", emit: { emit($0) }, reject: { reject($0) })

@@ -49,30 +49,54 @@ public struct CSVRecordView {
     public func field(_ index: Int) -> [UInt8] {
         let r = rawField(index)
         guard r.count >= 1, r[0] == quote else { return Array(r) }
-        var out = [UInt8]()
-        out.reserveCapacity(r.count)
+        return [UInt8](unsafeUninitializedCapacity: r.count) { out, count in
+            count = Self.unquote(r.assumingMemoryBound(to: UInt8.self), quote: quote, into: out.baseAddress!)
+        }
+    }
+
+    /// Calls `body` with the field's value (as ``field(_:)`` gives it) in place when it needs no
+    /// change, else unquoted into temporary memory (no array per field).
+    @inline(__always)
+    public func withField<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let r = rawField(index).assumingMemoryBound(to: UInt8.self)
+        guard r.count >= 1, r[0] == quote else { return try body(r) }
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: r.count) { out in
+            let count = Self.unquote(r, quote: quote, into: out.baseAddress!)
+            return try body(UnsafeBufferPointer(rebasing: out[..<count]))
+        }
+    }
+
+    /// Writes the value of the quoted field `r` (which starts with `quote`) to `out`, which has
+    /// room for `r.count` bytes; returns the value's length. The closing quote is the last quote
+    /// that is not part of a doubled pair; blanks after it are not part of the value, anything
+    /// else after it (malformed records only) is kept as text.
+    static func unquote(_ r: UnsafeBufferPointer<UInt8>, quote: UInt8, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
         var i = 1
-        // The closing quote is the last quote that is not part of a doubled pair.
         while i < r.count {
             let c = r[i]
             if c == quote {
                 if i + 1 < r.count, r[i + 1] == quote {
-                    out.append(quote)
+                    out[n] = quote
+                    n += 1
                     i += 2
                     continue
                 }
-                // Closing quote: blanks after it are not part of the value; anything else
-                // (malformed records only) is kept as text.
                 i += 1
-                var rest = Array(r[i...])
-                while let last = rest.last, last == 0x20 || last == 0x09 { rest.removeLast() }
-                out += rest
+                var end = r.count
+                while end > i, r[end - 1] == 0x20 || r[end - 1] == 0x09 { end -= 1 }
+                while i < end {
+                    out[n] = r[i]
+                    n += 1
+                    i += 1
+                }
                 break
             }
-            out.append(c)
+            out[n] = c
+            n += 1
             i += 1
         }
-        return out
+        return n
     }
 
     /// The field's value as a String (invalid UTF-8 repaired).
@@ -105,7 +129,8 @@ public final class CSVReader {
     private var end = 0
     private var eof = false
     private var line = 1
-    private var bounds: [Int] = []
+    /// The fields of the record being read (owned by the reader, freed with it).
+    private var bounds = FieldBounds(capacity: 64)
 
     /// - Parameters:
     ///   - dialect: the delimiter; nil sniffs it from the start of the input.
@@ -119,10 +144,12 @@ public final class CSVReader {
         self.chunkSize = max(1, chunkSize)
         self.maxRecordBytes = max(64, maxRecordBytes)
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(self.chunkSize * 2, 64 * 1024), alignment: 16)
-        bounds.reserveCapacity(64)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        bounds.deallocate()
+    }
 
     /// Reads more input after the unread bytes; returns false at the end of the input.
     private func fill() throws -> Bool {
@@ -159,6 +186,10 @@ public final class CSVReader {
         }
         let delimiter = dialect!.delimiter
         let quote = dialect!.quote
+        // A local copy while reading (a stored property would be checked for exclusive access
+        // per record); it may grow, so it goes back however the loop ends.
+        var bounds = self.bounds
+        defer { self.bounds = bounds }
         while true {
             if start == end {
                 if !(try fill()) { return }
@@ -174,10 +205,7 @@ public final class CSVReader {
                 continue
             case .record(let recordEnd, let contentEnd, let newlines, let error):
                 let raw = UnsafeRawBufferPointer(start: base + start, count: recordEnd - start)
-                for k in bounds.indices { bounds[k] -= start }
-                try bounds.withUnsafeBufferPointer { b in
-                    try body(CSVRecordView(raw: raw, contentLength: contentEnd - start, line: line, bounds: b, error: error, quote: quote))
-                }
+                try body(CSVRecordView(raw: raw, contentLength: contentEnd - start, line: line, bounds: bounds.buffer, error: error, quote: quote))
                 line += newlines
                 start = recordEnd
             case .unterminated:
@@ -207,17 +235,19 @@ public final class CSVReader {
         case unterminated
     }
 
-    /// Finds the record starting at `s`. The hot loop of every CSV input: bytes only.
-    static func scan(_ p: UnsafeRawPointer, from s: Int, to n: Int, atEOF: Bool, delimiter: UInt8, quote: UInt8, bounds: inout [Int]) -> ScanOutcome {
+    /// Finds the record starting at `s`; its fields go to `bounds`, offsets from `s`. The hot
+    /// loop of every CSV input: bytes only, quoted text skipped with `memchr`.
+    static func scan(_ p: UnsafeRawPointer, from s: Int, to n: Int, atEOF: Bool, delimiter: UInt8, quote: UInt8,
+                     bounds: inout FieldBounds) -> ScanOutcome {
         let bytes = p.assumingMemoryBound(to: UInt8.self)
-        bounds.removeAll(keepingCapacity: true)
+        bounds.removeAll()
         var i = s
         var error: CSVRecordError?
-        var sawQuoted = false
+        // Line breaks inside quoted fields (the only place a record holds any).
+        var inner = 0
         while true {
             let fieldStart = i
             if i < n, bytes[i] == quote {
-                sawQuoted = true
                 i += 1
                 while true {
                     guard let hit = memchr(bytes + i, Int32(quote), n - i) else {
@@ -231,6 +261,8 @@ public final class CSVReader {
                     if !atEOF { return .needMore }
                     break
                 }
+                // Between the opening quote and the closing one, at i - 1.
+                inner += countNewlines(bytes, fieldStart + 1, i - 1)
                 // Blanks between a closing quote and the delimiter are tolerated (and not part of the value).
                 while i < n, bytes[i] == 0x20 || bytes[i] == 0x09, delimiter != bytes[i] { i += 1 }
                 if i == n, !atEOF { return .needMore }
@@ -247,17 +279,12 @@ public final class CSVReader {
                     }
                 }
             } else {
-                while i < n {
-                    let c = bytes[i]
-                    if c == delimiter || c == 0x0A || c == 0x0D { break }
-                    i += 1
-                }
+                i = nextStop(bytes, from: i, to: n, delimiter: delimiter)
                 if i == n, !atEOF { return .needMore }
             }
-            bounds.append(fieldStart)
-            bounds.append(i)
+            bounds.append(fieldStart - s, i - s)
             if i == n {
-                return .record(end: n, contentEnd: n, newlines: sawQuoted ? countNewlines(bytes, s, n) : 0, error: error)
+                return .record(end: n, contentEnd: n, newlines: inner, error: error)
             }
             let c = bytes[i]
             if c == delimiter {
@@ -276,24 +303,89 @@ public final class CSVReader {
             } else {
                 i += 1
             }
-            let inner = sawQuoted ? countNewlines(bytes, s, contentEnd) : 0
             return .record(end: i, contentEnd: contentEnd, newlines: inner + 1, error: error)
         }
     }
 
-    /// Line breaks (LF, CRLF, lone CR) in `[from, to)`.
-    static func countNewlines(_ bytes: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
-        var count = 0
-        var i = from
-        while i < to {
+    /// The first delimiter, LF or CR at or after `i` (`n` when none): eight bytes at a time,
+    /// then byte by byte. In a word, a byte equal to `c` is a zero byte of `word ^ c…c`, and
+    /// `(v - 0x01…01) & ~v & 0x80…80` marks the lowest zero byte of `v` exactly (a borrow can
+    /// only mark bytes above it), so the lowest mark of the three is the first stop.
+    @inline(__always)
+    static func nextStop(_ bytes: UnsafePointer<UInt8>, from start: Int, to n: Int, delimiter: UInt8) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let d = ones &* UInt64(delimiter), lf = ones &* 0x0A, cr = ones &* 0x0D
+        @inline(__always) func zeros(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let raw = UnsafeRawPointer(bytes)
+        var i = start
+        while i + 8 <= n {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let marks = zeros(word ^ d) | zeros(word ^ lf) | zeros(word ^ cr)
+            if marks != 0 { return i + marks.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n {
             let c = bytes[i]
-            if c == 0x0A {
-                count += 1
-            } else if c == 0x0D {
-                if !(i + 1 < to && bytes[i + 1] == 0x0A) { count += 1 }
-            }
+            if c == delimiter || c == 0x0A || c == 0x0D { return i }
             i += 1
         }
+        return n
+    }
+
+    /// Line breaks (LF, CRLF, lone CR) in `[from, to)`: the line feeds, and the carriage returns
+    /// not followed by one, each found with `memchr`.
+    static func countNewlines(_ bytes: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        guard from < to else { return 0 }
+        var count = 0
+        var i = from
+        while i < to, let hit = memchr(bytes + i, 0x0A, to - i) {
+            count += 1
+            i = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - bytes + 1
+        }
+        i = from
+        while i < to, let hit = memchr(bytes + i, 0x0D, to - i) {
+            let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - bytes
+            if !(at + 1 < to && bytes[at + 1] == 0x0A) { count += 1 }
+            i = at + 1
+        }
         return count
+    }
+}
+
+/// Where the fields of the record being scanned lie: (start, end) offset pairs in memory the
+/// reader owns (allocated once, grown for a record of more fields, freed by the reader).
+struct FieldBounds {
+    private(set) var base: UnsafeMutablePointer<Int>
+    private var capacity: Int
+    /// Offsets held (twice the fields).
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(2, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    var buffer: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    mutating func append(_ start: Int, _ end: Int) {
+        if count + 2 > capacity { grow() }
+        base[count] = start
+        base[count + 1] = end
+        count += 2
+    }
+
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: 2 * capacity)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
     }
 }

@@ -106,9 +106,13 @@ public enum CanonicalEvents {
         }
         var eventType = EventType.bounce
         if let column = c.type {
-            let name = record.field(column).trimmingBlanks()
-            if !name.isEmpty {
-                guard let parsed = EventType.parse(name) else {
+            // Read in place: (whether the name is empty, its type).
+            let named = withValue(record, column) { value -> (Bool, EventType?) in
+                let name = trimmed(value)
+                return (name.isEmpty, name.isEmpty ? nil : Self.eventType(name))
+            }
+            if !named.0 {
+                guard let parsed = named.1 else {
                     return try rejectRecord("unknown event type (expected bounce, delivered, complaint or unsubscribe)")
                 }
                 eventType = parsed
@@ -138,6 +142,17 @@ public enum CanonicalEvents {
                 }
             }
         }
+    }
+
+    /// ``EventType/parse(_:)`` on bytes in place (no array or `String` per record): an input
+    /// file's type name, A–Z compared case-insensitively, never an operator's type.
+    static func eventType(_ name: UnsafeBufferPointer<UInt8>) -> EventType? {
+        for type in EventType.allCases where !type.isOperatorAction {
+            let text = type.rawValue.utf8
+            guard text.count == name.count else { continue }
+            if zip(text, name).allSatisfy({ $0 == ASCII.lower($1) }) { return type }
+        }
+        return nil
     }
 
     /// A message identity field's bytes as ``MessageIdentity/normalized(_:)`` makes them:
@@ -195,7 +210,7 @@ public enum CanonicalEvents {
         if close < r.count, after == r.count {
             return try body(UnsafeBufferPointer(rebasing: r[1..<close]))
         }
-        return try record.field(index).withUnsafeBufferPointer(body)
+        return try record.withField(index, body)
     }
 
     /// Calls `body` with `bytes` as valid UTF-8: the bytes themselves when they are ASCII, else

@@ -45,7 +45,10 @@ struct EventReadingStage {
                 if !done { try pipe.send(.rejection(Rejection(file: file, line: line ?? 0, reason: "empty email", raw: ""))) }
                 if batch.count >= batchSize { try handOver() }
             }
-            let fileName = Array(file.utf8)
+            // The file's name, the start of every event's source text, in memory the whole read.
+            let fileName = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: file.utf8.count)
+            _ = fileName.initialize(from: file.utf8)
+            defer { fileName.deallocate() }
             let (notes, skipped) = try readEvents(emit: { raw in
                 try packed(batch.append(raw, classifier: classifier), line: raw.source.line)
             }, csvFields: { f in
@@ -53,10 +56,7 @@ struct EventReadingStage {
                 try packed(batch.append(
                     address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
                     enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message, classifier: classifier,
-                    source: { out in
-                        out.append(contentsOf: fileName)
-                        EventSource.appendLine(f.line, to: &out)
-                    }), line: f.line)
+                    source: EventBatch.Source(text: UnsafeBufferPointer(fileName), line: f.line)), line: f.line)
             }, reject: { try pipe.send(.rejection($0)) })
             if !batch.isEmpty { try pipe.send(.events(batch)) }
             try pipe.send(.finished(read: read, skipped: skipped, notes: notes))

@@ -244,14 +244,11 @@ final class SplitCSVReading: @unchecked Sendable {
 
     /// Packs one record's fields (source: the file's name and the line); false for an empty address.
     @inline(__always)
-    private static func pack(_ f: CanonicalEvents.CSVFields, into batch: inout EventBatch, fileName: [UInt8], classifier: Classifier) -> Bool {
+    private static func pack(_ f: CanonicalEvents.CSVFields, into batch: inout EventBatch, fileName: UnsafeBufferPointer<UInt8>, classifier: Classifier) -> Bool {
         batch.append(
             address: f.address, timestamp: f.timestamp, type: f.type, replyCode: f.replyCode,
             enhancedCode: f.enhancedCode, diagnostic: f.diagnostic, providerVerdict: nil, message: f.message,
-            classifier: classifier, source: { out in
-                out.append(contentsOf: fileName)
-                EventSource.appendLine(f.line, to: &out)
-            })
+            classifier: classifier, source: EventBatch.Source(text: fileName, line: f.line))
     }
 
     /// Parses one chunk's records into batches and rejections, as the one reader would.
@@ -266,7 +263,7 @@ final class SplitCSVReading: @unchecked Sendable {
         var consumed = 0
         let columns = columns, file = file, fileName = fileName, classifier = classifier, batchSize = batchSize
         do {
-            try reader.forEachRecord { record in
+            try fileName.withUnsafeBufferPointer { fileName in try reader.forEachRecord { record in
                 consumed += record.raw.count
                 let terminated = record.raw.count > record.contentLength
                 if record.raw.count >= Self.longRecord || record.error == CSVRecordError.unterminatedQuote
@@ -286,7 +283,7 @@ final class SplitCSVReading: @unchecked Sendable {
                         messages.append(.events(full))
                     }
                 }, reject: { messages.append(.rejection($0)) })
-            }
+            } }
         } catch is NotClean {
             chunk.clean = false
             return
@@ -305,8 +302,8 @@ final class SplitCSVReading: @unchecked Sendable {
         let reader = CSVReader(source: source, dialect: dialect, firstLine: firstLine)
         var batch = EventBatch(reservingEvents: batchSize)
         var read = 0
-        let columns = columns, fileName = fileName
-        try reader.forEachRecord { record in
+        let columns = columns
+        try fileName.withUnsafeBufferPointer { fileName in try reader.forEachRecord { record in
             if record.isBlank { return }
             try CanonicalEvents.readRecord(record, columns: columns, file: file, fields: { f in
                 read += 1
@@ -320,7 +317,7 @@ final class SplitCSVReading: @unchecked Sendable {
                     try pipe.send(.events(full))
                 }
             }, reject: { try pipe.send(.rejection($0)) })
-        }
+        } }
         if !batch.isEmpty { try pipe.send(.events(batch)) }
         return read
     }
