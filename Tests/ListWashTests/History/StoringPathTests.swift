@@ -63,17 +63,7 @@ import Testing
             key.withUnsafeBytes { buffer.append(key: $0, entry: e); second.append(key: $0, entry: e) }
         }
         // The reference: byte order of the keys, then time, id and arrival.
-        let order = added.indices.sorted { i, j in
-            let (a, b) = (added[i], added[j])
-            if a.0 != b.0 { return a.0.lexicographicallyPrecedes(b.0) }
-            if a.1.timestamp != b.1.timestamp { return a.1.timestamp < b.1.timestamp }
-            if a.1.idHigh != b.1.idHigh { return a.1.idHigh < b.1.idHigh }
-            return i < j
-        }
-        var want: [([UInt8], [AddressEntry])] = []
-        for i in order {
-            if let last = want.last, last.0 == added[i].0 { want[want.count - 1].1.append(added[i].1) } else { want.append((added[i].0, [added[i].1])) }
-        }
+        let want = EntryBufferTests().expected(added)
         var got: [([UInt8], [AddressEntry])] = []
         buffer.forEachKey { key, entries in got.append((Array(key), entries)) }
         #expect(got.map(\.0) == want.map(\.0))
