@@ -72,14 +72,16 @@ struct AddressEntry: Equatable {
         message = size > 32 ? UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 32, as: UInt32.self)) : 0
     }
 
-    /// Appends the 36 stored bytes, or their first `size` (built in registers, appended at once).
+    /// Appends the 36 stored bytes, or their first `size` (``store(to:)``'s, appended at once).
     func write(to bytes: inout [UInt8], size: Int = AddressEntry.size) {
-        let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56
-        let words = (timestamp.littleEndian, idHigh.bigEndian, idLow.bigEndian, tail.littleEndian, message.littleEndian)
-        Swift.withUnsafeBytes(of: words) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.prefix(Swift.min(size, Self.size)))) }
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { raw in
+            store(to: raw.baseAddress!)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw.prefix(Swift.min(size, Self.size))))
+        }
     }
 
-    /// Writes the 36 stored bytes at `p` (as ``write(to:size:)`` appends them).
+    /// Writes the 36 stored bytes at `p`.
     @inline(__always)
     func store(to p: UnsafeMutableRawPointer) {
         let tail = UInt64(bitPattern: event) & 0xFFFF_FFFF_FFFF | UInt64(flags) << 48 | UInt64(reason) << 56

@@ -287,16 +287,7 @@ enum CompressedBlock {
     /// The identity of a stored event's fields (its 16 bytes as two words in memory order), nil
     /// when its type is not one this build knows.
     static func identity(of row: HistoryStore.EventRow) -> (UInt64, UInt64)? {
-        guard let type = EventType(storedName: row.type) else { return nil }
-        var id: (UInt64, UInt64) = (0, 0)
-        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        withUnsafeMutableBytes(of: &id) { out in
-            EventRecord.identity(address: row.address.bindMemory(to: UInt8.self), timestamp: row.timestamp, type: type,
-                                 replyCode: row.replyCode.map { Int($0) },
-                                 enhancedCode: (row.enhancedCode ?? empty).bindMemory(to: UInt8.self),
-                                 diagnostic: row.diagnostic.bindMemory(to: UInt8.self), into: out)
-        }
-        return id
+        EventType(storedName: row.type).map { row.identity(as: $0) }
     }
 
     /// Where `needle` (not empty) first occurs in `haystack`.

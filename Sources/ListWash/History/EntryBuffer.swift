@@ -59,25 +59,11 @@ struct EntryBuffer {
     /// Calls `body` once per key in key order, with the key's entries in time order
     /// (repeats of one event included, in the order they were appended; the caller removes them).
     mutating func forEachKey(_ body: (UnsafeRawBufferPointer, inout [AddressEntry]) throws -> Void) rethrows {
-        sort()
-        try arena.withUnsafeBytes { raw in
-            var group: [AddressEntry] = []
-            var start = 0
-            while start < items.count {
-                let first = items[start]
-                let key = UnsafeRawBufferPointer(rebasing: raw[Int(first.offset)..<Int(first.offset) + Int(first.keyLength)])
-                group.removeAll(keepingCapacity: true)
-                var end = start
-                while end < items.count {
-                    let item = items[end]
-                    if item.prefix != first.prefix { break }
-                    if end > start, !Self.sameKey(first, item, raw) { break }
-                    group.append(AddressEntry(raw, at: Int(item.offset + item.keyLength)))
-                    end += 1
-                }
-                try body(key, &group)
-                start = end
-            }
+        var group: [AddressEntry] = []
+        try forEachKeyPacked { key, items, arena in
+            group.removeAll(keepingCapacity: true)
+            for item in items { group.append(AddressEntry(arena, at: Int(item.offset + item.keyLength))) }
+            try body(key, &group)
         }
     }
 
@@ -106,15 +92,27 @@ struct EntryBuffer {
             try items.withUnsafeBufferPointer { sorted in
                 var start = 0
                 while start < sorted.count {
-                    let first = sorted[start]
-                    var end = start + 1
-                    while end < sorted.count, sorted[end].prefix == first.prefix, Self.sameKey(first, sorted[end], raw) { end += 1 }
-                    let key = UnsafeRawBufferPointer(start: raw.baseAddress! + Int(first.offset), count: Int(first.keyLength))
-                    try body(key, UnsafeBufferPointer(rebasing: sorted[start..<end]), raw)
+                    let end = Self.keyEnd(sorted, from: start, raw)
+                    try body(Self.key(sorted[start], raw), UnsafeBufferPointer(rebasing: sorted[start..<end]), raw)
                     start = end
                 }
             }
         }
+    }
+
+    /// Where the sorted items of `items[start]`'s key end.
+    @inline(__always)
+    static func keyEnd(_ items: UnsafeBufferPointer<Item>, from start: Int, _ raw: UnsafeRawBufferPointer) -> Int {
+        let first = items[start]
+        var end = start + 1
+        while end < items.count, items[end].prefix == first.prefix, sameKey(first, items[end], raw) { end += 1 }
+        return end
+    }
+
+    /// An item's key in the arena.
+    @inline(__always)
+    static func key(_ item: Item, _ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: raw.baseAddress! + Int(item.offset), count: Int(item.keyLength))
     }
 
     /// Whether two items with the same prefix have the same key.

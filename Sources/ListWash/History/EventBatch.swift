@@ -86,9 +86,7 @@ struct EventBatch: Sendable {
             var lineText: (UInt64, UInt64, UInt64) = (0, 0, 0)
             let lineLength = withUnsafeMutableBytes(of: &lineText) { scratch -> Int in
                 guard let line = source.line else { return 0 }
-                let out = scratch.bindMemory(to: UInt8.self)
-                out[0] = UInt8(ascii: ":")
-                return 1 + writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: out[1...]))
+                return EventSource.writeLine(line, into: scratch.bindMemory(to: UInt8.self))
             }
             let typeText = type.rawValue, kindText = kind?.rawValue
             // slot, length, id, timestamp, reply code, and ten strings' lengths.
@@ -177,15 +175,7 @@ struct EventBatch: Sendable {
     /// packed with, as ``EventRecord/identity(address:timestamp:type:replyCode:enhancedCode:diagnostic:into:)``
     /// makes it.
     static func identity(of event: UnsafeRawBufferPointer, type: EventType) throws -> (UInt64, UInt64) {
-        let row = try HistoryStore.EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...]))
-        var id: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &id) { out in
-            EventRecord.identity(address: row.address.bindMemory(to: UInt8.self), timestamp: row.timestamp, type: type,
-                                 replyCode: row.replyCode.map { Int($0) },
-                                 enhancedCode: (row.enhancedCode ?? UnsafeRawBufferPointer(start: nil, count: 0)).bindMemory(to: UInt8.self),
-                                 diagnostic: row.diagnostic.bindMemory(to: UInt8.self), into: out)
-        }
-        return id
+        try HistoryStore.EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...])).identity(as: type)
     }
 
     /// The packed event at `index` as a record, its id computed if the storing thread has not

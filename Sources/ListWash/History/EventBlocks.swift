@@ -169,6 +169,21 @@ extension HistoryStore {
             message = at < raw.count ? try Self.field(raw, &at) : nil
         }
 
+        /// The identity of the event's fields as an event of `type`
+        /// (``EventRecord/identity(address:timestamp:type:replyCode:enhancedCode:diagnostic:into:)``),
+        /// its 16 bytes as two words in memory order.
+        @inline(__always)
+        func identity(as type: EventType) -> (UInt64, UInt64) {
+            var id: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &id) { out in
+                EventRecord.identity(address: address.bindMemory(to: UInt8.self), timestamp: timestamp, type: type,
+                                     replyCode: replyCode.map { Int($0) },
+                                     enhancedCode: (enhancedCode ?? UnsafeRawBufferPointer(start: nil, count: 0)).bindMemory(to: UInt8.self),
+                                     diagnostic: diagnostic.bindMemory(to: UInt8.self), into: out)
+            }
+            return id
+        }
+
         /// The string at `at` (`length:u32` and its bytes; nil for null), moving `at` past it.
         /// Inlined into ``init(_:)``: a nested function there was a call per field.
         @inline(__always)

@@ -76,7 +76,6 @@ extension HistoryStore {
                     self.blocks = blocks
                     swap(&reasons, &self.reasons)
                 }
-                let empty = UnsafeRawBufferPointer(start: nil, count: 0)
                 try batch.bytes.withUnsafeBytes { bytes in
                     try batch.keys.withUnsafeBytes { keys in
                         for item in batch.items {
@@ -84,17 +83,8 @@ extension HistoryStore {
                             // The event's fields, parsed once for its id and its block.
                             let row = try EventRow(UnsafeRawBufferPointer(rebasing: event[EventBlock.idOffset...]))
                             // The id: computed here when the reading thread left it out, else as packed.
-                            var id: (UInt64, UInt64) = (0, 0)
-                            withUnsafeMutableBytes(of: &id) { out in
-                                if item.needsID {
-                                    EventRecord.identity(address: row.address.bindMemory(to: UInt8.self), timestamp: row.timestamp,
-                                                         type: item.type, replyCode: row.replyCode.map { Int($0) },
-                                                         enhancedCode: (row.enhancedCode ?? empty).bindMemory(to: UInt8.self),
-                                                         diagnostic: row.diagnostic.bindMemory(to: UInt8.self), into: out)
-                                } else {
-                                    out.copyMemory(from: row.id)
-                                }
-                            }
+                            let id = item.needsID ? row.identity(as: item.type)
+                                : (row.id.loadUnaligned(fromByteOffset: 0, as: UInt64.self), row.id.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
                             let reason = UnsafeRawBufferPointer(rebasing: bytes[item.reasonStart..<item.reasonStart + item.reasonLength])
                             let entry = AddressEntry(
                                 timestamp: item.timestamp,

@@ -184,30 +184,13 @@ enum CompactEntries {
             var n = 0
             for (i, entry) in entries.enumerated() {
                 let hasMessage = entry.message != 0
-                // The head: 65 bits as appendHead(_:hasMessage:to:) writes them.
-                let time = Varint.zigzag(entry.timestamp &- previousTime)
-                var low = time << 1 | (hasMessage ? 1 : 0)
-                var high = time >> 63
-                while high != 0 || low >= 0x80 {
-                    p.storeBytes(of: UInt8(truncatingIfNeeded: low) | 0x80, toByteOffset: n, as: UInt8.self)
-                    n += 1
-                    low = low >> 7 | high << 57
-                    high = 0
-                }
-                p.storeBytes(of: UInt8(low), toByteOffset: n, as: UInt8.self)
-                n += 1
-                var number = i == 0 ? UInt64(bitPattern: entry.event) : Varint.zigzag(entry.event &- previousNumber)
-                while number >= 0x80 {
-                    p.storeBytes(of: UInt8(truncatingIfNeeded: number) | 0x80, toByteOffset: n, as: UInt8.self)
-                    n += 1
-                    number >>= 7
-                }
-                p.storeBytes(of: UInt8(number), toByteOffset: n, as: UInt8.self)
-                p.storeBytes(of: entry.flags, toByteOffset: n + 1, as: UInt8.self)
-                p.storeBytes(of: entry.reason, toByteOffset: n + 2, as: UInt8.self)
-                p.storeBytes(of: entry.idHigh.bigEndian, toByteOffset: n + 3, as: UInt64.self)
-                p.storeBytes(of: entry.idLow.bigEndian, toByteOffset: n + 11, as: UInt64.self)
-                n += 19
+                n += writeHead(Varint.zigzag(entry.timestamp &- previousTime), hasMessage: hasMessage, to: p + n)
+                n += Varint.write(i == 0 ? UInt64(bitPattern: entry.event) : Varint.zigzag(entry.event &- previousNumber), to: p + n)
+                p.storeBytes(of: entry.flags, toByteOffset: n, as: UInt8.self)
+                p.storeBytes(of: entry.reason, toByteOffset: n + 1, as: UInt8.self)
+                p.storeBytes(of: entry.idHigh.bigEndian, toByteOffset: n + 2, as: UInt64.self)
+                p.storeBytes(of: entry.idLow.bigEndian, toByteOffset: n + 10, as: UInt64.self)
+                n += fixedBytes
                 if hasMessage {
                     p.storeBytes(of: entry.message.littleEndian, toByteOffset: n, as: UInt32.self)
                     n += 4
@@ -232,14 +215,27 @@ enum CompactEntries {
     /// it, 65 bits written as a varint (the tenth byte holds the top two).
     @inline(__always)
     static func appendHead(_ time: UInt64, hasMessage: Bool, to out: inout [UInt8]) {
+        var bytes: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<writeHead(time, hasMessage: hasMessage, to: raw.baseAddress!)]))
+        }
+    }
+
+    /// Writes the head ``appendHead(_:hasMessage:to:)`` appends at `p` (room for 10 bytes);
+    /// returns how many bytes it wrote.
+    @inline(__always)
+    static func writeHead(_ time: UInt64, hasMessage: Bool, to p: UnsafeMutableRawPointer) -> Int {
         var low = time << 1 | (hasMessage ? 1 : 0)
         var high = time >> 63
+        var n = 0
         while high != 0 || low >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: low) | 0x80)
+            p.storeBytes(of: UInt8(truncatingIfNeeded: low) | 0x80, toByteOffset: n, as: UInt8.self)
+            n += 1
             low = low >> 7 | high << 57
             high = 0
         }
-        out.append(UInt8(low))
+        p.storeBytes(of: UInt8(low), toByteOffset: n, as: UInt8.self)
+        return n + 1
     }
 
     /// The head that starts at `at` (``appendHead(_:hasMessage:to:)``), moving `at` past it;

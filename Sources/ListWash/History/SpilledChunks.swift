@@ -126,10 +126,8 @@ private final class BufferReader: EntrySource {
         start = end
         isLive = start < items.count
         guard isLive else { return }
-        let first = items[start]
-        end = start + 1
-        while end < items.count, items[end].prefix == first.prefix, EntryBuffer.sameKey(first, items[end], arena) { end += 1 }
-        key = UnsafeRawBufferPointer(start: arena.baseAddress! + Int(first.offset), count: Int(first.keyLength))
+        end = EntryBuffer.keyEnd(items, from: start, arena)
+        key = EntryBuffer.key(items[start], arena)
     }
 
     override func decode(into out: inout [AddressEntry]) {

@@ -36,10 +36,17 @@ public struct EventSource: Sendable, Equatable, Hashable {
     @inline(__always)
     static func appendLine(_ line: Int, to out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
-            scratch[0] = UInt8(ascii: ":")
-            let n = writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: scratch[1...]))
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[...n]))
+            let n = writeLine(line, into: scratch)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<n]))
         }
+    }
+
+    /// Writes `:` and the line number in decimal at the start of `out` (room for 21 bytes at
+    /// least); returns how many bytes it wrote.
+    @inline(__always)
+    static func writeLine(_ line: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: ":")
+        return 1 + writeDecimal(Int64(line), into: UnsafeMutableBufferPointer(rebasing: out[1...]))
     }
 }
 

@@ -7,12 +7,25 @@ enum Varint {
 
     @inline(__always)
     static func append(_ value: UInt64, to out: inout [UInt8]) {
+        if value < 0x80 { return out.append(UInt8(value)) }
+        var bytes: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<write(value, to: raw.baseAddress!)]))
+        }
+    }
+
+    /// Writes `value`'s bytes at `p` (room for ``maxBytes``); returns how many it wrote.
+    @inline(__always)
+    static func write(_ value: UInt64, to p: UnsafeMutableRawPointer) -> Int {
         var v = value
+        var n = 0
         while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            p.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: n, as: UInt8.self)
+            n += 1
             v >>= 7
         }
-        out.append(UInt8(v))
+        p.storeBytes(of: UInt8(v), toByteOffset: n, as: UInt8.self)
+        return n + 1
     }
 
     /// The bytes ``append(_:to:)`` writes for `value`.
