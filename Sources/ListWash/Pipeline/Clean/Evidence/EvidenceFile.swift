@@ -55,7 +55,7 @@ final class EvidenceFile: @unchecked Sendable {
     /// between them (safe from any thread). The records must be exactly the record's count of
     /// events, each whole, naming only texts the table holds: anything else is a damaged
     /// file, a ``TemporaryFileError``.
-    func appendEvidence(of record: SuppressionRecord, to out: inout [UInt8]) throws {
+    func appendEvidence<Output: ByteOutput & ~Copyable>(of record: SuppressionRecord, to out: inout Output) throws {
         var rendered = 0
         let whole = record.evidence.withUnsafeBytes { bytes in
             var at = 0
