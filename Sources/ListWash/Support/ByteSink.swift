@@ -3,6 +3,8 @@
 protocol ByteOutput: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(bytes: UnsafeRawBufferPointer)
+    mutating func append<T: FixedWidthInteger>(littleEndian value: T)
+    mutating func append<T: FixedWidthInteger>(bigEndian value: T)
 }
 
 extension Array: ByteOutput where Element == UInt8 {
@@ -65,6 +67,28 @@ struct ByteSink: ~Copyable, ByteOutput {
         (base + count).copyMemory(from: source, byteCount: bytes.count)
         count += bytes.count
     }
+
+    /// Appends an integer's bytes, least significant first (as `Array.append(littleEndian:)`).
+    @inline(__always)
+    mutating func append<T: FixedWidthInteger>(littleEndian value: T) {
+        let size = MemoryLayout<T>.size
+        if count + size > capacity { grow(to: count + size) }
+        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: T.self)
+        count += size
+    }
+
+    /// Appends an integer's bytes, most significant first (as `Array.append(bigEndian:)`).
+    @inline(__always)
+    mutating func append<T: FixedWidthInteger>(bigEndian value: T) {
+        let size = MemoryLayout<T>.size
+        if count + size > capacity { grow(to: count + size) }
+        base.storeBytes(of: value.bigEndian, toByteOffset: count, as: T.self)
+        count += size
+    }
+
+    /// Empties the sink, keeping its memory.
+    @inline(__always)
+    mutating func removeAll() { count = 0 }
 
     /// Room for `n` more bytes: `body` writes at most `n` from the pointer it is given and
     /// returns how many it wrote.

@@ -99,14 +99,14 @@ final class EvidenceFile: @unchecked Sendable {
 
     static let maxHeader = 552
 
-    static func encodeHeader(_ r: SuppressionRecord, into out: inout [UInt8]) {
+    static func encodeHeader<Output: ByteOutput & ~Copyable>(_ r: SuppressionRecord, into out: inout Output) {
         out.append(r.rule.map { UInt8($0.index) } ?? 255)
         func text(_ text: String) {
             var text = text
             text.withUTF8 { bytes in
                 let n = min(bytes.count, 255)
                 out.append(UInt8(n))
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<n]))
+                out.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<n]))
             }
         }
         text(r.kind)
