@@ -90,16 +90,6 @@ struct ByteSink: ~Copyable, ByteOutput {
     @inline(__always)
     mutating func removeAll() { count = 0 }
 
-    /// Room for `n` more bytes: `body` writes at most `n` from the pointer it is given and
-    /// returns how many it wrote.
-    @inline(__always)
-    mutating func write(upTo n: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
-        if count + n > capacity { grow(to: count + n) }
-        let written = body(base + count)
-        precondition(written >= 0 && written <= n, "a ByteSink write went past the room it asked for")
-        count += written
-    }
-
     /// Grows to at least `needed` bytes (doubling, so appends stay amortized constant).
     private mutating func grow(to needed: Int) {
         let larger = max(needed, capacity * 2)

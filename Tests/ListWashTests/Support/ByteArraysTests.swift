@@ -22,7 +22,7 @@ import Testing
             var sink = ByteSink(capacity: round % 3 == 0 ? 0 : 100)
             var expected: [UInt8] = []
             for _ in 0..<Int.random(in: 0...400, using: &random) {
-                switch Int.random(in: 0..<5, using: &random) {
+                switch Int.random(in: 0..<6, using: &random) {
                 case 0:
                     let b = UInt8.random(in: 0...255, using: &random)
                     sink.append(b)
@@ -31,20 +31,21 @@ import Testing
                     let piece = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
                     piece.withUnsafeBytes { sink.append(bytes: $0) }
                     expected += piece
+                case 3:
+                    let v = UInt64.random(in: 0...UInt64.max, using: &random)
+                    sink.append(littleEndian: v)
+                    expected.append(littleEndian: v)
+                case 4:
+                    let v = UInt32.random(in: 0...UInt32.max, using: &random)
+                    sink.append(bigEndian: v)
+                    expected.append(bigEndian: v)
                 case 2:
                     sink.append(bytes: "é\"literal\\" as StaticString)
                     expected += Array("é\"literal\\".utf8)
-                case 3:
+                default:
                     let text = String(repeating: "ü-x", count: Int.random(in: 0...40, using: &random))
                     sink.append(utf8: text)
                     expected += Array(text.utf8)
-                default:
-                    let n = Int.random(in: 0...64, using: &random)
-                    sink.write(upTo: 64) { out in
-                        for i in 0..<n { out.storeBytes(of: UInt8(truncatingIfNeeded: i), toByteOffset: i, as: UInt8.self) }
-                        return n
-                    }
-                    expected += (0..<n).map { UInt8(truncatingIfNeeded: $0) }
                 }
                 #expect(sink.count == expected.count)
             }
