@@ -278,8 +278,8 @@ public final class HistoryStore {
                         _ body: ([UInt8], [PolicyEvent], [EventReference]) throws -> Void) throws -> (events: Int, digest: [UInt8]) {
         let merger = try RunMerger(db: db, runs: try runNumbers())
         let hasher = SHA256Hasher()
-        var ids: [UInt8] = []
-        ids.reserveCapacity(1 << 16)
+        // 16 bytes an event, hashed 64 KiB at a time (a sink: two appends an event).
+        var ids = ByteSink(capacity: 1 << 16 + 16)
         var key: [UInt8] = []
         var entries: [AddressEntry] = []
         var kept: [AddressEntry] = []
@@ -311,8 +311,8 @@ public final class HistoryStore {
                 }
             }
             if ids.count >= 1 << 16 {
-                hasher.update(ids)
-                ids.removeAll(keepingCapacity: true)
+                hasher.update(ids.bytes)
+                ids.removeAll()
             }
             guard count > 0 else { continue }
             total += count
@@ -330,7 +330,7 @@ public final class HistoryStore {
                 try body(key, group, rows)
             }
         }
-        hasher.update(ids)
+        hasher.update(ids.bytes)
         return (total, hasher.finalize())
     }
 

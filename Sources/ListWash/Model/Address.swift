@@ -72,18 +72,32 @@ public struct AddressRules: Sendable, Equatable {
         }
     }
 
+    /// One `@`, something before it, a dot after it, no blanks. One pass, one comparison for
+    /// most bytes (letters and digits above `@` are neither): it runs for every list row and
+    /// every history address `clean` decides.
     static func isLenientValid(_ k: [UInt8]) -> Bool {
-        var ats = 0
-        var at = -1
-        var high: UInt8 = 0
-        for (i, c) in k.enumerated() {
-            high |= c
-            if c == UInt8(ascii: "@") { ats += 1; at = i }
-            if isBlank(c) { return false }
+        k.withUnsafeBufferPointer { k in
+            var ats = 0
+            var at = -1
+            var lastDot = -1
+            var high: UInt8 = 0
+            for i in 0..<k.count {
+                let c = k[i]
+                high |= c
+                guard c <= UInt8(ascii: "@") else { continue }
+                if c == UInt8(ascii: "@") {
+                    ats += 1
+                    at = i
+                } else if c == UInt8(ascii: ".") {
+                    lastDot = i
+                } else if isBlank(c) {
+                    return false
+                }
+            }
+            guard ats == 1, at > 0, at < k.count - 1, lastDot > at else { return false }
+            // Unicode spaces and invisible characters count as blanks (only a key with a byte ≥ 0x80 can hold one).
+            return high < 0x80 || !holdsInvisible(k, allowingJoiners: false)
         }
-        guard ats == 1, at > 0, at < k.count - 1, k[(at + 1)...].contains(UInt8(ascii: ".")) else { return false }
-        // Unicode spaces and invisible characters count as blanks (only a key with a byte ≥ 0x80 can hold one).
-        return high < 0x80 || !k.withUnsafeBufferPointer { holdsInvisible($0, allowingJoiners: false) }
     }
 
     /// Characters RFC 5322 allows in an atom, besides letters and digits.

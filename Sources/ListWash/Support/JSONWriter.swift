@@ -102,26 +102,38 @@ public struct JSONWriter {
     }
 
     /// Appends `value` as a JSON string literal (RFC 8259 escaping).
-    public static func appendString(_ value: String, to out: inout [UInt8]) {
-        var value = value
-        value.withUTF8 { appendString(bytes: $0, to: &out) }
-    }
+    public static func appendString(_ value: String, to out: inout [UInt8]) { appendString(value, into: &out) }
 
     /// Appends UTF-8 bytes as a JSON string literal: runs that need no escaping are copied whole.
-    public static func appendString(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        appendEscaped(bytes, to: &out)
-        out.append(UInt8(ascii: "\""))
-    }
+    public static func appendString(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) { appendString(bytes: bytes, into: &out) }
 
     /// Appends UTF-8 bytes escaped as inside a JSON string literal (RFC 8259), without the
     /// quotes: runs that need no escaping are copied whole.
-    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) { appendEscaped(bytes, into: &out) }
+
+    /// Appends a decimal integer without making a String.
+    public static func appendInt(_ value: Int64, to out: inout [UInt8]) { appendInt(value, into: &out) }
+
+    // The same four into any ``ByteOutput`` (a byte array, or the ``ByteSink`` the audit's
+    // lines are rendered into): one implementation each.
+
+    static func appendString<Output: ByteOutput & ~Copyable>(_ value: String, into out: inout Output) {
+        var value = value
+        value.withUTF8 { appendString(bytes: $0, into: &out) }
+    }
+
+    static func appendString<Output: ByteOutput & ~Copyable>(bytes: UnsafeBufferPointer<UInt8>, into out: inout Output) {
+        out.append(UInt8(ascii: "\""))
+        appendEscaped(bytes, into: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func appendEscaped<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Output) {
         var runStart = 0
         for i in 0..<bytes.count {
             let b = bytes[i]
             guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { continue }
-            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            if i > runStart { out.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             runStart = i + 1
             out.append(0x5C)
             switch b {
@@ -137,15 +149,14 @@ public struct JSONWriter {
                 out.append(hexDigit(b & 0xF))
             }
         }
-        if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+        if bytes.count > runStart { out.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
     }
 
     /// The lower-case hex digit of 0...15.
     @inline(__always)
     static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 
-    /// Appends a decimal integer without making a String.
-    public static func appendInt(_ value: Int64, to out: inout [UInt8]) {
+    static func appendInt<Output: ByteOutput & ~Copyable>(_ value: Int64, into out: inout Output) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var v = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64's 20 digits
@@ -156,7 +167,7 @@ public struct JSONWriter {
                 raw[start] = 0x30 + UInt8(v % 10)
                 v /= 10
             } while v > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start...]))
+            out.append(bytes: UnsafeRawBufferPointer(rebasing: raw[start...]))
         }
     }
 }

@@ -33,7 +33,8 @@ public enum TemporaryFileError: Error, Equatable, Sendable, CustomStringConverti
 final class TemporaryFile: @unchecked Sendable {
     private let fd: Int32
     let directory: String
-    private var buffer: [UInt8] = []
+    /// Appends gather here (a sink: the spill files take many small appends) up to 1 MiB.
+    private var buffer = ByteSink(capacity: 0)
     /// Bytes appended so far (written or buffered).
     private(set) var size: Int64 = 0
 
@@ -46,42 +47,42 @@ final class TemporaryFile: @unchecked Sendable {
         }
         // Unlinked at once: the file lives only as long as its descriptor, whatever happens next.
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        buffer.reserveCapacity(1 << 20)
     }
 
     deinit { close(fd) }
 
     func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws {
-        buffer.append(contentsOf: bytes)
+        if bytes.withContiguousStorageIfAvailable({ buffer.append(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in bytes { buffer.append(byte) }
+        }
         size += Int64(bytes.count)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     func append(_ raw: UnsafeRawBufferPointer) throws {
-        buffer.append(contentsOf: raw)
+        buffer.append(bytes: raw)
         size += Int64(raw.count)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     /// Writes the buffered bytes out.
     func flush() throws {
+        let raw = buffer.bytes
         var done = 0
-        try buffer.withUnsafeBytes { raw in
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw writeFailed() }
-                done += n
-            }
+        while done < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw writeFailed() }
+            done += n
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 
     /// Writes the buffered bytes out and gives the buffer's memory back: for a file that is
     /// only read from now on (a later append takes a new buffer).
     func finishAppending() throws {
         try flush()
-        buffer = []
+        buffer = ByteSink(capacity: 0)
     }
 
     /// Writes `bytes` at `offset`, past what is buffered (call ``flush()`` first; threads may

@@ -120,15 +120,18 @@ public enum Timestamp {
     }
 
     /// Appends `format(seconds)`'s bytes to `out` without making a String.
-    public static func append(_ seconds: Int64, to out: inout [UInt8]) {
+    public static func append(_ seconds: Int64, to out: inout [UInt8]) { append(seconds, into: &out) }
+
+    /// The same into any ``ByteOutput`` (the audit's lines are rendered into a ``ByteSink``).
+    static func append<Output: ByteOutput & ~Copyable>(_ seconds: Int64, into out: inout Output) {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let rest = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = civilFromDays(days)
-        guard (0...9999).contains(y) else { return out.append(contentsOf: format(seconds).utf8) }
+        guard (0...9999).contains(y) else { return out.append(utf8: format(seconds)) }
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &text) { raw in
             writeDigits(y: y, m: m, d: d, rest: rest, into: raw)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<20]))
+            out.append(bytes: UnsafeRawBufferPointer(rebasing: raw[0..<20]))
         }
     }
 

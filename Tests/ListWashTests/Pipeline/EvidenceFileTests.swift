@@ -69,7 +69,12 @@ import Testing
     /// A slot's evidence as the audit shows it.
     static func evidence(_ file: EvidenceFile, _ slot: Int) throws -> String {
         var out: [UInt8] = []
-        try file.appendEvidence(of: try file.record(UInt32(slot)), to: &out)
+        let record = try file.record(UInt32(slot))
+        try file.appendEvidence(of: record, to: &out)
+        // The audit renders into a sink (grown from its smallest size here): the same bytes.
+        var sink = ByteSink(capacity: 0)
+        try file.appendEvidence(of: record, to: &sink)
+        #expect(sink.takeArray() == out)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -90,6 +95,11 @@ import Testing
         at = 0
         try #require(second.withUnsafeBytes { EvidenceEvent.render($0, at: &at, tables: (EvidenceStrings(), strings), into: &again) })
         #expect(again == json)
+        // Into the audit's sink: the same bytes.
+        var sink = ByteSink(capacity: 0)
+        at = 0
+        try #require(record.withUnsafeBytes { EvidenceEvent.render($0, at: &at, tables: (strings, EvidenceStrings()), into: &sink) })
+        #expect(sink.takeArray() == json)
         return (record, json)
     }
 

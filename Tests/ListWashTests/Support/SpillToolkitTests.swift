@@ -147,6 +147,32 @@ import Testing
         #expect(read == Array(bytes[5...]))
     }
 
+    /// Small appends of every kind (arrays, slices, raw bytes, a collection without contiguous
+    /// storage) across the 1 MiB buffer's flushes, and appends after ``finishAppending()``: the
+    /// file reads back as the bytes in the order appended.
+    @Test func smallAppendsOfEveryKindReadBackInOrder() throws {
+        let folder = try TemporaryFolder()
+        let file = try TemporaryFile(directory: folder.path)
+        var expected: [UInt8] = []
+        var random = SystemRandomNumberGenerator()
+        for round in 0..<60_000 {
+            let piece = (0..<Int.random(in: 0...70, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            switch round % 4 {
+            case 0: try file.append(piece)
+            case 1: try file.append(piece[...])
+            case 2: try piece.withUnsafeBytes { try file.append($0) }
+            default: try file.append(piece.lazy.map { $0 })
+            }
+            expected += piece
+            if round == 40_000 { try file.finishAppending() }
+        }
+        try file.flush()
+        #expect(file.size == Int64(expected.count))
+        var back: [UInt8] = []
+        try file.readExactly(at: 0, count: expected.count, into: &back, file: "test")
+        #expect(back == expected)
+    }
+
     @Test func aTruncatedTemporaryFileIsAnInternalErrorNotACrash() throws {
         let folder = try TemporaryFolder()
         let file = try TemporaryFile(directory: folder.path)

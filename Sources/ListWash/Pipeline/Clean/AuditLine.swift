@@ -21,49 +21,51 @@ enum AuditLine {
                             policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil,
                             allowed: Bool = false) -> [UInt8] {
         suppression(line: line, key: key, decision: decision, evidenceBytes: evidence.count, policy: policy, asOf: asOf,
-                    newline: newline, tail: tail, allowed: allowed) { $0 += evidence }
+                    newline: newline, tail: tail, allowed: allowed) { out in evidence.withUnsafeBytes { out.append(bytes: $0) } }
     }
 
     /// The same line, its evidence appended by `evidence` (which renders it in place, about
     /// `evidenceBytes` bytes); rethrows its error.
     static func suppression(line: Int, key: [UInt8], decision: Decision, evidenceBytes: Int,
                             policy: Policy, asOf: Int64, newline: Bool = false, tail: [UInt8]? = nil,
-                            allowed: Bool = false, evidence: (inout [UInt8]) throws -> Void) rethrows -> [UInt8] {
-        // Written byte by byte (the members `JSONWriter` would write, in its order): this
-        // runs once per removed row on the audit's rendering threads.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(evidenceBytes + key.count + 512)
-        bytes.append(contentsOf: Parts.line)
-        JSONWriter.appendInt(Int64(line), to: &bytes)
-        bytes.append(contentsOf: Parts.address)
-        if key.allSatisfy({ $0 < 0x80 }) {
-            key.withUnsafeBufferPointer { JSONWriter.appendString(bytes: $0, to: &bytes) }
-        } else {
-            // As the String the key decodes to (a malformed sequence as U+FFFD).
-            JSONWriter.appendString(String(decoding: key, as: UTF8.self), to: &bytes)
+                            allowed: Bool = false, evidence: (inout ByteSink) throws -> Void) rethrows -> [UInt8] {
+        // Written byte by byte (the members `JSONWriter` would write, in its order) into a
+        // sink: this runs once per removed row on the audit's rendering threads, and the
+        // evidence appends some thirty pieces per event.
+        var bytes = ByteSink(capacity: evidenceBytes + key.count + 512)
+        bytes.append(bytes: Parts.line)
+        JSONWriter.appendInt(Int64(line), into: &bytes)
+        bytes.append(bytes: Parts.address)
+        key.withUnsafeBufferPointer { key in
+            if key.allSatisfy({ $0 < 0x80 }) {
+                JSONWriter.appendString(bytes: key, into: &bytes)
+            } else {
+                // As the String the key decodes to (a malformed sequence as U+FFFD).
+                JSONWriter.appendString(String(decoding: key, as: UTF8.self), into: &bytes)
+            }
         }
-        bytes.append(contentsOf: allowed ? Parts.allow : Parts.suppress)
-        JSONWriter.appendString(decision.rule.rawValue, to: &bytes)
-        bytes.append(contentsOf: Parts.reason)
-        JSONWriter.appendString(decision.reason, to: &bytes)
-        bytes.append(contentsOf: Parts.kind)
-        JSONWriter.appendString(decision.kind, to: &bytes)
-        bytes += tail ?? self.tail(rule: decision.rule, policy: policy, asOf: asOf)
+        bytes.append(bytes: allowed ? Parts.allow : Parts.suppress)
+        JSONWriter.appendString(decision.rule.rawValue, into: &bytes)
+        bytes.append(bytes: Parts.reason)
+        JSONWriter.appendString(decision.reason, into: &bytes)
+        bytes.append(bytes: Parts.kind)
+        JSONWriter.appendString(decision.kind, into: &bytes)
+        (tail ?? self.tail(rule: decision.rule, policy: policy, asOf: asOf)).withUnsafeBytes { bytes.append(bytes: $0) }
         try evidence(&bytes)
         bytes.append(UInt8(ascii: "]"))
         bytes.append(UInt8(ascii: "}"))
         if newline { bytes.append(0x0A) }
-        return bytes
+        return bytes.takeArray()
     }
 
     /// The constant pieces of a suppression's line.
     private enum Parts {
-        static let line = Array(#"{"line":"#.utf8)
-        static let address = Array(#","address":"#.utf8)
-        static let suppress = Array(#","action":"suppress","rule":"#.utf8)
-        static let allow = Array(#","action":"allow","overturns":"#.utf8)
-        static let reason = Array(#","reason":"#.utf8)
-        static let kind = Array(#","kind":"#.utf8)
+        static let line: StaticString = #"{"line":"#
+        static let address: StaticString = #","address":"#
+        static let suppress: StaticString = #","action":"suppress","rule":"#
+        static let allow: StaticString = #","action":"allow","overturns":"#
+        static let reason: StaticString = #","reason":"#
+        static let kind: StaticString = #","kind":"#
     }
 
     /// The part of a suppression's line that depends only on the rule, the policy and the time:

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Rows and removals per receiving domain (the part of the key after its last `@`), counted
 /// by `clean`'s list pass for the summary and the blast-radius guard.
 ///
@@ -77,7 +81,7 @@ public struct DomainTally: Sendable, Equatable {
         while slots[slot] != 0 {
             let i = Int(slots[slot]) - 1
             if hashes[i] == hash, lengths[i] == domain.count,
-               pool.withUnsafeBufferPointer({ p in domain.elementsEqual(UnsafeBufferPointer(rebasing: p[starts[i]..<starts[i] + lengths[i]])) }) {
+               domain.isEmpty || pool.withUnsafeBufferPointer({ p in memcmp(p.baseAddress! + starts[i], domain.baseAddress!, domain.count) == 0 }) {
                 return i
             }
             slot = (slot + 1) & (slots.count - 1)

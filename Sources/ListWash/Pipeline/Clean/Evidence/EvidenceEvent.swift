@@ -141,8 +141,8 @@ enum EvidenceEvent {
     /// writes for the stored event) and moves `at` past it; `tables` are the file's two text
     /// tables. False when the bytes there are not a whole record or name an entry the table
     /// does not hold: a damaged file, which the caller reports; `out` then holds part of an object.
-    static func render(_ bytes: UnsafeRawBufferPointer, at: inout Int, tables: (EvidenceStrings, EvidenceStrings),
-                       into out: inout [UInt8]) -> Bool {
+    static func render<Output: ByteOutput & ~Copyable>(_ bytes: UnsafeRawBufferPointer, at: inout Int,
+                                                      tables: (EvidenceStrings, EvidenceStrings), into out: inout Output) -> Bool {
         guard at < bytes.count, bytes[at] <= 3 else { return false }
         let hasReply = bytes[at] & 1 == 1
         let strings = bytes[at] & 2 == 0 ? tables.0 : tables.1
@@ -171,7 +171,7 @@ enum EvidenceEvent {
         return partBytes.withUnsafeBufferPointer { partBytes in
             partEnds.withUnsafeBufferPointer { ends in
                 func part(_ i: Int) {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: partBytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
+                    out.append(bytes: UnsafeBufferPointer(rebasing: partBytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
                 }
                 part(0)
                 // The id's hex digits, written at once.
@@ -181,10 +181,10 @@ enum EvidenceEvent {
                         digits[2 * i] = JSONWriter.hexDigit(b >> 4)
                         digits[2 * i + 1] = JSONWriter.hexDigit(b & 0xF)
                     }
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[0..<(2 * id.count)]))
+                    out.append(bytes: UnsafeRawBufferPointer(rebasing: digits[0..<(2 * id.count)]))
                 }
                 part(1)
-                Timestamp.append(timestamp, to: &out)
+                Timestamp.append(timestamp, into: &out)
                 part(2)
                 for field in 0..<texts {
                     guard at < bytes.count else { return false }
@@ -196,7 +196,7 @@ enum EvidenceEvent {
                     // The reply code goes between the type and the enhanced code.
                     if field == 1 {
                         part(3)
-                        if let code { JSONWriter.appendInt(code, to: &out) } else { part(null) }
+                        if let code { JSONWriter.appendInt(code, into: &out) } else { part(null) }
                     }
                     if field > 0 { part(3 + field) }
                     switch tag {
@@ -215,7 +215,7 @@ enum EvidenceEvent {
                         out.append(quote)
                         guard piece(), let number = Varint.read(bytes, at: &at), let value = Int64(exactly: number) else { return false }
                         out.append(UInt8(ascii: ":"))
-                        JSONWriter.appendInt(value, to: &out)
+                        JSONWriter.appendInt(value, into: &out)
                         out.append(quote)
                     default:
                         out.append(quote)
@@ -232,7 +232,7 @@ enum EvidenceEvent {
     /// Appends `text` escaped as inside a JSON string literal: the bytes
     /// ``JSONWriter/appendString(bytes:to:)`` writes between the quotes.
     @inline(__always)
-    static func escape(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        JSONWriter.appendEscaped(text.assumingMemoryBound(to: UInt8.self), to: &out)
+    static func escape<Output: ByteOutput & ~Copyable>(_ text: UnsafeRawBufferPointer, into out: inout Output) {
+        JSONWriter.appendEscaped(text.assumingMemoryBound(to: UInt8.self), into: &out)
     }
 }

@@ -55,7 +55,7 @@ final class EvidenceFile: @unchecked Sendable {
     /// between them (safe from any thread). The records must be exactly the record's count of
     /// events, each whole, naming only texts the table holds: anything else is a damaged
     /// file, a ``TemporaryFileError``.
-    func appendEvidence(of record: SuppressionRecord, to out: inout [UInt8]) throws {
+    func appendEvidence<Output: ByteOutput & ~Copyable>(of record: SuppressionRecord, to out: inout Output) throws {
         var rendered = 0
         let whole = record.evidence.withUnsafeBytes { bytes in
             var at = 0
@@ -99,14 +99,14 @@ final class EvidenceFile: @unchecked Sendable {
 
     static let maxHeader = 552
 
-    static func encodeHeader(_ r: SuppressionRecord, into out: inout [UInt8]) {
+    static func encodeHeader<Output: ByteOutput & ~Copyable>(_ r: SuppressionRecord, into out: inout Output) {
         out.append(r.rule.map { UInt8($0.index) } ?? 255)
         func text(_ text: String) {
             var text = text
             text.withUTF8 { bytes in
                 let n = min(bytes.count, 255)
                 out.append(UInt8(n))
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<n]))
+                out.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<n]))
             }
         }
         text(r.kind)

@@ -18,7 +18,8 @@ extension EvidenceFile {
         private var wanted: [Bool]?
         private var referenceCount: UInt32 = 0
         private(set) var slots = 0
-        private var header: [UInt8] = []
+        /// The records `add` writes, one at a time.
+        private var header = ByteSink(capacity: 256)
 
         /// `highestEvent`: the history's highest event number (``HistoryStore/highestEventNumber()``),
         /// which sizes the buckets the references are sorted in.
@@ -42,24 +43,24 @@ extension EvidenceFile {
             }
             let slot = UInt32(slots)
             slots += 1
-            header.removeAll(keepingCapacity: true)
+            header.removeAll()
             header.append(littleEndian: headers.size)
             header.append(littleEndian: referenceCount)
-            try slotIndex.append(header)
+            try slotIndex.append(header.bytes)
             referenceCount += 1
             let rule = allowed ? Verdict.allowedIndex
                 : decision.map { UInt8($0.rule.index) } ?? Verdict.noneIndex
-            header.removeAll(keepingCapacity: true)
+            header.removeAll()
             header.append(littleEndian: fingerprint.high)
             header.append(littleEndian: fingerprint.low)
             header.append(rule)
-            try slotFile.append(header)
+            try slotFile.append(header.bytes)
             let record = SuppressionRecord(rule: decision?.rule, reason: decision?.reason ?? "", kind: decision?.kind ?? "",
                                            firstSeen: decision?.firstSeen, lastSeen: decision?.lastSeen,
                                            evidenceCount: decision?.evidence.count ?? 0, bounces: bounces, evidence: [])
-            header.removeAll(keepingCapacity: true)
+            header.removeAll()
             EvidenceFile.encodeHeader(record, into: &header)
-            try headers.append(header)
+            try headers.append(header.bytes)
             for index in decision?.evidence ?? [] {
                 try references.append(rows[index], reference: referenceCount, slot: slot)
                 referenceCount += 1

@@ -66,15 +66,15 @@ final class EvidenceStrings: @unchecked Sendable {
 
     /// Appends entry `entry` escaped as inside a JSON string literal; false when there is no such entry.
     @inline(__always)
-    func appendEscaped(_ entry: Int, to out: inout [UInt8]) -> Bool {
+    func appendEscaped<Output: ByteOutput & ~Copyable>(_ entry: Int, to out: inout Output) -> Bool {
         guard entry >= 0, entry < count else { return false }
         let (start, end) = escaped[entry]
         if start < 0 {
             text.withUnsafeBufferPointer { all in
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: all[Int(starts[entry])..<Int(starts[entry + 1])]))
+                out.append(bytes: UnsafeBufferPointer(rebasing: all[Int(starts[entry])..<Int(starts[entry + 1])]))
             }
         } else {
-            escapes.withUnsafeBufferPointer { all in out.append(contentsOf: UnsafeBufferPointer(rebasing: all[Int(start)..<Int(end)])) }
+            escapes.withUnsafeBufferPointer { all in out.append(bytes: UnsafeBufferPointer(rebasing: all[Int(start)..<Int(end)])) }
         }
         return true
     }
