@@ -38,3 +38,55 @@ extension UnsafeRawBufferPointer {
         T(bigEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends what `body` writes at the end: up to `maximum` bytes at the pointer it is
+    /// given, returning how many it wrote (those must be initialized, the rest are not kept).
+    /// One capacity check and one count update for a whole record, where a record appended
+    /// field by field through the generic `append(contentsOf:)` paid for both per field (with
+    /// a uniqueness check each time). Storage grows geometrically, as `append` grows it.
+    @inline(__always)
+    mutating func appendBytes(upTo maximum: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
+        if capacity - count < maximum { reserveCapacity(Swift.max(2 * capacity, count + maximum)) }
+        append(addingCapacity: maximum) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                let written = body(UnsafeMutableRawPointer(buffer.baseAddress!))
+                precondition(written >= 0 && written <= maximum, "appendBytes wrote past its room")
+                initialized = written
+            }
+        }
+    }
+}
+
+/// Writes bytes front to back into memory its caller made room for (``Array/appendBytes(upTo:_:)``).
+struct ByteWriter {
+    private(set) var p: UnsafeMutableRawPointer
+    let start: UnsafeMutableRawPointer
+
+    @inline(__always)
+    init(_ p: UnsafeMutableRawPointer) {
+        self.p = p
+        start = p
+    }
+
+    /// Bytes written so far.
+    @inline(__always) var count: Int { p - start }
+
+    @inline(__always)
+    mutating func byte(_ v: UInt8) {
+        p.storeBytes(of: v, as: UInt8.self)
+        p += 1
+    }
+
+    @inline(__always)
+    mutating func bytes(_ b: UnsafeRawBufferPointer) {
+        if let base = b.baseAddress, b.count > 0 { p.copyMemory(from: base, byteCount: b.count) }
+        p += b.count
+    }
+
+    /// A ``Varint`` (at most ``Varint/maxBytes``).
+    @inline(__always)
+    mutating func varint(_ value: UInt64) {
+        p += Varint.write(value, to: p)
+    }
+}
