@@ -149,88 +149,61 @@ enum CompressedBlock {
                 flags |= idStored
                 ids.append(contentsOf: row.id)
             }
-            // The string tags first, in the order their entries are numbered.
-            let typeTag = tag(row.type), kindTag = tag(row.kind), reasonTag = tag(row.reason)
-            let enhancedTag = tag(row.enhancedCode), ruleTag = tag(row.rule), verdictTag = tag(row.providerVerdict)
-            let sourceTag: UInt64
-            var lineDelta: UInt64 = 0
-            let split = CompactBlock.splitLine(row.source)
-            if let (file, line) = split {
-                sourceTag = UInt64(strings.index(of: file)) << 2 | 3
-                lineDelta = Varint.zigzag(Int64(bitPattern: line) &- previousLine)
-                previousLine = Int64(bitPattern: line)
-            } else {
-                sourceTag = tag(row.source)
-            }
-            let cut = CompressedBlock.find(row.address, in: row.diagnostic)
-            if row.replyCode != nil { flags |= hasReply }
-            if cut != nil { flags |= addressCut }
-            // Each stream's part of the event in one write (at most 11 varints in `ints`).
-            let timeDelta = Varint.zigzag(row.timestamp &- previousTime)
-            previousTime = row.timestamp
-            ints.appendBytes(upTo: 11 * Varint.maxBytes) { p in
-                var w = ByteWriter(p)
-                w.varint(timeDelta)
-                if let code = row.replyCode { w.varint(Varint.zigzag(code)) }
-                w.varint(typeTag)
-                w.varint(kindTag)
-                w.varint(reasonTag)
-                w.varint(enhancedTag)
-                w.varint(ruleTag)
-                w.varint(verdictTag)
-                w.varint(sourceTag)
-                if split != nil { w.varint(lineDelta) }
-                if let cut { w.varint(UInt64(cut)) }
-                return w.count
-            }
-            Self.appendLength(row.address, to: &addresses)
-            if let cut {
-                let diagnostic = row.diagnostic, address = row.address
-                diagnostics.appendBytes(upTo: Varint.maxBytes + diagnostic.count) { p in
-                    var w = ByteWriter(p)
-                    w.varint(UInt64(diagnostic.count - address.count))
-                    w.bytes(UnsafeRawBufferPointer(rebasing: diagnostic[..<cut]))
-                    w.bytes(UnsafeRawBufferPointer(rebasing: diagnostic[(cut + address.count)...]))
-                    return w.count
+            // The event's integers are written to the stack first and appended to `ints` at
+            // once (at most 11 varints of 10 bytes): one append per event instead of one per byte.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { scratch in
+                var out = VarintWriter(scratch.baseAddress!)
+                out.append(Varint.zigzag(row.timestamp &- previousTime))
+                previousTime = row.timestamp
+                if let code = row.replyCode {
+                    flags |= hasReply
+                    out.append(Varint.zigzag(code))
                 }
-            } else {
-                Self.appendLength(row.diagnostic, to: &diagnostics)
+                out.append(tag(row.type))
+                out.append(tag(row.kind))
+                out.append(tag(row.reason))
+                out.append(tag(row.enhancedCode))
+                out.append(tag(row.rule))
+                out.append(tag(row.providerVerdict))
+                if let (file, line) = CompactBlock.splitLine(row.source) {
+                    out.append(UInt64(strings.index(of: file)) << 2 | 3)
+                    out.append(Varint.zigzag(Int64(bitPattern: line) &- previousLine))
+                    previousLine = Int64(bitPattern: line)
+                } else {
+                    out.append(tag(row.source))
+                }
+                appendLength(row.address, to: &addresses)
+                if let cut = CompressedBlock.find(row.address, in: row.diagnostic) {
+                    flags |= addressCut
+                    out.append(UInt64(cut))
+                    Varint.append(UInt64(row.diagnostic.count - row.address.count), to: &diagnostics)
+                    diagnostics.append(contentsOf: UnsafeRawBufferPointer(rebasing: row.diagnostic[..<cut]))
+                    diagnostics.append(contentsOf: UnsafeRawBufferPointer(rebasing: row.diagnostic[(cut + row.address.count)...]))
+                } else {
+                    appendLength(row.diagnostic, to: &diagnostics)
+                }
+                ints.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: out.count))
             }
             if let message = row.message {
                 flags |= hasMessage
-                Self.appendLength(message, to: &literals)
+                appendLength(message, to: &literals)
             }
-            heads.appendBytes(upTo: 2) { p in
-                p.storeBytes(of: UInt8(slot), as: UInt8.self)
-                p.storeBytes(of: flags, toByteOffset: 1, as: UInt8.self)
-                return 2
-            }
+            heads.append(UInt8(slot))
+            heads.append(flags)
         }
 
         /// Lays the block's payload out (``payload``) from the events added, uncompressed.
         mutating func assemble() {
-            var out: [UInt8] = []
-            swap(&out, &payload)
-            out.removeAll(keepingCapacity: true)
-            assemble(into: &out)
-            swap(&out, &payload)
-        }
-
-        /// Appends the block's payload, uncompressed, to `out`: where it is stored or
-        /// compressed from, without laying it out in ``payload`` first (one copy of the block
-        /// fewer).
-        mutating func assemble(into out: inout [UInt8]) {
-            Varint.append(UInt64(count), to: &out)
-            strings.write(to: &out)
-            let streams = Varint.size(UInt64(ints.count)) + Varint.size(UInt64(addresses.count))
-                + Varint.size(UInt64(diagnostics.count)) + Varint.size(UInt64(literals.count))
-            let total = streams + heads.count + ids.count + ints.count + addresses.count + diagnostics.count + literals.count
-            out.appendBytes(upTo: total) { p in
-                var w = ByteWriter(p)
-                for stream in [ints, addresses, diagnostics, literals] { w.varint(UInt64(stream.count)) }
-                for stream in [heads, ids, ints, addresses, diagnostics, literals] { stream.withUnsafeBytes { w.bytes($0) } }
-                return w.count
-            }
+            payload.removeAll(keepingCapacity: true)
+            Varint.append(UInt64(count), to: &payload)
+            strings.write(to: &payload)
+            for stream in [ints, addresses, diagnostics, literals] { Varint.append(UInt64(stream.count), to: &payload) }
+            payload.append(contentsOf: heads)
+            payload.append(contentsOf: ids)
+            payload.append(contentsOf: ints)
+            payload.append(contentsOf: addresses)
+            payload.append(contentsOf: diagnostics)
+            payload.append(contentsOf: literals)
         }
 
         /// Appends the stored form of the events added (at least one) to `out`.
@@ -246,15 +219,10 @@ enum CompressedBlock {
             return UInt64(strings.index(of: bytes)) << 2 | 1
         }
 
-        /// `length:varint` and the bytes, in one write.
         @inline(__always)
-        private static func appendLength(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-            out.appendBytes(upTo: Varint.maxBytes + bytes.count) { p in
-                var w = ByteWriter(p)
-                w.varint(UInt64(bytes.count))
-                w.bytes(bytes)
-                return w.count
-            }
+        private func appendLength(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+            Varint.append(UInt64(bytes.count), to: &out)
+            out.append(contentsOf: bytes)
         }
     }
 

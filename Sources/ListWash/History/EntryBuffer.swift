@@ -41,11 +41,12 @@ struct EntryBuffer {
         precondition(arena.count + key.count + AddressEntry.size <= Int(UInt32.max), "entry buffer over 4 GiB")
         items.append(Item(prefix: prefix, offset: UInt32(arena.count), keyLength: UInt32(key.count)))
         isSorted = false
-        // The key and the entry's bytes written in place, in one append.
-        arena.appendBytes(upTo: key.count + AddressEntry.size) { p in
+        // The key and the entry's bytes in one append.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count + AddressEntry.size) { scratch in
+            let p = UnsafeMutableRawPointer(scratch.baseAddress!)
             if key.count > 0 { p.copyMemory(from: key.baseAddress!, byteCount: key.count) }
             entry.store(to: p + key.count)
-            return key.count + AddressEntry.size
+            arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: key.count + AddressEntry.size))
         }
     }
 

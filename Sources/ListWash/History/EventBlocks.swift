@@ -411,18 +411,12 @@ struct EventBlockWriter {
     /// The block is stored by a later call or by ``finish()``.
     mutating func finishBlock() throws {
         guard count > 0 else { return }
+        encoder.assemble()
         guard compress else { return try storeAsItIs() }
         // The block that completes the sample is compressed without the dictionary it makes.
         let dictionary = encoder.dictionary
-        let group = filling
-        if sample != nil {
-            encoder.assemble()
-            try sampleForDictionary()
-            group.add(block: block, dictionary: dictionary) { $0.append(contentsOf: encoder.payload) }
-        } else {
-            // Laid out in the group's bytes directly.
-            group.add(block: block, dictionary: dictionary) { encoder.assemble(into: &$0) }
-        }
+        if sample != nil { try sampleForDictionary() }
+        filling.add(block: block, payload: encoder.payload, dictionary: dictionary)
         block += 1
         count = 0
         written += 1
@@ -454,7 +448,7 @@ struct EventBlockWriter {
         stored.removeAll(keepingCapacity: true)
         stored.append(CompressedBlock.marker)
         stored.append(CompressedBlock.modeRaw)
-        encoder.assemble(into: &stored)
+        stored.append(contentsOf: encoder.payload)
         insert.reset()
         insert.bind(1, block)
         try stored.withUnsafeBytes { bytes in
@@ -522,10 +516,9 @@ private final class BlockGroup: @unchecked Sendable {
     private let context = CompressedBlock.Contexts()
     private var scratch: [UInt8] = []
 
-    /// Adds a block whose payload `write` appends to the bytes it is given.
-    func add(block: Int64, dictionary: CompressedBlock.Dictionary?, _ write: (inout [UInt8]) -> Void) {
+    func add(block: Int64, payload: [UInt8], dictionary: CompressedBlock.Dictionary?) {
         blocks.append(block)
-        write(&payloads)
+        payloads.append(contentsOf: payload)
         ends.append(payloads.count)
         dictionaries.append(dictionary)
     }
