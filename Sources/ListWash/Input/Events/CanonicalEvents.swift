@@ -203,8 +203,11 @@ public enum CanonicalEvents {
     static func withValue<T>(_ record: CSVRecordView, _ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let r = record.rawField(index).assumingMemoryBound(to: UInt8.self)
         guard r.count >= 1, r[0] == record.quote else { return try body(r) }
-        var close = 1
-        while close < r.count, r[close] != record.quote { close += 1 }
+        // The first quote after the opening one (`r.count` when none).
+        var close = r.count
+        if r.count > 1, let hit = memchr(r.baseAddress! + 1, Int32(record.quote), r.count - 1) {
+            close = r.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
         var after = close + 1
         while after < r.count, r[after] == 0x20 || r[after] == 0x09 { after += 1 }
         if close < r.count, after == r.count {
