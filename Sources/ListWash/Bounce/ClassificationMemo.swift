@@ -24,8 +24,9 @@ enum RecipientMask {
         // Candidates are found by one byte of the address, its `@` when it has one (rare in
         // replies, so memchr skips most of the text), else its first byte.
         var anchor = 0
-        while anchor < m, recipient[anchor] != UInt8(ascii: "@") { anchor += 1 }
-        if anchor == m { anchor = 0 }
+        if let at = memchr(recipient.baseAddress!, Int32(UInt8(ascii: "@")), m) {
+            anchor = recipient.baseAddress!.distance(to: at.assumingMemoryBound(to: UInt8.self))
+        }
         let anchorByte = ASCII.lower(recipient[anchor])
         let anchorIsLetter = anchorByte >= 0x61 && anchorByte <= 0x7A
         var written = 0
@@ -58,6 +59,8 @@ enum RecipientMask {
 
     @inline(__always)
     private static func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int, _ recipient: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Mostly the address is quoted as it was sent: the same bytes.
+        if memcmp(text.baseAddress! + start, recipient.baseAddress!, recipient.count) == 0 { return true }
         for j in 0..<recipient.count where ASCII.lower(text[start + j]) != ASCII.lower(recipient[j]) { return false }
         return true
     }
