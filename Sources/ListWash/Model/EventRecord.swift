@@ -82,17 +82,13 @@ public struct EventRecord: Sendable, Equatable {
         guard lo < hi else { return nil }
         var at = hi - 1
         while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }  // lo - 1 when there is none
-        var localUpper = false, domainUpper = false
-        var high: UInt8 = 0
-        for i in lo..<hi {
-            let b = field[i]
-            high |= b
-            if ASCII.isUpper(b) {
-                if i > at { domainUpper = true } else { localUpper = true }
-            }
-        }
+        // The local part (with its `@`) and the domain: whether each holds a capital, and
+        // whether either holds a byte ≥ 0x80.
+        let split = Swift.max(lo, at + 1)
+        let local = scanCase(field, lo, split), domain = scanCase(field, split, hi)
+        let localUpper = local.upper, domainUpper = domain.upper
         let trimmed = UnsafeBufferPointer(rebasing: field[lo..<hi])
-        if high & 0x80 != 0 { return try withUnicodeAddress(trimmed, body) }
+        if local.nonASCII || domain.nonASCII { return try withUnicodeAddress(trimmed, body) }
         if !domainUpper, !localUpper { return try body(trimmed, trimmed) }
         let n = hi - lo
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n) { scratch in
@@ -112,6 +108,34 @@ public struct EventRecord: Sendable, Equatable {
             }
             return try body(exact, UnsafeBufferPointer(start: base + n, count: n))
         }
+    }
+
+    /// Whether `field[from..<to]` holds an ASCII capital, and whether it holds a byte ≥ 0x80
+    /// (then `upper` means nothing): eight bytes at a time, then one by one. In a word of
+    /// ASCII bytes, `b + 0x3F` sets a byte's high bit when `b ≥ 0x41` and `b + 0x25` when
+    /// `b ≥ 0x5B`, without carries between bytes.
+    @inline(__always)
+    static func scanCase(_ field: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> (upper: Bool, nonASCII: Bool) {
+        guard let base = field.baseAddress, from < to else { return (false, false) }
+        let raw = UnsafeRawPointer(base)
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var all: UInt64 = 0, capitals: UInt64 = 0
+        var i = from
+        while i + 8 <= to {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            all |= w
+            capitals |= (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525)
+            i += 8
+        }
+        var upper = capitals & highs != 0
+        var high = all & highs != 0
+        while i < to {
+            let b = field[i]
+            if b >= 0x80 { high = true }
+            if ASCII.isUpper(b) { upper = true }
+            i += 1
+        }
+        return (upper, high)
     }
 
     /// ``withNormalizedAddress(_:_:)`` for a trimmed field holding a byte ≥ 0x80 (kept out of

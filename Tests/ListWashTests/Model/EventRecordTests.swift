@@ -69,4 +69,60 @@ import Testing
         #expect(record.reason == "userunknown")
         #expect(EventRecord(RawEvent(address: " \t", timestamp: 1, source: EventSource(file: "f")), classifier: classifier) == nil)
     }
+
+    /// The address's case and non-ASCII scan, eight bytes at a time, says what a byte-by-byte
+    /// look says, for every range of random fields (letters of both cases, the bytes around
+    /// `A`–`Z`, blanks, `@`, bytes ≥ 0x80).
+    @Test func caseScanAgreesWithBytewiseScan() {
+        var rng = SplitMix64(seed: 8)
+        let alphabet = Array("aZzAbY@.-_+ \t0189".utf8) + [0x40, 0x5B, 0x60, 0x7B, 0x7F, 0x80, 0xC3, 0xA9, 0xFF]
+        for _ in 0..<5_000 {
+            let field = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let from = Int.random(in: 0...field.count, using: &rng), to = Int.random(in: from...field.count, using: &rng)
+            let expectedHigh = field[from..<to].contains { $0 >= 0x80 }
+            let expectedUpper = field[from..<to].contains(where: ASCII.isUpper)
+            let scanned = field.withUnsafeBufferPointer { EventRecord.scanCase($0, from, to) }
+            #expect(scanned.nonASCII == expectedHigh)
+            if !expectedHigh { #expect(scanned.upper == expectedUpper) }
+        }
+    }
+
+    /// Address normalization as it was written byte by byte (blanks trimmed, the domain's
+    /// capitals lowered in the exact form, all of them in the key; a non-ASCII address by the
+    /// list's Unicode form), against which the word-at-a-time scan is checked.
+    private static func referenceNormalized(_ field: [UInt8]) -> (exact: [UInt8], key: [UInt8])? {
+        var lo = 0, hi = field.count
+        while lo < hi, AddressRules.isBlank(field[lo]) { lo += 1 }
+        while hi > lo, AddressRules.isBlank(field[hi - 1]) { hi -= 1 }
+        guard lo < hi else { return nil }
+        let trimmed = Array(field[lo..<hi])
+        if trimmed.contains(where: { $0 >= 0x80 }) {
+            let exact = trimmed.withUnsafeBufferPointer { AddressRules.unicodeExactForm($0) }
+            guard !exact.isEmpty else { return nil }
+            let at = exact.lastIndex(of: UInt8(ascii: "@")) ?? -1
+            return (exact, exact.enumerated().map { $0.offset < at ? ASCII.lower($0.element) : $0.element })
+        }
+        let at = trimmed.lastIndex(of: UInt8(ascii: "@")) ?? -1
+        let exact = trimmed.enumerated().map { $0.offset > at ? ASCII.lower($0.element) : $0.element }
+        return (exact, exact.map(ASCII.lower))
+    }
+
+    @Test func normalizedAddressAgreesWithBytewiseReference() {
+        var rng = SplitMix64(seed: 9)
+        let alphabet = Array("abcxyzABCXYZ@@..-_+  \t\r\n019".utf8) + [0x40, 0x5B, 0x60, 0x7B, 0xC3, 0xA9, 0xFF]
+        var fields = ["", " ", "Bob.Smith@Example.COM", "  BOB@EXAMPLE.COM\t", "no-at-sign", "NO-AT-SIGN",
+                      "a@b@C.example", "@Example.com", "Local@", "zoë@Example.net", "ZOË@EXAMPLE.NET",
+                      "verylongLocalPartWithCapitals.AndMore@sub.Domain.Example.ORG"].map { Array($0.utf8) }
+        for _ in 0..<5_000 {
+            fields.append((0..<Int.random(in: 0...48, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+        }
+        for field in fields {
+            let got = field.withUnsafeBufferPointer { f in
+                EventRecord.withNormalizedAddress(f) { exact, key in (Array(exact), Array(key)) }
+            }
+            let expected = Self.referenceNormalized(field)
+            #expect(got?.0 == expected?.exact, "\(field)")
+            #expect(got?.1 == expected?.key, "\(field)")
+        }
+    }
 }
