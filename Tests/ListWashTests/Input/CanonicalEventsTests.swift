@@ -107,6 +107,20 @@ import Testing
         }
         #expect(records > 1_000)
     }
+
+    /// The word-at-a-time ASCII check says what a byte loop says, for every length up to 80
+    /// and a byte ≥ 0x80 at every place.
+    @Test func asciiCheckAgreesWithAByteLoop() {
+        var rng = SplitMix64(seed: 12)
+        for length in 0...80 {
+            for _ in 0..<20 {
+                var bytes = (0..<length).map { _ in UInt8.random(in: 0...0x7F, using: &rng) }
+                if length > 0, Bool.random(using: &rng) { bytes[Int.random(in: 0..<length, using: &rng)] = UInt8.random(in: 0x80...0xFF, using: &rng) }
+                let expected = bytes.allSatisfy { $0 < 0x80 }
+                #expect(bytes.withUnsafeBufferPointer { CanonicalEvents.isASCII($0) } == expected)
+            }
+        }
+    }
 }
 
 @Suite struct IngestFormatDetectionTests {

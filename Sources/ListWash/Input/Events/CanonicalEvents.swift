@@ -227,12 +227,18 @@ public enum CanonicalEvents {
         return try text.withUTF8(body)
     }
 
-    /// Whether every byte is below 0x80 (eight at a time).
+    /// Whether every byte is below 0x80 (32, then eight at a time).
     @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         var i = 0
+        while i + 32 <= bytes.count {
+            let any = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            if any & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 32
+        }
         while i + 8 <= bytes.count {
             if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
             i += 8
