@@ -59,11 +59,9 @@ import Testing
         }
     }
 
-    /// With breaks everywhere, and (second alphabet) rare ones, so that the one-pass check for
-    /// any break meets them at every distance and often finds none.
-    @Test(arguments: [[UInt8]([0x0A, 0x0D, 0x0D, 0x41, 0x22, 0x2C]), [0x0A, 0x0D] + [UInt8](repeating: 0x41, count: 60) + [0x0B, 0x0C, 0x0E, 0x8A, 0x8D]])
-    func countNewlinesCountsLikeAByteLoop(alphabet: [UInt8]) {
+    @Test func countNewlinesCountsLikeAByteLoop() {
         var rng = SplitMix(state: 7)
+        let alphabet: [UInt8] = [0x0A, 0x0D, 0x0D, 0x41, 0x22, 0x2C]
         for length in 0..<200 {
             let bytes = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }
             bytes.withUnsafeBufferPointer { b in
@@ -113,14 +111,14 @@ import Testing
         var rng = SplitMix(state: 11)
         // Bytes next to the stops in value (0x0B, 0x0C, 0x0E, 0x2B, 0x2D, 0x3A, 0x3C), high bytes, and the stops.
         let alphabet: [UInt8] = [0x0A, 0x0D, 0x2C, 0x3B, 0x09, 0x0B, 0x0C, 0x0E, 0x2B, 0x2D, 0x3A, 0x3C, 0x41, 0x80, 0x8A, 0xFF, 0x00]
-        for length in 0..<160 {
+        for length in 0..<80 {
             for _ in 0..<20 {
                 // Mostly plain bytes, so stops come at every distance.
                 let bytes = (0..<length).map { _ in
                     Int.random(in: 0..<8, using: &rng) == 0 ? alphabet.randomElement(using: &rng)! : UInt8.random(in: 0x20...0x7E, using: &rng)
                 }
                 for delimiter: UInt8 in [0x2C, 0x3B, 0x09, 0x7C] {
-                    for from in [0, Swift.min(1, length), length / 2, Swift.max(0, length - 17)] {
+                    for from in [0, length / 2] {
                         let found = bytes.withUnsafeBufferPointer { b in
                             CSVReader.nextStop(b.baseAddress ?? UnsafePointer(bitPattern: 8)!, from: from, to: length, delimiter: delimiter)
                         }

@@ -307,9 +307,8 @@ public final class CSVReader {
         }
     }
 
-    /// The first delimiter, LF or CR at or after `i` (`n` when none): sixteen bytes at a time
-    /// while none is among them (one vector compare per stop byte), then eight at a time, then
-    /// byte by byte. In a word, a byte equal to `c` is a zero byte of `word ^ c…c`, and
+    /// The first delimiter, LF or CR at or after `i` (`n` when none): eight bytes at a time,
+    /// then byte by byte. In a word, a byte equal to `c` is a zero byte of `word ^ c…c`, and
     /// `(v - 0x01…01) & ~v & 0x80…80` marks the lowest zero byte of `v` exactly (a borrow can
     /// only mark bytes above it), so the lowest mark of the three is the first stop.
     @inline(__always)
@@ -320,12 +319,6 @@ public final class CSVReader {
         @inline(__always) func zeros(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
         let raw = UnsafeRawPointer(bytes)
         var i = start
-        let dv = SIMD16<UInt8>(repeating: delimiter), lfv = SIMD16<UInt8>(repeating: 0x0A), crv = SIMD16<UInt8>(repeating: 0x0D)
-        while i + 16 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .== dv) .| (v .== lfv) .| (v .== crv)) { break }  // the word loop finds which
-            i += 16
-        }
         while i + 8 <= n {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             let marks = zeros(word ^ d) | zeros(word ^ lf) | zeros(word ^ cr)
@@ -343,7 +336,7 @@ public final class CSVReader {
     /// Line breaks (LF, CRLF, lone CR) in `[from, to)`: the line feeds, and the carriage returns
     /// not followed by one, each found with `memchr`.
     static func countNewlines(_ bytes: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
-        guard from < to, containsLineBreak(bytes, from, to) else { return 0 }
+        guard from < to else { return 0 }
         var count = 0
         var i = from
         while i < to, let hit = memchr(bytes + i, 0x0A, to - i) {
@@ -357,27 +350,6 @@ public final class CSVReader {
             i = at + 1
         }
         return count
-    }
-}
-
-extension CSVReader {
-    /// Whether `[from, to)` holds an LF or a CR (mostly a quoted field holds neither): one pass,
-    /// sixteen bytes at a time.
-    @inline(__always)
-    static func containsLineBreak(_ bytes: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
-        let raw = UnsafeRawPointer(bytes)
-        let lf = SIMD16<UInt8>(repeating: 0x0A), cr = SIMD16<UInt8>(repeating: 0x0D)
-        var i = from
-        while i + 16 <= to {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .== lf) .| (v .== cr)) { return true }
-            i += 16
-        }
-        while i < to {
-            if bytes[i] == 0x0A || bytes[i] == 0x0D { return true }
-            i += 1
-        }
-        return false
     }
 }
 
