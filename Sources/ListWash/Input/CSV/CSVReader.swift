@@ -41,7 +41,6 @@ public struct CSVRecordView {
     public var isBlank: Bool { contentLength == 0 }
 
     /// The field's bytes as written (quotes and doubled quotes included).
-    @inline(__always)
     public func rawField(_ index: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: raw[bounds[2 * index]..<bounds[2 * index + 1]])
     }
