@@ -26,10 +26,6 @@ struct PhraseMatcher: Sendable {
     private let terminal: [Int32]
     /// The nearest state on the failure chain that has a terminal pattern, or -1.
     private let outputLink: [Int32]
-    /// Per state, the first state of its output chain: itself when a pattern ends there, else
-    /// its output link (-1: none), so that the scan reads one array per byte besides the
-    /// transitions, not two (most states have no output).
-    private let firstOutput: [Int32]
     /// The normalized length of each pattern.
     let lengths: [Int]
 
@@ -132,7 +128,6 @@ struct PhraseMatcher: Sendable {
         next = states <= Int(UInt16.max) ? .narrow(goto.map { UInt16(truncatingIfNeeded: $0) }) : .wide(goto)
         self.terminal = terminal
         self.outputLink = outputLink
-        firstOutput = (0..<states).map { terminal[$0] >= 0 ? Int32($0) : outputLink[$0] }
         lengths = patterns.map(\.count)
     }
 
@@ -152,21 +147,19 @@ struct PhraseMatcher: Sendable {
         byteClass.withUnsafeBufferPointer { byteClass in
             terminal.withUnsafeBufferPointer { terminal in
                 outputLink.withUnsafeBufferPointer { outputLink in
-                    firstOutput.withUnsafeBufferPointer { firstOutput in
-                        var state = 0
-                        var position = 0
-                        var lastWasBlank = false
-                        for byte in bytes {
-                            let blank = PhraseMatcher.isBlank(byte)
-                            if blank && lastWasBlank { continue }
-                            lastWasBlank = blank
-                            position += 1
-                            state = Int(next[state &* classCount &+ Int(byteClass[Int(byte)])])
-                            var output = Int(firstOutput[state])
-                            while output >= 0 {
-                                body(Int(terminal[output]), position)
-                                output = Int(outputLink[output])
-                            }
+                    var state = 0
+                    var position = 0
+                    var lastWasBlank = false
+                    for byte in bytes {
+                        let blank = PhraseMatcher.isBlank(byte)
+                        if blank && lastWasBlank { continue }
+                        lastWasBlank = blank
+                        position += 1
+                        state = Int(next[state &* classCount &+ Int(byteClass[Int(byte)])])
+                        var output = terminal[state] >= 0 ? state : Int(outputLink[state])
+                        while output >= 0 {
+                            body(Int(terminal[output]), position)
+                            output = Int(outputLink[output])
                         }
                     }
                 }
