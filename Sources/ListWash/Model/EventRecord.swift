@@ -80,19 +80,9 @@ public struct EventRecord: Sendable, Equatable {
         while lo < hi, AddressRules.isBlank(field[lo]) { lo += 1 }
         while hi > lo, AddressRules.isBlank(field[hi - 1]) { hi -= 1 }
         guard lo < hi else { return nil }
-        var at = hi - 1
-        while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }  // lo - 1 when there is none
-        var localUpper = false, domainUpper = false
-        var high: UInt8 = 0
-        for i in lo..<hi {
-            let b = field[i]
-            high |= b
-            if ASCII.isUpper(b) {
-                if i > at { domainUpper = true } else { localUpper = true }
-            }
-        }
+        let (at, localUpper, domainUpper, nonASCII) = addressShape(field, lo, hi)  // at: lo - 1 when there is no `@`
         let trimmed = UnsafeBufferPointer(rebasing: field[lo..<hi])
-        if high & 0x80 != 0 { return try withUnicodeAddress(trimmed, body) }
+        if nonASCII { return try withUnicodeAddress(trimmed, body) }
         if !domainUpper, !localUpper { return try body(trimmed, trimmed) }
         let n = hi - lo
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * n) { scratch in
@@ -112,6 +102,67 @@ public struct EventRecord: Sendable, Equatable {
             }
             return try body(exact, UnsafeBufferPointer(start: base + n, count: n))
         }
+    }
+
+    /// The shape of a trimmed ASCII address `field[lo..<hi]`: where its last `@` is (`lo - 1`
+    /// when none), whether its local part (up to and with the `@`) and its domain hold an
+    /// ASCII capital, and whether it holds a byte ≥ 0x80 (then the rest means nothing).
+    ///
+    /// Eight bytes at a time when the address has eight or more, the last word overlapping the
+    /// one before it (every answer is an "any", so a byte seen twice changes nothing). In a
+    /// word of ASCII bytes, with no carry between bytes: `((w & 0x7F…) + 0x7F…) | w` sets a
+    /// byte's high bit unless the byte is zero (so `w ^ "@…@"` marks the `@`s exactly), and
+    /// `(w + 0x3F…) & ~(w + 0x25…)` sets it for `0x41 ≤ b ≤ 0x5A`.
+    @inline(__always)
+    static func addressShape(_ field: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int)
+        -> (at: Int, localUpper: Bool, domainUpper: Bool, nonASCII: Bool)
+    {
+        guard hi - lo >= 8, let base = field.baseAddress else {
+            var at = hi - 1
+            while at >= lo, field[at] != UInt8(ascii: "@") { at -= 1 }
+            var localUpper = false, domainUpper = false, nonASCII = false
+            for i in lo..<hi {
+                let b = field[i]
+                if b >= 0x80 { nonASCII = true }
+                if ASCII.isUpper(b) {
+                    if i > at { domainUpper = true } else { localUpper = true }
+                }
+            }
+            return (at, localUpper, domainUpper, nonASCII)
+        }
+        let raw = UnsafeRawPointer(base)
+        let highs: UInt64 = 0x8080_8080_8080_8080, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let ats: UInt64 = 0x4040_4040_4040_4040
+        @inline(__always) func word(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        // The last `@`: words from the end.
+        var at = lo - 1
+        var o = hi - 8
+        while true {
+            let v = word(o) ^ ats
+            let zeros = ~(((v & lows) &+ lows) | v) & highs
+            if zeros != 0 {
+                at = o + (63 - zeros.leadingZeroBitCount) / 8
+                break
+            }
+            if o == lo { break }
+            o = Swift.max(lo, o - 8)
+        }
+        // Capitals on either side of it, and bytes ≥ 0x80.
+        let split = at + 1  // the local part is field[lo..<split]
+        var all: UInt64 = 0, local: UInt64 = 0, domain: UInt64 = 0
+        o = lo
+        while true {
+            let w = word(o)
+            all |= w
+            let capitals = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & highs
+            let localBytes = split - o
+            let localMask: UInt64 = localBytes >= 8 ? ~0 : localBytes <= 0 ? 0 : (1 &<< UInt64(8 * localBytes)) &- 1
+            local |= capitals & localMask
+            domain |= capitals & ~localMask
+            if o + 8 >= hi { break }
+            o = Swift.min(o + 8, hi - 8)
+        }
+        return (at, local != 0, domain != 0, all & highs != 0)
     }
 
     /// ``withNormalizedAddress(_:_:)`` for a trimmed field holding a byte ≥ 0x80 (kept out of
@@ -178,24 +229,34 @@ public struct EventRecord: Sendable, Equatable {
 }
 
 /// Writes `value` in decimal as `String(value)` does (a leading `-` when negative) and returns
-/// how many bytes it wrote (at most 20).
+/// how many bytes it wrote (at most 20). Two digits per division.
 @inline(__always)
 func writeDecimal(_ value: Int64, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
     var magnitude = value.magnitude
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, filled from the end
     return withUnsafeMutableBytes(of: &digits) { scratch in
+        let s = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var start = scratch.count
-        repeat {
+        while magnitude >= 100 {
+            let q = magnitude / 100
+            let r = magnitude &- q &* 100
+            start -= 2
+            s[start] = UInt8(truncatingIfNeeded: r / 10) &+ 0x30
+            s[start + 1] = UInt8(truncatingIfNeeded: r % 10) &+ 0x30
+            magnitude = q
+        }
+        if magnitude >= 10 {
+            start -= 2
+            s[start] = UInt8(truncatingIfNeeded: magnitude / 10) &+ 0x30
+            s[start + 1] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 0x30
+        } else {
             start -= 1
-            scratch[start] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-            magnitude /= 10
-        } while magnitude > 0
+            s[start] = UInt8(truncatingIfNeeded: magnitude) &+ 0x30
+        }
         var p = 0
         if value < 0 { out[0] = UInt8(ascii: "-"); p = 1 }
-        for i in start..<scratch.count {
-            out[p] = scratch[i]
-            p += 1
-        }
-        return p
+        let count = scratch.count - start
+        (out.baseAddress! + p).update(from: s + start, count: count)
+        return p + count
     }
 }

@@ -15,7 +15,43 @@ public enum Timestamp {
     }
 
     /// Byte-level form of ``parse(_:assumeUTC:)``; `bytes` must already be trimmed.
+    ///
+    /// The canonical form `YYYY-MM-DDTHH:MM:SSZ` (what listwash writes, and most event logs)
+    /// is read by ``parseCanonical(_:)``; anything else, and a canonical-looking text that is
+    /// not a valid time, by the general reader.
+    @inline(__always)
     public static func parse(bytes b: UnsafeBufferPointer<UInt8>, assumeUTC: Bool = false) -> Int64? {
+        if let seconds = parseCanonical(b) { return seconds }
+        return parseGeneral(bytes: b, assumeUTC: assumeUTC)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` exactly (20 bytes, capital `T` and `Z`, a valid date and time);
+    /// nil for anything else, which ``parseGeneral(bytes:assumeUTC:)`` then reads. Gives what
+    /// the general reader gives for every text it accepts.
+    @inline(__always)
+    static func parseCanonical(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count == 20, let p = b.baseAddress else { return nil }
+        guard p[4] == 0x2D, p[7] == 0x2D, p[10] == 0x54, p[13] == 0x3A, p[16] == 0x3A, p[19] == 0x5A else { return nil }
+        // Each digit's value, and whether every one of them is below 10 (a byte below '0'
+        // wraps around to a large value).
+        @inline(__always) func d(_ i: Int) -> UInt32 { UInt32(p[i]) &- 0x30 }
+        let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), mo0 = d(5), mo1 = d(6), d0 = d(8), d1 = d(9)
+        let h0 = d(11), h1 = d(12), mi0 = d(14), mi1 = d(15), s0 = d(17), s1 = d(18)
+        let allDigits = (y0 < 10) && (y1 < 10) && (y2 < 10) && (y3 < 10) && (mo0 < 10) && (mo1 < 10) && (d0 < 10)
+            && (d1 < 10) && (h0 < 10) && (h1 < 10) && (mi0 < 10) && (mi1 < 10) && (s0 < 10) && (s1 < 10)
+        guard allDigits else { return nil }
+        let year = Int(y0 * 1000 + y1 * 100 + y2 * 10 + y3)
+        let month = Int(mo0 * 10 + mo1), day = Int(d0 * 10 + d1)
+        let hour = Int(h0 * 10 + h1), minute = Int(mi0 * 10 + mi1), second = Int(s0 * 10 + s1)
+        guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year: year, month: month),
+              hour <= 23, minute <= 59, second <= 60 else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+    }
+
+    /// ``parse(bytes:assumeUTC:)`` for every form it reads (the reference the canonical fast
+    /// path is tested against).
+    static func parseGeneral(bytes b: UnsafeBufferPointer<UInt8>, assumeUTC: Bool = false) -> Int64? {
         let n = b.count
         guard n > 0 else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int? {

@@ -118,4 +118,51 @@ import Testing
         }
         #expect(String(decoding: out, as: UTF8.self) == expected)
     }
+
+    /// Masking as a plain left-to-right search (ASCII letters compared case-insensitively,
+    /// matches not overlapping): the reference the anchored, memchr/memcmp search is checked against.
+    private static func referenceMasked(_ text: [UInt8], _ recipient: [UInt8]) -> [UInt8] {
+        let m = recipient.count
+        guard m > 0 else { return text }
+        var out: [UInt8] = []
+        var i = 0
+        while i < text.count {
+            if i + m <= text.count, (0..<m).allSatisfy({ ASCII.lower(text[i + $0]) == ASCII.lower(recipient[$0]) }) {
+                out.append(RecipientMask.placeholder)
+                i += m
+            } else {
+                out.append(text[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// Random replies quoting their recipient (as sent, in other cases, cut short, twice, next
+    /// to itself) masked as the reference masks them, for addresses with and without `@`.
+    @Test func maskingAgreesWithAPlainSearch() {
+        var rng = SplitMix64(seed: 7)
+        let recipients = ["bob@x.com", "Bob.Smith@example.com", "a@b", "@", "bob", "x-550@Example.org", "aa@aa.aa", "b"]
+        let filler = Array("550 5.1.1 <>: user unknown @ aA\u{1A}éx".utf8)
+        for _ in 0..<5_000 {
+            let recipient = Array(recipients.randomElement(using: &rng)!.utf8)
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...8, using: &rng) {
+                switch Int.random(in: 0..<5, using: &rng) {
+                case 0: text += recipient
+                case 1: text += recipient.map { Bool.random(using: &rng) && ASCII.isUpper($0 & ~0x20) ? $0 ^ 0x20 : $0 }
+                case 2: text += recipient.prefix(Int.random(in: 0...recipient.count, using: &rng))
+                default: text += (0..<Int.random(in: 0...12, using: &rng)).map { _ in filler.randomElement(using: &rng)! }
+                }
+            }
+            let masked = text.withUnsafeBufferPointer { t in
+                recipient.withUnsafeBufferPointer { r in
+                    [UInt8](unsafeUninitializedCapacity: t.count) { buffer, count in
+                        count = RecipientMask.write(t, masking: r, into: buffer)
+                    }
+                }
+            }
+            #expect(masked == Self.referenceMasked(text, recipient), "\(text) \(recipient)")
+        }
+    }
 }

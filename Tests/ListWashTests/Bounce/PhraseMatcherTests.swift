@@ -49,4 +49,32 @@ import Testing
         let found = matches(patterns, in: "reply: " + patterns[3499] + " and " + patterns[0])
         #expect(Set(found.map(\.0)).isSuperset(of: [patterns[3499], patterns[0]]))
     }
+
+    /// Every occurrence the automaton reports, and only those, in the order a plain search over
+    /// the normalized text finds them (by end, then pattern): random patterns over a small
+    /// alphabet, so that they overlap, nest and end inside one another (long output chains).
+    @Test func reportsWhatAPlainSearchFinds() {
+        var rng = SplitMix64(seed: 13)
+        let alphabet = Array("abAB \t".utf8)
+        for _ in 0..<300 {
+            let patterns = (0..<Int.random(in: 1...12, using: &rng)).map { _ in
+                String(decoding: (0..<Int.random(in: 1...5, using: &rng)).map { _ in alphabet[Int.random(in: 0..<5, using: &rng)] }, as: UTF8.self)
+            }
+            var normalized: [[UInt8]] = []
+            for p in patterns.map(PhraseMatcher.normalize) where !normalized.contains(p) { normalized.append(p) }
+            var text = (0..<Int.random(in: 0...60, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let matcher = PhraseMatcher(patterns: normalized)
+            var found: [[Int]] = []
+            text.withUnsafeBufferPointer { bytes in matcher.forEachMatch(in: bytes) { id, end in found.append([end, id]) } }
+            let plain = text.withUnsafeBufferPointer { PhraseMatcher.normalize(bytes: $0) }
+            var expected: [[Int]] = []
+            for end in 0...plain.count {
+                for (id, p) in normalized.enumerated() where !p.isEmpty && p.count <= end && Array(plain[(end - p.count)..<end]) == p {
+                    expected.append([end, id])
+                }
+            }
+            #expect(found.sorted { $0.lexicographicallyPrecedes($1) } == expected, "\(patterns) \(text)")
+            text.removeAll()
+        }
+    }
 }

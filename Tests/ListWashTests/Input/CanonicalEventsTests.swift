@@ -74,6 +74,53 @@ import Testing
             #expect("\(error)".hasPrefix("e.csv:1: the first line holds an address"))
         }
     }
+
+    /// A field read in place (``CanonicalEvents/withValue(_:_:_:)``, its closing quote found
+    /// with memchr) has the value the reader's own unquoting gives, for random records of
+    /// quoted and unquoted fields: doubled quotes, blanks after the closing quote, text after
+    /// it, line breaks inside, an empty quoted field, an unterminated one, CRLF endings.
+    @Test func fieldsReadInPlaceAreTheReadersValues() throws {
+        var rng = SplitMix64(seed: 11)
+        let pieces = ["", "a", "Bob@X.com", "550 5.1.1 user unknown", "é", " ", "\"\"", "x\"\"y", "\r\n", "\n", "\t"]
+        var text = "email,diagnostic\n"
+        for _ in 0..<2_000 {
+            var fields: [String] = []
+            for _ in 0..<2 {
+                let body = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+                switch Int.random(in: 0..<5, using: &rng) {
+                case 0: fields.append(body.filter { $0 != "\"" && $0 != "\n" && $0 != "\r\n" && $0 != "\r" && $0 != "," })
+                case 1: fields.append("\"\(body)\"  ")
+                case 2: fields.append("\"\(body)\"x")
+                default: fields.append("\"\(body)\"")
+                }
+            }
+            text += fields.joined(separator: ",") + (Bool.random(using: &rng) ? "\r\n" : "\n")
+        }
+        let reader = CSVReader(source: MemoryByteSource(Array(text.utf8)))
+        var records = 0
+        try reader.forEachRecord { record in
+            records += 1
+            for index in 0..<record.fieldCount {
+                let inPlace = CanonicalEvents.withValue(record, index) { Array($0) }
+                #expect(inPlace == record.field(index), "record at line \(record.line), field \(index)")
+            }
+        }
+        #expect(records > 1_000)
+    }
+
+    /// The word-at-a-time ASCII check says what a byte loop says, for every length up to 80
+    /// and a byte ≥ 0x80 at every place.
+    @Test func asciiCheckAgreesWithAByteLoop() {
+        var rng = SplitMix64(seed: 12)
+        for length in 0...80 {
+            for _ in 0..<20 {
+                var bytes = (0..<length).map { _ in UInt8.random(in: 0...0x7F, using: &rng) }
+                if length > 0, Bool.random(using: &rng) { bytes[Int.random(in: 0..<length, using: &rng)] = UInt8.random(in: 0x80...0xFF, using: &rng) }
+                let expected = bytes.allSatisfy { $0 < 0x80 }
+                #expect(bytes.withUnsafeBufferPointer { CanonicalEvents.isASCII($0) } == expected)
+            }
+        }
+    }
 }
 
 @Suite struct IngestFormatDetectionTests {

@@ -203,8 +203,11 @@ public enum CanonicalEvents {
     static func withValue<T>(_ record: CSVRecordView, _ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let r = record.rawField(index).assumingMemoryBound(to: UInt8.self)
         guard r.count >= 1, r[0] == record.quote else { return try body(r) }
-        var close = 1
-        while close < r.count, r[close] != record.quote { close += 1 }
+        // The first quote after the opening one (`r.count` when none).
+        var close = r.count
+        if r.count > 1, let hit = memchr(r.baseAddress! + 1, Int32(record.quote), r.count - 1) {
+            close = r.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
         var after = close + 1
         while after < r.count, r[after] == 0x20 || r[after] == 0x09 { after += 1 }
         if close < r.count, after == r.count {
@@ -224,12 +227,18 @@ public enum CanonicalEvents {
         return try text.withUTF8(body)
     }
 
-    /// Whether every byte is below 0x80 (eight at a time).
+    /// Whether every byte is below 0x80 (32, then eight at a time).
     @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         var i = 0
+        while i + 32 <= bytes.count {
+            let any = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            if any & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 32
+        }
         while i + 8 <= bytes.count {
             if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
             i += 8
