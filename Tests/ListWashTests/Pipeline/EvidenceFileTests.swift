@@ -501,6 +501,35 @@ import Testing
         #expect(got.dropLast().allSatisfy { referenceOf[$0.0] == $0.1 && $0.2 == UInt32(truncatingIfNeeded: $0.0 &* 7) })
     }
 
+    /// A bucket whose numbers are not unique (which no history gives) is still read in number
+    /// order, every record once, the repeated number's records in the order appended; the
+    /// buckets around it take their numbers' places as usual.
+    @Test func aRepeatedNumberIsStillReadInOrder() throws {
+        let folder = try TemporaryFolder()
+        let buckets = try NumberBuckets(directory: folder.path, highest: 9_999, memoryBudget: 1 << 16)
+        let numbers: [Int64] = [9_000, 5, 3_000, 5, 2, 7_000, 4, 9_999]
+        for (i, number) in numbers.enumerated() {
+            try buckets.append(EventReference(number: number, idHigh: 0, idLow: UInt64(i)), reference: UInt32(i), slot: 0)
+        }
+        var got: [(Int64, UInt32)] = []
+        try buckets.forEachInOrder { event, reference, _ in got.append((event.number, reference)) }
+        #expect(got.map(\.0) == [2, 4, 5, 5, 3_000, 7_000, 9_000, 9_999])
+        #expect(got.map(\.1) == [4, 6, 1, 3, 2, 5, 0, 7])
+    }
+
+    /// A reference filed twice is a damaged bucket: laying it out is an internal error, not a
+    /// file with a record twice.
+    @Test func aReferenceFiledTwiceIsReported() throws {
+        let folder = try TemporaryFolder()
+        let buckets = try ReferenceBuckets(directory: folder.path, references: 10)
+        for reference: UInt32 in [3, 1, 3, 0] {
+            try [UInt8](repeating: 0x61, count: 3).withUnsafeBytes { try buckets.append(reference: reference, record: $0) }
+        }
+        let data = try TemporaryFile(directory: folder.path)
+        let index = try TemporaryFile(directory: folder.path)
+        #expect(throws: TemporaryFileError.self) { try buckets.layOut(into: data, index: index) }
+    }
+
     /// Records are laid out from their reference buckets in reference order, whole, and the
     /// index says where each starts: 80,000 references (three buckets, laid out by two threads, each spilled to the
     /// file many times), appended in a shuffled order, some empty, one of 100 KB, and every

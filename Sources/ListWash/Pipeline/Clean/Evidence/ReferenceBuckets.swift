@@ -55,6 +55,7 @@ final class ReferenceBuckets {
         try buckets.read(bucket: bucket, into: &bytes)
         let first = bucket * Self.span
         let last = bucket == buckets.count - 1 ? references : min(first + Self.span, references)
+        let ordered = try bytes.withUnsafeBytes { try order($0, first: first, last: last) }
         var out: [UInt8] = []
         out.reserveCapacity(sizes[bucket])
         var entries: [UInt8] = []
@@ -62,7 +63,7 @@ final class ReferenceBuckets {
         func entry() { entries.append(littleEndian: UInt64(start + Int64(out.count))) }
         var next = first
         try bytes.withUnsafeBytes { raw in
-            for (reference, at) in try order(raw) {
+            for (reference, at) in ordered {
                 guard Int(reference) >= next, Int(reference) < last else {
                     throw buckets.corrupt("reference \(reference) is out of its bucket's range")
                 }
@@ -88,7 +89,10 @@ final class ReferenceBuckets {
     }
 
     /// A bucket's records by reference: each one's reference and where its record starts.
-    func order(_ raw: UnsafeRawBufferPointer) throws -> [(reference: UInt32, start: Int)] {
+    /// References are unique and a bucket's lie in `first..<last`, so each record is put in its
+    /// reference's place and the places are read in order (no comparison sort); a bucket where
+    /// that does not hold is sorted, and ``layOut(into:index:)`` reports what is wrong with it.
+    func order(_ raw: UnsafeRawBufferPointer, first: Int, last: Int) throws -> [(reference: UInt32, start: Int)] {
         var order: [(reference: UInt32, start: Int)] = []
         var at = 0
         while at < raw.count {
@@ -98,7 +102,14 @@ final class ReferenceBuckets {
             order.append((raw.littleEndian(at: at, as: UInt32.self), at))
             at += 8 + length
         }
-        order.sort { $0.reference < $1.reference }
-        return order
+        guard last > first else { return order.sorted { $0.reference < $1.reference } }
+        // Per reference of the range: its record's index in `order` + 1, or 0.
+        var places = [Int32](repeating: 0, count: last - first)
+        for (i, record) in order.enumerated() {
+            let place = Int(record.reference) - first
+            guard place >= 0, place < places.count, places[place] == 0 else { return order.sorted { $0.reference < $1.reference } }
+            places[place] = Int32(i + 1)
+        }
+        return places.compactMap { $0 == 0 ? nil : order[Int($0) - 1] }
     }
 }
