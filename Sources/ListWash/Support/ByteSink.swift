@@ -70,19 +70,18 @@ struct ByteSink: ~Copyable, ByteOutput {
 
     /// Appends an integer's bytes, least significant first (as `Array.append(littleEndian:)`).
     @inline(__always)
-    mutating func append<T: FixedWidthInteger>(littleEndian value: T) {
-        let size = MemoryLayout<T>.size
-        if count + size > capacity { grow(to: count + size) }
-        base.storeBytes(of: value.littleEndian, toByteOffset: count, as: T.self)
-        count += size
-    }
+    mutating func append<T: FixedWidthInteger>(littleEndian value: T) { store(value.littleEndian) }
 
     /// Appends an integer's bytes, most significant first (as `Array.append(bigEndian:)`).
     @inline(__always)
-    mutating func append<T: FixedWidthInteger>(bigEndian value: T) {
+    mutating func append<T: FixedWidthInteger>(bigEndian value: T) { store(value.bigEndian) }
+
+    /// Appends an integer's bytes as they are in memory.
+    @inline(__always)
+    private mutating func store<T: FixedWidthInteger>(_ value: T) {
         let size = MemoryLayout<T>.size
         if count + size > capacity { grow(to: count + size) }
-        base.storeBytes(of: value.bigEndian, toByteOffset: count, as: T.self)
+        base.storeBytes(of: value, toByteOffset: count, as: T.self)
         count += size
     }
 
