@@ -33,7 +33,7 @@ extension ByteOutput where Self: ~Copyable {
 /// append. `Array.append(contentsOf:)` checks uniqueness and capacity and copies through the
 /// generic collection path on every call, which is a few tens of nanoseconds each: an audit
 /// line appends some thirty pieces for every evidence event it shows, and at a million
-/// evidence events that was about a third of the audit's rendering threads. A line is
+/// evidence events that was about a fifth of the audit's rendering threads. A line is
 /// rendered into a sink and taken out as one array (``takeArray()``).
 ///
 /// Not copyable: it owns its memory, freed when it ends or is taken.
