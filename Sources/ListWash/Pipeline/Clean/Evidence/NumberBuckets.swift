@@ -35,15 +35,11 @@ final class NumberBuckets {
     /// Every record in number order.
     ///
     /// Numbers are unique (an event is the evidence of one slot at most) and a bucket's lie in
-    /// its range, so each record is put in its number's place in the range and the places are
-    /// read in order: a pass over the bucket's `span` places instead of a comparison sort
-    /// (which took about a sixth of the evidence pass's filing thread). A bucket where that
-    /// does not hold (a number repeated or out of its range) is sorted as before.
+    /// its range, so a bucket is put in order by ``KeyPlacement`` instead of a comparison sort;
+    /// one where that does not hold (a number repeated or out of its range) is sorted as before.
     func forEachInOrder(_ body: (_ event: EventReference, _ reference: UInt32, _ slot: UInt32) throws -> Void) throws {
         var records: [Record] = []
         let size = MemoryLayout<Record>.stride
-        // Per number of the bucket's range: its record's index + 1, or 0.
-        var places: [Int32] = []
         var base: Int64 = 0
         func emit(_ record: Record) throws {
             try body(EventReference(number: record.number, idHigh: record.idHigh, idLow: record.idLow), record.reference, record.slot)
@@ -54,23 +50,12 @@ final class NumberBuckets {
             records.removeAll(keepingCapacity: true)
             for i in 0..<(raw.count / size) { records.append(raw.loadUnaligned(fromByteOffset: i * size, as: Record.self)) }
             guard !records.isEmpty else { return }
-            if places.isEmpty { places = Array(repeating: 0, count: Int(span)) }
-            let placed = places.withUnsafeMutableBufferPointer { places in
-                for (i, record) in records.enumerated() {
-                    let at = record.number &- base
-                    guard at >= 0, at < span, places[Int(at)] == 0 else {
-                        places.update(repeating: 0)
-                        return false
-                    }
-                    places[Int(at)] = Int32(i + 1)
-                }
-                return true
+            let placed = KeyPlacement.order(count: records.count, range: Int(span)) { i in
+                let at = records[i].number &- base
+                return at >= 0 && at < span ? Int(at) : -1
             }
-            if placed {
-                for at in 0..<Int(span) where places[at] != 0 {
-                    try emit(records[Int(places[at]) - 1])
-                    places[at] = 0
-                }
+            if let placed {
+                for i in placed { try emit(records[i]) }
             } else {
                 records.sort { $0.number < $1.number }
                 for record in records { try emit(record) }

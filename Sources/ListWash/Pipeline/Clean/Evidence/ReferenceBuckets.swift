@@ -89,9 +89,9 @@ final class ReferenceBuckets {
     }
 
     /// A bucket's records by reference: each one's reference and where its record starts.
-    /// References are unique and a bucket's lie in `first..<last`, so each record is put in its
-    /// reference's place and the places are read in order (no comparison sort); a bucket where
-    /// that does not hold is sorted, and ``layOut(into:index:)`` reports what is wrong with it.
+    /// References are unique and a bucket's lie in `first..<last`, so a bucket is put in order by
+    /// ``KeyPlacement``; one where that does not hold is sorted, and ``layOut(into:index:)``
+    /// reports what is wrong with it.
     func order(_ raw: UnsafeRawBufferPointer, first: Int, last: Int) throws -> [(reference: UInt32, start: Int)] {
         var order: [(reference: UInt32, start: Int)] = []
         var at = 0
@@ -102,14 +102,9 @@ final class ReferenceBuckets {
             order.append((raw.littleEndian(at: at, as: UInt32.self), at))
             at += 8 + length
         }
-        guard last > first else { return order.sorted { $0.reference < $1.reference } }
-        // Per reference of the range: its record's index in `order` + 1, or 0.
-        var places = [Int32](repeating: 0, count: last - first)
-        for (i, record) in order.enumerated() {
-            let place = Int(record.reference) - first
-            guard place >= 0, place < places.count, places[place] == 0 else { return order.sorted { $0.reference < $1.reference } }
-            places[place] = Int32(i + 1)
+        guard let placed = KeyPlacement.order(count: order.count, range: max(last - first, 0), key: { Int(order[$0].reference) - first }) else {
+            return order.sorted { $0.reference < $1.reference }
         }
-        return places.compactMap { $0 == 0 ? nil : order[Int($0) - 1] }
+        return placed.map { order[$0] }
     }
 }
